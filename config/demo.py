@@ -1,0 +1,108 @@
+"""Demo data: shops, staff of every role and orders flowing, so each screen has something to show.
+Idempotent: running it again changes nothing that is already there."""
+
+from datetime import time
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from orders import roles
+from orders.models import AccessGrant, Order, Shop
+from orders.services import order_change_status, order_create, order_set_manager, shop_issue_api_key
+
+PASSWORD = "demo"
+
+SHOPS = [
+    dict(code="garden", name="Green Garden", timezone="Europe/Moscow", opens_at=time(9), closes_at=time(21)),
+    dict(code="gadgets", name="Gadget Point", timezone="Asia/Yekaterinburg", always_open=True),
+]
+
+# username, first name, last name, role, shops granted (empty = all)
+STAFF = [
+    ("supervisor", "Svetlana", "Orlova", roles.SUPERVISOR, []),
+    ("inspector", "Igor", "Petrov", roles.INSPECTOR, []),
+    ("manager1", "Anna", "Smirnova", roles.MANAGER, ["garden"]),
+    ("manager2", "Boris", "Ivanov", roles.MANAGER, ["garden"]),
+    ("manager3", "Vera", "Kuznetsova", roles.MANAGER, ["garden", "gadgets"]),
+    ("manager4", "Dmitry", "Sokolov", roles.MANAGER, ["gadgets"]),
+    ("manager5", "Elena", "Popova", roles.MANAGER, ["gadgets"]),
+]
+
+CUSTOMERS = [
+    ("Maria Volkova", "+79161234501", "maria@example.com"),
+    ("Pavel Lebedev", "+79161234502", ""),
+    ("Olga Novikova", "+79161234503", "olga.n@example.com"),
+    ("Sergey Morozov", "+74232123456", ""),  # Vladivostok
+    ("Tatiana Egorova", "+79161234505", "tanya@example.com"),
+    ("Alexey Fedorov", "+79161234506", ""),
+]
+
+ITEMS = [
+    ("GR-101", "Garden hose 25 m", Decimal("1890")),
+    ("GR-204", "Pruning shears", Decimal("1250")),
+    ("GD-310", "Wireless earbuds", Decimal("4990")),
+    ("GD-455", "Power bank 20000 mAh", Decimal("2790")),
+]
+
+# How far along the pipeline each demo order has got.
+PATHS = [[], [], ["approval"], ["approval", "assembly"], ["approval", "assembly", "delivery"], ["approval"]]
+
+
+def demo_api_key(shop_code: str) -> str:
+    return f"demo-{shop_code}-key"
+
+
+@transaction.atomic
+def demo_load() -> list[str]:
+    """Load the demo; returns lines to print (logins and API keys)."""
+    User = get_user_model()
+    shops = {}
+    for spec in SHOPS:
+        shop, _ = Shop.objects.get_or_create(code=spec["code"], defaults=spec)
+        shop_issue_api_key(shop=shop, key=demo_api_key(shop.code))
+        shops[shop.code] = shop
+
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
+    )
+    if created:
+        admin.set_password(PASSWORD)
+        admin.save()
+    staff = {}
+    for username, first, last, role, shop_codes in STAFF:
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        grant, _ = AccessGrant.objects.get_or_create(user=user)
+        grant.shops.set([shops[code] for code in shop_codes])
+        staff[username] = user
+
+    managers_by_shop = {"garden": ["manager1", "manager2", "manager3"], "gadgets": ["manager4", "manager5"]}
+    for shop_index, shop in enumerate(shops.values()):
+        for n, (name, phone, email) in enumerate(CUSTOMERS):
+            sku, item_name, price = ITEMS[(n + shop_index * 2) % len(ITEMS)]
+            order, created = order_create(
+                shop=shop,
+                external_id=f"demo-{n + 1}",
+                customer={"name": name, "phone": phone, "email": email, "legal_type": "person", "is_vip": n == 2},
+                items=[{"sku": sku, "name": item_name, "qty": 1 + n % 3, "price": price}],
+                method=[Order.Method.CART, Order.Method.PHONE, Order.Method.ONE_CLICK][n % 3],
+                region="Moscow" if n % 2 else "Saint Petersburg",
+                comment="Please call before delivery." if n % 2 else "",
+            )
+            if not created:
+                continue
+            shop_managers = managers_by_shop[shop.code]
+            if n < len(PATHS) - 1:  # the last one waits unassigned in the queue
+                manager = staff[shop_managers[n % len(shop_managers)]]
+                order_set_manager(order=order, manager=manager, by=staff["supervisor"], reason="demo set-up")
+                for target in PATHS[n]:
+                    order_change_status(order=order, target=target, by=manager)
+
+    lines = [f"Log in at /login/ with password '{PASSWORD}' as: admin, " + ", ".join(s[0] for s in STAFF)]
+    lines += [f"Intake API key for shop '{code}': {demo_api_key(code)}" for code in shops]
+    return lines

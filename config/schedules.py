@@ -1,0 +1,18 @@
+"""The django-q2 schedules of the whole desk, kept in one place and applied idempotently."""
+
+from django_q.models import Schedule
+
+EVERY_MINUTE = [
+    ("orders: flag and escalate overdue orders", "orders.tasks.sweep_overdue"),
+]
+
+
+def schedules_sync() -> list[str]:
+    names = []
+    for name, func in EVERY_MINUTE:
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1},
+        )
+        names.append(name)
+    return names

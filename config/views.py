@@ -1,0 +1,13 @@
+from django.shortcuts import redirect
+
+from orders import roles
+
+
+def home(request):
+    """Send each role to where its work is."""
+    user = request.user
+    if roles.is_supervisor(user):
+        return redirect("assignment:dashboard")
+    if roles.is_manager(user):
+        return redirect("orders:list")
+    return redirect("notifications:list")

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "text", "read_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["text", "recipient__username"]
+    list_select_related = ["recipient"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["recipient"]

@@ -1,0 +1,61 @@
+"""How notifications hears about orders: receivers of the orders core's domain signals."""
+
+from django.urls import reverse
+
+from notifications.models import Notification
+from notifications.services import notifications_create_many
+from orders import signals
+from orders.selectors import supervisors_for_shop
+
+
+def _order_link(order) -> str:
+    return reverse("orders:detail", args=[order.pk])
+
+
+def _notify_about_orders(orders, *, kind: str, text_for, to_manager: bool) -> None:
+    """Tell each order's manager (or, with no manager or when escalating, the shop's supervisors)."""
+    supervisors_by_shop: dict[int, list[int]] = {}
+    messages = []
+    for order in orders:
+        if to_manager and order.manager_id:
+            recipient_ids = [order.manager_id]
+        else:
+            if order.shop_id not in supervisors_by_shop:
+                supervisors = supervisors_for_shop(shop_id=order.shop_id)
+                supervisors_by_shop[order.shop_id] = list(supervisors.values_list("pk", flat=True))
+            recipient_ids = supervisors_by_shop[order.shop_id]
+        messages += [(pk, text_for(order), _order_link(order)) for pk in recipient_ids]
+    notifications_create_many(kind=kind, messages=messages)
+
+
+def on_orders_overdue(sender, orders, **kwargs):
+    _notify_about_orders(
+        orders,
+        kind=Notification.Kind.OVERDUE,
+        text_for=lambda order: f"Order {order.number} is overdue in status {order.status}.",
+        to_manager=True,
+    )
+
+
+def on_orders_escalated(sender, orders, **kwargs):
+    _notify_about_orders(
+        orders,
+        kind=Notification.Kind.ESCALATION,
+        text_for=lambda order: f"Order {order.number} is still overdue in status {order.status}.",
+        to_manager=False,
+    )
+
+
+def on_payment_failed(sender, order, amount, **kwargs):
+    _notify_about_orders(
+        [order],
+        kind=Notification.Kind.PAYMENT_FAILED,
+        text_for=lambda order: f"Payment of {amount} failed for order {order.number}: call the customer.",
+        to_manager=True,
+    )
+
+
+def connect() -> None:
+    signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
+    signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
+    signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")

@@ -1,0 +1,35 @@
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import Notification
+
+
+def notification_create(*, recipient, kind: str, text: str, link: str = "") -> Notification:
+    notification = Notification(recipient=recipient, kind=kind, text=text[:500], link=link)
+    notification.full_clean()
+    notification.save()
+    return notification
+
+
+def notifications_create_many(*, kind: str, messages: Iterable[tuple[int, str, str]]) -> int:
+    """(recipient id, text, link) triples, each distinct one once, in a single insert."""
+    unique = dict.fromkeys((recipient_id, text[:500], link) for recipient_id, text, link in messages)
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=pk, kind=kind, text=text, link=link) for pk, text, link in unique]
+    )
+    return len(unique)
+
+
+@transaction.atomic
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    notification = Notification.objects.get(pk=notification_id, recipient=user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,115 @@
+"""The storefront intake API: JSON in, JSON out, authenticated by the shop's key."""
+
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from orders.forms import IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
+from orders.models import Order, Shop, hash_api_key
+from orders.services import order_create, order_record_payment
+
+
+def _shop_for(request) -> Shop | None:
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        return None
+    return Shop.objects.filter(api_key_hash=hash_api_key(key.strip())).first()
+
+
+def _body(request):
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _errors(form) -> dict:
+    return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+
+
+def _order_json(order: Order) -> dict:
+    return {
+        "number": order.number,
+        "external_id": order.external_id,
+        "status": order.status,
+        "manager": order.manager.get_full_name() or order.manager.username if order.manager else None,
+        "payment_state": order.payment_state,
+    }
+
+
+def _unauthorized():
+    response = JsonResponse({"error": "Missing or wrong API key."}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="orderdesk"'
+    return response
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def order_intake(request):
+    shop = _shop_for(request)
+    if shop is None:
+        return _unauthorized()
+    body = _body(request)
+    if body is None:
+        return JsonResponse({"error": "The body must be a JSON object."}, status=400)
+
+    order_form = IntakeOrderForm(body)
+    customer_form = IntakeCustomerForm(body.get("customer") if isinstance(body.get("customer"), dict) else {})
+    raw_items = body.get("items")
+    errors = {}
+    if not order_form.is_valid():
+        errors.update(_errors(order_form))
+    if not customer_form.is_valid():
+        errors["customer"] = _errors(customer_form)
+    if not isinstance(raw_items, list) or not raw_items:
+        errors["items"] = ["Give at least one item."]
+    else:
+        item_forms = [IntakeItemForm(item if isinstance(item, dict) else {}) for item in raw_items]
+        item_errors = [_errors(form) if not form.is_valid() else {} for form in item_forms]
+        if any(item_errors):
+            errors["items"] = item_errors
+    if errors:
+        return JsonResponse({"error": "Invalid order.", "fields": errors}, status=400)
+
+    data = order_form.cleaned_data
+    try:
+        order, created = order_create(
+            shop=shop,
+            external_id=data["external_id"],
+            customer=customer_form.service_kwargs(),
+            items=[form.cleaned_data for form in item_forms],
+            method=data["method"] or Order.Method.CART,
+            region=data["region"],
+            comment=data["comment"],
+            delivery_address=data["delivery_address"],
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": "Invalid order.", "fields": exc.message_dict}, status=400)
+    order = Order.objects.select_related("manager").get(pk=order.pk)
+    return JsonResponse(_order_json(order), status=201 if created else 200)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def order_payment(request, external_id: str):
+    shop = _shop_for(request)
+    if shop is None:
+        return _unauthorized()
+    body = _body(request)
+    if body is None:
+        return JsonResponse({"error": "The body must be a JSON object."}, status=400)
+    order = Order.objects.filter(shop=shop, external_id=external_id).first()
+    if order is None:
+        return JsonResponse({"error": f"No order {external_id!r} in this shop."}, status=404)
+    form = PaymentForm(body)
+    if not form.is_valid():
+        return JsonResponse({"error": "Invalid payment.", "fields": _errors(form)}, status=400)
+    order = order_record_payment(order=order, **form.cleaned_data)
+    return JsonResponse(_order_json(Order.objects.select_related("manager").get(pk=order.pk)))

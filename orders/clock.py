@@ -1,0 +1,39 @@
+"""Status clocks counted in a shop's working hours."""
+
+from datetime import datetime, timedelta
+
+from orders.models import Shop
+
+
+def working_deadline(shop: Shop, start: datetime, limit: timedelta) -> datetime:
+    """When `limit` of the shop's working time has passed since `start`.
+
+    An order entering New at 23:00 with a 15-minute limit in a shop open 09:00–21:00 is due at 09:15 on the
+    next working day: the clock only runs while the shop is open.
+    """
+    if shop.always_open:
+        return start + limit
+    zone = shop.zone
+    working_days = {int(day) for day in shop.working_days}
+    cursor = start.astimezone(zone)
+    remaining = limit
+    # The shop opens at least one day a week, so each week of days spends at least one full window.
+    window = datetime.combine(start.date(), shop.closes_at) - datetime.combine(start.date(), shop.opens_at)
+    for _ in range(int(limit / window + 1) * 7 + 14):
+        day = cursor.date()
+        opens = datetime.combine(day, shop.opens_at, tzinfo=zone)
+        closes = datetime.combine(day, shop.closes_at, tzinfo=zone)
+        if day.isoweekday() in working_days and cursor < closes:
+            cursor = max(cursor, opens)
+            if cursor + remaining <= closes:
+                return cursor + remaining
+            remaining -= closes - cursor
+        cursor = datetime.combine(day + timedelta(days=1), shop.opens_at, tzinfo=zone)
+    raise ValueError(f"Shop {shop.code} has no working hours to count a deadline in.")
+
+
+def is_working_time(shop: Shop, moment: datetime) -> bool:
+    if shop.always_open:
+        return True
+    local = moment.astimezone(shop.zone)
+    return str(local.isoweekday()) in shop.working_days and shop.opens_at <= local.time() < shop.closes_at

@@ -1,0 +1,8 @@
+from orders import roles
+
+
+def staff_roles(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"is_supervisor": roles.is_supervisor(user), "is_manager": roles.is_manager(user)}

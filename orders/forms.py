@@ -1,0 +1,60 @@
+from django import forms
+
+from orders.models import Customer, Order
+
+
+class StatusChangeForm(forms.Form):
+    target = forms.SlugField(max_length=32)
+    # The status the person saw when they pressed the button.
+    expected_status = forms.SlugField(max_length=32)
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        max_length=500, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What happened, what's next"})
+    )
+
+
+class IntakeCustomerForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    phone = forms.CharField(max_length=16, required=False, validators=Customer._meta.get_field("phone").validators)
+    email = forms.EmailField(required=False)
+    type = forms.ChoiceField(choices=Customer.LegalType.choices, required=False)
+    vip = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email") and not self.errors:
+            raise forms.ValidationError("Give the customer's phone or email.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "phone": data["phone"],
+            "email": data["email"],
+            "legal_type": data["type"] or Customer.LegalType.PERSON,
+            "is_vip": data["vip"],
+        }
+
+
+class IntakeItemForm(forms.Form):
+    sku = forms.CharField(max_length=64, required=False)
+    name = forms.CharField(max_length=200)
+    qty = forms.IntegerField(min_value=1, max_value=100000)
+    price = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+
+
+class IntakeOrderForm(forms.Form):
+    external_id = forms.CharField(max_length=64)
+    method = forms.ChoiceField(choices=Order.Method.choices, required=False)
+    region = forms.CharField(max_length=80, required=False)
+    comment = forms.CharField(max_length=2000, required=False)
+    delivery_address = forms.CharField(max_length=500, required=False)
+
+
+class PaymentForm(forms.Form):
+    state = forms.ChoiceField(choices=[(Order.PaymentState.PAID, "paid"), (Order.PaymentState.FAILED, "failed")])
+    amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)

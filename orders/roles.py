@@ -1,0 +1,33 @@
+"""Staff roles are Django groups (created by a data migration); admins are staff/superusers."""
+
+MANAGER = "Manager"
+SUPERVISOR = "Supervisor"
+INSPECTOR = "Inspector"
+ALL_ROLES = (MANAGER, SUPERVISOR, INSPECTOR)
+
+
+def user_roles(user) -> frozenset[str]:
+    """The user's role names, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_orderdesk_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+        user._orderdesk_roles = cached
+    return cached
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.is_staff)
+
+
+def is_supervisor(user) -> bool:
+    return is_admin(user) or SUPERVISOR in user_roles(user)
+
+
+def is_manager(user) -> bool:
+    return MANAGER in user_roles(user)
+
+
+def is_inspector(user) -> bool:
+    return INSPECTOR in user_roles(user)

@@ -1,0 +1,107 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from orders.filters import OrderFilter
+from orders.models import AccessGrant, Order, OrderEvent, Shop, Status, StatusTransition
+from orders.roles import INSPECTOR, MANAGER, SUPERVISOR, is_admin, user_roles
+
+
+def _grant(user) -> AccessGrant | None:
+    """The user's grant with its shops, read once per request."""
+    if not hasattr(user, "_orderdesk_grant"):
+        user._orderdesk_grant = AccessGrant.objects.filter(user=user).prefetch_related("shops").first()
+    return user._orderdesk_grant
+
+
+def granted_shop_ids(user) -> list[int]:
+    grant = _grant(user)
+    return [shop.pk for shop in grant.shops.all()] if grant else []
+
+
+def order_scope(user) -> QuerySet[Order]:
+    """Every order the user may see and work on. The one gate for lists, pages, exports and the API."""
+    orders = Order.objects.all()
+    if is_admin(user):
+        return orders
+    roles = user_roles(user)
+    if not roles:
+        return orders.none()
+    grant = _grant(user)
+    shop_ids = granted_shop_ids(user)
+    granted = Q(shop_id__in=shop_ids) if shop_ids else Q()
+    if roles & {SUPERVISOR, INSPECTOR}:
+        return orders.filter(granted)
+    if grant is not None:
+        for field, values in (("order_type", grant.order_types), ("method", grant.methods)):
+            if values:
+                granted &= Q(**{f"{field}__in": values})
+        if grant.regions:
+            granted &= Q(region__in=grant.regions)
+    return orders.filter(granted | Q(manager=user))
+
+
+def shop_scope(user) -> QuerySet[Shop]:
+    shop_ids = [] if is_admin(user) else granted_shop_ids(user)
+    return Shop.objects.filter(pk__in=shop_ids) if shop_ids else Shop.objects.all()
+
+
+def order_get_for_user(*, user, pk: int) -> Order:
+    """One order the user may see, with what its page needs; 404 for anyone outside the scope."""
+    try:
+        return (
+            order_scope(user)
+            .select_related("shop", "customer", "manager", "customer__responsible_manager")
+            .prefetch_related("items")
+            .get(pk=pk)
+        )
+    except Order.DoesNotExist as exc:
+        raise Http404("No such order") from exc
+
+
+def order_history(*, order: Order) -> QuerySet[OrderEvent]:
+    return order.events.select_related("actor").order_by("-created_at", "-pk")
+
+
+def statuses_by_code() -> dict[str, Status]:
+    return {status.code: status for status in Status.objects.all()}
+
+
+def status_next_for(*, order: Order, user) -> list[Status]:
+    """The statuses this user may move the order to, exactly as the matrix allows."""
+    steps = (
+        StatusTransition.objects.filter(source__code=order.status)
+        .select_related("target")
+        .prefetch_related("groups")
+        .order_by("target__position")
+    )
+    if is_admin(user) and user.is_superuser:
+        return [step.target for step in steps]
+    user_group_ids = set(user.groups.values_list("pk", flat=True))
+    return [
+        step.target
+        for step in steps
+        if not (allowed := {group.pk for group in step.groups.all()}) or allowed & user_group_ids
+    ]
+
+
+def staff_for_shop(*, shop_id: int, role: str):
+    """Members of a role who cover the shop: granted it, or granted no shop restriction at all."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=role)
+    return users.filter(Q(access_grant__shops=shop_id) | Q(access_grant__shops__isnull=True)).distinct()
+
+
+def supervisors_for_shop(*, shop_id: int):
+    return staff_for_shop(shop_id=shop_id, role=SUPERVISOR)
+
+
+def managers_for_shop(*, shop_id: int):
+    return staff_for_shop(shop_id=shop_id, role=MANAGER)
+
+
+def order_list(*, user, params, mine: bool):
+    """The filtered, sorted list a person works from, with what each row shows joined in."""
+    orders = order_scope(user).select_related("shop", "customer", "manager")
+    if mine:
+        orders = orders.filter(manager=user)
+    return OrderFilter(params, queryset=orders, shops=shop_scope(user))

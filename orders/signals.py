@@ -1,0 +1,17 @@
+"""The few domain events the orders core announces. Sent only by orders services, inside the transaction of
+the change; receivers in other apps do their own work through their own services."""
+
+from django.dispatch import Signal
+
+# order
+order_created = Signal()
+# order, previous (status code), by (user or None)
+order_status_changed = Signal()
+# order, by: a person worked on the order (status change, call, note)
+order_touched = Signal()
+# order, amount
+payment_failed = Signal()
+# orders (list): orders whose status clock has just run out
+orders_overdue = Signal()
+# orders (list): orders overdue past the grace period
+orders_escalated = Signal()

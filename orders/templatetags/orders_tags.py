@@ -1,0 +1,29 @@
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(code: str, statuses: dict):
+    """A status code as a coloured badge, from the statuses read once for the page."""
+    status = statuses.get(code)
+    if status is None:
+        return format_html('<span class="badge text-bg-secondary">{}</span>', code)
+    return format_html(
+        '<span class="badge status-badge" style="background:{}">{}</span>', status.colour, status.name
+    )
+
+
+@register.filter
+def local_time(value, zone):
+    """A moment shown in another time zone (customer's or shop's)."""
+    if value is None or zone is None:
+        return value
+    return timezone.localtime(value, zone)
+
+
+@register.simple_tag
+def local_now(zone):
+    return timezone.localtime(timezone.now(), zone)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from orders import views
+
+app_name = "orders"
+urlpatterns = [
+    path("", views.order_list_view, name="list"),
+    path("<int:pk>/", views.order_detail_view, name="detail"),
+    path("<int:pk>/status/", views.order_status_view, name="status"),
+    path("<int:pk>/note/", views.order_note_view, name="note"),
+]

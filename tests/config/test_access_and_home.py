@@ -1,0 +1,61 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from orders import roles
+from tests.factories import PASSWORD, UserFactory, inspector, manager, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_roles_exist_as_groups_after_migrations():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+
+
+@pytest.mark.parametrize("url", ["/", "/orders/", "/notifications/", "/dashboard/"])
+def test_every_page_but_login_requires_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_login_page_is_public_and_logs_a_user_in(client):
+    user = manager()
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_shows_an_error(client):
+    user = manager()
+    response = client.post(reverse("login"), {"username": user.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("make_user", "target"),
+    [
+        (manager, "orders:list"),
+        (supervisor, "assignment:dashboard"),
+        (inspector, "notifications:list"),
+        (lambda: UserFactory(is_staff=True, is_superuser=True), "assignment:dashboard"),
+    ],
+)
+def test_home_sends_each_role_to_its_place(client, make_user, target):
+    client.force_login(make_user())
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == reverse(target)
+
+
+def test_managers_cannot_open_the_supervisor_dashboard(client):
+    client.force_login(manager())
+    assert client.get(reverse("assignment:dashboard")).status_code == 403
+
+
+def test_logout_is_a_post_and_ends_the_session(client):
+    client.force_login(manager())
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("orders:list")).status_code == 302
