@@ -72,7 +72,9 @@ def demo_load() -> list[str]:
         admin.save()
     staff = {}
     for username, first, last, role, shop_codes in STAFF:
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
         if created:
             user.set_password(PASSWORD)
             user.save()

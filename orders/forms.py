@@ -35,7 +35,7 @@ class IntakeCustomerForm(forms.Form):
             "name": data["name"],
             "phone": data["phone"],
             "email": data["email"],
-            "legal_type": data["type"] or Customer.LegalType.PERSON,
+            "legal_type": data["type"],  # empty: keep what we know (a new customer is a person)
             "is_vip": data["vip"],
         }
 

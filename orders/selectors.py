@@ -38,6 +38,8 @@ def order_scope(user) -> QuerySet[Order]:
                 granted &= Q(**{f"{field}__in": values})
         if grant.regions:
             granted &= Q(region__in=grant.regions)
+    if not granted:  # nothing restricted: every order
+        return orders
     return orders.filter(granted | Q(manager=user))
 
 

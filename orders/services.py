@@ -49,11 +49,18 @@ def _customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_typ
     lookup = {"phone": phone} if phone else {"email": email, "phone": ""}
     customer = Customer.objects.select_for_update().filter(shop=shop, **lookup).first()
     if customer is None:
-        customer = Customer(shop=shop, name=name, phone=phone, email=email, legal_type=legal_type, is_vip=is_vip)
+        customer = Customer(
+            shop=shop,
+            name=name,
+            phone=phone,
+            email=email,
+            legal_type=legal_type or Customer.LegalType.PERSON,
+            is_vip=is_vip,
+        )
     else:
         customer.name = name or customer.name
         customer.email = email or customer.email
-        customer.legal_type = legal_type
+        customer.legal_type = legal_type or customer.legal_type
         customer.is_vip = customer.is_vip or is_vip
     customer.full_clean()
     customer.save()

@@ -31,7 +31,9 @@ def pytest_terminal_summary(terminalreporter):
     """CI must not pass by skipping the tests that matter: say so loudly if any were skipped."""
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped and (_required("REQUIRE_PG") or _required("REQUIRE_BROWSER")):
-        terminalreporter.write_line(f"ERROR: {len(skipped)} test(s) skipped under REQUIRE_PG/REQUIRE_BROWSER", red=True)
+        terminalreporter.write_line(
+            f"ERROR: {len(skipped)} test(s) skipped under REQUIRE_PG/REQUIRE_BROWSER", red=True
+        )
 
 
 def pytest_sessionfinish(session, exitstatus):

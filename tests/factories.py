@@ -70,7 +70,9 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 _counter = iter(range(1, 10**9))
 
 
-def make_order(shop=None, *, phone=None, manager=None, method="cart", region="", company=False, vip=False, **kwargs):
+def make_order(
+    shop=None, *, phone=None, manager=None, method="cart", region="", company=False, vip=False, **kwargs
+):
     """An order made the way production makes them: through the intake service."""
     shop = shop or ShopFactory()
     n = next(_counter)

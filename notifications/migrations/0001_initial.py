@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,19 +14,52 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('overdue', 'Overdue order'), ('escalation', 'Escalation'), ('reminder', 'Reminder'), ('payment_failed', 'Failed payment'), ('assigned', 'Assigned to you'), ('reply', 'Customer reply'), ('claim', 'Claim'), ('info', 'Information')], default='info', max_length=32)),
-                ('text', models.CharField(max_length=500)),
-                ('link', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("overdue", "Overdue order"),
+                            ("escalation", "Escalation"),
+                            ("reminder", "Reminder"),
+                            ("payment_failed", "Failed payment"),
+                            ("assigned", "Assigned to you"),
+                            ("reply", "Customer reply"),
+                            ("claim", "Claim"),
+                            ("info", "Information"),
+                        ],
+                        default="info",
+                        max_length=32,
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("link", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread_idx'), models.Index(fields=['recipient', '-created_at'], name='notification_recipient_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["recipient"],
+                        name="notification_unread_idx",
+                    ),
+                    models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+                ],
             },
         ),
     ]

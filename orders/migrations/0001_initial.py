@@ -11,217 +11,474 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeskSettings',
+            name="DeskSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('escalation_grace', models.DurationField(default=orders.models.default_escalation_grace, help_text='How long an order stays overdue before supervisors are alerted.')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "escalation_grace",
+                    models.DurationField(
+                        default=orders.models.default_escalation_grace,
+                        help_text="How long an order stays overdue before supervisors are alerted.",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'desk settings',
-                'verbose_name_plural': 'desk settings',
+                "verbose_name": "desk settings",
+                "verbose_name_plural": "desk settings",
             },
         ),
         migrations.CreateModel(
-            name='Shop',
+            name="Shop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('timezone', models.CharField(default='Europe/Moscow', max_length=64, validators=[orders.models.validate_timezone])),
-                ('always_open', models.BooleanField(default=False, verbose_name='open 24/7')),
-                ('opens_at', models.TimeField(default=datetime.time(9, 0))),
-                ('closes_at', models.TimeField(default=datetime.time(21, 0))),
-                ('working_days', models.CharField(default='1234567', help_text='ISO weekdays, 1 = Monday.', max_length=7, validators=[django.core.validators.RegexValidator('^[1-7]{1,7}$', 'List ISO weekdays as digits, e.g. 12345 for Monday to Friday.')])),
-                ('api_key_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Europe/Moscow", max_length=64, validators=[orders.models.validate_timezone]
+                    ),
+                ),
+                ("always_open", models.BooleanField(default=False, verbose_name="open 24/7")),
+                ("opens_at", models.TimeField(default=datetime.time(9, 0))),
+                ("closes_at", models.TimeField(default=datetime.time(21, 0))),
+                (
+                    "working_days",
+                    models.CharField(
+                        default="1234567",
+                        help_text="ISO weekdays, 1 = Monday.",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[1-7]{1,7}$", "List ISO weekdays as digits, e.g. 12345 for Monday to Friday."
+                            )
+                        ],
+                    ),
+                ),
+                ("api_key_hash", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Status',
+            name="Status",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('group', models.CharField(choices=[('new', 'New'), ('approval', 'Approval'), ('assembly', 'Assembly'), ('delivery', 'Delivery'), ('complete', 'Complete'), ('cancel', 'Cancel')], max_length=16)),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('colour', models.CharField(default='#6c757d', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour like #0d6efd.')])),
-                ('time_limit', models.DurationField(blank=True, help_text='How long an order may stay in this status, in working hours.', null=True)),
-                ('is_final', models.BooleanField(default=False, verbose_name='final')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("approval", "Approval"),
+                            ("assembly", "Assembly"),
+                            ("delivery", "Delivery"),
+                            ("complete", "Complete"),
+                            ("cancel", "Cancel"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#6c757d",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour like #0d6efd."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "time_limit",
+                    models.DurationField(
+                        blank=True,
+                        help_text="How long an order may stay in this status, in working hours.",
+                        null=True,
+                    ),
+                ),
+                ("is_final", models.BooleanField(default=False, verbose_name="final")),
             ],
             options={
-                'verbose_name_plural': 'statuses',
-                'ordering': ['position', 'pk'],
+                "verbose_name_plural": "statuses",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('phone', models.CharField(blank=True, max_length=16, validators=[django.core.validators.RegexValidator('^\\+[1-9]\\d{6,14}$', 'Enter the phone in international format, e.g. +79161234567.')])),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('legal_type', models.CharField(choices=[('person', 'Person'), ('company', 'Company')], default='person', max_length=8)),
-                ('is_vip', models.BooleanField(default=False, verbose_name='VIP')),
-                ('timezone', models.CharField(blank=True, max_length=64, validators=[orders.models.validate_timezone])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('responsible_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='customers', to=settings.AUTH_USER_MODEL)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='orders.shop')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\+[1-9]\\d{6,14}$",
+                                "Enter the phone in international format, e.g. +79161234567.",
+                            )
+                        ],
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "legal_type",
+                    models.CharField(
+                        choices=[("person", "Person"), ("company", "Company")], default="person", max_length=8
+                    ),
+                ),
+                ("is_vip", models.BooleanField(default=False, verbose_name="VIP")),
+                (
+                    "timezone",
+                    models.CharField(blank=True, max_length=64, validators=[orders.models.validate_timezone]),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "responsible_manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="customers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="customers", to="orders.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=32, null=True, unique=True)),
-                ('external_id', models.CharField(blank=True, max_length=64)),
-                ('order_type', models.CharField(choices=[('b2c', 'B2C'), ('b2b', 'B2B')], default='b2c', max_length=3, verbose_name='type')),
-                ('method', models.CharField(choices=[('cart', 'Cart'), ('one_click', 'One click'), ('phone', 'Phone'), ('landing', 'Landing page'), ('chat', 'Chat'), ('manual', 'Manual'), ('marketplace', 'Marketplace')], default='cart', max_length=16)),
-                ('region', models.CharField(blank=True, max_length=80)),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12)),
-                ('payment_state', models.CharField(choices=[('unpaid', 'Not paid'), ('paid', 'Paid'), ('failed', 'Payment failed')], default='unpaid', max_length=8)),
-                ('paid_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12)),
-                ('comment', models.TextField(blank=True)),
-                ('delivery_address', models.TextField(blank=True)),
-                ('delivery_date', models.DateField(blank=True, null=True)),
-                ('tracking_code', models.CharField(blank=True, max_length=64)),
-                ('status', django_fsm.FSMField(default='new', max_length=32, protected=True)),
-                ('is_final', models.BooleanField(default=False, editable=False)),
-                ('status_entered_at', models.DateTimeField()),
-                ('deadline', models.DateTimeField(blank=True, null=True)),
-                ('is_overdue', models.BooleanField(default=False)),
-                ('overdue_since', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('cancel_reason', models.CharField(blank=True, max_length=200)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='orders.customer')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to=settings.AUTH_USER_MODEL)),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='orders.shop')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("number", models.CharField(editable=False, max_length=32, null=True, unique=True)),
+                ("external_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "order_type",
+                    models.CharField(
+                        choices=[("b2c", "B2C"), ("b2b", "B2B")], default="b2c", max_length=3, verbose_name="type"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("cart", "Cart"),
+                            ("one_click", "One click"),
+                            ("phone", "Phone"),
+                            ("landing", "Landing page"),
+                            ("chat", "Chat"),
+                            ("manual", "Manual"),
+                            ("marketplace", "Marketplace"),
+                        ],
+                        default="cart",
+                        max_length=16,
+                    ),
+                ),
+                ("region", models.CharField(blank=True, max_length=80)),
+                ("total", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12)),
+                (
+                    "payment_state",
+                    models.CharField(
+                        choices=[("unpaid", "Not paid"), ("paid", "Paid"), ("failed", "Payment failed")],
+                        default="unpaid",
+                        max_length=8,
+                    ),
+                ),
+                ("paid_amount", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12)),
+                ("comment", models.TextField(blank=True)),
+                ("delivery_address", models.TextField(blank=True)),
+                ("delivery_date", models.DateField(blank=True, null=True)),
+                ("tracking_code", models.CharField(blank=True, max_length=64)),
+                ("status", django_fsm.FSMField(default="new", max_length=32, protected=True)),
+                ("is_final", models.BooleanField(default=False, editable=False)),
+                ("status_entered_at", models.DateTimeField()),
+                ("deadline", models.DateTimeField(blank=True, null=True)),
+                ("is_overdue", models.BooleanField(default=False)),
+                ("overdue_since", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("cancel_reason", models.CharField(blank=True, max_length=200)),
+                ("rating", models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="orders", to="orders.customer"
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="orders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="orders", to="orders.shop"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='OrderItem',
+            name="OrderItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(blank=True, max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('qty', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("sku", models.CharField(blank=True, max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                ("qty", models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='AccessGrant',
+            name="AccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_types', models.JSONField(blank=True, default=list)),
-                ('methods', models.JSONField(blank=True, default=list)),
-                ('regions', models.JSONField(blank=True, default=list)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='access_grant', to=settings.AUTH_USER_MODEL)),
-                ('shops', models.ManyToManyField(blank=True, related_name='access_grants', to='orders.shop')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("order_types", models.JSONField(blank=True, default=list)),
+                ("methods", models.JSONField(blank=True, default=list)),
+                ("regions", models.JSONField(blank=True, default=list)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_grant",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("shops", models.ManyToManyField(blank=True, related_name="access_grants", to="orders.shop")),
             ],
         ),
         migrations.CreateModel(
-            name='StatusTransition',
+            name="StatusTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('groups', models.ManyToManyField(blank=True, help_text='Who may make this step; empty means every member of staff.', to='auth.group')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions_out', to='orders.status')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions_in', to='orders.status')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Who may make this step; empty means every member of staff.",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions_out",
+                        to="orders.status",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions_in",
+                        to="orders.status",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source__position', 'target__position'],
+                "ordering": ["source__position", "target__position"],
             },
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('status', 'Status changed'), ('assignment', 'Assigned'), ('manager', 'Manager changed'), ('call', 'Call'), ('note', 'Note'), ('payment', 'Payment'), ('overdue', 'Overdue'), ('escalation', 'Escalated'), ('rating', 'Rating')], max_length=16)),
-                ('text', models.CharField(max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='order_events', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("status", "Status changed"),
+                            ("assignment", "Assigned"),
+                            ("manager", "Manager changed"),
+                            ("call", "Call"),
+                            ("note", "Note"),
+                            ("payment", "Payment"),
+                            ("overdue", "Overdue"),
+                            ("escalation", "Escalated"),
+                            ("rating", "Rating"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="order_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['order', 'created_at'], name='orderevent_order_idx')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [models.Index(fields=["order", "created_at"], name="orderevent_order_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('is_final', False), ('is_overdue', False)), fields=['deadline'], name='order_due_idx'),
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(("is_final", False), ("is_overdue", False)),
+                fields=["deadline"],
+                name="order_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('escalated_at__isnull', True), ('is_final', False), ('is_overdue', True)), fields=['overdue_since'], name='order_escalation_idx'),
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(("escalated_at__isnull", True), ("is_final", False), ("is_overdue", True)),
+                fields=["overdue_since"],
+                name="order_escalation_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['manager', 'is_final'], name='order_manager_open_idx'),
+            model_name="order",
+            index=models.Index(fields=["manager", "is_final"], name="order_manager_open_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['shop', '-created_at'], name='order_shop_created_idx'),
+            model_name="order",
+            index=models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', '-created_at'], name='order_status_created_idx'),
+            model_name="order",
+            index=models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['is_overdue', 'deadline'], name='order_overdue_deadline_idx'),
+            model_name="order",
+            index=models.Index(fields=["is_overdue", "deadline"], name="order_overdue_deadline_idx"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('shop', 'external_id'), name='order_unique_external_id'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("shop", "external_id"),
+                name="order_unique_external_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='order_rating_1_5'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True), models.Q(("rating__gte", 1), ("rating__lte", 5)), _connector="OR"
+                ),
+                name="order_rating_1_5",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['shop', 'email'], name='customer_shop_email_idx'),
+            model_name="customer",
+            index=models.Index(fields=["shop", "email"], name="customer_shop_email_idx"),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('shop', 'phone'), name='customer_unique_phone_per_shop'),
+            model_name="customer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("phone", ""), _negated=True),
+                fields=("shop", "phone"),
+                name="customer_unique_phone_per_shop",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('email', ''), ('phone', ''), _negated=True), name='customer_has_contact'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email", ""), ("phone", ""), _negated=True), name="customer_has_contact"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statustransition',
-            constraint=models.UniqueConstraint(fields=('source', 'target'), name='status_transition_unique'),
+            model_name="statustransition",
+            constraint=models.UniqueConstraint(fields=("source", "target"), name="status_transition_unique"),
         ),
         migrations.AddConstraint(
-            model_name='statustransition',
-            constraint=models.CheckConstraint(condition=models.Q(('source', models.F('target')), _negated=True), name='status_transition_not_loop'),
+            model_name="statustransition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source", models.F("target")), _negated=True),
+                name="status_transition_not_loop",
+            ),
         ),
     ]

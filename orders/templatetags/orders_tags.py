@@ -27,3 +27,11 @@ def local_time(value, zone):
 @register.simple_tag
 def local_now(zone):
     return timezone.localtime(timezone.now(), zone)
+
+
+@register.filter
+def person(user, fallback="—"):
+    """A member of staff by name, or the fallback when there is nobody (e.g. the system)."""
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.username

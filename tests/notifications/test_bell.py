@@ -21,7 +21,9 @@ def test_bell_shows_the_unread_count(client):
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client):
     user = manager()
-    notification = notification_create(recipient=user, kind=Notification.Kind.OVERDUE, text="Late", link="/orders/")
+    notification = notification_create(
+        recipient=user, kind=Notification.Kind.OVERDUE, text="Late", link="/orders/"
+    )
     client.force_login(user)
     response = client.post(reverse("notifications:open", args=[notification.pk]))
     assert response.status_code == 302 and response.url == "/orders/"

@@ -1,0 +1,155 @@
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications.models import Notification
+from orders.clock import working_deadline
+from orders.models import DeskSettings, Order, OrderEvent, Status
+from orders.services import order_change_status, orders_escalate_overdue, orders_flag_overdue
+from orders.tasks import sweep_overdue
+from tests.factories import ShopFactory, grant, make_order, manager, supervisor
+
+MSK = zoneinfo.ZoneInfo("Europe/Moscow")
+
+
+def msk(*args):
+    return datetime(*args, tzinfo=MSK)
+
+
+@pytest.fixture
+def day_shop(db):
+    return ShopFactory(always_open=False, opens_at=time(9), closes_at=time(21), timezone="Europe/Moscow")
+
+
+def test_the_clock_stops_at_night_an_order_at_2300_is_due_at_0915(day_shop):
+    assert working_deadline(day_shop, msk(2026, 11, 23, 23, 0), timedelta(minutes=15)) == msk(2026, 11, 24, 9, 15)
+
+
+def test_the_clock_carries_the_rest_of_a_limit_into_the_next_morning(day_shop):
+    assert working_deadline(day_shop, msk(2026, 11, 23, 20, 0), timedelta(hours=3)) == msk(2026, 11, 24, 11, 0)
+
+
+def test_an_order_before_opening_starts_counting_at_opening(day_shop):
+    assert working_deadline(day_shop, msk(2026, 11, 23, 6, 0), timedelta(minutes=5)) == msk(2026, 11, 23, 9, 5)
+
+
+def test_the_clock_skips_days_off(day_shop):
+    day_shop.working_days = "12345"  # Monday to Friday
+    friday_evening = msk(2026, 11, 27, 20, 50)
+    assert working_deadline(day_shop, friday_evening, timedelta(minutes=30)) == msk(2026, 11, 30, 9, 20)
+
+
+def test_a_24_7_shop_counts_straight_through(db):
+    shop = ShopFactory(always_open=True)
+    assert working_deadline(shop, msk(2026, 11, 23, 23, 0), timedelta(minutes=15)) == msk(2026, 11, 23, 23, 15)
+
+
+def test_shop_hours_are_counted_in_the_shops_own_time_zone(db):
+    shop = ShopFactory(always_open=False, opens_at=time(9), closes_at=time(21), timezone="Asia/Vladivostok")
+    # 15:00 in Moscow is 22:00 in Vladivostok: closed, so the clock waits for 09:00 there (02:00 Moscow).
+    assert working_deadline(shop, msk(2026, 11, 23, 15, 0), timedelta(minutes=10)) == msk(2026, 11, 24, 2, 10)
+
+
+def test_entering_a_status_sets_its_deadline_and_changing_it_resets_the_clock(db):
+    with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
+        order = make_order()
+        assert order.deadline == msk(2026, 11, 23, 12, 5)
+    with time_machine.travel(msk(2026, 11, 23, 12, 3), tick=False):
+        order_change_status(order=order, target="approval", by=manager())
+    order.refresh_from_db()
+    assert order.status_entered_at == msk(2026, 11, 23, 12, 3)
+    assert order.deadline == msk(2026, 11, 23, 13, 3)
+
+
+@pytest.mark.django_db
+def test_the_sweep_flags_an_overdue_order_and_tells_its_manager():
+    user = manager()
+    with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
+        order = make_order(manager=user)
+    with time_machine.travel(msk(2026, 11, 23, 12, 4), tick=False):
+        assert sweep_overdue() == {"flagged": 0, "escalated": 0}
+    with time_machine.travel(msk(2026, 11, 23, 12, 6), tick=False):
+        assert sweep_overdue() == {"flagged": 1, "escalated": 0}
+        assert sweep_overdue() == {"flagged": 0, "escalated": 0}  # idempotent
+    order.refresh_from_db()
+    assert order.is_overdue and order.overdue_since == msk(2026, 11, 23, 12, 6)
+    assert order.events.filter(kind=OrderEvent.Kind.OVERDUE).count() == 1
+    notification = Notification.objects.get(recipient=user)
+    assert notification.kind == Notification.Kind.OVERDUE and order.number in notification.text
+    assert notification.link == f"/orders/{order.pk}/"
+
+
+@pytest.mark.django_db
+def test_an_overdue_order_with_no_manager_goes_straight_to_the_shops_supervisors():
+    boss, other_shop_boss = supervisor(), supervisor()
+    with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
+        order = make_order()
+    grant(boss, shops=[order.shop])
+    grant(other_shop_boss, shops=[ShopFactory()])
+    with time_machine.travel(msk(2026, 11, 23, 12, 6), tick=False):
+        orders_flag_overdue()
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [boss.pk]
+
+
+@pytest.mark.django_db
+def test_after_the_grace_period_supervisors_are_alerted_once():
+    user, boss = manager(), supervisor()
+    DeskSettings.objects.update_or_create(pk=1, defaults={"escalation_grace": timedelta(minutes=10)})
+    with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
+        order = make_order(manager=user)
+    with time_machine.travel(msk(2026, 11, 23, 12, 6), tick=False):
+        sweep_overdue()
+    with time_machine.travel(msk(2026, 11, 23, 12, 15), tick=False):
+        assert orders_escalate_overdue() == 0
+    with time_machine.travel(msk(2026, 11, 23, 12, 17), tick=False):
+        assert sweep_overdue() == {"flagged": 0, "escalated": 1}
+        assert sweep_overdue() == {"flagged": 0, "escalated": 0}
+    order.refresh_from_db()
+    assert order.escalated_at == msk(2026, 11, 23, 12, 17)
+    escalations = Notification.objects.filter(kind=Notification.Kind.ESCALATION)
+    assert list(escalations.values_list("recipient", flat=True)) == [boss.pk]
+    assert order.events.filter(kind=OrderEvent.Kind.ESCALATION).count() == 1
+
+
+@pytest.mark.django_db
+def test_changing_the_status_clears_the_overdue_flag():
+    with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
+        order = make_order()
+    with time_machine.travel(msk(2026, 11, 23, 12, 30), tick=False):
+        orders_flag_overdue()
+        order.refresh_from_db()
+        order_change_status(order=order, target="approval", by=manager())
+    order.refresh_from_db()
+    assert not order.is_overdue and order.overdue_since is None and order.escalated_at is None
+
+
+@pytest.mark.django_db
+def test_final_and_unlimited_statuses_never_go_overdue():
+    Status.objects.filter(code="approval").update(time_limit=None)
+    with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
+        waiting = make_order()
+        order_change_status(order=waiting, target="approval", by=manager())
+        closed = make_order()
+        order_change_status(order=closed, target="cancelled", by=manager(), reason="test")
+    with time_machine.travel(msk(2026, 12, 23, 12, 0), tick=False):
+        assert orders_flag_overdue() == 0
+    assert not Order.objects.filter(is_overdue=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_sweeps_queries_do_not_grow_with_orders_that_are_not_due():
+    def sweep_queries(extra_not_due: int) -> int:
+        with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
+            make_order(manager=manager())
+        with time_machine.travel(msk(2026, 11, 23, 12, 6), tick=False):
+            for _ in range(extra_not_due):
+                make_order()
+        with time_machine.travel(msk(2026, 11, 23, 12, 7), tick=False), CaptureQueriesContext(connection) as ctx:
+            assert orders_flag_overdue() == 1
+        return len(ctx)
+
+    assert sweep_queries(0) == sweep_queries(40)

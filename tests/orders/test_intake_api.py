@@ -1,0 +1,175 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from notifications.models import Notification
+from orders.models import Customer, Order, OrderEvent, OrderItem
+from orders.services import shop_issue_api_key
+from tests.factories import ShopFactory, make_order, manager
+
+pytestmark = pytest.mark.django_db
+
+INTAKE = "/api/v1/orders/"
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(code="garden")
+
+
+@pytest.fixture
+def key(shop):
+    return shop_issue_api_key(shop=shop)
+
+
+def body(**overrides):
+    data = {
+        "external_id": "web-1",
+        "customer": {
+            "name": "Ivan Petrov",
+            "phone": "+79161112233",
+            "email": "ivan@example.com",
+            "type": "person",
+        },
+        "method": "cart",
+        "region": "Moscow",
+        "items": [{"sku": "A1", "name": "Teapot", "qty": 2, "price": "450.50"}],
+        "comment": "Call after six",
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client, key, data, url=INTAKE):
+    payload = data if isinstance(data, str | bytes) else json.dumps(data)
+    return client.post(url, payload, content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+
+
+def counts():
+    return Order.objects.count(), Customer.objects.count(), OrderItem.objects.count(), OrderEvent.objects.count()
+
+
+def test_a_new_order_is_created_with_its_customer_and_items(client, key, shop):
+    response = post(client, key, body())
+    assert response.status_code == 201
+    data = response.json()
+    order = Order.objects.get(number=data["number"])
+    assert data == {
+        "number": order.number,
+        "external_id": "web-1",
+        "status": "new",
+        "manager": None,
+        "payment_state": "unpaid",
+    }
+    assert order.shop == shop and order.total == 901 and order.region == "Moscow" and order.method == "cart"
+    assert order.customer.phone == "+79161112233" and order.order_type == "b2c"
+    assert order.items.get().name == "Teapot"
+    assert order.events.get().kind == OrderEvent.Kind.CREATED
+
+
+def test_the_same_external_id_returns_the_same_order(client, key):
+    first = post(client, key, body())
+    again = post(client, key, body(comment="a retry"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"]
+    assert counts() == (1, 1, 1, 1)
+
+
+def test_a_company_customer_makes_a_b2b_order_and_repeat_customers_are_reused(client, key):
+    post(client, key, body(customer={"name": "OOO Roga", "phone": "+79161112233", "type": "company"}))
+    post(client, key, body(external_id="web-2", customer={"name": "OOO Roga", "phone": "+79161112233"}))
+    assert Customer.objects.count() == 1
+    assert list(Order.objects.order_by("pk").values_list("order_type", flat=True)) == ["b2b", "b2b"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (body(external_id=""), "external_id"),
+        (body(method="telepathy"), "method"),
+        (body(items=[]), "items"),
+        (body(items=[{"name": "Teapot", "qty": 0, "price": "1"}]), "items"),
+        (body(items=[{"name": "Teapot", "qty": 1, "price": "-5"}]), "items"),
+        (body(customer={"name": "No contact"}), "customer"),
+        (body(customer={"name": "Bad phone", "phone": "8-916-111"}), "customer"),
+        (body(customer="Ivan"), "customer"),
+    ],
+)
+def test_bad_fields_get_400_with_field_errors_and_nothing_saved(client, key, payload, field):
+    response = post(client, key, payload)
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", ""])
+def test_a_body_that_is_not_a_json_object_gets_400(client, key, raw):
+    response = post(client, key, raw)
+    assert response.status_code == 400 and "JSON object" in response.json()["error"]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_missing_or_wrong_key_gets_401(client, key):
+    assert post(client, "wrong", body()).status_code == 401
+    assert client.post(INTAKE, json.dumps(body()), content_type="application/json").status_code == 401
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_only_post_is_accepted(client, key):
+    assert client.get(INTAKE, headers={"Authorization": f"Bearer {key}"}).status_code == 405
+
+
+def test_a_status_in_the_body_is_ignored(client, key):
+    post(client, key, body(status="complete"))
+    assert Order.objects.get().status == "new"
+
+
+def test_a_new_key_replaces_the_old_one(client, key, shop):
+    out = StringIO()
+    call_command("shop_api_key", "garden", stdout=out)
+    new_key = out.getvalue().strip()
+    assert new_key.startswith("od_garden_")
+    assert post(client, key, body()).status_code == 401
+    assert post(client, new_key, body()).status_code == 201
+    shop.refresh_from_db()
+    assert new_key not in shop.api_key_hash
+
+
+def test_a_paid_payment_is_recorded(client, key, shop):
+    order = make_order(shop, external_id="web-9")
+    response = post(
+        client, key, {"state": "paid", "amount": "900"}, url=reverse("api_order_payment", args=["web-9"])
+    )
+    assert response.status_code == 200 and response.json()["payment_state"] == "paid"
+    order.refresh_from_db()
+    assert order.payment_state == "paid" and order.paid_amount == 900 and order.status == "new"
+
+
+def test_a_failed_payment_alerts_the_responsible_manager(client, key, shop):
+    user = manager()
+    make_order(shop, external_id="web-9", manager=user)
+    response = post(
+        client, key, {"state": "failed", "amount": "900"}, url=reverse("api_order_payment", args=["web-9"])
+    )
+    assert response.status_code == 200
+    alert = Notification.objects.get(recipient=user)
+    assert alert.kind == Notification.Kind.PAYMENT_FAILED and "call the customer" in alert.text
+
+
+def test_payment_errors(client, key, shop):
+    make_order(ShopFactory(), external_id="elsewhere")
+    make_order(shop, external_id="web-9")
+    url = reverse("api_order_payment", args=["web-9"])
+    assert (
+        post(
+            client, key, {"state": "paid", "amount": "1"}, url=reverse("api_order_payment", args=["elsewhere"])
+        ).status_code
+        == 404
+    )
+    bad = post(client, key, {"state": "stolen", "amount": "x"}, url=url)
+    assert bad.status_code == 400 and set(bad.json()["fields"]) == {"state", "amount"}
+    assert post(client, "wrong", {"state": "paid", "amount": "1"}, url=url).status_code == 401
+    assert Order.objects.get(external_id="web-9").payment_state == "unpaid"

@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from orders.models import Order
+from orders.selectors import order_scope
+from tests.factories import ShopFactory, UserFactory, grant, inspector, make_order, manager, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_shops():
+    return ShopFactory(code="north"), ShopFactory(code="south")
+
+
+def test_a_manager_sees_the_granted_shop_and_their_own_orders_only(two_shops):
+    north, south = two_shops
+    user = manager()
+    grant(user, shops=[north])
+    visible = make_order(north)
+    hidden = make_order(south)
+    own_elsewhere = make_order(south, manager=user)
+    assert set(order_scope(user)) == {visible, own_elsewhere}
+    assert hidden not in order_scope(user)
+
+
+@pytest.mark.parametrize(
+    ("grant_kwargs", "order_kwargs", "seen"),
+    [
+        ({"order_types": ["b2b"]}, {"company": True}, True),
+        ({"order_types": ["b2b"]}, {"company": False}, False),
+        ({"methods": ["phone"]}, {"method": "phone"}, True),
+        ({"methods": ["phone"]}, {"method": "cart"}, False),
+        ({"regions": ["Moscow"]}, {"region": "Moscow"}, True),
+        ({"regions": ["Moscow"]}, {"region": "Kazan"}, False),
+        ({}, {"region": "Kazan", "method": "chat"}, True),
+    ],
+)
+def test_a_manager_sees_only_granted_types_methods_and_regions(grant_kwargs, order_kwargs, seen):
+    user = manager()
+    grant(user, **grant_kwargs)
+    order = make_order(**order_kwargs)
+    assert order_scope(user).filter(pk=order.pk).exists() is seen
+
+
+def test_supervisors_and_inspectors_see_all_orders_of_their_shops(two_shops):
+    north, south = two_shops
+    boss, checker = supervisor(), inspector()
+    grant(boss, shops=[north])
+    in_north, in_south = make_order(north), make_order(south)
+    assert list(order_scope(boss)) == [in_north]
+    assert set(order_scope(checker)) == {in_north, in_south}  # no shop restriction = all shops
+
+
+def test_admins_see_everything_and_users_without_a_role_nothing(two_shops):
+    orders = {make_order(shop) for shop in two_shops}
+    assert set(order_scope(UserFactory(is_staff=True, is_superuser=True))) == orders
+    assert not order_scope(UserFactory()).exists()
+
+
+def test_opening_another_shops_order_is_404(client, two_shops):
+    north, south = two_shops
+    user = manager()
+    grant(user, shops=[north])
+    foreign = make_order(south)
+    client.force_login(user)
+    assert client.get(reverse("orders:detail", args=[foreign.pk])).status_code == 404
+    response = client.post(
+        reverse("orders:status", args=[foreign.pk]), {"target": "approval", "expected_status": "new"}
+    )
+    assert response.status_code == 404
+    assert client.post(reverse("orders:note", args=[foreign.pk]), {"text": "hi"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == "new" and foreign.events.count() == 1
+
+
+def test_the_list_shows_only_orders_in_scope(client, two_shops):
+    north, south = two_shops
+    user = manager()
+    grant(user, shops=[north])
+    mine, theirs = (
+        make_order(north, customer_name="Visible Buyer"),
+        make_order(south, customer_name="Hidden Buyer"),
+    )
+    client.force_login(user)
+    html = client.get(reverse("orders:list"), {"scope": "all"}).content.decode()
+    assert mine.number in html and "Visible Buyer" in html
+    assert theirs.number not in html and "Hidden Buyer" not in html
+
+
+def test_the_list_filters_and_searches(client):
+    user = manager()
+    shop = ShopFactory()
+    by_phone = make_order(shop, manager=user, phone="+79997776655", method="phone")
+    by_cart = make_order(shop, manager=user, customer_name="Zinaida Cart", method="cart")
+    client.force_login(user)
+
+    def numbers(**params):
+        html = client.get(reverse("orders:list"), params).content.decode()
+        return {order.number for order in (by_phone, by_cart) if f">{order.number}<" in html}
+
+    assert numbers() == {by_phone.number, by_cart.number}
+    assert numbers(method="phone") == {by_phone.number}
+    assert numbers(q="7776655") == {by_phone.number}
+    assert numbers(q="zinaida") == {by_cart.number}
+    assert numbers(q=by_cart.number) == {by_cart.number}
+    assert numbers(overdue="true") == set()
+    assert numbers(status="approval") == set()
+
+
+def test_the_mine_tab_holds_only_my_orders(client):
+    user = manager()
+    shop = ShopFactory()
+    mine, colleagues = make_order(shop, manager=user), make_order(shop, manager=manager())
+    client.force_login(user)
+    html = client.get(reverse("orders:list")).content.decode()
+    assert f">{mine.number}<" in html and f">{colleagues.number}<" not in html
+    assert Order.objects.count() == 2
