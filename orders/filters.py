@@ -56,6 +56,11 @@ class OrderFilter(django_filters.FilterSet):
     def __init__(self, *args, shops=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["shop"].queryset = shops
+        for field in self.form.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,0 +1,51 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orders.services import order_add_note, order_change_status
+from tests.factories import ShopFactory, make_order, manager, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx)
+
+
+def test_the_order_list_costs_the_same_with_10_and_200_orders(client):
+    user = manager()
+    shop = ShopFactory()
+    client.force_login(user)
+    for _ in range(10):
+        make_order(shop, manager=user)
+    small = queries_for(client, reverse("orders:list"))
+    for _ in range(190):
+        make_order(shop, manager=user)
+    assert queries_for(client, reverse("orders:list")) == small
+    assert queries_for(client, reverse("orders:list"), {"scope": "all", "page": 3, "q": "Customer"}) == small
+
+
+def test_the_order_page_costs_the_same_with_a_short_and_a_long_history(client):
+    user = manager()
+    order = make_order(manager=user)
+    client.force_login(user)
+    short = queries_for(client, reverse("orders:detail", args=[order.pk]))
+    for n in range(100):
+        order_add_note(order=order, by=user, text=f"note {n}")
+    order_change_status(order=order, target="approval", by=user)
+    assert queries_for(client, reverse("orders:detail", args=[order.pk])) == short
+
+
+def test_the_dashboard_costs_the_same_with_10_and_200_open_orders(client):
+    client.force_login(supervisor())
+    shop = ShopFactory()
+    for _ in range(10):
+        make_order(shop)
+    small = queries_for(client, reverse("assignment:dashboard"))
+    for _ in range(190):
+        make_order(shop, manager=manager())
+    assert queries_for(client, reverse("assignment:dashboard")) == small
