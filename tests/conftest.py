@@ -69,3 +69,14 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def default_pipeline(transactional_db):
+    """Transactional tests flush the database between tests, taking the migrations' data (roles, the
+    default statuses and matrix) with it; put it back the way the data migration makes it."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("orders.migrations.0002_roles_and_default_pipeline").create(apps, None)

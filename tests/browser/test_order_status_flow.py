@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import PASSWORD, grant, make_order, manager
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username):

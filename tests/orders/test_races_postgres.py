@@ -1,0 +1,90 @@
+"""Races that only a real database with row locks can show: threads lined up on a barrier, on PostgreSQL."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from orders.exceptions import StaleOrder
+from orders.models import Customer, Order, OrderEvent
+from orders.services import order_change_status, order_create, orders_flag_overdue
+from tests.factories import ShopFactory, make_order, manager
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_pipeline"),
+]
+
+
+def race(workers: int, work):
+    """Run work(i) in `workers` threads released at once; return what each returned or raised."""
+    barrier = threading.Barrier(workers)
+    results: list = [None] * workers
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # collected, asserted by the caller
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_the_same_order_pushed_at_once_by_many_workers_is_created_once():
+    shop = ShopFactory()
+    customer = {"name": "Ivan", "phone": "+79160000001", "email": "", "legal_type": "person", "is_vip": False}
+    items = [{"sku": "A", "name": "Teapot", "qty": 1, "price": 100}]
+
+    results = race(8, lambda i: order_create(shop=shop, external_id="web-1", customer=customer, items=items))
+
+    assert all(isinstance(result, tuple) for result in results), results
+    assert len({order.pk for order, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert (Order.objects.count(), Customer.objects.count(), OrderEvent.objects.count()) == (1, 1, 1)
+
+
+def test_two_people_changing_one_order_at_once_cannot_both_win():
+    order = make_order()
+    people = [manager(), manager()]
+    targets = ["approval", "cancelled"]
+
+    def change(i):
+        copy = Order.objects.get(pk=order.pk)
+        return order_change_status(order=copy, target=targets[i], by=people[i], reason="race")
+
+    results = race(2, change)
+
+    assert sum(isinstance(result, Order) for result in results) == 1, results
+    assert sum(isinstance(result, StaleOrder) for result in results) == 1, results
+    order.refresh_from_db()
+    assert order.events.filter(kind=OrderEvent.Kind.STATUS).count() == 1
+    assert order.events.get(kind=OrderEvent.Kind.STATUS).data["to"] == order.status
+
+
+def test_sweepers_running_at_once_flag_each_due_order_once():
+    orders = [make_order() for _ in range(30)]
+    later = timezone.now() + timedelta(hours=1)
+
+    results = race(4, lambda i: orders_flag_overdue(now=later, batch=10))
+
+    assert all(isinstance(result, int) for result in results), results
+    # No order counted by two sweepers: what they report equals what is flagged.
+    assert Order.objects.filter(is_overdue=True).count() == sum(results) > 0
+    flagged_events = OrderEvent.objects.filter(kind=OrderEvent.Kind.OVERDUE)
+    assert flagged_events.count() == Order.objects.filter(is_overdue=True).count()
+    assert flagged_events.values("order").distinct().count() == flagged_events.count()
+    while orders_flag_overdue(now=later, batch=10):
+        pass
+    assert Order.objects.filter(is_overdue=True).count() == len(orders)
+    assert flagged_events.count() == len(orders)
