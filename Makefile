@@ -24,3 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Figures for the hot paths at many orders, on a throwaway database (PostgreSQL when installed).
+bench: $(STAMP)
+	bash scripts/bench.sh

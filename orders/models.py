@@ -229,7 +229,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["manager", "is_final"], name="order_manager_open_idx"),
             models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
             models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
-            models.Index(fields=["is_overdue", "deadline"], name="order_overdue_deadline_idx"),
+            # The queue priority of the order list: overdue first, then soonest due, then oldest.
+            models.Index(fields=["-is_overdue", "deadline", "created_at"], name="order_priority_idx"),
         ]
 
     def __str__(self):

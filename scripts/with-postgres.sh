@@ -20,6 +20,7 @@ as_pg "$PGBIN/initdb" -D "$DIR/data" -A trust -U postgres >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w \
   -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200" \
   start >/dev/null
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres orderdesk
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/orderdesk"
 "$@"

@@ -1,0 +1,108 @@
+"""`make bench`: figures for the paths that must stay fast as orders pile up. Run it on a throwaway database
+(make bench does); it bulk-loads synthetic orders."""
+
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from orders.models import Customer, Order, Shop
+from orders.services import order_create, orders_flag_overdue, shop_issue_api_key
+from tests.factories import grant, manager
+
+
+def timed(fn, repeat=1):
+    start = time.perf_counter()
+    for _ in range(repeat):
+        result = fn()
+    return (time.perf_counter() - start) / repeat * 1000, result
+
+
+class Command(BaseCommand):
+    help = "Benchmark the overdue sweep, the order list and intake at a given number of orders."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--orders", type=int, default=50_000)
+
+    def handle(self, *args, orders, **options):
+        now = timezone.now()
+        shop = Shop.objects.create(code=f"bench{int(now.timestamp())}", name="Bench", always_open=True)
+        user = manager(username=f"bench{int(now.timestamp())}")
+        grant(user, shops=[shop])
+        customer = Customer.objects.create(shop=shop, name="Bench buyer", phone="+79990000000")
+        started = time.perf_counter()
+        batch = []
+        for n in range(orders):
+            batch.append(
+                Order(
+                    shop=shop,
+                    customer=customer,
+                    number=f"B{now.timestamp():.0f}-{n}",
+                    total=Decimal("100"),
+                    manager=user if n % 10 == 0 else None,
+                    status_entered_at=now,
+                    deadline=now + timedelta(days=1) if n >= 20 else now - timedelta(minutes=1),
+                )
+            )
+            if len(batch) == 5000:
+                Order.objects.bulk_create(batch)
+                batch = []
+        Order.objects.bulk_create(batch)
+        self.stdout.write(
+            f"loaded {orders} orders on {connection.vendor} in {time.perf_counter() - started:.1f} s"
+        )
+
+        with CaptureQueriesContext(connection) as ctx:
+            ms, flagged = timed(orders_flag_overdue)
+        self.stdout.write(f"overdue sweep, 20 due of {orders}: {ms:.1f} ms, {len(ctx)} queries, flagged {flagged}")
+        ms, flagged = timed(orders_flag_overdue, repeat=5)
+        self.stdout.write(f"overdue sweep, nothing due of {orders}: {ms:.2f} ms")
+
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        client.get("/orders/?scope=all")
+        for label, url in [
+            ("order list, page 1", "/orders/?scope=all"),
+            ("order list, page 50", "/orders/?scope=all&page=50"),
+            ("my orders, overdue filter", "/orders/?overdue=true"),
+        ]:
+            with CaptureQueriesContext(connection) as ctx:
+                ms, response = timed(lambda url=url: client.get(url), repeat=5)
+            self.stdout.write(
+                f"{label}: {ms:.1f} ms per page, {len(ctx) // 5} queries, HTTP {response.status_code}"
+            )
+
+        key = shop_issue_api_key(shop=shop)
+        api = Client(SERVER_NAME="localhost")
+        count = 200
+
+        def push():
+            return [
+                api.post(
+                    "/api/v1/orders/",
+                    {
+                        "external_id": f"api-{n}",
+                        "customer": {"name": "X", "phone": f"+7995{n:07d}"},
+                        "items": [{"name": "Teapot", "qty": 1, "price": 10}],
+                    },
+                    content_type="application/json",
+                    headers={"Authorization": f"Bearer {key}"},
+                ).status_code
+                for n in range(count)
+            ]
+
+        ms, codes = timed(push)
+        assert set(codes) == {201}, set(codes)
+        self.stdout.write(
+            f"intake API: {count} new orders in {ms / 1000:.2f} s = {count / (ms / 1000):.0f} orders/s"
+        )
+        ms, (order, created) = timed(
+            lambda: order_create(shop=shop, external_id="api-1", customer={}, items=[]), repeat=50
+        )
+        assert not created
+        self.stdout.write(f"intake repeat (idempotent hit): {ms:.2f} ms")

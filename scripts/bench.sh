@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Benchmark on a throwaway database: PostgreSQL when its binaries are installed, else a temp SQLite file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BENCH=(bash -c '.venv/bin/python manage.py migrate -v0 && .venv/bin/python manage.py bench "$@"' bench "$@")
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  bash scripts/with-postgres.sh "${BENCH[@]}"
+else
+  DIR=$(mktemp -d)
+  trap 'rm -rf "$DIR"' EXIT
+  DATABASE_URL="sqlite:///$DIR/bench.sqlite3" "${BENCH[@]}"
+fi
