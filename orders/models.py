@@ -189,8 +189,14 @@ class Order(ConcurrentTransitionMixin, models.Model):
     delivery_address = models.TextField(blank=True)
     delivery_date = models.DateField(null=True, blank=True)
     tracking_code = models.CharField(max_length=64, blank=True)
+    # Indexed by order_manager_open_idx, which leads with the manager.
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        db_index=False,
     )
     status = FSMField(max_length=32, default="new", protected=True)
     is_final = models.BooleanField(default=False, editable=False)
