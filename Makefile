@@ -27,4 +27,4 @@ lint: $(STAMP)
 
 ## Figures for the hot paths at many orders, on a throwaway database (PostgreSQL when installed).
 bench: $(STAMP)
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(ARGS)

@@ -135,23 +135,11 @@ class OrderAdmin(admin.ModelAdmin):
         "delivery_date",
         "tracking_code",
     ]
+    # Staff may fix delivery details and notes; everything else comes from the storefront or the services.
     readonly_fields = [
-        "number",
-        "shop",
-        "external_id",
-        "customer",
-        "order_type",
-        "method",
-        "total",
-        "payment_state",
-        "paid_amount",
-        "status",
-        "status_entered_at",
-        "deadline",
-        "is_overdue",
-        "manager",
-        "cancel_reason",
-        "rating",
+        field
+        for field in fields
+        if field not in {"region", "comment", "delivery_address", "delivery_date", "tracking_code"}
     ]
     inlines = [OrderItemInline, OrderEventInline]
 

@@ -1,6 +1,7 @@
 """The storefront intake API: JSON in, JSON out, authenticated by the shop's key."""
 
 import json
+from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -48,17 +49,27 @@ def _unauthorized():
     return response
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
-def order_intake(request):
-    shop = _shop_for(request)
-    if shop is None:
-        return _unauthorized()
-    body = _body(request)
-    if body is None:
-        return JsonResponse({"error": "The body must be a JSON object."}, status=400)
+def storefront_endpoint(view):
+    """POST-only, key-authenticated (401), JSON-object body (400); the view gets the shop and the body."""
 
+    @csrf_exempt
+    @login_not_required
+    @require_POST
+    @wraps(view)
+    def endpoint(request, *args, **kwargs):
+        shop = _shop_for(request)
+        if shop is None:
+            return _unauthorized()
+        body = _body(request)
+        if body is None:
+            return JsonResponse({"error": "The body must be a JSON object."}, status=400)
+        return view(request, shop, body, *args, **kwargs)
+
+    return endpoint
+
+
+@storefront_endpoint
+def order_intake(request, shop: Shop, body: dict):
     order_form = IntakeOrderForm(body)
     customer_form = IntakeCustomerForm(body.get("customer") if isinstance(body.get("customer"), dict) else {})
     raw_items = body.get("items")
@@ -95,16 +106,8 @@ def order_intake(request):
     return JsonResponse(_order_json(order), status=201 if created else 200)
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
-def order_payment(request, external_id: str):
-    shop = _shop_for(request)
-    if shop is None:
-        return _unauthorized()
-    body = _body(request)
-    if body is None:
-        return JsonResponse({"error": "The body must be a JSON object."}, status=400)
+@storefront_endpoint
+def order_payment(request, shop: Shop, body: dict, external_id: str):
     order = Order.objects.filter(shop=shop, external_id=external_id).first()
     if order is None:
         return JsonResponse({"error": f"No order {external_id!r} in this shop."}, status=404)
