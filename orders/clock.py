@@ -1,6 +1,10 @@
 """Status clocks counted in a shop's working hours."""
 
-from datetime import datetime, timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+import phonenumbers
+from phonenumbers import timezone as phonenumbers_timezone
 
 from orders.models import Shop
 
@@ -37,3 +41,18 @@ def is_working_time(shop: Shop, moment: datetime) -> bool:
         return True
     local = moment.astimezone(shop.zone)
     return str(local.isoweekday()) in shop.working_days and shop.opens_at <= local.time() < shop.closes_at
+
+
+def zone_for_phone(phone: str) -> str:
+    """The phone's time zone when its number says it unambiguously (+7 423… is Vladivostok; a Russian
+    mobile number could be anywhere from Kaliningrad to Kamchatka, so it says nothing)."""
+    try:
+        zones = phonenumbers_timezone.time_zones_for_number(phonenumbers.parse(phone))
+    except phonenumbers.NumberParseException:
+        return ""
+    return zones[0] if len(zones) == 1 and zones[0] in zoneinfo.available_timezones() else ""
+
+
+def is_night(moment: datetime) -> bool:
+    """Night for a person is 21:00–09:00 their time: no calls, no messages."""
+    return not time(9) <= moment.time() < time(21)

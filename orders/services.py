@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from orders import signals
-from orders.clock import working_deadline
+from orders.clock import working_deadline, zone_for_phone
 from orders.exceptions import StaleOrder, StatusChangeRefused
 from orders.models import Customer, DeskSettings, Order, OrderEvent, OrderItem, Shop, Status, hash_api_key
 
@@ -62,6 +62,8 @@ def _customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_typ
         customer.email = email or customer.email
         customer.legal_type = legal_type or customer.legal_type
         customer.is_vip = customer.is_vip or is_vip
+    if not customer.timezone and customer.phone:
+        customer.timezone = zone_for_phone(customer.phone)
     customer.full_clean()
     customer.save()
     return customer

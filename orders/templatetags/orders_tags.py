@@ -1,6 +1,10 @@
+import zoneinfo
+
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+
+from orders.clock import is_night
 
 register = template.Library()
 
@@ -24,9 +28,25 @@ def local_time(value, zone):
     return timezone.localtime(value, zone)
 
 
+def _wall_clock(zone):
+    # Naive on purpose: templates would otherwise convert an aware time back to the desk's zone.
+    return timezone.localtime(timezone.now(), zone).replace(tzinfo=None)
+
+
 @register.simple_tag
 def local_now(zone):
-    return timezone.localtime(timezone.now(), zone)
+    return _wall_clock(zone)
+
+
+@register.simple_tag
+def customer_now(customer, shop):
+    """The customer's wall clock: their own zone when known, else the shop's."""
+    return _wall_clock(zoneinfo.ZoneInfo(customer.timezone) if customer.timezone else shop.zone)
+
+
+@register.filter
+def night(moment) -> bool:
+    return is_night(moment)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
-from orders.clock import working_deadline
+from orders.clock import working_deadline, zone_for_phone
 from orders.models import DeskSettings, Order, OrderEvent, Status
 from orders.services import order_change_status, orders_escalate_overdue, orders_flag_overdue
 from orders.tasks import sweep_overdue
@@ -153,3 +153,22 @@ def test_the_sweeps_queries_do_not_grow_with_orders_that_are_not_due():
         return len(ctx)
 
     assert sweep_queries(0) == sweep_queries(40)
+
+
+@pytest.mark.parametrize(
+    ("phone", "zone"),
+    [("+74232123456", "Asia/Vladivostok"), ("+4930123456", "Europe/Berlin"), ("+79161234501", ""), ("+7000", "")],
+)
+def test_a_customers_time_zone_comes_from_an_unambiguous_phone_number(phone, zone):
+    assert zone_for_phone(phone) == zone
+
+
+@pytest.mark.django_db
+def test_the_customer_card_shows_a_vladivostok_customers_night(client):
+    user = manager()
+    order = make_order(manager=user, phone="+74232123456")
+    assert order.customer.timezone == "Asia/Vladivostok"
+    client.force_login(user)
+    with time_machine.travel(msk(2026, 11, 23, 15, 0), tick=False):  # 22:00 in Vladivostok
+        html = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "Mon 22:00" in html and "night there" in html
