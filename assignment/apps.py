@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AssignmentConfig(AppConfig):
     name = "assignment"
     verbose_name = "Assignment"
+
+    def ready(self):
+        from assignment import receivers
+
+        receivers.connect()

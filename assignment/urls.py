@@ -4,5 +4,6 @@ from assignment import views
 
 app_name = "assignment"
 urlpatterns = [
-    path("", views.dashboard_view, name="dashboard"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("presence/", views.presence_view, name="presence"),
 ]

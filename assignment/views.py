@@ -1,6 +1,11 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from assignment.forms import PresenceForm
+from assignment.services import presence_set
 from orders import roles
 from orders.selectors import order_scope, statuses_by_code
 
@@ -19,3 +24,19 @@ def dashboard_view(request):
             "statuses": statuses_by_code(),
         },
     )
+
+
+@require_POST
+def presence_view(request):
+    if not roles.is_manager(request.user):
+        raise PermissionDenied("Only managers have a presence.")
+    form = PresenceForm(request.POST)
+    if form.is_valid():
+        profile = presence_set(user=request.user, presence=form.cleaned_data["presence"])
+        messages.success(request, f"You are now {profile.get_presence_display()}.")
+    else:
+        messages.error(request, "Choose Free, Busy, Lunch, Break or Offline.")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("orders:list")

@@ -8,11 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from assignment.models import ManagerProfile, Presence
+from assignment.services import presence_set
 from orders import roles
 from orders.models import AccessGrant, Order, Shop
 from orders.services import order_change_status, order_create, order_set_manager, shop_issue_api_key
 
 PASSWORD = "demo"
+DEMO_EXPERIENCE = {"manager1": 5, "manager2": 2, "manager3": 8, "manager4": 3, "manager5": 1}
 
 SHOPS = [
     dict(code="garden", name="Green Garden", timezone="Europe/Moscow", opens_at=time(9), closes_at=time(21)),
@@ -82,6 +85,9 @@ def demo_load() -> list[str]:
         grant, _ = AccessGrant.objects.get_or_create(user=user)
         grant.shops.set([shops[code] for code in shop_codes])
         staff[username] = user
+        if role == roles.MANAGER:
+            ManagerProfile.objects.get_or_create(user=user, defaults={"experience": DEMO_EXPERIENCE[username]})
+            presence_set(user=user, presence=Presence.LUNCH if username == "manager5" else Presence.FREE)
 
     managers_by_shop = {"garden": ["manager1", "manager2", "manager3"], "gadgets": ["manager4", "manager5"]}
     for shop_index, shop in enumerate(shops.values()):

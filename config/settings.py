@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "orders.context_processors.staff_roles",
                 "notifications.context_processors.unread_notifications",
+                "assignment.context_processors.presence",
             ],
         },
     },
