@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -43,3 +45,52 @@ class PresenceChange(models.Model):
 
     def __str__(self):
         return f"{self.profile.user}: {self.previous} → {self.presence}"
+
+
+class RoutingSettings(models.Model):
+    """Desk-wide routing defaults (one row, edited in admin)."""
+
+    class QueuePriority(models.TextChoices):
+        OLDEST = "oldest", "Oldest first"
+        NEWEST = "newest", "Newest first"
+
+    default_quota = models.PositiveSmallIntegerField(
+        default=10, help_text="Most open orders a manager holds at once, unless their profile says otherwise."
+    )
+    queue_priority = models.CharField(max_length=8, choices=QueuePriority.choices, default=QueuePriority.OLDEST)
+    sticky_wait = models.DurationField(
+        default=timedelta(minutes=10),
+        help_text="How long a repeat customer's order waits for their own manager.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "routing settings"
+
+    def __str__(self):
+        return "Routing settings"
+
+    @classmethod
+    def load(cls) -> "RoutingSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class AssignmentDecision(models.Model):
+    """Why an order went to a manager: who was considered, the rule that chose, why others were not."""
+
+    class Rule(models.TextChoices):
+        REPEAT = "repeat", "Repeat customer → their manager"
+        VIP = "vip", "VIP → most experienced free manager"
+        EVEN_LOAD = "even_load", "Even load → fewest open orders"
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="assignment_decisions")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=16, choices=Rule.choices)
+    candidates = models.JSONField(default=list, help_text="Eligible managers with their open orders.")
+    excluded = models.JSONField(default=dict, help_text="Manager → why they could not take it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.order} → {self.manager} ({self.get_rule_display()})"

@@ -1,7 +1,8 @@
 from django.contrib.auth.signals import user_logged_out
 
 from assignment.models import ManagerProfile, Presence
-from assignment.services import presence_set
+from assignment.services import order_route, presence_set, queue_serve_after_commit
+from orders import signals
 
 
 def on_logged_out(sender, request, user, **kwargs):
@@ -10,5 +11,17 @@ def on_logged_out(sender, request, user, **kwargs):
         presence_set(user=user, presence=Presence.OFFLINE, reason="logged out")
 
 
+def on_order_created(sender, order, **kwargs):
+    """Route at once, in the same request, so the storefront's answer names the manager."""
+    order_route(order_id=order.pk)
+
+
+def on_order_status_changed(sender, order, previous, **kwargs):
+    if order.is_final and order.manager_id:  # the manager has room again
+        queue_serve_after_commit()
+
+
 def connect() -> None:
     user_logged_out.connect(on_logged_out, dispatch_uid="assignment.logged_out")
+    signals.order_created.connect(on_order_created, dispatch_uid="assignment.order_created")
+    signals.order_status_changed.connect(on_order_status_changed, dispatch_uid="assignment.order_status_changed")

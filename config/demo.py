@@ -12,7 +12,7 @@ from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from orders import roles
 from orders.models import AccessGrant, Order, Shop
-from orders.services import order_change_status, order_create, order_set_manager, shop_issue_api_key
+from orders.services import order_change_status, order_create, shop_issue_api_key
 
 PASSWORD = "demo"
 DEMO_EXPERIENCE = {"manager1": 5, "manager2": 2, "manager3": 8, "manager4": 3, "manager5": 1}
@@ -89,7 +89,6 @@ def demo_load() -> list[str]:
             ManagerProfile.objects.get_or_create(user=user, defaults={"experience": DEMO_EXPERIENCE[username]})
             presence_set(user=user, presence=Presence.LUNCH if username == "manager5" else Presence.FREE)
 
-    managers_by_shop = {"garden": ["manager1", "manager2", "manager3"], "gadgets": ["manager4", "manager5"]}
     for shop_index, shop in enumerate(shops.values()):
         for n, (name, phone, email) in enumerate(CUSTOMERS):
             sku, item_name, price = ITEMS[(n + shop_index * 2) % len(ITEMS)]
@@ -104,12 +103,9 @@ def demo_load() -> list[str]:
             )
             if not created:
                 continue
-            shop_managers = managers_by_shop[shop.code]
-            if n < len(PATHS) - 1:  # the last one waits unassigned in the queue
-                manager = staff[shop_managers[n % len(shop_managers)]]
-                order_set_manager(order=order, manager=manager, by=staff["supervisor"], reason="demo set-up")
-                for target in PATHS[n]:
-                    order_change_status(order=order, target=target, by=manager)
+            order.refresh_from_db()  # routing gave it to a free manager on arrival
+            for target in PATHS[n] if order.manager else []:
+                order_change_status(order=order, target=target, by=order.manager)
 
     lines = [f"Log in at /login/ with password '{PASSWORD}' as: admin, " + ", ".join(s[0] for s in STAFF)]
     lines += [f"Intake API key for shop '{code}': {demo_api_key(code)}" for code in shops]

@@ -4,6 +4,7 @@ from django_q.models import Schedule
 
 EVERY_MINUTE = [
     ("orders: flag and escalate overdue orders", "orders.tasks.sweep_overdue"),
+    ("assignment: serve the unassigned queue", "assignment.tasks.serve_queue"),
 ]
 
 

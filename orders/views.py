@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 from orders import roles
 from orders.exceptions import OrderError
 from orders.forms import NoteForm, StatusChangeForm
+from orders.models import OrderEvent
 from orders.pagination import paginate
 from orders.selectors import (
     order_get_for_user,
@@ -29,6 +30,7 @@ def order_list_view(request):
 
 def order_detail_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
+    history = list(order_history(order=order))
     return render(
         request,
         "orders/order_detail.html",
@@ -36,7 +38,8 @@ def order_detail_view(request, pk: int):
             "order": order,
             "statuses": statuses_by_code(),
             "next_statuses": status_next_for(order=order, user=request.user),
-            "history": order_history(order=order),
+            "history": history,
+            "why_assigned": next((event for event in history if event.kind == OrderEvent.Kind.ASSIGNMENT), None),
             "note_form": NoteForm(),
         },
     )

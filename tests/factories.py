@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from assignment.models import ManagerProfile, Presence
 from orders import roles
 from orders.models import AccessGrant, Customer, Shop
 from orders.services import order_create, order_set_manager
@@ -91,6 +92,16 @@ def make_order(
         region=region,
         **kwargs,
     )
+    order.refresh_from_db()  # routing may have assigned it on creation
     if manager is not None:
         order_set_manager(order=order, manager=manager)
     return order
+
+
+def free_manager(*, experience: int = 0, quota: int | None = None, shops=(), **kwargs):
+    """A manager with a profile, on duty (Free)."""
+    user = manager(**kwargs)
+    ManagerProfile.objects.create(user=user, presence=Presence.FREE, experience=experience, quota_override=quota)
+    if shops:
+        grant(user, shops=shops)
+    return user

@@ -1,0 +1,155 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
+from assignment.services import order_route, presence_set, queue_serve
+from orders.models import Order, OrderEvent
+from orders.services import order_change_status
+from tests.factories import ShopFactory, free_manager, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory()
+
+
+def test_a_new_order_goes_at_once_to_the_free_manager_with_fewest_open_orders(shop):
+    busy_one, light_one = free_manager(username="busy"), free_manager(username="light")
+    for _ in range(2):
+        make_order(shop, manager=busy_one)
+    order = make_order(shop)
+    order.refresh_from_db()
+    assert order.manager == light_one
+    decision = order.assignment_decisions.get()
+    assert decision.rule == AssignmentDecision.Rule.EVEN_LOAD
+    assert [c["manager"] for c in decision.candidates] == ["light", "busy"]
+    assert order.events.filter(kind=OrderEvent.Kind.ASSIGNMENT, text__contains="Even load").exists()
+
+
+def test_ties_go_to_the_manager_idle_longest(shop):
+    with time_machine.travel(timezone.now() - timedelta(hours=1)):
+        longest = free_manager(username="early")
+    free_manager(username="late")
+    assert make_order(shop).manager == longest
+
+
+def test_a_vip_goes_to_the_most_experienced_free_manager(shop):
+    free_manager(username="junior", experience=1)
+    senior = free_manager(username="senior", experience=9)
+    for _ in range(3):
+        make_order(shop, manager=senior)
+    order = make_order(shop, vip=True)
+    assert order.manager == senior
+    assert order.assignment_decisions.get().rule == AssignmentDecision.Rule.VIP
+
+
+def test_a_repeat_customer_goes_back_to_their_manager(shop):
+    first_manager = free_manager(username="first")
+    first = make_order(shop, phone="+79160000077")
+    assert first.manager == first_manager
+    free_manager(username="newcomer")
+    again = make_order(shop, phone="+79160000077")
+    assert again.manager == first_manager
+    assert again.assignment_decisions.get().rule == AssignmentDecision.Rule.REPEAT
+
+
+def test_a_repeat_customer_waits_for_an_away_manager_then_goes_to_the_pool(shop):
+    own = free_manager(username="own")
+    make_order(shop, phone="+79160000077")
+    presence_set(user=own, presence=Presence.LUNCH)
+    other = free_manager(username="other")
+    again = make_order(shop, phone="+79160000077")
+    assert again.manager is None  # sticky wait
+    with time_machine.travel(timezone.now() + RoutingSettings.load().sticky_wait + timedelta(seconds=1)):
+        assert queue_serve() == 1
+    again.refresh_from_db()
+    assert again.manager == other
+
+
+@pytest.mark.parametrize(
+    ("setup", "reason"),
+    [
+        (lambda user, shop: presence_set(user=user, presence=Presence.LUNCH), "on lunch"),
+        (lambda user, shop: presence_set(user=user, presence=Presence.OFFLINE), "offline"),
+        (lambda user, shop: make_order(shop, manager=user), "at quota (1/1)"),
+        (
+            lambda user, shop: __import__("tests.factories").factories.grant(user, shops=[ShopFactory()]),
+            "not granted shop",
+        ),
+        (
+            lambda user, shop: __import__("tests.factories").factories.grant(user, methods=["phone"]),
+            "not granted method",
+        ),
+    ],
+)
+def test_each_reason_a_manager_is_passed_over_is_recorded(shop, setup, reason):
+    chosen = free_manager(username="chosen")
+    other = free_manager(username="other", quota=1)
+    setup(other, shop)
+    order = make_order(shop)
+    assert order.manager == chosen
+    assert order.assignment_decisions.get().excluded["other"].startswith(reason)
+
+
+def test_with_no_candidate_the_order_waits_and_is_served_when_a_manager_turns_free(
+    shop, django_capture_on_commit_callbacks
+):
+    resting = free_manager(username="resting")
+    presence_set(user=resting, presence=Presence.BREAK)
+    order = make_order(shop)
+    assert order.manager is None
+    with django_capture_on_commit_callbacks(execute=True):
+        presence_set(user=resting, presence=Presence.FREE)
+    order.refresh_from_db()
+    assert order.manager == resting
+
+
+def test_closing_an_order_frees_capacity_for_the_queue(shop, django_capture_on_commit_callbacks):
+    user = free_manager(username="full", quota=1)
+    held = make_order(shop)
+    waiting = make_order(shop)
+    assert held.manager == user and waiting.manager is None
+    with django_capture_on_commit_callbacks(execute=True):
+        order_change_status(order=held, target="cancelled", by=user, reason="duplicate")
+    waiting.refresh_from_db()
+    assert waiting.manager == user
+
+
+@pytest.mark.parametrize(("priority", "expected"), [("oldest", 0), ("newest", 1)])
+def test_the_queue_is_served_in_the_configured_priority(shop, priority, expected):
+    RoutingSettings.objects.update_or_create(pk=1, defaults={"queue_priority": priority})
+    waiting = [make_order(shop), make_order(shop)]
+    user = free_manager(username="only", quota=1)
+    assert queue_serve() == 1
+    assert Order.objects.get(manager=user) == waiting[expected]
+
+
+def test_routing_costs_the_same_queries_with_10_and_100_managers(shop):
+    def queries(managers: int) -> int:
+        while ManagerProfile.objects.count() < managers:
+            free_manager()
+        order = make_order(shop)
+        Order.objects.filter(pk=order.pk).update(manager=None)
+        with CaptureQueriesContext(connection) as ctx:
+            assert order_route(order_id=order.pk) is not None
+        return len(ctx)
+
+    assert queries(10) == queries(100)
+
+
+def test_the_order_page_says_why_it_was_assigned(client, shop):
+    chosen = free_manager(username="chosen")
+    resting = free_manager(username="resting")
+    presence_set(user=resting, presence=Presence.LUNCH)
+    order = make_order(shop)
+    client.force_login(chosen)
+    html = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "Why assigned" in html and "Even load" in html
+    assert "resting: on lunch" in html and "chosen: 0/10 open" in html
