@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assignment.models import ManagerProfile, PresenceChange
+from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
 
 
 class PresenceChangeInline(admin.TabularInline):
@@ -24,3 +24,28 @@ class ManagerProfileAdmin(admin.ModelAdmin):
     readonly_fields = ["presence", "presence_since"]
     raw_id_fields = ["user"]
     inlines = [PresenceChangeInline]
+
+
+@admin.register(RoutingSettings)
+class RoutingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "default_quota", "queue_priority", "sticky_wait"]
+
+    def has_add_permission(self, request):
+        return not RoutingSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssignmentDecision)
+class AssignmentDecisionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "order", "manager", "rule"]
+    list_filter = ["rule"]
+    list_select_related = ["order", "manager"]
+    search_fields = ["order__number", "manager__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
