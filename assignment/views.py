@@ -5,6 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assignment.forms import PresenceForm
+from assignment.selectors import team_load
 from assignment.services import presence_set
 from orders import roles
 from orders.selectors import order_scope, statuses_by_code
@@ -22,6 +23,7 @@ def dashboard_view(request):
             "overdue": visible.filter(is_overdue=True, is_final=False).order_by("overdue_since")[:20],
             "unassigned": visible.filter(manager__isnull=True, is_final=False).order_by("created_at")[:20],
             "statuses": statuses_by_code(),
+            "team": team_load(),
         },
     )
 

@@ -10,7 +10,7 @@ from assignment.models import AssignmentDecision, ManagerProfile, Presence, Rout
 from assignment.services import order_route, presence_set, queue_serve
 from orders.models import Order, OrderEvent
 from orders.services import order_change_status
-from tests.factories import ShopFactory, free_manager, make_order
+from tests.factories import ShopFactory, free_manager, make_order, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,13 @@ def test_the_order_page_says_why_it_was_assigned(client, shop):
     html = client.get(f"/orders/{order.pk}/").content.decode()
     assert "Why assigned" in html and "Even load" in html
     assert "resting: on lunch" in html and "chosen: 0/10 open" in html
+
+
+def test_the_dashboard_shows_each_managers_presence_and_load(client, shop):
+    busy = free_manager(username="loaded", first_name="Lena", last_name="Loaded", quota=2)
+    make_order(shop)
+    presence_set(user=free_manager(username="away", first_name="Aleks", last_name="Away"), presence=Presence.LUNCH)
+    client.force_login(supervisor())
+    html = client.get("/dashboard/").content.decode()
+    assert "Lena Loaded" in html and "1 / 2" in html and busy.orders.count() == 1
+    assert "Aleks Away" in html and "Lunch" in html
