@@ -58,3 +58,17 @@ class IntakeOrderForm(forms.Form):
 class PaymentForm(forms.Form):
     state = forms.ChoiceField(choices=[(Order.PaymentState.PAID, "paid"), (Order.PaymentState.FAILED, "failed")])
     amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+
+
+class ReassignForm(forms.Form):
+    manager = forms.ModelChoiceField(queryset=None, empty_label="Choose a manager")
+    reason = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Why", "class": "form-control"}),
+    )
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = managers
+        self.fields["manager"].label_from_instance = lambda user: user.get_full_name() or user.username

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.order_detail_view, name="detail"),
     path("<int:pk>/status/", views.order_status_view, name="status"),
     path("<int:pk>/note/", views.order_note_view, name="note"),
+    path("<int:pk>/reassign/", views.order_reassign_view, name="reassign"),
 ]

@@ -1,20 +1,22 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from orders import roles
 from orders.exceptions import OrderError
-from orders.forms import NoteForm, StatusChangeForm
+from orders.forms import NoteForm, ReassignForm, StatusChangeForm
 from orders.models import OrderEvent
 from orders.pagination import paginate
 from orders.selectors import (
+    managers_for_shop,
     order_get_for_user,
     order_history,
     order_list,
     status_next_for,
     statuses_by_code,
 )
-from orders.services import order_add_note, order_change_status
+from orders.services import order_add_note, order_change_status, order_set_manager
 
 
 def order_list_view(request):
@@ -41,6 +43,11 @@ def order_detail_view(request, pk: int):
             "history": history,
             "why_assigned": next((event for event in history if event.kind == OrderEvent.Kind.ASSIGNMENT), None),
             "note_form": NoteForm(),
+            "reassign_form": (
+                ReassignForm(managers=managers_for_shop(shop_id=order.shop_id))
+                if roles.is_supervisor(request.user)
+                else None
+            ),
         },
     )
 
@@ -76,4 +83,22 @@ def order_note_view(request, pk: int):
         messages.success(request, "Note added.")
     else:
         messages.error(request, "Write the note first.")
+    return redirect("orders:detail", pk=pk)
+
+
+@require_POST
+def order_reassign_view(request, pk: int):
+    """Supervisors hand an order to another manager of its shop; the history says who, from whom, to whom."""
+    if not roles.is_supervisor(request.user):
+        raise PermissionDenied("Only supervisors reassign orders.")
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = ReassignForm(request.POST, managers=managers_for_shop(shop_id=order.shop_id))
+    if form.is_valid():
+        manager = form.cleaned_data["manager"]
+        order_set_manager(order=order, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, f"Order {order.number} is now with {manager.get_full_name() or manager.username}."
+        )
+    else:
+        messages.error(request, "Choose one of the shop's managers.")
     return redirect("orders:detail", pk=pk)
