@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
+from orders.admin import SingletonSettingsAdmin
 
 
 class PresenceChangeInline(admin.TabularInline):
@@ -27,14 +28,8 @@ class ManagerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingSettings)
-class RoutingSettingsAdmin(admin.ModelAdmin):
+class RoutingSettingsAdmin(SingletonSettingsAdmin):
     list_display = ["__str__", "default_quota", "queue_priority", "sticky_wait"]
-
-    def has_add_permission(self, request):
-        return not RoutingSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AssignmentDecision)

@@ -3,6 +3,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 
+from orders.models import SingletonSettings
+
 
 class Presence(models.TextChoices):
     FREE = "free", "Free"
@@ -47,7 +49,7 @@ class PresenceChange(models.Model):
         return f"{self.profile.user}: {self.previous} → {self.presence}"
 
 
-class RoutingSettings(models.Model):
+class RoutingSettings(SingletonSettings):
     """Desk-wide routing defaults (one row, edited in admin)."""
 
     class QueuePriority(models.TextChoices):
@@ -68,10 +70,6 @@ class RoutingSettings(models.Model):
 
     def __str__(self):
         return "Routing settings"
-
-    @classmethod
-    def load(cls) -> "RoutingSettings":
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class AssignmentDecision(models.Model):

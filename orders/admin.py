@@ -210,12 +210,16 @@ class AccessGrantAdmin(admin.ModelAdmin):
         return ", ".join(shop.code for shop in grant.shops.all()) or "all"
 
 
-@admin.register(DeskSettings)
-class DeskSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "escalation_grace"]
+class SingletonSettingsAdmin(admin.ModelAdmin):
+    """One row: it can be edited, never added twice or deleted."""
 
     def has_add_permission(self, request):
-        return not DeskSettings.objects.exists()
+        return not self.model.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DeskSettings)
+class DeskSettingsAdmin(SingletonSettingsAdmin):
+    list_display = ["__str__", "escalation_grace"]

@@ -350,7 +350,18 @@ def default_escalation_grace() -> timedelta:
     return timedelta(minutes=settings.ORDERDESK["ESCALATION_GRACE_MINUTES"])
 
 
-class DeskSettings(models.Model):
+class SingletonSettings(models.Model):
+    """A settings table with one row, edited in admin; `load()` creates it with its defaults."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class DeskSettings(SingletonSettings):
     """Site-wide defaults the admin edits (one row)."""
 
     escalation_grace = models.DurationField(
@@ -363,7 +374,3 @@ class DeskSettings(models.Model):
 
     def __str__(self):
         return "Desk settings"
-
-    @classmethod
-    def load(cls) -> "DeskSettings":
-        return cls.objects.get_or_create(pk=1)[0]
