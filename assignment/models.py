@@ -31,6 +31,9 @@ class ManagerProfile(models.Model):
     def __str__(self):
         return f"{self.user} ({self.get_presence_display()})"
 
+    def quota_or(self, default_quota: int) -> int:
+        return self.quota_override if self.quota_override is not None else default_quota
+
 
 class PresenceChange(models.Model):
     """History of a manager's presence: one row per switch."""

@@ -6,8 +6,8 @@ from datetime import datetime
 from django.db.models import Count, Max
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
+from assignment.selectors import team_profiles
 from orders.models import Order
-from orders.roles import MANAGER
 
 AWAY = {
     Presence.BUSY: "busy",
@@ -36,27 +36,11 @@ class Survey:
     granted: dict[int, Candidate]  # every manager granted the order, whatever their presence or load
 
 
-def grant_refusal(grant, order: Order) -> str:
-    """Why a manager's grant does not cover the order ('' when it does; no grant means everything)."""
-    if grant is None:
-        return ""
-    shop_ids = [shop.pk for shop in grant.shops.all()]
-    if shop_ids and order.shop_id not in shop_ids:
-        return f"not granted shop {order.shop.code}"
-    if grant.order_types and order.order_type not in grant.order_types:
-        return f"not granted {order.get_order_type_display()} orders"
-    if grant.methods and order.method not in grant.methods:
-        return f"not granted method {order.get_method_display()}"
-    if grant.regions and order.region not in grant.regions:
-        return f"not granted region {order.region or '(none)'}"
-    return ""
-
-
 def survey(order: Order, settings: RoutingSettings) -> Survey:
     """Every manager, eligible or with the reason they are not, in a fixed number of queries."""
     profiles = list(
-        ManagerProfile.objects.filter(user__is_active=True, user__groups__name=MANAGER)
-        .select_related("user", "user__access_grant")
+        team_profiles()
+        .select_related("user__access_grant")
         .prefetch_related("user__access_grant__shops")
         .order_by("pk")
     )
@@ -75,14 +59,14 @@ def survey(order: Order, settings: RoutingSettings) -> Survey:
     )
     result = Survey(eligible=[], excluded={}, granted={})
     for profile in profiles:
-        grant = getattr(profile.user, "access_grant", None)
         candidate = Candidate(
             profile=profile,
             open_orders=open_counts.get(profile.user_id, 0),
-            quota=profile.quota_override if profile.quota_override is not None else settings.default_quota,
+            quota=profile.quota_or(settings.default_quota),
             idle_since=max(filter(None, [profile.presence_since, last_assigned.get(profile.user_id)])),
         )
-        refusal = grant_refusal(grant, order)
+        grant = getattr(profile.user, "access_grant", None)  # no grant: everything
+        refusal = grant.refusal_for(order) if grant else ""
         if refusal:
             result.excluded[candidate.name] = refusal
             continue

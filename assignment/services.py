@@ -3,7 +3,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, PresenceChange, RoutingSettings
-from assignment.routing import rank, survey
+from assignment.routing import AWAY, rank, survey
 from orders.models import Order
 from orders.services import order_set_manager
 
@@ -52,7 +52,10 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
         for candidate in ranked:
             locked = ManagerProfile.objects.select_for_update().get(pk=candidate.profile.pk)
             open_now = Order.objects.filter(manager_id=locked.user_id, is_final=False).count()
-            if locked.presence != Presence.FREE or open_now >= candidate.quota:
+            if locked.presence != Presence.FREE:  # switched away since the survey
+                found.excluded[candidate.name] = AWAY[locked.presence]
+                continue
+            if open_now >= candidate.quota:  # another router filled them since the survey
                 found.excluded[candidate.name] = f"at quota ({open_now}/{candidate.quota})"
                 continue
             candidates = [{"manager": c.name, "open_orders": c.open_orders, "quota": c.quota} for c in ranked]

@@ -336,6 +336,19 @@ class AccessGrant(models.Model):
     def __str__(self):
         return f"Access of {self.user}"
 
+    def refusal_for(self, order: "Order") -> str:
+        """Why this grant does not cover the order ('' when it does). Reads the prefetched shops."""
+        shop_ids = [shop.pk for shop in self.shops.all()]
+        if shop_ids and order.shop_id not in shop_ids:
+            return f"not granted shop {order.shop.code}"
+        if self.order_types and order.order_type not in self.order_types:
+            return f"not granted {order.get_order_type_display()} orders"
+        if self.methods and order.method not in self.methods:
+            return f"not granted method {order.get_method_display()}"
+        if self.regions and order.region not in self.regions:
+            return f"not granted region {order.region or '(none)'}"
+        return ""
+
     def clean(self):
         errors = {}
         for field, choices in (("order_types", Order.Type), ("methods", Order.Method)):
