@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from orders.forms import IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
 from orders.models import Order, Shop, hash_api_key
+from orders.roles import staff_name
 from orders.services import order_create, order_record_payment
 
 
@@ -38,7 +39,7 @@ def _order_json(order: Order) -> dict:
         "number": order.number,
         "external_id": order.external_id,
         "status": order.status,
-        "manager": order.manager.get_full_name() or order.manager.username if order.manager else None,
+        "manager": staff_name(order.manager, None),
         "payment_state": order.payment_state,
     }
 

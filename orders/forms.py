@@ -1,6 +1,7 @@
 from django import forms
 
 from orders.models import Customer, Order
+from orders.roles import staff_name
 
 
 class StatusChangeForm(forms.Form):
@@ -71,4 +72,4 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, managers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = managers
-        self.fields["manager"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["manager"].label_from_instance = staff_name

@@ -31,3 +31,10 @@ def is_manager(user) -> bool:
 
 def is_inspector(user) -> bool:
     return INSPECTOR in user_roles(user)
+
+
+def staff_name(user, fallback: str = "—") -> str:
+    """A member of staff as people call them: full name, else username; the fallback when there is nobody."""
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.username

@@ -11,6 +11,7 @@ from orders import signals
 from orders.clock import working_deadline, zone_for_phone
 from orders.exceptions import StaleOrder, StatusChangeRefused
 from orders.models import Customer, DeskSettings, Order, OrderEvent, OrderItem, Shop, Status, hash_api_key
+from orders.roles import staff_name
 
 
 def order_event_add(*, order: Order, kind: str, text: str, actor=None, data: dict | None = None) -> OrderEvent:
@@ -200,12 +201,12 @@ def order_set_manager(*, order: Order, manager, by=None, reason: str = "", data:
             responsible_manager=manager
         )
         order.customer.responsible_manager = manager
-    name = (manager.get_full_name() or manager.username) if manager else "nobody"
+    name = staff_name(manager, "nobody")
     if previous is None:
         kind, text = OrderEvent.Kind.ASSIGNMENT, f"Assigned to {name}"
     else:
         kind = OrderEvent.Kind.MANAGER
-        text = f"Manager changed from {previous.get_full_name() or previous.username} to {name}"
+        text = f"Manager changed from {staff_name(previous)} to {name}"
     order_event_add(
         order=order,
         kind=kind,

@@ -18,6 +18,8 @@ from orders.selectors import (
 )
 from orders.services import order_add_note, order_change_status, order_set_manager
 
+MANAGER_EVENTS = {OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER}
+
 
 def order_list_view(request):
     mine = request.GET.get("scope", "mine" if roles.is_manager(request.user) else "all") == "mine"
@@ -41,7 +43,8 @@ def order_detail_view(request, pk: int):
             "statuses": statuses_by_code(),
             "next_statuses": status_next_for(order=order, user=request.user),
             "history": history,
-            "why_assigned": next((event for event in history if event.kind == OrderEvent.Kind.ASSIGNMENT), None),
+            # The latest change of hands: routing's explanation, or who reassigned it and why.
+            "why_assigned": next((event for event in history if event.kind in MANAGER_EVENTS), None),
             "note_form": NoteForm(),
             "reassign_form": (
                 ReassignForm(managers=managers_for_shop(shop_id=order.shop_id))
@@ -96,9 +99,7 @@ def order_reassign_view(request, pk: int):
     if form.is_valid():
         manager = form.cleaned_data["manager"]
         order_set_manager(order=order, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, f"Order {order.number} is now with {manager.get_full_name() or manager.username}."
-        )
+        messages.success(request, f"Order {order.number} is now with {roles.staff_name(manager)}.")
     else:
         messages.error(request, "Choose one of the shop's managers.")
     return redirect("orders:detail", pk=pk)

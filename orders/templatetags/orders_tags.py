@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from orders.clock import is_night
+from orders.roles import staff_name
 
 register = template.Library()
 
@@ -52,6 +53,4 @@ def night(moment) -> bool:
 @register.filter
 def person(user, fallback="—"):
     """A member of staff by name, or the fallback when there is nobody (e.g. the system)."""
-    if user is None:
-        return fallback
-    return user.get_full_name() or user.username
+    return staff_name(user, fallback)

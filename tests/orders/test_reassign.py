@@ -30,6 +30,11 @@ def test_a_supervisor_reassigns_and_history_says_who_from_whom_to_whom(client, s
     event = order.events.filter(kind=OrderEvent.Kind.MANAGER).get()
     assert event.actor == boss and event.text == "Manager changed from Anna A to Boris B: Anna is off"
     assert event.data["from"] == anna.pk and event.data["to"] == boris.pk
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    why_block = page.split('data-testid="why-assigned"')[1].split("</main>")[0]
+    assert 'class="timeline"' not in why_block  # only the manager card, not the history
+    assert "Manager changed from Anna A to Boris B: Anna is off" in why_block
+    assert "Assigned to Anna A" not in why_block
 
 
 def test_only_the_shops_managers_can_be_chosen(client, setting):
