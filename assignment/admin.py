@@ -1,7 +1,19 @@
 from django.contrib import admin
 
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
+from assignment.services import queue_serve_after_commit
 from orders.admin import SingletonSettingsAdmin
+
+
+class ServesQueueOnQuotaChange:
+    """A quota edit may make room: the queue is served once the edit is committed."""
+
+    quota_field: str
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.quota_field in form.changed_data:
+            queue_serve_after_commit()
 
 
 class PresenceChangeInline(admin.TabularInline):
@@ -16,26 +28,28 @@ class PresenceChangeInline(admin.TabularInline):
 
 
 @admin.register(ManagerProfile)
-class ManagerProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "presence", "presence_since", "quota_override", "experience"]
+class ManagerProfileAdmin(ServesQueueOnQuotaChange, admin.ModelAdmin):
+    quota_field = "quota_override"
+    list_display = ["user", "presence", "presence_since", "last_seen_at", "quota_override", "experience"]
     list_filter = ["presence"]
     list_editable = ["quota_override", "experience"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
-    readonly_fields = ["presence", "presence_since"]
+    readonly_fields = ["presence", "presence_since", "last_seen_at"]
     raw_id_fields = ["user"]
     inlines = [PresenceChangeInline]
 
 
 @admin.register(RoutingSettings)
-class RoutingSettingsAdmin(SingletonSettingsAdmin):
-    list_display = ["__str__", "default_quota", "queue_priority", "sticky_wait"]
+class RoutingSettingsAdmin(ServesQueueOnQuotaChange, SingletonSettingsAdmin):
+    quota_field = "default_quota"
+    list_display = ["__str__", "default_quota", "queue_priority", "sticky_wait", "acceptance_timeout"]
 
 
 @admin.register(AssignmentDecision)
 class AssignmentDecisionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "order", "manager", "rule"]
-    list_filter = ["rule"]
+    list_display = ["created_at", "order", "manager", "rule", "accepted_at", "timed_out_at"]
+    list_filter = ["rule", ("timed_out_at", admin.EmptyFieldListFilter)]
     list_select_related = ["order", "manager"]
     search_fields = ["order__number", "manager__username"]
 

@@ -24,6 +24,9 @@ class ManagerProfile(models.Model):
         null=True, blank=True, help_text="Most open orders this manager holds at once; empty = the desk default."
     )
     experience = models.PositiveSmallIntegerField(default=0, help_text="Higher gets VIP customers first.")
+    # Refreshed at most once a minute while the manager uses the desk; an idle session past its age means
+    # the manager has gone without logging out.
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["presence"], name="profile_presence_idx")]
@@ -67,6 +70,13 @@ class RoutingSettings(SingletonSettings):
         default=timedelta(minutes=10),
         help_text="How long a repeat customer's order waits for their own manager.",
     )
+    acceptance_timeout = models.DurationField(
+        default=timedelta(minutes=5),
+        null=True,
+        blank=True,
+        help_text="An automatically assigned order its manager has not touched (status, call or note) in this "
+        "time goes to someone else; empty = never.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "routing settings"
@@ -89,9 +99,25 @@ class AssignmentDecision(models.Model):
     candidates = models.JSONField(default=list, help_text="Eligible managers with their open orders.")
     excluded = models.JSONField(default=dict, help_text="Manager → why they could not take it.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The acceptance clock: the manager must touch the order by `accept_by`, or it goes to someone else.
+    accept_by = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    timed_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["accept_by"],
+                name="decision_awaiting_idx",
+                condition=models.Q(accept_by__isnull=False, accepted_at__isnull=True, timed_out_at__isnull=True),
+            ),
+            models.Index(
+                fields=["manager", "timed_out_at"],
+                name="decision_timeouts_idx",
+                condition=models.Q(timed_out_at__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.order} → {self.manager} ({self.get_rule_display()})"

@@ -1,7 +1,7 @@
 from django.contrib.auth.signals import user_logged_out
 
 from assignment.models import ManagerProfile, Presence
-from assignment.services import order_route, presence_set, queue_serve_after_commit
+from assignment.services import assignment_accept, order_route, presence_set, queue_serve_after_commit
 from orders import signals
 
 
@@ -21,7 +21,13 @@ def on_order_status_changed(sender, order, previous, **kwargs):
         queue_serve_after_commit()
 
 
+def on_order_touched(sender, order, by, **kwargs):
+    """A status change, call or note by the assigned manager stops the acceptance clock."""
+    assignment_accept(order=order, by=by)
+
+
 def connect() -> None:
     user_logged_out.connect(on_logged_out, dispatch_uid="assignment.logged_out")
     signals.order_created.connect(on_order_created, dispatch_uid="assignment.order_created")
     signals.order_status_changed.connect(on_order_status_changed, dispatch_uid="assignment.order_status_changed")
+    signals.order_touched.connect(on_order_touched, dispatch_uid="assignment.order_touched")

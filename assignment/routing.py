@@ -57,6 +57,9 @@ def survey(order: Order, settings: RoutingSettings) -> Survey:
         .annotate(last=Max("created_at"))
         .values_list("manager_id", "last")
     )
+    # Whoever let this very order time out does not get it back.
+    timed_out = AssignmentDecision.objects.filter(order=order, timed_out_at__isnull=False)
+    let_go = set(timed_out.values_list("manager_id", flat=True))
     result = Survey(eligible=[], excluded={}, granted={})
     for profile in profiles:
         candidate = Candidate(
@@ -67,8 +70,8 @@ def survey(order: Order, settings: RoutingSettings) -> Survey:
         )
         grant = getattr(profile.user, "access_grant", None)  # no grant: everything
         refusal = grant.refusal_for(order) if grant else ""
-        if refusal:
-            result.excluded[candidate.name] = refusal
+        if refusal or profile.user_id in let_go:
+            result.excluded[candidate.name] = refusal or "let this order time out"
             continue
         result.granted[profile.user_id] = candidate
         if profile.presence != Presence.FREE:

@@ -1,11 +1,19 @@
+from datetime import timedelta
+
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from assignment import signals
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, PresenceChange, RoutingSettings
 from assignment.routing import AWAY, rank, survey
 from orders.models import Order
+from orders.roles import staff_name
 from orders.services import order_set_manager
+
+# A manager's activity is written at most this often, so browsing costs no extra writes.
+SEEN_EVERY = timedelta(minutes=1)
 
 
 def profile_get_or_create(*, user) -> ManagerProfile:
@@ -22,8 +30,9 @@ def presence_set(*, user, presence: str, reason: str = "") -> ManagerProfile:
     if profile.presence == presence:
         return profile
     PresenceChange.objects.create(profile=profile, presence=presence, previous=profile.presence, reason=reason)
-    profile.presence, profile.presence_since = presence, timezone.now()
-    profile.save(update_fields=["presence", "presence_since"])
+    profile.presence = presence
+    profile.presence_since = profile.last_seen_at = timezone.now()
+    profile.save(update_fields=["presence", "presence_since", "last_seen_at"])
     if presence == Presence.FREE:
         queue_serve_after_commit()
     return profile
@@ -60,7 +69,12 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
                 continue
             candidates = [{"manager": c.name, "open_orders": c.open_orders, "quota": c.quota} for c in ranked]
             decision = AssignmentDecision.objects.create(
-                order=order, manager=locked.user, rule=rule, candidates=candidates, excluded=found.excluded
+                order=order,
+                manager=locked.user,
+                rule=rule,
+                candidates=candidates,
+                excluded=found.excluded,
+                accept_by=now + settings.acceptance_timeout if settings.acceptance_timeout else None,
             )
             # The explanation travels with the history event, so the order page can show it.
             order_set_manager(
@@ -87,3 +101,74 @@ def queue_serve(*, limit: int = 200) -> int:
 def queue_serve_after_commit() -> None:
     """Capacity appeared: serve the queue once the change is committed, in a q2 worker."""
     transaction.on_commit(lambda: async_task("assignment.tasks.serve_queue"))
+
+
+def assignment_accept(*, order: Order, by) -> int:
+    """The manager touched the order: its acceptance clock stops."""
+    return AssignmentDecision.objects.filter(
+        order=order, manager=by, accept_by__isnull=False, accepted_at__isnull=True, timed_out_at__isnull=True
+    ).update(accepted_at=timezone.now())
+
+
+def assignments_expire(*, now=None, batch: int = 100) -> int:
+    """Orders their managers did not take up in time go back to routing, to someone else; the supervisors
+    are told. One transaction per order, so a slow reroute holds no other row."""
+    now = now or timezone.now()
+    due = AssignmentDecision.objects.filter(
+        accept_by__lte=now, accepted_at__isnull=True, timed_out_at__isnull=True
+    ).order_by("accept_by")
+    pairs = list(due.values_list("pk", "order_id")[:batch])
+    return sum(_assignment_expire(decision_id=pk, order_id=order_id, now=now) for pk, order_id in pairs)
+
+
+@transaction.atomic
+def _assignment_expire(*, decision_id: int, order_id: int, now) -> bool:
+    # The order first, then the decision: the order in which a status change or note touches them.
+    order = (
+        Order.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("customer", "shop")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        return False  # someone is working on it right now; the next run looks again
+    decision = (
+        AssignmentDecision.objects.select_for_update(of=("self",))
+        .select_related("manager")
+        .filter(pk=decision_id, accepted_at__isnull=True, timed_out_at__isnull=True)
+        .first()
+    )
+    if decision is None:
+        return False  # taken up, or expired by another worker, meanwhile
+    decision.timed_out_at = now
+    decision.save(update_fields=["timed_out_at"])
+    if order.manager_id != decision.manager_id or order.is_final:
+        return False  # reassigned by hand or closed meanwhile: nothing to take back
+    minutes = round((decision.accept_by - decision.created_at).total_seconds() / 60)
+    reason = f"{staff_name(decision.manager)} did not take it up within {minutes} min"
+    order_set_manager(order=order, manager=None, reason=reason)
+    rerouted = order_route(order_id=order.pk, now=now)
+    signals.assignment_timed_out.send(
+        sender=AssignmentDecision,
+        order=order,
+        manager=decision.manager,
+        minutes=minutes,
+        rerouted_to=rerouted.manager if rerouted else None,
+    )
+    return True
+
+
+def presence_note_activity(*, user, now=None) -> None:
+    """The manager is using the desk (called at most once a minute per session)."""
+    ManagerProfile.objects.filter(user=user).update(last_seen_at=now or timezone.now())
+
+
+def presences_expire_idle(*, now=None) -> int:
+    """Managers whose session has expired from inactivity are set Offline, as if they had logged out."""
+    now = now or timezone.now()
+    idle_since = now - timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
+    idle = ManagerProfile.objects.exclude(presence=Presence.OFFLINE).filter(last_seen_at__lt=idle_since)
+    users = [profile.user for profile in idle.select_related("user")]
+    for user in users:
+        presence_set(user=user, presence=Presence.OFFLINE, reason="session expired")
+    return len(users)

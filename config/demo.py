@@ -12,7 +12,7 @@ from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from orders import roles
 from orders.models import AccessGrant, Order, Shop
-from orders.services import order_change_status, order_create, shop_issue_api_key
+from orders.services import order_add_note, order_change_status, order_create, shop_issue_api_key
 
 PASSWORD = "demo"
 DEMO_EXPERIENCE = {"manager1": 5, "manager2": 2, "manager3": 8, "manager4": 3, "manager5": 1}
@@ -106,6 +106,10 @@ def demo_load() -> list[str]:
             order.refresh_from_db()  # routing gave it to a free manager on arrival
             for target in PATHS[n] if order.manager else []:
                 order_change_status(order=order, target=target, by=order.manager)
+            if n == 1 and order.manager:
+                order_add_note(order=order, by=order.manager, text="Customer asked to call back after 18:00.")
+            # The first order of each shop stays untouched: after the acceptance timeout it goes to another
+            # manager and the supervisor is told, as in real life.
 
     lines = [f"Log in at /login/ with password '{PASSWORD}' as: admin, " + ", ".join(s[0] for s in STAFF)]
     lines += [f"Intake API key for shop '{code}': {demo_api_key(code)}" for code in shops]

@@ -11,3 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests travel in time after logging in; sessions must outlive the trip (idle expiry is tested with explicit
+# times).
+SESSION_COOKIE_AGE = 365 * 24 * 3600

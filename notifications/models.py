@@ -11,6 +11,7 @@ class Notification(models.Model):
         REMINDER = "reminder", "Reminder"
         PAYMENT_FAILED = "payment_failed", "Failed payment"
         ASSIGNED = "assigned", "Assigned to you"
+        TIMEOUT = "timeout", "Not taken up in time"
         REPLY = "reply", "Customer reply"
         CLAIM = "claim", "Claim"
         INFO = "info", "Information"

@@ -1,10 +1,12 @@
-"""How notifications hears about orders: receivers of the orders core's domain signals."""
+"""How notifications hears about orders: receivers of the orders core's and routing's domain signals."""
 
 from django.urls import reverse
 
+from assignment import signals as assignment_signals
 from notifications.models import Notification
 from notifications.services import notifications_create_many
 from orders import signals
+from orders.roles import staff_name
 from orders.selectors import supervisors_for_shop
 
 
@@ -55,7 +57,23 @@ def on_payment_failed(sender, order, amount, **kwargs):
     )
 
 
+def on_assignment_timed_out(sender, order, manager, minutes, rerouted_to, **kwargs):
+    where = (
+        f"it went to {staff_name(rerouted_to)}" if rerouted_to else "nobody else is free, so it waits in the queue"
+    )
+    text = f"{staff_name(manager)} did not take up order {order.number} in {minutes} min; {where}."
+    _notify_about_orders(
+        [order],
+        kind=Notification.Kind.TIMEOUT,
+        text_for=lambda order: text,
+        to_manager=False,
+    )
+
+
 def connect() -> None:
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
     signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
     signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")
+    assignment_signals.assignment_timed_out.connect(
+        on_assignment_timed_out, dispatch_uid="notifications.assignment_timed_out"
+    )

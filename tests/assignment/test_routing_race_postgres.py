@@ -1,11 +1,16 @@
 """Routers racing on PostgreSQL: no order assigned twice, no manager past quota, whatever the interleaving."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db.models import Count
+from django.utils import timezone
 
 from assignment.models import AssignmentDecision
-from assignment.services import queue_serve
+from assignment.services import assignments_expire, queue_serve
 from orders.models import Order, OrderEvent
+from orders.services import order_add_note
 from tests.factories import ShopFactory, free_manager, make_order
 from tests.orders.test_races_postgres import race
 
@@ -33,3 +38,25 @@ def test_four_routers_serving_one_queue_never_double_assign_or_break_a_quota():
     assert not AssignmentDecision.objects.values("order").annotate(n=Count("pk")).filter(n__gt=1).exists()
     assert OrderEvent.objects.filter(kind=OrderEvent.Kind.ASSIGNMENT).count() == 100
     assert Order.objects.filter(manager__isnull=True).count() == len(orders) - 100
+
+
+def test_four_workers_expiring_acceptance_timeouts_take_each_order_back_once():
+    shop = ShopFactory()
+    slow = free_manager(username="slow", quota=60)
+    orders = [make_order(shop) for _ in range(40)]
+    order_add_note(order=orders[0], by=slow, text="On it.")  # taken up in time: stays
+    helpers = [free_manager(username=f"h{n}", quota=10) for n in range(3)]
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        results = race(4, lambda i: assignments_expire(batch=100))
+
+    assert all(isinstance(result, int) for result in results), results
+    assert sum(results) == 39
+    assert AssignmentDecision.objects.filter(manager=slow, timed_out_at__isnull=False).count() == 39
+    taken_back = OrderEvent.objects.filter(kind=OrderEvent.Kind.MANAGER, text__contains="did not take it up")
+    assert taken_back.count() == 39
+    assert not taken_back.values("order").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    per_manager = dict(Order.objects.filter(manager__isnull=False).values_list("manager").annotate(n=Count("pk")))
+    assert per_manager == {slow.pk: 1, **{user.pk: 10 for user in helpers}}  # 30 rerouted, quotas held
+    assert Order.objects.filter(manager__isnull=True).count() == 9  # nobody else had room: they wait
+    assert Order.objects.filter(pk=orders[0].pk, manager=slow).exists()

@@ -1,0 +1,224 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
+from assignment.services import assignments_expire, presence_set
+from assignment.tasks import serve_queue
+from notifications.models import Notification
+from orders.services import order_add_note, order_change_status, order_set_manager
+from tests.factories import ShopFactory, free_manager, grant, make_order, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory()
+
+
+@pytest.fixture
+def boss(shop):
+    user = supervisor(username="boss")
+    grant(user, shops=[shop])
+    return user
+
+
+def after_timeout(seconds: int = 1):
+    return time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=seconds), tick=False)
+
+
+def test_an_untouched_order_goes_to_another_free_manager_and_the_supervisor_is_told(shop, boss):
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    order = make_order(shop)
+    assert order.manager == anna
+    boris = free_manager(username="boris", first_name="Boris", last_name="I")
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=4), tick=False):
+        assert serve_queue()["timed_out"] == 0  # still within the five minutes
+    with after_timeout():
+        assert serve_queue()["timed_out"] == 1
+
+    order.refresh_from_db()
+    assert order.manager == boris
+    first, second = order.assignment_decisions.order_by("pk")
+    assert first.manager == anna and first.timed_out_at is not None and first.accepted_at is None
+    assert second.manager == boris and second.excluded["anna"] == "let this order time out"
+    texts = list(
+        order.events.filter(kind__in=["assignment", "manager"]).order_by("pk").values_list("text", flat=True)
+    )
+    assert texts[-2] == "Manager changed from Anna S to nobody: Anna S did not take it up within 5 min"
+    assert texts[-1].startswith("Assigned to Boris I")
+    note = Notification.objects.get(recipient=boss, kind=Notification.Kind.TIMEOUT)
+    assert note.text == f"Anna S did not take up order {order.number} in 5 min; it went to Boris I."
+
+
+def test_with_nobody_else_free_the_order_waits_in_the_queue_and_does_not_return_to_the_same_manager(shop, boss):
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    order = make_order(shop)
+    with after_timeout():
+        serve_queue()
+    order.refresh_from_db()
+    assert order.manager is None
+    assert "waits in the queue" in Notification.objects.get(recipient=boss).text
+    with after_timeout(seconds=90):
+        serve_queue()  # the queue is served again: Anna is still passed over for this order
+    order.refresh_from_db()
+    assert order.manager is None
+    another = make_order(shop)
+    assert another.manager == anna  # only this order is kept from her
+
+
+@pytest.mark.parametrize(
+    "touch",
+    [
+        lambda order, user: order_change_status(order=order, target="approval", by=user),
+        lambda order, user: order_add_note(order=order, by=user, text="Called, confirming tonight."),
+    ],
+    ids=["status change", "note"],
+)
+def test_a_manager_who_touches_the_order_in_time_keeps_it(shop, touch):
+    anna = free_manager(username="anna")
+    free_manager(username="boris")
+    order = make_order(shop, phone="+79160001111")
+    assert order.manager == anna
+    touch(order, anna)
+    assert order.assignment_decisions.get().accepted_at is not None
+    with after_timeout():
+        assert assignments_expire() == 0
+    order.refresh_from_db()
+    assert order.manager == anna
+
+
+def test_a_touch_by_someone_else_does_not_count_as_taking_it_up(shop, boss):
+    anna = free_manager(username="anna")
+    order = make_order(shop)
+    order_add_note(order=order, by=boss, text="Customer is in a hurry.")
+    with after_timeout():
+        assert assignments_expire() == 1
+    order.refresh_from_db()
+    assert order.manager != anna
+
+
+def test_an_order_reassigned_by_hand_before_the_timeout_stays_where_the_supervisor_put_it(shop, boss):
+    free_manager(username="anna")
+    boris = free_manager(username="boris")
+    order = make_order(shop)
+    order_set_manager(order=order, manager=boris, by=boss, reason="knows this customer")
+    with after_timeout():
+        assert assignments_expire() == 0
+    order.refresh_from_db()
+    assert order.manager == boris
+    assert not Notification.objects.filter(kind=Notification.Kind.TIMEOUT).exists()
+
+
+def test_an_empty_acceptance_timeout_never_takes_orders_back(shop):
+    settings = RoutingSettings.load()
+    settings.acceptance_timeout = None
+    settings.save()
+    anna = free_manager(username="anna")
+    order = make_order(shop)
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=False):
+        assert assignments_expire() == 0
+    order.refresh_from_db()
+    assert order.manager == anna
+
+
+def test_the_team_view_marks_a_manager_who_lets_orders_time_out_repeatedly(client, shop, boss):
+    free_manager(username="slow", first_name="Slow", last_name="One")
+    for _ in range(2):
+        make_order(shop)
+    free_manager(username="quick", first_name="Quick", last_name="One")
+    with after_timeout():
+        assert assignments_expire() == 2
+        client.force_login(boss)
+        html = client.get(reverse("assignment:dashboard")).content.decode()
+    slow_row = next(row for row in html.split("<tr>") if "Slow One" in row)
+    quick_row = next(row for row in html.split("<tr>") if "Quick One" in row)
+    assert "2 timeouts" in slow_row and "text-bg-danger" in slow_row
+    assert "none" in quick_row
+
+
+def test_a_manager_whose_session_expired_goes_offline(client, shop, settings):
+    anna = free_manager(username="anna")
+    presence_set(user=anna, presence=Presence.BUSY)
+    presence_set(user=anna, presence=Presence.FREE)
+    client.force_login(anna)
+    client.get(reverse("orders:list"))  # activity is recorded
+    seen = ManagerProfile.objects.get(user=anna).last_seen_at
+    assert seen is not None
+
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    with time_machine.travel(seen + idle - timedelta(minutes=1), tick=False):
+        assert serve_queue()["set_offline"] == 0
+    with time_machine.travel(seen + idle + timedelta(minutes=1), tick=False):
+        assert serve_queue()["set_offline"] == 1
+    profile = ManagerProfile.objects.get(user=anna)
+    assert profile.presence == Presence.OFFLINE
+    assert profile.presence_changes.first().reason == "session expired"
+    assert make_order(shop).manager is None  # no orders go to someone who is not there
+
+
+def test_activity_is_written_at_most_once_a_minute(client):
+    anna = free_manager(username="anna")
+    client.force_login(anna)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(reverse("orders:list"))
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        client.get(reverse("orders:list"))
+    assert ManagerProfile.objects.get(user=anna).last_seen_at == start
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        client.get(reverse("orders:list"))
+    assert ManagerProfile.objects.get(user=anna).last_seen_at == start + timedelta(seconds=61)
+
+
+def test_raising_a_quota_in_admin_serves_the_queue(admin_client, shop, django_capture_on_commit_callbacks):
+    anna = free_manager(username="anna", quota=1)
+    make_order(shop)
+    waiting = make_order(shop)
+    assert waiting.manager is None
+    profile = ManagerProfile.objects.get(user=anna)
+    url = reverse("admin:assignment_managerprofile_change", args=[profile.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {"user": anna.pk, "quota_override": 2, "experience": 0, **inline_management()}
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    waiting.refresh_from_db()
+    assert waiting.manager == anna
+
+
+def test_raising_the_default_quota_serves_the_queue(admin_client, shop, django_capture_on_commit_callbacks):
+    settings = RoutingSettings.load()
+    settings.default_quota = 1
+    settings.save()
+    anna = free_manager(username="anna")
+    make_order(shop)
+    waiting = make_order(shop)
+    assert waiting.manager is None
+    url = reverse("admin:assignment_routingsettings_change", args=[settings.pk])
+    form = {
+        "default_quota": 3,
+        "queue_priority": "oldest",
+        "sticky_wait": "00:10:00",
+        "acceptance_timeout": "00:05:00",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, form).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.manager == anna
+    assert AssignmentDecision.objects.filter(order=waiting).exists()
+
+
+def inline_management():
+    prefix = "presence_changes"
+    return {
+        f"{prefix}-TOTAL_FORMS": 0,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
