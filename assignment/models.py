@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from orders.models import SingletonSettings
 
@@ -98,7 +99,7 @@ class AssignmentDecision(models.Model):
     rule = models.CharField(max_length=16, choices=Rule.choices)
     candidates = models.JSONField(default=list, help_text="Eligible managers with their open orders.")
     excluded = models.JSONField(default=dict, help_text="Manager → why they could not take it.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)  # routing's clock, not the insert's
     # The acceptance clock: the manager must touch the order by `accept_by`, or it goes to someone else.
     accept_by = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -74,6 +74,7 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
                 rule=rule,
                 candidates=candidates,
                 excluded=found.excluded,
+                created_at=now,
                 accept_by=now + settings.acceptance_timeout if settings.acceptance_timeout else None,
             )
             # The explanation travels with the history event, so the order page can show it.
