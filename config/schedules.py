@@ -5,6 +5,7 @@ from django_q.models import Schedule
 EVERY_MINUTE = [
     ("orders: flag and escalate overdue orders", "orders.tasks.sweep_overdue"),
     ("assignment: serve the unassigned queue", "assignment.tasks.serve_queue"),
+    ("orders: remind people of tasks that fell due", "orders.tasks.remind_due_tasks"),
 ]
 
 

@@ -57,6 +57,27 @@ def on_payment_failed(sender, order, amount, **kwargs):
     )
 
 
+def on_tasks_due(sender, tasks, **kwargs):
+    messages = []
+    for task in tasks:
+        about = f"order {task.order.number}" if task.order_id else task.customer.name
+        link = _order_link(task.order) if task.order_id else reverse("orders:list")
+        messages.append((task.assignee_id, f"{task.get_kind_display()} due now ({about}): {task.text}", link))
+    notifications_create_many(kind=Notification.Kind.REMINDER, messages=messages)
+
+
+def on_customer_unreachable(sender, order, misses, **kwargs):
+    _notify_about_orders(
+        [order],
+        kind=Notification.Kind.ESCALATION,
+        text_for=lambda order: (
+            f"Order {order.number}: the customer did not answer {misses} calls and the order "
+            f"cannot be cancelled from {order.status}. Decide what happens next."
+        ),
+        to_manager=False,
+    )
+
+
 def on_assignment_timed_out(sender, order, manager, minutes, rerouted_to, **kwargs):
     where = (
         f"it went to {staff_name(rerouted_to)}" if rerouted_to else "nobody else is free, so it waits in the queue"
@@ -74,6 +95,10 @@ def connect() -> None:
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
     signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
     signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")
+    signals.tasks_due.connect(on_tasks_due, dispatch_uid="notifications.tasks_due")
+    signals.customer_unreachable.connect(
+        on_customer_unreachable, dispatch_uid="notifications.customer_unreachable"
+    )
     assignment_signals.assignment_timed_out.connect(
         on_assignment_timed_out, dispatch_uid="notifications.assignment_timed_out"
     )

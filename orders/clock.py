@@ -53,6 +53,18 @@ def zone_for_phone(phone: str) -> str:
     return zones[0] if len(zones) == 1 and zones[0] in zoneinfo.available_timezones() else ""
 
 
+MORNING, EVENING = time(9), time(21)
+
+
 def is_night(moment: datetime) -> bool:
     """Night for a person is 21:00–09:00 their time: no calls, no messages."""
-    return not time(9) <= moment.time() < time(21)
+    return not MORNING <= moment.time() < EVENING
+
+
+def outside_night(moment: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    """`moment`, or the next 09:00 in `zone` when `moment` falls in that zone's night."""
+    local = moment.astimezone(zone)
+    if not is_night(local):
+        return moment
+    morning = local.date() + timedelta(days=1) if local.time() >= EVENING else local.date()
+    return datetime.combine(morning, MORNING, tzinfo=zone)

@@ -8,3 +8,7 @@ class StatusChangeRefused(OrderError):
 
 class StaleOrder(OrderError):
     """Someone else changed the order after it was shown; reload and try again."""
+
+
+class NextStepRequired(OrderError):
+    """The last open task of an open order is being closed without a next step."""

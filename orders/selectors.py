@@ -87,18 +87,24 @@ def status_next_for(*, order: Order, user) -> list[Status]:
     ]
 
 
-def staff_for_shop(*, shop_id: int, role: str):
-    """Members of a role who cover the shop: granted it, or granted no shop restriction at all."""
-    users = get_user_model().objects.filter(is_active=True, groups__name=role)
-    return users.filter(Q(access_grant__shops=shop_id) | Q(access_grant__shops__isnull=True)).distinct()
+def staff_for_shop(*, shop_id: int, roles: tuple[str, ...]):
+    """Members of these roles who cover the shop: granted it, or granted no shop restriction at all."""
+    users = get_user_model().objects.filter(is_active=True, groups__name__in=roles)
+    covering = users.filter(Q(access_grant__shops=shop_id) | Q(access_grant__shops__isnull=True))
+    return covering.distinct().order_by("first_name", "last_name", "username")
 
 
 def supervisors_for_shop(*, shop_id: int):
-    return staff_for_shop(shop_id=shop_id, role=SUPERVISOR)
+    return staff_for_shop(shop_id=shop_id, roles=(SUPERVISOR,))
 
 
 def managers_for_shop(*, shop_id: int):
-    return staff_for_shop(shop_id=shop_id, role=MANAGER)
+    return staff_for_shop(shop_id=shop_id, roles=(MANAGER,))
+
+
+def colleagues_for_shop(*, shop_id: int):
+    """Whom a task about this shop's customer can be given to."""
+    return staff_for_shop(shop_id=shop_id, roles=(MANAGER, SUPERVISOR))
 
 
 def order_list(*, user, params, mine: bool):

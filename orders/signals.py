@@ -15,3 +15,7 @@ payment_failed = Signal()
 orders_overdue = Signal()
 # orders (list): orders overdue past the grace period
 orders_escalated = Signal()
+# tasks (list): tasks that have just fallen due, each to be reminded once
+tasks_due = Signal()
+# order, misses: the no-answer ladder ran out and the matrix does not let the order be cancelled
+customer_unreachable = Signal()

@@ -74,9 +74,10 @@ def page(browser):
 @pytest.fixture
 def default_pipeline(transactional_db):
     """Transactional tests flush the database between tests, taking the migrations' data (roles, the
-    default statuses and matrix) with it; put it back the way the data migration makes it."""
+    default statuses and matrix, the no-answer ladder) with it; put it back the way the data migration makes it."""
     import importlib
 
     from django.apps import apps
 
     importlib.import_module("orders.migrations.0002_roles_and_default_pipeline").create(apps, None)
+    importlib.import_module("orders.migrations.0004_default_no_answer_ladder").create(apps, None)

@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
@@ -40,9 +38,9 @@ def local_now(zone):
 
 
 @register.simple_tag
-def customer_now(customer, shop):
+def customer_now(customer):
     """The customer's wall clock: their own zone when known, else the shop's."""
-    return _wall_clock(zoneinfo.ZoneInfo(customer.timezone) if customer.timezone else shop.zone)
+    return _wall_clock(customer.zone)
 
 
 @register.filter
