@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -8,13 +9,14 @@ from assignment.forms import PresenceForm
 from assignment.selectors import team_load
 from assignment.services import presence_set
 from orders import roles
-from orders.selectors import order_scope, statuses_by_code
+from orders.selectors import order_scope, statuses_by_code, tasks_overdue_for_team
 
 
 def dashboard_view(request):
     """The supervisor's view of what needs a person now: overdue orders and the unassigned queue."""
     if not roles.is_supervisor(request.user):
         raise PermissionDenied("The dashboard is for supervisors.")
+    now = timezone.now()
     visible = order_scope(request.user).select_related("shop", "customer", "manager")
     return render(
         request,
@@ -24,6 +26,8 @@ def dashboard_view(request):
             "unassigned": visible.filter(manager__isnull=True, is_final=False).order_by("created_at")[:20],
             "statuses": statuses_by_code(),
             "team": team_load(),
+            "overdue_tasks": tasks_overdue_for_team(user=request.user, now=now),
+            "now": now,
         },
     )
 

@@ -1,18 +1,26 @@
 """Demo data: shops, staff of every role and orders flowing, so each screen has something to show.
 Idempotent: running it again changes nothing that is already there."""
 
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from orders import roles
-from orders.models import AccessGrant, Order, Shop
-from orders.services import order_add_note, order_change_status, order_create, shop_issue_api_key
+from orders.models import AccessGrant, CallOutcome, CallScript, Order, Shop, Task
+from orders.services import (
+    order_add_note,
+    order_change_status,
+    order_create,
+    order_record_call,
+    shop_issue_api_key,
+    task_create,
+)
 
 PASSWORD = "demo"
 DEMO_EXPERIENCE = {"manager1": 5, "manager2": 2, "manager3": 8, "manager4": 3, "manager5": 1}
@@ -53,6 +61,23 @@ ITEMS = [
 PATHS = [[], [], ["approval"], ["approval", "assembly"], ["approval", "assembly", "delivery"], ["approval"]]
 
 
+# Seed 001's script, in the shop's words.
+CALL_SCRIPT = dict(
+    greeting="Hello, this is {manager} from {shop}. (Pause: let the customer place who is calling.)\n"
+    "May I speak to {customer}?",
+    reason="{customer}, you placed an order on our website a little while ago. Is that right?\n"
+    "(Always ask: the answer starts the conversation.)",
+    questions="Let's check the details together: the items and quantities, when and where delivery suits you, "
+    "who will receive it, and how you would like to pay.",
+    terms="{customer}, to sum up: the items as listed, delivery on the day we agreed, payment on receipt. "
+    "Is everything right?\nThen I am confirming the order, if you have no objections.",
+    objections='"It\'s expensive" → "Do I understand you right: you would buy it, but want to be sure it is '
+    'worth the money?" Then: warranty, returns, what is included.\n'
+    '"It\'s not in stock" → "So you would buy from us if we brought it in specially for you?"\n'
+    '"I\'ll think about it" → "Of course. What is left to decide? When may I call you back?"',
+)
+
+
 def demo_api_key(shop_code: str) -> str:
     return f"demo-{shop_code}-key"
 
@@ -65,6 +90,7 @@ def demo_load() -> list[str]:
     for spec in SHOPS:
         shop, _ = Shop.objects.get_or_create(code=spec["code"], defaults=spec)
         shop_issue_api_key(shop=shop, key=demo_api_key(shop.code))
+        CallScript.objects.get_or_create(shop=shop, defaults=CALL_SCRIPT)
         shops[shop.code] = shop
 
     admin, created = User.objects.get_or_create(
@@ -106,8 +132,30 @@ def demo_load() -> list[str]:
             order.refresh_from_db()  # routing gave it to a free manager on arrival
             for target in PATHS[n] if order.manager else []:
                 order_change_status(order=order, target=target, by=order.manager)
-            if n == 1 and order.manager:
+            if order.manager is None:
+                continue
+            if n == 1:
                 order_add_note(order=order, by=order.manager, text="Customer asked to call back after 18:00.")
+                task_create(
+                    customer=order.customer,
+                    order=order,
+                    assignee=order.manager,
+                    by=order.manager,
+                    text="Call back: confirm the order",
+                    due_at=timezone.now() - timedelta(minutes=3),  # due now, so Next has a call to hand out
+                )
+            if n == 2:
+                order_record_call(order=order, by=order.manager, outcome=CallOutcome.NO_ANSWER)
+            if n == 3:
+                task_create(
+                    customer=order.customer,
+                    order=order,
+                    assignee=order.manager,
+                    by=order.manager,
+                    kind=Task.Kind.CUSTOM,
+                    text="Check the courier has the parcel",
+                    due_at=timezone.now() + timedelta(hours=2),
+                )
             # The first order of each shop stays untouched: after the acceptance timeout it goes to another
             # manager and the supervisor is told, as in real life.
 

@@ -4,14 +4,17 @@ from django.utils.html import format_html
 
 from orders.models import (
     AccessGrant,
+    CallScript,
     Customer,
     DeskSettings,
+    NoAnswerStep,
     Order,
     OrderEvent,
     OrderItem,
     Shop,
     Status,
     StatusTransition,
+    Task,
 )
 from orders.services import shop_issue_api_key
 
@@ -223,3 +226,32 @@ class SingletonSettingsAdmin(admin.ModelAdmin):
 @admin.register(DeskSettings)
 class DeskSettingsAdmin(SingletonSettingsAdmin):
     list_display = ["__str__", "escalation_grace"]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "assignee", "due_at", "done_at", "order", "customer"]
+    list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["assignee", "order", "customer"]
+    search_fields = ["text", "order__number", "customer__name", "assignee__username"]
+    raw_id_fields = ["order", "customer", "assignee", "created_by", "done_by"]
+    readonly_fields = ["reminded_at", "created_at"]
+
+
+@admin.register(NoAnswerStep)
+class NoAnswerStepAdmin(admin.ModelAdmin):
+    """The no-answer ladder: one row per miss; a miss after the last row gives up on the customer."""
+
+    list_display = ["miss", "retry_after"]
+    list_editable = ["retry_after"]
+    ordering = ["miss"]
+
+
+@admin.register(CallScript)
+class CallScriptAdmin(admin.ModelAdmin):
+    list_display = ["shop"]
+    list_select_related = ["shop"]
+    fieldsets = [
+        (None, {"fields": ["shop"], "description": "Write {customer}, {manager} and {shop} where the names go."}),
+        ("Script", {"fields": list(CallScript.SECTIONS)}),
+    ]

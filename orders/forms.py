@@ -1,7 +1,9 @@
 from django import forms
 
-from orders.models import Customer, Order
+from orders.models import CallOutcome, Customer, Order, Task
 from orders.roles import staff_name
+
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class StatusChangeForm(forms.Form):
@@ -73,3 +75,63 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = managers
         self.fields["manager"].label_from_instance = staff_name
+
+
+TASK_FIELD_CSS = {
+    "kind": "form-select form-select-sm",
+    "assignee": "form-select form-select-sm",
+    "about_customer": "form-check-input",
+}
+
+
+class TaskForm(forms.Form):
+    kind = forms.ChoiceField(choices=Task.Kind.choices, initial=Task.Kind.CALL)
+    text = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "What to do"}))
+    due_at = forms.DateTimeField(widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
+    assignee = forms.ModelChoiceField(queryset=None, empty_label=None)
+    about_customer = forms.BooleanField(required=False, label="About the customer in general, not this order")
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = colleagues
+        self.fields["assignee"].label_from_instance = staff_name
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = TASK_FIELD_CSS.get(name, "form-control form-control-sm")
+
+    def service_kwargs(self, order: Order) -> dict:
+        data = self.cleaned_data
+        return {
+            "customer": order.customer,
+            "order": None if data["about_customer"] else order,
+            "assignee": data["assignee"],
+            "kind": data["kind"],
+            "text": data["text"],
+            "due_at": data["due_at"],
+        }
+
+
+class TaskDoneForm(forms.Form):
+    """Closing a task, with the next step when it was the order's last one."""
+
+    next_kind = forms.ChoiceField(choices=Task.Kind.choices, required=False)
+    next_text = forms.CharField(max_length=200, required=False)
+    next_due_at = forms.DateTimeField(required=False, widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
+    without_next_step = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("next_text")) != bool(data.get("next_due_at")) and not self.errors:
+            raise forms.ValidationError("Give the next step both a description and a due time.")
+        return data
+
+    def next_step(self, assignee) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("next_text"):
+            return None
+        kind = data["next_kind"] or Task.Kind.CALL
+        return {"assignee": assignee, "kind": kind, "text": data["next_text"], "due_at": data["next_due_at"]}
+
+
+class CallForm(forms.Form):
+    outcome = forms.ChoiceField(choices=CallOutcome.choices)
+    note = forms.CharField(max_length=300, required=False)

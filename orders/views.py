@@ -1,24 +1,43 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from orders import roles
-from orders.exceptions import OrderError
-from orders.forms import NoteForm, ReassignForm, StatusChangeForm
-from orders.models import OrderEvent
+from orders.exceptions import NextStepRequired, OrderError
+from orders.forms import CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskDoneForm, TaskForm
+from orders.models import NoAnswerStep, OrderEvent, Task
 from orders.pagination import paginate
 from orders.selectors import (
+    call_script_for,
+    colleagues_for_shop,
     managers_for_shop,
+    next_for_manager,
     order_get_for_user,
     order_history,
     order_list,
     status_next_for,
     statuses_by_code,
+    task_get_for_user,
+    tasks_open_for,
+    tasks_open_for_order,
 )
-from orders.services import order_add_note, order_change_status, order_set_manager
+from orders.services import (
+    order_add_note,
+    order_change_status,
+    order_record_call,
+    order_set_manager,
+    task_complete,
+    task_create,
+)
 
 MANAGER_EVENTS = {OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER}
+# The due time a new task's form suggests.
+NEXT_STEP_DEFAULT = timedelta(hours=1)
 
 
 def order_list_view(request):
@@ -28,13 +47,21 @@ def order_list_view(request):
     return render(
         request,
         "orders/order_list.html",
-        {"filter": order_filter, "page": page, "mine": mine, "statuses": statuses_by_code()},
+        {
+            "filter": order_filter,
+            "page": page,
+            "mine": mine,
+            "statuses": statuses_by_code(),
+            "tasks": tasks_open_for(user=request.user) if mine else None,
+            "now": timezone.now(),
+        },
     )
 
 
 def order_detail_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     history = list(order_history(order=order))
+    tasks = list(tasks_open_for_order(order=order))
     return render(
         request,
         "orders/order_detail.html",
@@ -46,6 +73,19 @@ def order_detail_view(request, pk: int):
             # The latest change of hands: routing's explanation, or who reassigned it and why.
             "why_assigned": next((event for event in history if event.kind in MANAGER_EVENTS), None),
             "note_form": NoteForm(),
+            "tasks": tasks,
+            # Closing the only open task asks for the next step.
+            "last_task": len(tasks) == 1,
+            "task_kinds": Task.Kind.choices,
+            "next_due_default": timezone.localtime() + NEXT_STEP_DEFAULT,
+            "task_form": TaskForm(
+                colleagues=colleagues_for_shop(shop_id=order.shop_id),
+                initial={"assignee": request.user.pk, "due_at": timezone.localtime() + NEXT_STEP_DEFAULT},
+            ),
+            "call_outcomes": CallForm.base_fields["outcome"].choices,
+            "call_script": call_script_for(order=order, user=request.user),
+            "ladder_length": NoAnswerStep.objects.count() + 1,
+            "now": timezone.now(),
             "reassign_form": (
                 ReassignForm(managers=managers_for_shop(shop_id=order.shop_id))
                 if roles.is_supervisor(request.user)
@@ -103,3 +143,96 @@ def order_reassign_view(request, pk: int):
     else:
         messages.error(request, "Choose one of the shop's managers.")
     return redirect("orders:detail", pk=pk)
+
+
+@require_POST
+def task_create_view(request, pk: int):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = TaskForm(request.POST, colleagues=colleagues_for_shop(shop_id=order.shop_id))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("orders:detail", pk=pk)
+    try:
+        task = task_create(by=request.user, **form.service_kwargs(order))
+    except OrderError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Task planned for {timezone.localtime(task.due_at):%d %b %H:%M}.")
+    return redirect("orders:detail", pk=pk)
+
+
+@require_POST
+def task_done_view(request, pk: int):
+    task = task_get_for_user(user=request.user, pk=pk)
+    form = TaskDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(request, task)
+    try:
+        next_task = task_complete(
+            task=task,
+            by=request.user,
+            next_step=form.next_step(assignee=request.user),
+            without_next_step=form.cleaned_data["without_next_step"],
+        )
+    except NextStepRequired as exc:
+        messages.warning(request, str(exc))
+        return redirect("orders:detail", pk=task.order_id)  # its page asks for the next step
+    except OrderError as exc:
+        messages.error(request, str(exc))
+    else:
+        planned = (
+            f" Next: {next_task.text}, {timezone.localtime(next_task.due_at):%d %b %H:%M}." if next_task else ""
+        )
+        messages.success(request, f"Done: {task.text}.{planned}")
+    return _back(request, task)
+
+
+@require_POST
+def order_call_view(request, pk: int):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how the call went.")
+        return redirect("orders:detail", pk=pk)
+    try:
+        result = order_record_call(order=order, by=request.user, **form.cleaned_data)
+    except OrderError as exc:
+        messages.error(request, str(exc))
+        return redirect("orders:detail", pk=pk)
+    if result.next_call is not None:
+        due = timezone.localtime(result.next_call.due_at)
+        messages.info(request, f"{result.event.text}. Next call planned for {due:%d %b %H:%M}.")
+    elif result.cancelled:
+        messages.warning(request, f"{result.event.text}. The customer is unreachable: the order is cancelled.")
+    elif result.needs_supervisor:
+        messages.warning(request, f"{result.event.text}. The customer is unreachable: a supervisor will decide.")
+    else:
+        messages.success(request, f"{result.event.text}. Plan the next step.")
+    return redirect("orders:detail", pk=pk)
+
+
+def next_view(request):
+    """The navbar's Next button: open the most urgent thing for this manager."""
+    found = next_for_manager(user=request.user, now=timezone.now())
+    if found is None:
+        messages.success(request, "Nothing urgent: no due calls, no overdue or untouched new orders.")
+        return redirect("orders:list")
+    messages.info(request, f"Next — {found.why}.")
+    return redirect("orders:detail", pk=found.order.pk)
+
+
+def _back(request, task):
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("orders:detail", pk=task.order_id) if task.order_id else redirect("orders:list")
+
+
+def _form_errors(form) -> str:
+    """The form's errors as one message, each prefixed with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = "" if name == "__all__" else f"{form.fields[name].label or name.replace('_', ' ').capitalize()}: "
+        parts += [f"{label}{error}" for error in errors]
+    return " ".join(parts)

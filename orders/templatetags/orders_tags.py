@@ -52,3 +52,9 @@ def night(moment) -> bool:
 def person(user, fallback="—"):
     """A member of staff by name, or the fallback when there is nobody (e.g. the system)."""
     return staff_name(user, fallback)
+
+
+@register.filter
+def due_count(tasks, now) -> int:
+    """How many of these (already loaded) tasks have fallen due."""
+    return sum(task.due_at <= now for task in tasks)

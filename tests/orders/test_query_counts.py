@@ -2,8 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.timezone import now
 
-from orders.services import order_add_note, order_change_status
+from orders.services import order_add_note, order_change_status, task_create
 from tests.factories import ShopFactory, make_order, manager, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -24,30 +25,40 @@ def test_the_order_list_costs_the_same_with_10_and_200_orders(client):
     client.force_login(user)
     for _ in range(10):
         make_order(shop, manager=user)
+    searched = {"scope": "all", "page": 3, "q": "Customer"}
     small = queries_for(client, reverse("orders:list"))
-    for _ in range(190):
-        make_order(shop, manager=user)
+    small_searched = queries_for(client, reverse("orders:list"), searched)
+    for n in range(190):
+        order = make_order(shop, manager=user)
+        if n % 4 == 0:  # the queue page also lists the manager's tasks
+            task_create(customer=order.customer, order=order, assignee=user, by=user, text="Call", due_at=now())
     assert queries_for(client, reverse("orders:list")) == small
-    assert queries_for(client, reverse("orders:list"), {"scope": "all", "page": 3, "q": "Customer"}) == small
+    assert queries_for(client, reverse("orders:list"), searched) == small_searched
 
 
-def test_the_order_page_costs_the_same_with_a_short_and_a_long_history(client):
+def test_the_order_page_costs_the_same_with_a_short_and_a_long_history_and_many_tasks(client):
     user = manager()
     order = make_order(manager=user)
     client.force_login(user)
     short = queries_for(client, reverse("orders:detail", args=[order.pk]))
     for n in range(100):
         order_add_note(order=order, by=user, text=f"note {n}")
+    for n in range(20):
+        task_create(customer=order.customer, order=order, assignee=manager(), by=user, text=f"t{n}", due_at=now())
     order_change_status(order=order, target="approval", by=user)
     assert queries_for(client, reverse("orders:detail", args=[order.pk])) == short
 
 
-def test_the_dashboard_costs_the_same_with_10_and_200_open_orders(client):
+def test_the_dashboard_costs_the_same_with_10_and_200_open_orders_and_their_tasks(client):
     client.force_login(supervisor())
     shop = ShopFactory()
     for _ in range(10):
         make_order(shop)
     small = queries_for(client, reverse("assignment:dashboard"))
-    for _ in range(190):
-        make_order(shop, manager=manager())
+    for n in range(190):
+        order = make_order(shop, manager=manager())
+        if n % 5 == 0:  # overdue tasks are listed too
+            task_create(
+                customer=order.customer, order=order, assignee=order.manager, by=None, text="Call", due_at=now()
+            )
     assert queries_for(client, reverse("assignment:dashboard")) == small
