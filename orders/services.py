@@ -360,7 +360,7 @@ def task_complete(
 ) -> Task | None:
     """Close a task; the order's last open task must name the next step (a task_create's arguments) unless the
     person says there is none. Returns the next task, if any."""
-    task = Task.objects.select_for_update().select_related("order", "customer").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("order", "customer").get(pk=task.pk)
     if task.is_done:
         raise OrderError("This task is already done.")
     order = task.order

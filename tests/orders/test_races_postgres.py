@@ -7,9 +7,17 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from notifications.models import Notification
 from orders.exceptions import StaleOrder
-from orders.models import Customer, Order, OrderEvent
-from orders.services import order_change_status, order_create, orders_flag_overdue
+from orders.models import CallOutcome, Customer, Order, OrderEvent, Task
+from orders.services import (
+    order_change_status,
+    order_create,
+    order_record_call,
+    orders_flag_overdue,
+    task_create,
+    tasks_remind_due,
+)
 from tests.factories import ShopFactory, make_order, manager
 
 pytestmark = [
@@ -88,3 +96,34 @@ def test_sweepers_running_at_once_flag_each_due_order_once():
         pass
     assert Order.objects.filter(is_overdue=True).count() == len(orders)
     assert flagged_events.count() == len(orders)
+
+
+def test_two_misses_recorded_at_once_climb_the_ladder_twice_and_leave_one_next_call():
+    anna = manager(username="anna")
+    order = make_order(ShopFactory(), manager=anna)
+
+    results = race(2, lambda i: order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER))
+
+    assert not [result for result in results if isinstance(result, Exception)], results
+    order.refresh_from_db()
+    assert order.missed_calls == 2
+    assert sorted(result.event.data["missed_calls"] for result in results) == [1, 2]
+    open_calls = Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True)
+    assert open_calls.count() == 1  # the second call closed the task the first one planned
+
+
+def test_four_reminder_runs_at_once_remind_each_due_task_once():
+    anna = manager(username="anna")
+    shop = ShopFactory()
+    for n in range(30):
+        order = make_order(shop, manager=anna)
+        task_create(
+            customer=order.customer, order=order, assignee=anna, by=anna, text=f"Call {n}", due_at=timezone.now()
+        )
+
+    results = race(4, lambda i: tasks_remind_due(batch=10))
+
+    assert all(isinstance(result, int) for result in results), results
+    assert Notification.objects.filter(recipient=anna, kind=Notification.Kind.REMINDER).count() == sum(results)
+    assert sum(results) + sum(tasks_remind_due() for _ in range(3)) == 30
+    assert Notification.objects.filter(recipient=anna).values("text").distinct().count() == 30
