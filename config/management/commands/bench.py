@@ -11,8 +11,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orders.models import Customer, Order, Shop
-from orders.services import order_create, orders_flag_overdue, shop_issue_api_key
+from assignment.models import AssignmentDecision
+from assignment.services import assignments_expire
+from orders.models import Customer, Order, Shop, Task
+from orders.selectors import next_for_manager
+from orders.services import order_create, orders_flag_overdue, shop_issue_api_key, tasks_remind_due
 from tests.factories import grant, manager
 
 
@@ -63,6 +66,8 @@ class Command(BaseCommand):
         ms, flagged = timed(orders_flag_overdue, repeat=5)
         self.stdout.write(f"overdue sweep, nothing due of {orders}: {ms:.2f} ms")
 
+        self._tasks_and_timeouts(user, customer, now)
+
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
         client.get("/orders/?scope=all")
@@ -106,3 +111,43 @@ class Command(BaseCommand):
         )
         assert not created
         self.stdout.write(f"intake repeat (idempotent hit): {ms:.2f} ms")
+
+    def _tasks_and_timeouts(self, user, customer, now):
+        """One task and one accepted assignment per order of the manager's (every tenth order), 20 tasks due."""
+        mine = list(Order.objects.filter(manager=user).values_list("pk", flat=True))
+        Task.objects.bulk_create(
+            [
+                Task(
+                    customer=customer,
+                    order_id=pk,
+                    assignee=user,
+                    text="Call",
+                    due_at=now - timedelta(minutes=1) if n < 20 else now + timedelta(days=1),
+                    done_at=now if 20 <= n < len(mine) // 2 else None,
+                )
+                for n, pk in enumerate(mine)
+            ],
+            batch_size=5000,
+        )
+        AssignmentDecision.objects.bulk_create(
+            [
+                AssignmentDecision(order_id=pk, manager=user, rule="even_load", accept_by=now, accepted_at=now)
+                for pk in mine
+            ],
+            batch_size=5000,
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            ms, reminded = timed(tasks_remind_due)
+        self.stdout.write(
+            f"task reminders, 20 due of {len(mine)}: {ms:.1f} ms, {len(ctx)} queries, sent {reminded}"
+        )
+        ms, _ = timed(tasks_remind_due, repeat=5)
+        self.stdout.write(f"task reminders, nothing due: {ms:.2f} ms")
+        ms, _ = timed(assignments_expire, repeat=5)
+        self.stdout.write(f"acceptance timeouts, none due of {len(mine)} assignments: {ms:.2f} ms")
+        Task.objects.filter(assignee=user, due_at__lte=now).update(done_at=now)
+        with CaptureQueriesContext(connection) as ctx:
+            ms, found = timed(lambda: next_for_manager(user=user, now=now), repeat=5)
+        self.stdout.write(
+            f"Next button, {len(mine)} orders of the manager's, no due call: {ms:.1f} ms, {len(ctx) // 5} queries"
+        )
