@@ -3,13 +3,15 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from orders import roles
 from orders.models import AccessGrant, Customer, Shop
-from orders.services import order_create, order_set_manager
+from orders.services import order_create, order_set_manager, task_create
 
 PASSWORD = "secret-pass-123"
+_MISSING = object()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -105,3 +107,16 @@ def free_manager(*, experience: int = 0, quota: int | None = None, shops=(), **k
     if shops:
         grant(user, shops=shops)
     return user
+
+
+def make_task(order, *, assignee, by=_MISSING, text="Call", due_at=None, kind="call"):
+    """A task on an order made through the service (by its assignee unless said), due now unless said."""
+    return task_create(
+        customer=order.customer,
+        order=order,
+        assignee=assignee,
+        by=assignee if by is _MISSING else by,
+        kind=kind,
+        text=text,
+        due_at=due_at or timezone.now(),
+    )

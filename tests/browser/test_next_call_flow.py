@@ -5,9 +5,8 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Task
-from orders.services import task_create
 from tests.browser.test_order_status_flow import log_in
-from tests.factories import ShopFactory, grant, make_order, manager
+from tests.factories import ShopFactory, grant, make_order, make_task, manager
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +30,7 @@ def test_next_opens_a_due_call_and_no_answer_plans_the_next_call_in_5_minutes(li
     make_order(shop, manager=anna, customer_name="Olga Novikova")  # untouched: comes after the due call
     order = make_order(shop, manager=anna, customer_name="Pavel Lebedev", phone="+79161234502")
     due = timezone.now() - timedelta(minutes=2)
-    task_create(
-        customer=order.customer,
-        order=order,
-        assignee=anna,
-        by=anna,
-        text="Call back: confirm the order",
-        due_at=due,
-    )
+    make_task(order, assignee=anna, text="Call back: confirm the order", due_at=due)
     log_in(page, live_server, "anna")
 
     page.click("[data-testid=next]")

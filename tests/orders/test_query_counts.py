@@ -2,10 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.timezone import now
 
-from orders.services import order_add_note, order_change_status, task_create
-from tests.factories import ShopFactory, make_order, manager, supervisor
+from orders.services import order_add_note, order_change_status
+from tests.factories import ShopFactory, make_order, make_task, manager, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def test_the_order_list_costs_the_same_with_10_and_200_orders(client):
     for n in range(190):
         order = make_order(shop, manager=user)
         if n % 4 == 0:  # the queue page also lists the manager's tasks
-            task_create(customer=order.customer, order=order, assignee=user, by=user, text="Call", due_at=now())
+            make_task(order, assignee=user)
     assert queries_for(client, reverse("orders:list")) == small
     assert queries_for(client, reverse("orders:list"), searched) == small_searched
 
@@ -44,7 +43,7 @@ def test_the_order_page_costs_the_same_with_a_short_and_a_long_history_and_many_
     for n in range(100):
         order_add_note(order=order, by=user, text=f"note {n}")
     for n in range(20):
-        task_create(customer=order.customer, order=order, assignee=manager(), by=user, text=f"t{n}", due_at=now())
+        make_task(order, assignee=manager(), by=user, text=f"t{n}")
     order_change_status(order=order, target="approval", by=user)
     assert queries_for(client, reverse("orders:detail", args=[order.pk])) == short
 
@@ -58,7 +57,5 @@ def test_the_dashboard_costs_the_same_with_10_and_200_open_orders_and_their_task
     for n in range(190):
         order = make_order(shop, manager=manager())
         if n % 5 == 0:  # overdue tasks are listed too
-            task_create(
-                customer=order.customer, order=order, assignee=order.manager, by=None, text="Call", due_at=now()
-            )
+            make_task(order, assignee=order.manager, by=None)
     assert queries_for(client, reverse("assignment:dashboard")) == small

@@ -15,10 +15,9 @@ from orders.services import (
     order_create,
     order_record_call,
     orders_flag_overdue,
-    task_create,
     tasks_remind_due,
 )
-from tests.factories import ShopFactory, make_order, manager
+from tests.factories import ShopFactory, make_order, make_task, manager
 
 pytestmark = [
     pytest.mark.postgres,
@@ -117,9 +116,7 @@ def test_four_reminder_runs_at_once_remind_each_due_task_once():
     shop = ShopFactory()
     for n in range(30):
         order = make_order(shop, manager=anna)
-        task_create(
-            customer=order.customer, order=order, assignee=anna, by=anna, text=f"Call {n}", due_at=timezone.now()
-        )
+        make_task(order, assignee=anna, text=f"Call {n}")
 
     results = race(4, lambda i: tasks_remind_due(batch=10))
 

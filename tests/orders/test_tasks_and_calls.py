@@ -17,11 +17,10 @@ from orders.services import (
     order_record_call,
     orders_flag_overdue,
     task_complete,
-    task_create,
     tasks_remind_due,
 )
 from orders.tasks import remind_due_tasks
-from tests.factories import ShopFactory, free_manager, grant, make_order, manager, supervisor
+from tests.factories import ShopFactory, free_manager, grant, make_order, make_task, manager, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -148,22 +147,8 @@ def test_a_call_time_in_the_customers_night_moves_to_their_morning(local, expect
 def test_a_due_task_is_reminded_once(shop, anna):
     order = make_order(shop, manager=anna)
     with time_machine.travel(msk(2026, 11, 23, 11, 0), tick=False):
-        task = task_create(
-            customer=order.customer,
-            order=order,
-            assignee=anna,
-            by=anna,
-            text="Call",
-            due_at=msk(2026, 11, 23, 11, 30),
-        )
-        later = task_create(
-            customer=order.customer,
-            order=order,
-            assignee=anna,
-            by=anna,
-            text="Later",
-            due_at=msk(2026, 11, 23, 18, 0),
-        )
+        task = make_task(order, assignee=anna, due_at=msk(2026, 11, 23, 11, 30))
+        later = make_task(order, assignee=anna, text="Later", due_at=msk(2026, 11, 23, 18, 0))
         assert remind_due_tasks() == 0
     with time_machine.travel(msk(2026, 11, 23, 11, 31), tick=False):
         assert remind_due_tasks() == 1
@@ -181,7 +166,7 @@ def test_the_order_page_warns_when_an_open_order_has_no_next_step(client, shop, 
     client.force_login(anna)
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     assert 'data-testid="no-next-step"' in page
-    task_create(customer=order.customer, order=order, assignee=anna, by=anna, text="Call", due_at=timezone.now())
+    make_task(order, assignee=anna)
     assert (
         'data-testid="no-next-step"' not in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     )
@@ -189,9 +174,7 @@ def test_the_order_page_warns_when_an_open_order_has_no_next_step(client, shop, 
 
 def test_a_closed_order_needs_no_next_step_and_its_tasks_are_closed(client, shop, anna):
     order = make_order(shop, manager=anna)
-    task = task_create(
-        customer=order.customer, order=order, assignee=anna, by=anna, text="Call", due_at=timezone.now()
-    )
+    task = make_task(order, assignee=anna)
     order_change_status(order=order, target="cancelled", by=anna, reason="changed their mind")
     task.refresh_from_db()
     assert task.done_at is not None and task.done_by == anna
@@ -203,12 +186,8 @@ def test_a_closed_order_needs_no_next_step_and_its_tasks_are_closed(client, shop
 
 def test_closing_the_last_task_asks_for_the_next_one(shop, anna):
     order = make_order(shop, manager=anna)
-    first = task_create(
-        customer=order.customer, order=order, assignee=anna, by=anna, text="A", due_at=timezone.now()
-    )
-    second = task_create(
-        customer=order.customer, order=order, assignee=anna, by=anna, text="B", due_at=timezone.now()
-    )
+    first = make_task(order, assignee=anna, text="A")
+    second = make_task(order, assignee=anna, text="B")
     assert task_complete(task=first, by=anna) is None  # another task is still open
     with pytest.raises(NextStepRequired):
         task_complete(task=second, by=anna)
@@ -228,9 +207,7 @@ def test_closing_the_last_task_through_the_page_without_a_next_step_is_refused_w
     client, shop, anna
 ):
     order = make_order(shop, manager=anna)
-    task = task_create(
-        customer=order.customer, order=order, assignee=anna, by=anna, text="A", due_at=timezone.now()
-    )
+    task = make_task(order, assignee=anna, text="A")
     client.force_login(anna)
     response = client.post(reverse("orders:task_done", args=[task.pk]), follow=True)
     assert "plan the next step" in response.content.decode()
@@ -303,9 +280,7 @@ def test_a_task_cannot_go_to_someone_outside_the_shop(client, shop, anna):
 
 def test_someone_who_cannot_see_the_order_cannot_close_its_task(client, shop, anna):
     order = make_order(shop, manager=anna)
-    task = task_create(
-        customer=order.customer, order=order, assignee=anna, by=anna, text="A", due_at=timezone.now()
-    )
+    task = make_task(order, assignee=anna, text="A")
     stranger = manager(username="stranger")
     grant(stranger, shops=[ShopFactory()])
     client.force_login(stranger)
@@ -324,7 +299,7 @@ def test_next_hands_a_due_call_then_an_overdue_order_then_the_oldest_untouched_n
         order_record_call(order=worked, by=anna, outcome=CallOutcome.REACHED)
         called = make_order(shop, manager=anna)
         due = msk(2026, 11, 23, 12, 0)
-        task_create(customer=called.customer, order=called, assignee=anna, by=anna, text="Call", due_at=due)
+        make_task(called, assignee=anna, due_at=due)
     with time_machine.travel(msk(2026, 11, 23, 12, 1), tick=False):
         assert orders_flag_overdue() == 1  # approval's hour ran out; the new orders still have time
         now = timezone.now()
