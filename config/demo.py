@@ -135,7 +135,7 @@ def demo_load() -> list[str]:
             if order.manager is None:
                 continue
             if n == 1:
-                order_add_note(order=order, by=order.manager, text="Customer asked us to call back in a few minutes.")
+                order_add_note(order=order, by=order.manager, text="Asked us to call back in a few minutes.")
                 task_create(
                     customer=order.customer,
                     order=order,

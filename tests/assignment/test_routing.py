@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.services import order_route, presence_set, queue_serve
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Task
 from orders.services import order_change_status
-from tests.factories import ShopFactory, free_manager, make_order, supervisor
+from tests.factories import ShopFactory, free_manager, make_order, make_task, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,17 @@ def test_the_dashboard_shows_each_managers_presence_and_load(client, shop):
     html = client.get("/dashboard/").content.decode()
     assert "Lena Loaded" in html and "1 / 2" in html and busy.orders.count() == 1
     assert "Aleks Away" in html and "Lunch" in html
+
+
+def test_the_team_view_counts_each_managers_open_and_overdue_tasks(client, shop):
+    lena = free_manager(username="lena", first_name="Lena", last_name="Tasks")
+    order = make_order(shop)
+    make_task(order, assignee=lena, due_at=timezone.now() - timedelta(minutes=1))
+    make_task(order, assignee=lena, due_at=timezone.now() + timedelta(hours=1))
+    done = make_task(order, assignee=lena, text="Done already")
+    Task.objects.filter(pk=done.pk).update(done_at=timezone.now())
+    client.force_login(supervisor())
+    html = client.get("/dashboard/").content.decode()
+    row = next(row for row in html.split("<tr>") if "Lena Tasks" in row)
+    cell = row.split('data-testid="team-tasks">')[1].split("</td>")[0]
+    assert cell.startswith("2 ") and "1 overdue" in cell
