@@ -82,7 +82,13 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
                 order=order,
                 manager=locked.user,
                 reason=decision.get_rule_display(),
-                data={"decision": decision.pk, "candidates": candidates, "excluded": found.excluded},
+                data={
+                    "decision": decision.pk,
+                    "candidates": candidates,
+                    "excluded": found.excluded,
+                    # The order page tells the manager how long they have to take it up.
+                    "accept_by": decision.accept_by.isoformat() if decision.accept_by else None,
+                },
             )
             return decision
         return None

@@ -160,6 +160,26 @@ def call_script_for(*, order: Order, user) -> list[tuple[str, str]]:
     return script.filled(customer=order.customer.name, manager=staff_name(user), shop=order.shop.name)
 
 
+MANAGER_EVENTS = {OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER}
+TAKE_UP_EVENTS = {OrderEvent.Kind.STATUS, OrderEvent.Kind.CALL, OrderEvent.Kind.NOTE, OrderEvent.Kind.TASK}
+
+
+def take_up_deadline(*, order: Order, history: list[OrderEvent]) -> datetime | None:
+    """By when the manager must take up (work on) an order routing gave them, while they still must; read from
+    the history the order page already holds, newest first: routing's assignment event carries the deadline."""
+    for event in history:
+        if event.kind in TAKE_UP_EVENTS and event.actor_id is not None and event.actor_id == order.manager_id:
+            return None
+        if event.kind in MANAGER_EVENTS:
+            accept_by = event.data.get("accept_by")
+            return (
+                datetime.fromisoformat(accept_by)
+                if accept_by and event.data.get("to") == order.manager_id
+                else None
+            )
+    return None
+
+
 @dataclass
 class NextThing:
     order: Order

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from orders import roles
 from orders.exceptions import NextStepRequired, OrderError
 from orders.forms import CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskDoneForm, TaskForm
-from orders.models import NoAnswerStep, OrderEvent, Task
+from orders.models import NoAnswerStep, Task
 from orders.pagination import paginate
 from orders.selectors import (
+    MANAGER_EVENTS,
     call_script_for,
     colleagues_for_shop,
     managers_for_shop,
@@ -22,6 +23,7 @@ from orders.selectors import (
     order_list,
     status_next_for,
     statuses_by_code,
+    take_up_deadline,
     task_get_for_user,
     tasks_open_for,
     tasks_open_for_order,
@@ -35,7 +37,6 @@ from orders.services import (
     task_create,
 )
 
-MANAGER_EVENTS = {OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER}
 # The due time a new task's form suggests.
 NEXT_STEP_DEFAULT = timedelta(hours=1)
 
@@ -72,6 +73,7 @@ def order_detail_view(request, pk: int):
             "history": history,
             # The latest change of hands: routing's explanation, or who reassigned it and why.
             "why_assigned": next((event for event in history if event.kind in MANAGER_EVENTS), None),
+            "take_up_by": take_up_deadline(order=order, history=history),
             "note_form": NoteForm(),
             "tasks": tasks,
             # Closing the only open task asks for the next step.

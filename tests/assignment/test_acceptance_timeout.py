@@ -222,3 +222,29 @@ def inline_management():
         f"{prefix}-MIN_NUM_FORMS": 0,
         f"{prefix}-MAX_NUM_FORMS": 1000,
     }
+
+
+def test_the_order_page_tells_the_manager_by_when_to_take_the_order_up(client, shop, boss):
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    start = timezone.now().replace(second=0, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        order = make_order(shop)
+    url = reverse("orders:detail", args=[order.pk])
+    deadline = f"{timezone.localtime(start + timedelta(minutes=5)):%H:%M}"
+    client.force_login(anna)
+    page = client.get(url).content.decode()
+    assert 'data-testid="take-up"' in page and f"Take this order up by <strong>{deadline}</strong>" in page
+    client.force_login(boss)
+    assert f"Waiting for Anna S to take it up by <strong>{deadline}</strong>" in client.get(url).content.decode()
+    order_add_note(order=order, by=anna, text="Calling now.")
+    client.force_login(anna)
+    assert 'data-testid="take-up"' not in client.get(url).content.decode()
+
+
+def test_no_take_up_clock_on_an_order_a_supervisor_assigned_by_hand(client, shop, boss):
+    free_manager(username="anna")
+    order = make_order(shop)
+    boris = free_manager(username="boris")
+    order_set_manager(order=order, manager=boris, by=boss, reason="knows the customer")
+    client.force_login(boris)
+    assert 'data-testid="take-up"' not in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
