@@ -432,7 +432,9 @@ class Task(models.Model):
         ordering = ["due_at", "pk"]
         indexes = [
             # A person's open tasks, soonest first (queue page, Next button, dashboard).
-            models.Index(fields=["assignee", "due_at"], condition=Q(done_at__isnull=True), name="task_open_idx"),
+            models.Index(
+                fields=["assignee", "due_at", "id"], condition=Q(done_at__isnull=True), name="task_open_idx"
+            ),
             # The reminder sweep reads only due tasks not yet reminded.
             models.Index(
                 fields=["due_at"],

@@ -2,7 +2,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from orders.models import Order
+from assignment.models import AssignmentDecision
+from orders.models import Order, Task
+from orders.selectors import tasks_open_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -19,3 +21,28 @@ def test_counting_a_managers_open_orders_reads_the_manager_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Order.objects.filter(manager_id=1, is_final=False).explain()
     assert "order_manager_open_idx" in plan, plan
+
+
+def test_a_persons_open_tasks_are_read_in_due_order_from_the_open_task_index(django_user_model):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = tasks_open_for(user=django_user_model(pk=1)).explain()
+    assert "task_open_idx" in plan and "Sort" not in plan, plan
+
+
+def test_the_reminder_sweep_reads_the_partial_reminder_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Task.objects.filter(
+        due_at__lte=timezone.now(), done_at__isnull=True, reminded_at__isnull=True
+    ).explain()
+    assert "task_remind_idx" in plan, plan
+
+
+def test_the_acceptance_timeout_sweep_reads_the_awaiting_decision_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = AssignmentDecision.objects.filter(
+        accept_by__lte=timezone.now(), accepted_at__isnull=True, timed_out_at__isnull=True
+    ).explain()
+    assert "decision_awaiting_idx" in plan, plan
