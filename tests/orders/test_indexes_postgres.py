@@ -9,40 +9,34 @@ from orders.selectors import tasks_open_for
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
-def test_the_overdue_sweep_reads_the_partial_deadline_index():
+def plan_of(queryset) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables would tempt the planner to scan
-    plan = Order.objects.filter(deadline__lte=timezone.now(), is_overdue=False, is_final=False).explain()
+    return queryset.explain()
+
+
+def test_the_overdue_sweep_reads_the_partial_deadline_index():
+    plan = plan_of(Order.objects.filter(deadline__lte=timezone.now(), is_overdue=False, is_final=False))
     assert "order_due_idx" in plan, plan
 
 
 def test_counting_a_managers_open_orders_reads_the_manager_index():
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = Order.objects.filter(manager_id=1, is_final=False).explain()
+    plan = plan_of(Order.objects.filter(manager_id=1, is_final=False))
     assert "order_manager_open_idx" in plan, plan
 
 
 def test_a_persons_open_tasks_are_read_in_due_order_from_the_open_task_index(django_user_model):
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = tasks_open_for(user=django_user_model(pk=1)).explain()
+    plan = plan_of(tasks_open_for(user=django_user_model(pk=1)))
     assert "task_open_idx" in plan and "Sort" not in plan, plan
 
 
 def test_the_reminder_sweep_reads_the_partial_reminder_index():
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = Task.objects.filter(
-        due_at__lte=timezone.now(), done_at__isnull=True, reminded_at__isnull=True
-    ).explain()
+    plan = plan_of(Task.objects.filter(due_at__lte=timezone.now(), done_at__isnull=True, reminded_at__isnull=True))
     assert "task_remind_idx" in plan, plan
 
 
 def test_the_acceptance_timeout_sweep_reads_the_awaiting_decision_index():
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = AssignmentDecision.objects.filter(
+    awaiting = AssignmentDecision.objects.filter(
         accept_by__lte=timezone.now(), accepted_at__isnull=True, timed_out_at__isnull=True
-    ).explain()
-    assert "decision_awaiting_idx" in plan, plan
+    )
+    assert "decision_awaiting_idx" in plan_of(awaiting)
