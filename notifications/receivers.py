@@ -1,10 +1,13 @@
 """How notifications hears about orders: receivers of the orders core's and routing's domain signals."""
 
+from datetime import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from assignment import signals as assignment_signals
 from notifications.models import Notification
-from notifications.services import notifications_create_many
+from notifications.services import notification_create, notifications_create_many
 from orders import signals
 from orders.roles import staff_name
 from orders.selectors import supervisors_for_shop
@@ -57,6 +60,20 @@ def on_payment_failed(sender, order, amount, **kwargs):
     )
 
 
+def on_order_manager_changed(sender, order, previous, manager, by, reason, data, **kwargs):
+    """Tell a manager an order is now theirs (and, from routing, by when to take it up)."""
+    if manager is None or manager == by:
+        return
+    if by is None:
+        text = f"Order {order.number} is yours" + (f": {reason}." if reason else ".")
+        if data.get("accept_by"):
+            accept_by = timezone.localtime(datetime.fromisoformat(data["accept_by"]))
+            text += f" Take it up by {accept_by:%H:%M}."
+    else:
+        text = f"{staff_name(by)} handed you order {order.number}" + (f": {reason}." if reason else ".")
+    notification_create(recipient=manager, kind=Notification.Kind.ASSIGNED, text=text, link=_order_link(order))
+
+
 def on_tasks_due(sender, tasks, **kwargs):
     messages = []
     for task in tasks:
@@ -95,6 +112,7 @@ def connect() -> None:
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
     signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
     signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")
+    signals.order_manager_changed.connect(on_order_manager_changed, dispatch_uid="notifications.manager_changed")
     signals.tasks_due.connect(on_tasks_due, dispatch_uid="notifications.tasks_due")
     signals.customer_unreachable.connect(
         on_customer_unreachable, dispatch_uid="notifications.customer_unreachable"

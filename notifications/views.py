@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notifications.models import Notification
-from notifications.selectors import notification_list
+from notifications.selectors import notification_list, notification_unread_count
 from notifications.services import notification_mark_read, notifications_mark_all_read
 from orders.pagination import paginate
 
@@ -33,3 +33,8 @@ def notification_read_all_view(request):
     count = notifications_mark_all_read(user=request.user)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("notifications:list")
+
+
+def notification_unread_count_view(request):
+    """The bell's number, polled by the page so a manager hears of a new order without reloading."""
+    return JsonResponse({"unread": notification_unread_count(user=request.user)})

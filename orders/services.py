@@ -230,6 +230,9 @@ def order_set_manager(*, order: Order, manager, by=None, reason: str = "", data:
         text=text + (f": {reason}" if reason else "."),
         data={"from": previous.pk if previous else None, "to": manager.pk if manager else None, **(data or {})},
     )
+    signals.order_manager_changed.send(
+        sender=Order, order=order, previous=previous, manager=manager, by=by, reason=reason, data=data or {}
+    )
     return order
 
 

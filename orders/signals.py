@@ -7,6 +7,8 @@ from django.dispatch import Signal
 order_created = Signal()
 # order, previous (status code), by (user or None)
 order_status_changed = Signal()
+# order, previous, manager (users or None), by (user or None: routing), reason, data: the order changed hands
+order_manager_changed = Signal()
 # order, by: a person worked on the order (status change, call, note)
 order_touched = Signal()
 # order, amount

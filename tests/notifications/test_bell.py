@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notification_create, notifications_create_many
-from tests.factories import manager
+from orders.services import order_set_manager
+from tests.factories import ShopFactory, free_manager, make_order, manager, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +20,10 @@ def test_bell_shows_the_unread_count(client):
     notification_create(recipient=manager(), kind=Notification.Kind.INFO, text="Someone else's")
     client.force_login(user)
     html = client.get(reverse("notifications:list")).content.decode()
-    assert 'data-testid="unread-count">3<' in html
+    assert (
+        'data-testid="unread-count">3<' in html
+        and "d-none" not in html.split('data-testid="unread-count"')[0][-60:]
+    )
     assert "Someone else&#x27;s" not in html and "Someone else's" not in html
 
 
@@ -55,7 +63,46 @@ def test_mark_all_read_clears_the_bell(client):
     client.force_login(user)
     client.post(reverse("notifications:read_all"))
     assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 0
-    assert 'data-testid="unread-count"' not in client.get(reverse("notifications:list")).content.decode()
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert 'badge rounded-pill bg-danger d-none" data-testid="unread-count">0<' in html  # hidden until polled up
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread": 0}
+
+
+def test_the_bell_count_is_polled_as_json(client):
+    user = manager()
+    notifications_create_many(kind=Notification.Kind.INFO, messages=[(user.pk, "a", ""), (user.pk, "b", "")])
+    notification_create(recipient=manager(), kind=Notification.Kind.INFO, text="Someone else's")
+    client.force_login(user)
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread": 2}
+    client.logout()
+    assert client.get(reverse("notifications:unread_count")).status_code == 302  # to the login page
+
+
+def test_a_manager_is_told_when_routing_gives_them_an_order_and_by_when_to_take_it_up(client):
+    anna = free_manager(username="anna")
+    start = timezone.now().replace(second=0, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        order = make_order(ShopFactory())
+    note = Notification.objects.get(recipient=anna, kind=Notification.Kind.ASSIGNED)
+    deadline = timezone.localtime(start + timedelta(minutes=5))
+    assert (
+        note.text
+        == f"Order {order.number} is yours: Even load → fewest open orders. Take it up by {deadline:%H:%M}."
+    )
+    assert note.link == reverse("orders:detail", args=[order.pk])
+
+
+def test_a_manager_is_told_who_handed_them_an_order(client):
+    boss = supervisor(first_name="Svetlana", last_name="Orlova")
+    boris = manager(username="boris")
+    order = make_order(ShopFactory())
+    order_set_manager(order=order, manager=boris, by=boss, reason="knows the customer")
+    note = Notification.objects.get(recipient=boris, kind=Notification.Kind.ASSIGNED)
+    assert note.text == f"Svetlana Orlova handed you order {order.number}: knows the customer."
+    order_set_manager(order=order, manager=boss, by=boss)
+    assert not Notification.objects.filter(
+        recipient=boss, kind=Notification.Kind.ASSIGNED
+    ).exists()  # not to oneself
 
 
 def test_many_notifications_for_the_same_person_and_text_are_sent_once():

@@ -78,8 +78,8 @@ def test_the_sweep_flags_an_overdue_order_and_tells_its_manager():
     order.refresh_from_db()
     assert order.is_overdue and order.overdue_since == msk(2026, 11, 23, 12, 6)
     assert order.events.filter(kind=OrderEvent.Kind.OVERDUE).count() == 1
-    notification = Notification.objects.get(recipient=user)
-    assert notification.kind == Notification.Kind.OVERDUE and order.number in notification.text
+    notification = Notification.objects.get(recipient=user, kind=Notification.Kind.OVERDUE)
+    assert order.number in notification.text
     assert notification.link == f"/orders/{order.pk}/"
 
 
