@@ -10,7 +10,7 @@ from assignment.models import AssignmentDecision, ManagerProfile, Presence, Pres
 from assignment.routing import AWAY, rank, survey
 from orders.models import Order
 from orders.roles import staff_name
-from orders.services import order_set_manager
+from orders.services import order_set_manager, order_take_back
 
 # A manager's activity is written at most this often, so browsing costs no extra writes.
 SEEN_EVERY = timedelta(minutes=1)
@@ -153,7 +153,7 @@ def _assignment_expire(*, decision_id: int, order_id: int, now) -> bool:
         return False  # reassigned by hand or closed meanwhile: nothing to take back
     minutes = round((decision.accept_by - decision.created_at).total_seconds() / 60)
     reason = f"{staff_name(decision.manager)} did not take it up within {minutes} min"
-    order_set_manager(order=order, manager=None, reason=reason)
+    order_take_back(order=order, reason=reason)
     rerouted = order_route(order_id=order.pk, now=now)
     signals.assignment_timed_out.send(
         sender=AssignmentDecision,

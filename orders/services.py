@@ -237,6 +237,20 @@ def order_set_manager(*, order: Order, manager, by=None, reason: str = "", data:
 
 
 @transaction.atomic
+def order_take_back(*, order: Order, reason: str) -> Order:
+    """Take an order back from a manager who never worked on it, so routing can give it to someone else. If
+    this order is all that made them the customer's responsible manager, the customer is released too: their
+    next order must not wait for someone who never served them."""
+    previous_id = order.manager_id
+    customer = order.customer
+    served_before = Order.objects.filter(customer=customer, manager_id=previous_id).exclude(pk=order.pk).exists()
+    if customer.responsible_manager_id == previous_id and not served_before:
+        Customer.objects.filter(pk=customer.pk).update(responsible_manager=None)
+        customer.responsible_manager = None
+    return order_set_manager(order=order, manager=None, reason=reason)
+
+
+@transaction.atomic
 def order_add_note(*, order: Order, by, text: str) -> OrderEvent:
     text = text.strip()
     if not text:

@@ -248,3 +248,28 @@ def test_no_take_up_clock_on_an_order_a_supervisor_assigned_by_hand(client, shop
     order_set_manager(order=order, manager=boris, by=boss, reason="knows the customer")
     client.force_login(boris)
     assert 'data-testid="take-up"' not in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+
+
+def test_a_new_customer_follows_the_manager_who_took_the_order_up_not_the_one_who_let_it_time_out(shop):
+    anna = free_manager(username="anna")
+    first = make_order(shop, phone="+79160002222")
+    assert first.customer.responsible_manager == anna
+    boris = free_manager(username="boris")
+    with after_timeout():
+        assignments_expire()
+    first.customer.refresh_from_db()
+    assert first.customer.responsible_manager == boris
+    assert make_order(shop, phone="+79160002222").manager == boris  # the repeat rule now finds Boris
+
+
+def test_a_customer_the_manager_served_before_stays_theirs_after_one_timeout(shop):
+    anna = free_manager(username="anna")
+    served = make_order(shop, phone="+79160003333")
+    order_add_note(order=served, by=anna, text="Delivered, customer happy.")
+    missed = make_order(shop, phone="+79160003333")
+    assert missed.manager == anna
+    free_manager(username="boris")
+    with after_timeout():
+        assignments_expire()
+    missed.customer.refresh_from_db()
+    assert missed.customer.responsible_manager == anna
