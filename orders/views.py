@@ -80,6 +80,7 @@ def order_detail_view(request, pk: int):
             "last_task": len(tasks) == 1,
             "task_kinds": Task.Kind.choices,
             "next_due_default": timezone.localtime() + NEXT_STEP_DEFAULT,
+            "desk_now": timezone.localtime(),
             "task_form": TaskForm(
                 colleagues=colleagues_for_shop(shop_id=order.shop_id),
                 initial={"assignee": request.user.pk, "due_at": timezone.localtime() + NEXT_STEP_DEFAULT},

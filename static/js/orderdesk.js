@@ -27,3 +27,27 @@
   document.addEventListener("visibilitychange", refresh);
   window.addEventListener("focus", refresh);
 })();
+
+// Quick due-time picks beside a datetime-local field. They count from the desk's clock (the server renders
+// it; the page keeps it running), not the browser's zone, so a browser elsewhere still plans in desk time.
+document.querySelectorAll(".due-shortcuts").forEach(function (group) {
+  const input = group.closest(".due-field").querySelector("input[type=datetime-local]");
+  const deskOffset = Date.parse(group.dataset.deskNow + "Z") - Date.now();
+  const pad = (n) => String(n).padStart(2, "0");
+  // Desk wall-clock arithmetic done in UTC so the browser's own zone and DST never shift it.
+  const format = (d) =>
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  group.addEventListener("click", function (event) {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const moment = new Date(Date.now() + deskOffset);
+    if (button.dataset.dueIn) {
+      moment.setUTCMinutes(moment.getUTCMinutes() + Number(button.dataset.dueIn));
+    } else {
+      const [hours, minutes] = button.dataset.dueTomorrow.split(":").map(Number);
+      moment.setUTCDate(moment.getUTCDate() + 1);
+      moment.setUTCHours(hours, minutes, 0, 0);
+    }
+    input.value = format(moment);
+  });
+});
