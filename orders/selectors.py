@@ -112,7 +112,10 @@ def colleagues_for_shop(*, shop_id: int):
 
 def order_list(*, user, params, mine: bool):
     """The filtered, sorted list a person works from, with what each row shows joined in."""
-    orders = order_scope(user).select_related("shop", "customer", "manager")
+    open_tasks = Task.objects.filter(order=OuterRef("pk"), done_at__isnull=True)
+    orders = (
+        order_scope(user).select_related("shop", "customer", "manager").annotate(has_next_step=Exists(open_tasks))
+    )
     if mine:
         orders = orders.filter(manager=user)
     return OrderFilter(params, queryset=orders, shops=shop_scope(user))

@@ -341,3 +341,16 @@ def test_a_call_on_a_closed_order_is_refused(shop, anna):
     with pytest.raises(OrderError):
         order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
     assert not Order.objects.get(pk=order.pk).missed_calls
+
+
+def test_the_queue_marks_open_orders_that_have_no_next_step(client, shop, anna):
+    planned = make_order(shop, manager=anna)
+    make_task(planned, assignee=anna)
+    unplanned = make_order(shop, manager=anna)
+    closed = make_order(shop, manager=anna)
+    order_change_status(order=closed, target="cancelled", by=anna, reason="duplicate")
+    client.force_login(anna)
+    html = client.get(reverse("orders:list")).content.decode()
+    rows = {number: row for row in html.split('data-testid="order-row"')[1:] for number in [row.split("</a>")[0]]}
+    flagged = [number for number, row in rows.items() if "no-next-step-badge" in row]
+    assert len(rows) == 3 and len(flagged) == 1 and flagged[0].endswith(unplanned.number)
