@@ -75,8 +75,8 @@ class RoutingSettings(SingletonSettings):
         default=timedelta(minutes=5),
         null=True,
         blank=True,
-        help_text="An automatically assigned order its manager has not touched (status, call or note) in this "
-        "time goes to someone else; empty = never.",
+        help_text="An automatically assigned order its manager has not touched (status, call, note or task) in "
+        "this time goes to someone else; empty = never.",
     )
 
     class Meta:

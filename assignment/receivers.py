@@ -22,7 +22,7 @@ def on_order_status_changed(sender, order, previous, **kwargs):
 
 
 def on_order_touched(sender, order, by, **kwargs):
-    """A status change, call or note by the assigned manager stops the acceptance clock."""
+    """A status change, call, note or task by the assigned manager stops the acceptance clock."""
     assignment_accept(order=order, by=by)
 
 

@@ -17,6 +17,10 @@ AWAY = {
 }
 
 
+def at_quota(open_orders: int, quota: int) -> str:
+    return f"at quota ({open_orders}/{quota})"
+
+
 @dataclass
 class Candidate:
     profile: ManagerProfile
@@ -77,7 +81,7 @@ def survey(order: Order, settings: RoutingSettings) -> Survey:
         if profile.presence != Presence.FREE:
             result.excluded[candidate.name] = AWAY[profile.presence]
         elif candidate.open_orders >= candidate.quota:
-            result.excluded[candidate.name] = f"at quota ({candidate.open_orders}/{candidate.quota})"
+            result.excluded[candidate.name] = at_quota(candidate.open_orders, candidate.quota)
         else:
             result.eligible.append(candidate)
     return result

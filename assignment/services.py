@@ -7,7 +7,7 @@ from django_q.tasks import async_task
 
 from assignment import signals
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, PresenceChange, RoutingSettings
-from assignment.routing import AWAY, rank, survey
+from assignment.routing import AWAY, at_quota, rank, survey
 from orders.models import Order
 from orders.roles import staff_name
 from orders.services import order_set_manager, order_take_back
@@ -65,7 +65,7 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
                 found.excluded[candidate.name] = AWAY[locked.presence]
                 continue
             if open_now >= candidate.quota:  # another router filled them since the survey
-                found.excluded[candidate.name] = f"at quota ({open_now}/{candidate.quota})"
+                found.excluded[candidate.name] = at_quota(open_now, candidate.quota)
                 continue
             candidates = [{"manager": c.name, "open_orders": c.open_orders, "quota": c.quota} for c in ranked]
             decision = AssignmentDecision.objects.create(

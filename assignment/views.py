@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assignment.forms import PresenceForm
 from assignment.selectors import team_load
 from assignment.services import presence_set
 from orders import roles
+from orders.http import redirect_back
 from orders.selectors import order_scope, statuses_by_code, tasks_overdue_for_team
 
 
@@ -25,7 +25,7 @@ def dashboard_view(request):
             "overdue": visible.filter(is_overdue=True, is_final=False).order_by("overdue_since")[:20],
             "unassigned": visible.filter(manager__isnull=True, is_final=False).order_by("created_at")[:20],
             "statuses": statuses_by_code(),
-            "team": team_load(),
+            "team": team_load(now=now),
             "overdue_tasks": tasks_overdue_for_team(user=request.user, now=now),
             "now": now,
         },
@@ -42,7 +42,4 @@ def presence_view(request):
         messages.success(request, f"You are now {profile.get_presence_display()}.")
     else:
         messages.error(request, "Choose Free, Busy, Lunch, Break or Offline.")
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("orders:list")
+    return redirect_back(request, "orders:list")

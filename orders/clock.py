@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 import phonenumbers
+from django.utils import timezone
 from phonenumbers import timezone as phonenumbers_timezone
 
 from orders.models import Shop
@@ -51,6 +52,11 @@ def zone_for_phone(phone: str) -> str:
     except phonenumbers.NumberParseException:
         return ""
     return zones[0] if len(zones) == 1 and zones[0] in zoneinfo.available_timezones() else ""
+
+
+def desk_time(moment: datetime) -> str:
+    """A moment as people on the desk read it in messages and history: "23 Nov 15:05", desk time."""
+    return f"{timezone.localtime(moment):%d %b %H:%M}"
 
 
 MORNING, EVENING = time(9), time(21)

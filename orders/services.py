@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from orders import signals
-from orders.clock import outside_night, working_deadline, zone_for_phone
+from orders.clock import desk_time, outside_night, working_deadline, zone_for_phone
 from orders.exceptions import NextStepRequired, OrderError, StaleOrder, StatusChangeRefused
 from orders.models import (
     CallOutcome,
@@ -365,7 +365,7 @@ def task_create(
     task.full_clean()
     task.save()
     for_whom = "" if assignee == by else f" for {staff_name(assignee)}"
-    _task_event(task, f"{task.get_kind_display()}{for_whom}, due {_local(due_at)}: {task.text}", by)
+    _task_event(task, f"{task.get_kind_display()}{for_whom}, due {desk_time(due_at)}: {task.text}", by)
     if order is not None and by is not None:
         signals.order_touched.send(sender=Order, order=order, by=by)
     return task
@@ -488,7 +488,3 @@ def tasks_remind_due(*, now: datetime | None = None, batch: int = 500) -> int:
         Task.objects.filter(pk__in=[task.pk for task in tasks]).update(reminded_at=now)
         signals.tasks_due.send(sender=Task, tasks=tasks)
     return len(tasks)
-
-
-def _local(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%d %b %H:%M}"

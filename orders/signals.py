@@ -9,7 +9,7 @@ order_created = Signal()
 order_status_changed = Signal()
 # order, previous, manager (users or None), by (user or None: routing), reason, data: the order changed hands
 order_manager_changed = Signal()
-# order, by: a person worked on the order (status change, call, note)
+# order, by: a person worked on the order (status change, call, note, task)
 order_touched = Signal()
 # order, amount
 payment_failed = Signal()

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from orders import roles
+from orders.clock import desk_time
 from orders.exceptions import NextStepRequired, OrderError
 from orders.forms import CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskDoneForm, TaskForm
+from orders.http import redirect_back
 from orders.models import NoAnswerStep, Task
 from orders.pagination import paginate
 from orders.selectors import (
@@ -63,6 +64,8 @@ def order_detail_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     history = list(order_history(order=order))
     tasks = list(tasks_open_for_order(order=order))
+    now = timezone.now()
+    next_due_default = now + NEXT_STEP_DEFAULT
     return render(
         request,
         "orders/order_detail.html",
@@ -79,16 +82,15 @@ def order_detail_view(request, pk: int):
             # Closing the only open task asks for the next step.
             "last_task": len(tasks) == 1,
             "task_kinds": Task.Kind.choices,
-            "next_due_default": timezone.localtime() + NEXT_STEP_DEFAULT,
-            "desk_now": timezone.localtime(),
+            "next_due_default": next_due_default,
             "task_form": TaskForm(
                 colleagues=colleagues_for_shop(shop_id=order.shop_id),
-                initial={"assignee": request.user.pk, "due_at": timezone.localtime() + NEXT_STEP_DEFAULT},
+                initial={"assignee": request.user.pk, "due_at": next_due_default},
             ),
             "call_outcomes": CallForm.base_fields["outcome"].choices,
             "call_script": call_script_for(order=order, user=request.user),
             "ladder_length": NoAnswerStep.objects.count() + 1,
-            "now": timezone.now(),
+            "now": now,
             "reassign_form": (
                 ReassignForm(managers=managers_for_shop(shop_id=order.shop_id))
                 if roles.is_supervisor(request.user)
@@ -160,7 +162,7 @@ def task_create_view(request, pk: int):
     except OrderError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Task planned for {timezone.localtime(task.due_at):%d %b %H:%M}.")
+        messages.success(request, f"Task planned for {desk_time(task.due_at)}.")
     return redirect("orders:detail", pk=pk)
 
 
@@ -184,9 +186,7 @@ def task_done_view(request, pk: int):
     except OrderError as exc:
         messages.error(request, str(exc))
     else:
-        planned = (
-            f" Next: {next_task.text}, {timezone.localtime(next_task.due_at):%d %b %H:%M}." if next_task else ""
-        )
+        planned = f" Next: {next_task.text}, {desk_time(next_task.due_at)}." if next_task else ""
         messages.success(request, f"Done: {task.text}.{planned}")
     return _back(request, task)
 
@@ -204,8 +204,7 @@ def order_call_view(request, pk: int):
         messages.error(request, str(exc))
         return redirect("orders:detail", pk=pk)
     if result.next_call is not None:
-        due = timezone.localtime(result.next_call.due_at)
-        messages.info(request, f"{result.event.text}. Next call planned for {due:%d %b %H:%M}.")
+        messages.info(request, f"{result.event.text}. Next call planned for {desk_time(result.next_call.due_at)}.")
     elif result.cancelled:
         messages.warning(request, f"{result.event.text}. The customer is unreachable: the order is cancelled.")
     elif result.needs_supervisor:
@@ -226,10 +225,11 @@ def next_view(request):
 
 
 def _back(request, task):
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("orders:detail", pk=task.order_id) if task.order_id else redirect("orders:list")
+    return (
+        redirect_back(request, "orders:detail", pk=task.order_id)
+        if task.order_id
+        else redirect_back(request, "orders:list")
+    )
 
 
 def _form_errors(form) -> str:

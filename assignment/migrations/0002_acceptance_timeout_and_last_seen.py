@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             field=models.DurationField(
                 blank=True,
                 default=datetime.timedelta(seconds=300),
-                help_text="An automatically assigned order its manager has not touched (status, call or note) in this time goes to someone else; empty = never.",  # noqa: E501
+                help_text="An automatically assigned order its manager has not touched (status, call, note or task) in this time goes to someone else; empty = never.",  # noqa: E501
                 null=True,
             ),
         ),
