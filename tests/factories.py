@@ -1,3 +1,5 @@
+import zoneinfo
+from datetime import datetime
 from decimal import Decimal
 
 import factory
@@ -11,6 +13,7 @@ from orders.models import AccessGrant, Customer, Shop
 from orders.services import order_create, order_set_manager, task_create
 
 PASSWORD = "secret-pass-123"
+MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 _MISSING = object()
 
 
@@ -120,3 +123,8 @@ def make_task(order, *, assignee, by=_MISSING, text="Call", due_at=None, kind="c
         text=text,
         due_at=due_at or timezone.now(),
     )
+
+
+def msk(*args) -> datetime:
+    """A moment on the desk's (Moscow) clock: msk(2026, 11, 23, 15, 0)."""
+    return datetime(*args, tzinfo=MSK)

@@ -1,5 +1,4 @@
-import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -11,13 +10,7 @@ from orders.clock import working_deadline, zone_for_phone
 from orders.models import DeskSettings, Order, OrderEvent, Status
 from orders.services import order_change_status, orders_escalate_overdue, orders_flag_overdue
 from orders.tasks import sweep_overdue
-from tests.factories import ShopFactory, grant, make_order, manager, supervisor
-
-MSK = zoneinfo.ZoneInfo("Europe/Moscow")
-
-
-def msk(*args):
-    return datetime(*args, tzinfo=MSK)
+from tests.factories import ShopFactory, grant, make_order, manager, msk, supervisor
 
 
 @pytest.fixture

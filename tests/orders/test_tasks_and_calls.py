@@ -20,18 +20,13 @@ from orders.services import (
     tasks_remind_due,
 )
 from orders.tasks import remind_due_tasks
-from tests.factories import ShopFactory, free_manager, grant, make_order, make_task, manager, supervisor
+from tests.factories import MSK, ShopFactory, free_manager, grant, make_order, make_task, manager, msk, supervisor
 
 pytestmark = pytest.mark.django_db
 
-MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 VLADIVOSTOK = zoneinfo.ZoneInfo("Asia/Vladivostok")
 MOSCOW_MOBILE = "+79161112233"  # says nothing about the zone: the shop's (Moscow) is used
 VLADIVOSTOK_PHONE = "+74232123456"
-
-
-def msk(*args):
-    return datetime(*args, tzinfo=MSK)
 
 
 @pytest.fixture
