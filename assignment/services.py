@@ -59,14 +59,22 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
             return None  # a repeat customer waits a little for their own manager
         rule, ranked = rank(order, found)
         for candidate in ranked:
+            # Each candidate is tried in a savepoint: rolling it back releases a refused manager's row lock, so
+            # a router holds one manager's lock at a time and two routers can never wait on each other's.
+            tried = transaction.savepoint()
             locked = ManagerProfile.objects.select_for_update().get(pk=candidate.profile.pk)
             open_now = Order.objects.filter(manager_id=locked.user_id, is_final=False).count()
             if locked.presence != Presence.FREE:  # switched away since the survey
-                found.excluded[candidate.name] = AWAY[locked.presence]
+                refusal = AWAY[locked.presence]
+            elif open_now >= candidate.quota:  # another router filled them since the survey
+                refusal = at_quota(open_now, candidate.quota)
+            else:
+                refusal = ""
+            if refusal:
+                transaction.savepoint_rollback(tried)
+                found.excluded[candidate.name] = refusal
                 continue
-            if open_now >= candidate.quota:  # another router filled them since the survey
-                found.excluded[candidate.name] = at_quota(open_now, candidate.quota)
-                continue
+            transaction.savepoint_commit(tried)
             candidates = [{"manager": c.name, "open_orders": c.open_orders, "quota": c.quota} for c in ranked]
             decision = AssignmentDecision.objects.create(
                 order=order,
