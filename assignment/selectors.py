@@ -1,10 +1,10 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
-from orders.models import Task
+from orders.models import Order, OrderEvent, Task
 from orders.roles import MANAGER
 
 # Timeouts are counted over this window; this many or more marks a manager as letting orders slip.
@@ -48,3 +48,30 @@ def team_load(*, now=None) -> list[ManagerProfile]:
         profile.quota = profile.quota_or(default_quota)
         profile.load_percent = min(100, round(100 * profile.open_orders / profile.quota)) if profile.quota else 100
     return profiles
+
+
+# History lines that change an order's hands, and those that count as the manager taking the order up.
+HAND_EVENTS = {OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER}
+TAKE_UP_EVENTS = {OrderEvent.Kind.STATUS, OrderEvent.Kind.CALL, OrderEvent.Kind.NOTE, OrderEvent.Kind.TASK}
+
+
+def assignment_latest(*, history: list[OrderEvent]) -> OrderEvent | None:
+    """The latest change of hands in a history read newest first: routing's explanation (its candidates and
+    whom it passed over, in the event's data), or who reassigned the order and why."""
+    return next((event for event in history if event.kind in HAND_EVENTS), None)
+
+
+def assignment_take_up_by(*, order: Order, history: list[OrderEvent]) -> datetime | None:
+    """By when the manager must take up (work on) an order routing gave them, while they still must; read from
+    the history, newest first: routing's assignment event carries the deadline (`order_route` writes it)."""
+    for event in history:
+        if event.kind in TAKE_UP_EVENTS and event.actor_id is not None and event.actor_id == order.manager_id:
+            return None
+        if event.kind in HAND_EVENTS:
+            accept_by = event.data.get("accept_by")
+            return (
+                datetime.fromisoformat(accept_by)
+                if accept_by and event.data.get("to") == order.manager_id
+                else None
+            )
+    return None

@@ -9,7 +9,7 @@ from assignment.selectors import team_load
 from assignment.services import presence_set
 from orders import roles
 from orders.http import redirect_back
-from orders.selectors import order_scope, statuses_by_code, tasks_overdue_for_team
+from orders.selectors import order_list_overdue, order_list_waiting, status_by_code, task_list_overdue_for_team
 
 
 def dashboard_view(request):
@@ -17,16 +17,15 @@ def dashboard_view(request):
     if not roles.is_supervisor(request.user):
         raise PermissionDenied("The dashboard is for supervisors.")
     now = timezone.now()
-    visible = order_scope(request.user).select_related("shop", "customer", "manager")
     return render(
         request,
         "assignment/dashboard.html",
         {
-            "overdue": visible.filter(is_overdue=True, is_final=False).order_by("overdue_since")[:20],
-            "unassigned": visible.filter(manager__isnull=True, is_final=False).order_by("created_at")[:20],
-            "statuses": statuses_by_code(),
+            "overdue": order_list_overdue(user=request.user),
+            "unassigned": order_list_waiting(user=request.user),
+            "statuses": status_by_code(),
             "team": team_load(now=now),
-            "overdue_tasks": tasks_overdue_for_team(user=request.user, now=now),
+            "overdue_tasks": task_list_overdue_for_team(user=request.user, now=now),
             "now": now,
         },
     )

@@ -12,6 +12,7 @@ class Notification(models.Model):
         PAYMENT_FAILED = "payment_failed", "Failed payment"
         ASSIGNED = "assigned", "Assigned to you"
         TIMEOUT = "timeout", "Not taken up in time"
+        # Sent once customer messaging (#12) and feedback (#13) land.
         REPLY = "reply", "Customer reply"
         CLAIM = "claim", "Claim"
         INFO = "info", "Information"

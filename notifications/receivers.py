@@ -10,7 +10,7 @@ from notifications.models import Notification
 from notifications.services import notification_create, notifications_create_many
 from orders import signals
 from orders.roles import staff_name
-from orders.selectors import supervisors_for_shop
+from orders.selectors import supervisors_covering_shop
 
 
 def _order_link(order) -> str:
@@ -26,7 +26,7 @@ def _notify_about_orders(orders, *, kind: str, text_for, to_manager: bool) -> No
             recipient_ids = [order.manager_id]
         else:
             if order.shop_id not in supervisors_by_shop:
-                supervisors = supervisors_for_shop(shop_id=order.shop_id)
+                supervisors = supervisors_covering_shop(shop_id=order.shop_id)
                 supervisors_by_shop[order.shop_id] = list(supervisors.values_list("pk", flat=True))
             recipient_ids = supervisors_by_shop[order.shop_id]
         messages += [(pk, text_for(order), _order_link(order)) for pk in recipient_ids]

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from assignment.models import AssignmentDecision
 from orders.models import Order, Task
-from orders.selectors import tasks_open_for
+from orders.selectors import task_list_open
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -26,7 +26,7 @@ def test_counting_a_managers_open_orders_reads_the_manager_index():
 
 
 def test_a_persons_open_tasks_are_read_in_due_order_from_the_open_task_index(django_user_model):
-    plan = plan_of(tasks_open_for(user=django_user_model(pk=1)))
+    plan = plan_of(task_list_open(user=django_user_model(pk=1)))
     assert "task_open_idx" in plan and "Sort" not in plan, plan
 
 

@@ -11,7 +11,7 @@ from notifications.models import Notification
 from orders.clock import outside_night
 from orders.exceptions import NextStepRequired, OrderError
 from orders.models import CallOutcome, CallScript, NoAnswerStep, Order, OrderEvent, StatusTransition, Task
-from orders.selectors import next_for_manager
+from orders.selectors import order_next_for_manager
 from orders.services import (
     order_change_status,
     order_record_call,
@@ -298,11 +298,11 @@ def test_next_hands_a_due_call_then_an_overdue_order_then_the_oldest_untouched_n
     with time_machine.travel(msk(2026, 11, 23, 12, 1), tick=False):
         assert orders_flag_overdue() == 1  # approval's hour ran out; the new orders still have time
         now = timezone.now()
-        assert next_for_manager(user=anna, now=now).order == called
+        assert order_next_for_manager(user=anna, now=now).order == called
         Task.objects.update(done_at=now)
-        assert next_for_manager(user=anna, now=now).order == overdue
+        assert order_next_for_manager(user=anna, now=now).order == overdue
         order_change_status(order=overdue, target="cancelled", by=anna, reason="duplicate")
-        found = next_for_manager(user=anna, now=now)
+        found = order_next_for_manager(user=anna, now=now)
     assert found.order == untouched_old and "nobody has called" in found.why
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from assignment.models import AssignmentDecision
 from assignment.services import assignments_expire
 from orders.models import Customer, Order, Shop, Task
-from orders.selectors import next_for_manager
+from orders.selectors import order_next_for_manager
 from orders.services import order_create, orders_flag_overdue, shop_issue_api_key, tasks_remind_due
 from tests.factories import grant, manager
 
@@ -150,7 +150,7 @@ class Command(BaseCommand):
         self.stdout.write(f"acceptance timeouts, none due of {len(mine)} assignments: {ms:.2f} ms")
         Task.objects.filter(assignee=user, due_at__lte=now).update(done_at=now)
         with CaptureQueriesContext(connection) as ctx:
-            ms, found = timed(lambda: next_for_manager(user=user, now=now), repeat=5)
+            ms, found = timed(lambda: order_next_for_manager(user=user, now=now), repeat=5)
         self.stdout.write(
             f"Next button, {len(mine)} orders of the manager's, no due call: {ms:.1f} ms, {len(ctx) // 5} queries"
         )

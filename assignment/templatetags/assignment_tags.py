@@ -1,0 +1,22 @@
+"""Routing's part of the order page: by when the manager must take the order up, and why it went to them.
+Both read the history the page already holds, so they cost no query."""
+
+from django import template
+
+from assignment.selectors import assignment_latest, assignment_take_up_by
+
+register = template.Library()
+
+
+@register.inclusion_tag("assignment/_take_up.html", takes_context=True)
+def take_up_notice(context, order, history):
+    return {
+        "order": order,
+        "user": context["user"],
+        "take_up_by": assignment_take_up_by(order=order, history=history),
+    }
+
+
+@register.inclusion_tag("assignment/_why_assigned.html")
+def why_assigned(history):
+    return {"why_assigned": assignment_latest(history=history)}

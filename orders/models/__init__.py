@@ -1,0 +1,37 @@
+"""The orders core's data, one module per job; the public names stay importable from `orders.models`."""
+
+from orders.models.access import AccessGrant
+from orders.models.customers import E164, Customer
+from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
+from orders.models.matrix import Status, StatusTransition
+from orders.models.orders import Order, OrderEvent, OrderItem, OrderQuerySet
+from orders.models.shops import (
+    DeskSettings,
+    Shop,
+    SingletonSettings,
+    default_escalation_grace,
+    hash_api_key,
+    validate_timezone,
+)
+
+__all__ = [
+    "E164",
+    "AccessGrant",
+    "CallOutcome",
+    "CallScript",
+    "Customer",
+    "DeskSettings",
+    "NoAnswerStep",
+    "Order",
+    "OrderEvent",
+    "OrderItem",
+    "OrderQuerySet",
+    "Shop",
+    "SingletonSettings",
+    "Status",
+    "StatusTransition",
+    "Task",
+    "default_escalation_grace",
+    "hash_api_key",
+    "validate_timezone",
+]

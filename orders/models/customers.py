@@ -1,0 +1,48 @@
+"""The shop's customers, found again by phone or email."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from orders.models.shops import Shop, validate_timezone
+
+E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", "Enter the phone in international format, e.g. +79161234567.")
+
+
+class Customer(models.Model):
+    class LegalType(models.TextChoices):
+        PERSON = "person", "Person"
+        COMPANY = "company", "Company"
+
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="customers")
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=16, blank=True, validators=[E164])
+    email = models.EmailField(blank=True)
+    legal_type = models.CharField(max_length=8, choices=LegalType.choices, default=LegalType.PERSON)
+    is_vip = models.BooleanField("VIP", default=False)
+    responsible_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+    )
+    timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "phone"], condition=~Q(phone=""), name="customer_unique_phone_per_shop"
+            ),
+            models.CheckConstraint(condition=~Q(phone="", email=""), name="customer_has_contact"),
+        ]
+        indexes = [models.Index(fields=["shop", "email"], name="customer_shop_email_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The customer's own zone when known, else the shop's."""
+        return zoneinfo.ZoneInfo(self.timezone) if self.timezone else self.shop.zone

@@ -1,0 +1,108 @@
+"""Follow-up: tasks (calls and to-dos), call outcomes, the no-answer ladder and the shops' call scripts."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from orders.models.customers import Customer
+from orders.models.orders import Order
+from orders.models.shops import Shop
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", "Reached"
+    NO_ANSWER = "no_answer", "No answer"
+    BUSY = "busy", "Busy"
+    UNREACHABLE = "unreachable", "Unreachable"
+
+
+class Task(models.Model):
+    """A next step: a call or a to-do about an order or a customer, for oneself or a colleague."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        CUSTOM = "custom", "To do"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tasks")
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks")
+    # Empty: the desk made it (the no-answer ladder).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CALL)
+    text = models.CharField(max_length=200)
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [
+            # A person's open tasks, soonest first (queue page, Next button, dashboard).
+            models.Index(
+                fields=["assignee", "due_at", "id"], condition=Q(done_at__isnull=True), name="task_open_idx"
+            ),
+            # The reminder sweep reads only due tasks not yet reminded.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(done_at__isnull=True, reminded_at__isnull=True),
+                name="task_remind_idx",
+            ),
+            models.Index(fields=["order"], condition=Q(done_at__isnull=True), name="task_order_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class NoAnswerStep(models.Model):
+    """One rung of the no-answer ladder: after miss number `miss`, call again in `retry_after`. A miss past the
+    last rung gives up: the order is cancelled as unreachable (or handed to a supervisor)."""
+
+    miss = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
+    retry_after = models.DurationField()
+
+    class Meta:
+        ordering = ["miss"]
+        verbose_name = "no-answer ladder step"
+
+    def __str__(self):
+        return f"Miss {self.miss}: call again in {self.retry_after}"
+
+
+class CallScript(models.Model):
+    """What a manager says on a call for this shop. {customer}, {manager} and {shop} are filled in."""
+
+    PLACEHOLDERS = ("customer", "manager", "shop")
+    SECTIONS = ("greeting", "reason", "questions", "terms", "objections")
+
+    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="call_script")
+    greeting = models.TextField(blank=True)
+    reason = models.TextField("reason for the call", blank=True)
+    questions = models.TextField(blank=True)
+    terms = models.TextField(blank=True)
+    objections = models.TextField("answers to objections", blank=True)
+
+    def __str__(self):
+        return f"Call script of {self.shop}"
+
+    def filled(self, **names: str) -> list[tuple[str, str]]:
+        """(section title, text) pairs with the names put in; plain replacement, so braces in a script are safe."""
+        sections = []
+        for field_name in self.SECTIONS:
+            text = getattr(self, field_name)
+            for placeholder in self.PLACEHOLDERS:
+                text = text.replace("{" + placeholder + "}", names.get(placeholder, ""))
+            if text.strip():
+                sections.append((self._meta.get_field(field_name).verbose_name.capitalize(), text))
+        return sections

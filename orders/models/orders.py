@@ -1,0 +1,196 @@
+"""Orders with their items and append-only history; the status moves only through `Order.change_status`."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, TransitionNotAllowed, transition
+
+from orders.models.customers import Customer
+from orders.models.matrix import StatusTransition
+from orders.models.shops import Shop
+
+
+class OrderQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # The status only moves through Order.change_status (the matrix); a bulk update must not skip it.
+        if "status" in kwargs:
+            raise TransitionNotAllowed("Order status changes only through the status matrix.")
+        return super().update(**kwargs)
+
+    def open(self):
+        return self.filter(is_final=False)
+
+
+class Order(ConcurrentTransitionMixin, models.Model):
+    class Type(models.TextChoices):
+        B2C = "b2c", "B2C"
+        B2B = "b2b", "B2B"
+
+    class Method(models.TextChoices):
+        CART = "cart", "Cart"
+        ONE_CLICK = "one_click", "One click"
+        PHONE = "phone", "Phone"
+        LANDING = "landing", "Landing page"
+        CHAT = "chat", "Chat"
+        MANUAL = "manual", "Manual"
+        MARKETPLACE = "marketplace", "Marketplace"
+
+    class PaymentState(models.TextChoices):
+        UNPAID = "unpaid", "Not paid"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Payment failed"
+
+    number = models.CharField(max_length=32, unique=True, null=True, editable=False)
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
+    external_id = models.CharField(max_length=64, blank=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    order_type = models.CharField("type", max_length=3, choices=Type.choices, default=Type.B2C)
+    method = models.CharField(max_length=16, choices=Method.choices, default=Method.CART)
+    region = models.CharField(max_length=80, blank=True)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    payment_state = models.CharField(max_length=8, choices=PaymentState.choices, default=PaymentState.UNPAID)
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    comment = models.TextField(blank=True)
+    delivery_address = models.TextField(blank=True)
+    delivery_date = models.DateField(null=True, blank=True)
+    tracking_code = models.CharField(max_length=64, blank=True)
+    # Indexed by order_manager_open_idx, which leads with the manager.
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        db_index=False,
+    )
+    status = FSMField(max_length=32, default="new", protected=True)
+    is_final = models.BooleanField(default=False, editable=False)
+    status_entered_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    is_overdue = models.BooleanField(default=False)
+    overdue_since = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    # Calls in a row that did not reach the customer: the step of the no-answer ladder the order is on.
+    missed_calls = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Set only by the customer's feedback, never by staff; the feedback issue (#13) fills it.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "external_id"], condition=~Q(external_id=""), name="order_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="order_rating_1_5"
+            ),
+        ]
+        indexes = [
+            # The overdue sweep reads only open, not yet flagged orders whose deadline has passed.
+            models.Index(fields=["deadline"], condition=Q(is_overdue=False, is_final=False), name="order_due_idx"),
+            models.Index(
+                fields=["overdue_since"],
+                condition=Q(is_overdue=True, escalated_at__isnull=True, is_final=False),
+                name="order_escalation_idx",
+            ),
+            # Active orders per manager (quotas, load) and the unassigned queue.
+            models.Index(fields=["manager", "is_final"], name="order_manager_open_idx"),
+            models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
+            # The queue priority of the order list: overdue first, then soonest due, then oldest.
+            models.Index(fields=["-is_overdue", "deadline", "created_at"], name="order_priority_idx"),
+        ]
+
+    def __str__(self):
+        return f"Order {self.number or self.pk}"
+
+    @transition(field=status, source="*", target=RETURN_VALUE())
+    def change_status(self, target: str, by=None) -> str:
+        """The only way a status changes: the (current, target) pair must be in the matrix, and if the pair
+        names groups, the user must be in one of them (system moves, by=None, skip the group check)."""
+        step = (
+            StatusTransition.objects.filter(source__code=self.status, target__code=target)
+            .prefetch_related("groups")
+            .first()
+        )
+        if step is None:
+            raise TransitionNotAllowed(f"The status matrix does not allow {self.status} → {target}.", object=self)
+        allowed_groups = {group.pk for group in step.groups.all()}
+        outside_groups = by is not None and allowed_groups and not by.is_superuser
+        if outside_groups and not by.groups.filter(pk__in=allowed_groups).exists():
+            raise TransitionNotAllowed(
+                f"Your role may not move orders from {step.source} to {step.target}.", object=self
+            )
+        return target
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    sku = models.CharField(max_length=64, blank=True)
+    name = models.CharField(max_length=200)
+    qty = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.qty} × {self.name}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.qty * self.price
+
+
+class OrderEvent(models.Model):
+    """Append-only history of an order: who did what, when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        STATUS = "status", "Status changed"
+        ASSIGNMENT = "assignment", "Assigned"
+        MANAGER = "manager", "Manager changed"
+        CALL = "call", "Call"
+        TASK = "task", "Task"
+        NOTE = "note", "Note"
+        PAYMENT = "payment", "Payment"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATION = "escalation", "Escalated"
+        RATING = "rating", "Rating"  # written once the feedback issue (#13) lands
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="order_events",
+    )
+    text = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["order", "created_at"], name="orderevent_order_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Order history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Order history is append-only.")

@@ -1,0 +1,85 @@
+"""Shops with their hours and storefront keys, and the desk-wide settings the admin edits."""
+
+import hashlib
+import zoneinfo
+from datetime import time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+WORKING_DAYS = RegexValidator(r"^[1-7]{1,7}$", "List ISO weekdays as digits, e.g. 12345 for Monday to Friday.")
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"Unknown time zone {value!r}; use a name like Europe/Moscow.")
+
+
+def hash_api_key(key: str) -> str:
+    # Keys are long random tokens, so a fast hash is enough; the raw key is never stored.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Shop(models.Model):
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=120)
+    timezone = models.CharField(max_length=64, default="Europe/Moscow", validators=[validate_timezone])
+    always_open = models.BooleanField("open 24/7", default=False)
+    opens_at = models.TimeField(default=time(9, 0))
+    closes_at = models.TimeField(default=time(21, 0))
+    working_days = models.CharField(
+        max_length=7, default="1234567", validators=[WORKING_DAYS], help_text="ISO weekdays, 1 = Monday."
+    )
+    api_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.always_open and self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": "Closing time must be after opening time (or tick 24/7)."})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def hours_label(self) -> str:
+        if self.always_open:
+            return "24/7"
+        return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+def default_escalation_grace() -> timedelta:
+    return timedelta(minutes=settings.ORDERDESK["ESCALATION_GRACE_MINUTES"])
+
+
+class SingletonSettings(models.Model):
+    """A settings table with one row, edited in admin; `load()` creates it with its defaults."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class DeskSettings(SingletonSettings):
+    """Site-wide defaults the admin edits (one row)."""
+
+    escalation_grace = models.DurationField(
+        default=default_escalation_grace,
+        help_text="How long an order stays overdue before supervisors are alerted.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "desk settings"
+
+    def __str__(self):
+        return "Desk settings"

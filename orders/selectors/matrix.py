@@ -1,0 +1,26 @@
+"""Reads of the status matrix: the statuses by code, and the steps a person may take from an order's status."""
+
+from orders.models import Order, Status, StatusTransition
+from orders.roles import is_admin
+
+
+def status_by_code() -> dict[str, Status]:
+    return {status.code: status for status in Status.objects.all()}
+
+
+def status_next_for(*, order: Order, user) -> list[Status]:
+    """The statuses this user may move the order to, exactly as the matrix allows."""
+    steps = (
+        StatusTransition.objects.filter(source__code=order.status)
+        .select_related("target")
+        .prefetch_related("groups")
+        .order_by("target__position")
+    )
+    if is_admin(user) and user.is_superuser:
+        return [step.target for step in steps]
+    user_group_ids = set(user.groups.values_list("pk", flat=True))
+    return [
+        step.target
+        for step in steps
+        if not (allowed := {group.pk for group in step.groups.all()}) or allowed & user_group_ids
+    ]

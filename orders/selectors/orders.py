@@ -1,0 +1,68 @@
+"""Order reads: the lists people work from, the dashboard's overdue orders and queue, and the order page."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from orders.filters import OrderFilter
+from orders.models import Order, OrderEvent, Status, Task
+from orders.selectors.access import order_scope, shop_scope
+from orders.selectors.followup import call_script_filled, ladder_length, task_list_open_for_order
+from orders.selectors.matrix import status_by_code, status_next_for
+
+
+def order_history(*, order: Order) -> QuerySet[OrderEvent]:
+    return order.events.select_related("actor").order_by("-created_at", "-pk")
+
+
+def order_list(*, user, params, mine: bool):
+    """The filtered, sorted list a person works from, with what each row shows joined in."""
+    open_tasks = Task.objects.filter(order=OuterRef("pk"), done_at__isnull=True)
+    orders = (
+        order_scope(user).select_related("shop", "customer", "manager").annotate(has_next_step=Exists(open_tasks))
+    )
+    if mine:
+        orders = orders.filter(manager=user)
+    return OrderFilter(params, queryset=orders, shops=shop_scope(user))
+
+
+def _open_orders_for_table(user) -> QuerySet[Order]:
+    return order_scope(user).filter(is_final=False).select_related("shop", "customer", "manager")
+
+
+def order_list_overdue(*, user, limit: int = 20) -> QuerySet[Order]:
+    """Open overdue orders the user sees, longest overdue first."""
+    return _open_orders_for_table(user).filter(is_overdue=True).order_by("overdue_since", "pk")[:limit]
+
+
+def order_list_waiting(*, user, limit: int = 20) -> QuerySet[Order]:
+    """Open orders with no manager (the unassigned queue) the user sees, longest waiting first."""
+    return _open_orders_for_table(user).filter(manager__isnull=True).order_by("created_at", "pk")[:limit]
+
+
+@dataclass
+class OrderPage:
+    """What the order page shows besides the order itself, read in a fixed number of queries."""
+
+    statuses: dict[str, Status]
+    next_statuses: list[Status]
+    history: list[OrderEvent]
+    tasks: list
+    call_script: list[tuple[str, str]]
+    ladder_length: int
+
+    @property
+    def last_task(self) -> bool:
+        """Closing the only open task asks for the next step."""
+        return len(self.tasks) == 1
+
+
+def order_page(*, order: Order, user) -> OrderPage:
+    return OrderPage(
+        statuses=status_by_code(),
+        next_statuses=status_next_for(order=order, user=user),
+        history=list(order_history(order=order)),
+        tasks=list(task_list_open_for_order(order=order)),
+        call_script=call_script_filled(order=order, user=user),
+        ladder_length=ladder_length(),
+    )

@@ -1,0 +1,45 @@
+"""The orders core's writes, one module per job, each write one transaction; the public names stay importable
+from `orders.services`."""
+
+from orders.services.clocks import CLOCK_FIELDS, clock_start, orders_escalate_overdue, orders_flag_overdue
+from orders.services.customers import customer_upsert
+from orders.services.followup import (
+    PAST_DUE_TOLERANCE,
+    CallResult,
+    order_record_call,
+    task_complete,
+    task_create,
+    tasks_remind_due,
+)
+from orders.services.matrix import order_change_status
+from orders.services.orders import (
+    order_add_note,
+    order_create,
+    order_event_add,
+    order_record_payment,
+    order_set_manager,
+    order_take_back,
+)
+from orders.services.shops import shop_issue_api_key
+
+__all__ = [
+    "CLOCK_FIELDS",
+    "PAST_DUE_TOLERANCE",
+    "CallResult",
+    "clock_start",
+    "customer_upsert",
+    "order_add_note",
+    "order_change_status",
+    "order_create",
+    "order_event_add",
+    "order_record_call",
+    "order_record_payment",
+    "order_set_manager",
+    "order_take_back",
+    "orders_escalate_overdue",
+    "orders_flag_overdue",
+    "shop_issue_api_key",
+    "task_complete",
+    "task_create",
+    "tasks_remind_due",
+]

@@ -1,0 +1,76 @@
+"""Status clocks: one starts when an order enters a status; the sweep flags and escalates orders whose clock
+ran out."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders import signals
+from orders.clock import working_deadline
+from orders.models import DeskSettings, Order, OrderEvent, Status
+
+CLOCK_FIELDS = ["is_final", "status_entered_at", "deadline", "is_overdue", "overdue_since", "escalated_at"]
+
+
+def clock_start(order: Order, status: Status, now: datetime) -> None:
+    order.is_final = status.is_final
+    order.status_entered_at = now
+    order.deadline = (
+        working_deadline(order.shop, now, status.time_limit) if status.time_limit and not status.is_final else None
+    )
+    order.is_overdue = False
+    order.overdue_since = None
+    order.escalated_at = None
+
+
+def _sweep(candidates, *, order_by: str, batch: int, changes: dict, kind: str, text_for, signal) -> int:
+    """Claim a batch of due orders (skipping rows another sweeper holds), apply `changes`, write one history
+    event each, and announce them; the candidates' filter excludes already-handled rows, so reruns do nothing."""
+    with transaction.atomic():
+        orders = list(candidates.select_for_update(skip_locked=True).order_by(order_by)[:batch])
+        if not orders:
+            return 0
+        Order.objects.filter(pk__in=[order.pk for order in orders]).update(**changes)
+        OrderEvent.objects.bulk_create(
+            [OrderEvent(order=order, kind=kind, text=text_for(order)) for order in orders]
+        )
+        for order in orders:
+            for field, value in changes.items():
+                setattr(order, field, value)
+        signal.send(sender=Order, orders=orders)
+    return len(orders)
+
+
+def orders_flag_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Flag open orders whose status clock has run out. Reads only due rows (partial index on deadline)."""
+    now = now or timezone.now()
+    return _sweep(
+        Order.objects.filter(deadline__lte=now, is_overdue=False, is_final=False),
+        order_by="deadline",
+        batch=batch,
+        changes={"is_overdue": True, "overdue_since": now},
+        kind=OrderEvent.Kind.OVERDUE,
+        text_for=lambda order: (
+            f"Overdue: the {order.status} time limit ran out at {timezone.localtime(order.deadline):%d.%m %H:%M}."
+        ),
+        signal=signals.orders_overdue,
+    )
+
+
+def orders_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Alert supervisors about orders still overdue after the grace period, once per overdue spell."""
+    now = now or timezone.now()
+    grace = DeskSettings.load().escalation_grace
+    minutes = int(grace.total_seconds() // 60)
+    return _sweep(
+        Order.objects.filter(
+            is_overdue=True, escalated_at__isnull=True, is_final=False, overdue_since__lte=now - grace
+        ),
+        order_by="overdue_since",
+        batch=batch,
+        changes={"escalated_at": now},
+        kind=OrderEvent.Kind.ESCALATION,
+        text_for=lambda order: f"Escalated to supervisors: overdue for more than {minutes} min.",
+        signal=signals.orders_escalated,
+    )

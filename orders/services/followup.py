@@ -1,0 +1,169 @@
+"""Follow-up: tasks for oneself or a colleague, calls and the no-answer ladder, reminders of due tasks."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders import signals
+from orders.clock import desk_time, outside_night
+from orders.exceptions import NextStepRequired, OrderError, StatusChangeRefused
+from orders.models import CallOutcome, Customer, NoAnswerStep, Order, OrderEvent, Status, StatusTransition, Task
+from orders.roles import staff_name
+from orders.services.matrix import order_change_status
+from orders.services.orders import order_event_add
+
+# A due time this far in the past is a typo, not a plan.
+PAST_DUE_TOLERANCE = timedelta(minutes=5)
+
+
+def _task_event(task: Task, text: str, actor) -> None:
+    if task.order_id is not None:
+        order_event_add(
+            order=task.order, kind=OrderEvent.Kind.TASK, actor=actor, text=text, data={"task": task.pk}
+        )
+
+
+@transaction.atomic
+def task_create(
+    *, customer: Customer, assignee, by, text: str, due_at: datetime, kind: str = Task.Kind.CALL, order=None
+) -> Task:
+    """A next step about an order (or a customer in general) for oneself or a colleague. `by` None: the desk."""
+    if by is not None and due_at < timezone.now() - PAST_DUE_TOLERANCE:
+        raise OrderError("The due time is in the past: choose when it should be done.")
+    task = Task(
+        customer=customer,
+        order=order,
+        assignee=assignee,
+        created_by=by,
+        kind=kind,
+        text=text.strip(),
+        due_at=due_at,
+    )
+    task.full_clean()
+    task.save()
+    for_whom = "" if assignee == by else f" for {staff_name(assignee)}"
+    _task_event(task, f"{task.get_kind_display()}{for_whom}, due {desk_time(due_at)}: {task.text}", by)
+    if order is not None and by is not None:
+        signals.order_touched.send(sender=Order, order=order, by=by)
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *, task: Task, by, next_step: dict | None = None, without_next_step: bool = False
+) -> Task | None:
+    """Close a task; the order's last open task must name the next step (a task_create's arguments) unless the
+    person says there is none. Returns the next task, if any."""
+    task = Task.objects.select_for_update(of=("self",)).select_related("order", "customer").get(pk=task.pk)
+    if task.is_done:
+        raise OrderError("This task is already done.")
+    order = task.order
+    others_open = Task.objects.filter(order=order, done_at__isnull=True).exclude(pk=task.pk).exists()
+    if order is not None and not order.is_final and not others_open and not next_step and not without_next_step:
+        raise NextStepRequired("This is the order's last open task: plan the next step, or say there is none.")
+    task.done_at, task.done_by = timezone.now(), by
+    task.save(update_fields=["done_at", "done_by"])
+    _task_event(task, f"Done: {task.text}", by)
+    if order is not None:
+        signals.order_touched.send(sender=Order, order=order, by=by)
+    if not next_step:
+        return None
+    return task_create(customer=task.customer, order=order, by=by, **next_step)
+
+
+@dataclass
+class CallResult:
+    event: OrderEvent
+    next_call: Task | None = None
+    cancelled: bool = False
+    needs_supervisor: bool = False
+
+
+@transaction.atomic
+def order_record_call(*, order: Order, by, outcome: str, note: str = "") -> CallResult:
+    """What came of a call. The call closes the order's open call tasks. A miss (no answer, busy, unreachable)
+    climbs the no-answer ladder: the next call is planned out of the customer's night; a miss past the last
+    rung cancels the order as unreachable, or hands it to a supervisor when the matrix forbids that."""
+    if outcome not in CallOutcome.values:
+        raise OrderError(f"Unknown call outcome {outcome!r}.")
+    order = Order.objects.select_for_update(of=("self",)).select_related("customer__shop", "shop").get(pk=order.pk)
+    if order.is_final:
+        raise OrderError("The order is closed; there is nobody to call about it.")
+    now = timezone.now()
+    Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True).update(done_at=now, done_by=by)
+    reached = outcome == CallOutcome.REACHED
+    order.missed_calls = 0 if reached else order.missed_calls + 1
+    Order.objects.filter(pk=order.pk).update(missed_calls=order.missed_calls, updated_at=now)
+    ladder = list(NoAnswerStep.objects.order_by("miss"))
+    label = CallOutcome(outcome).label.lower()
+    text = f"Call: {label}" + ("" if reached else f" (miss {order.missed_calls} of {len(ladder) + 1})")
+    event = order_event_add(
+        order=order,
+        kind=OrderEvent.Kind.CALL,
+        actor=by,
+        text=text + (f". {note.strip()}" if note.strip() else ""),
+        data={"outcome": outcome, "missed_calls": order.missed_calls},
+    )
+    signals.order_touched.send(sender=Order, order=order, by=by)
+    result = CallResult(event=event)
+    if reached:
+        return result
+    if order.missed_calls <= len(ladder):
+        step = ladder[order.missed_calls - 1]
+        result.next_call = task_create(
+            customer=order.customer,
+            order=order,
+            assignee=order.manager or by,
+            by=None,
+            kind=Task.Kind.CALL,
+            text=f"Call again ({label} ×{order.missed_calls})",
+            due_at=outside_night(now + step.retry_after, order.customer.zone),
+        )
+        return result
+    return _give_up_calling(order, by=by, result=result)
+
+
+def _give_up_calling(order: Order, *, by, result: CallResult) -> CallResult:
+    misses = order.missed_calls
+    cancel = (
+        StatusTransition.objects.filter(source__code=order.status, target__group=Status.Group.CANCEL)
+        .select_related("target")
+        .order_by("target__position")
+        .first()
+    )
+    if cancel is not None:
+        try:
+            order_change_status(order=order, target=cancel.target.code, by=by, reason="unreachable")
+        except StatusChangeRefused:
+            pass  # the pair is limited to other roles: a supervisor decides
+        else:
+            result.cancelled = True
+            return result
+    order_event_add(
+        order=order,
+        kind=OrderEvent.Kind.ESCALATION,
+        text=f"Customer unreachable after {misses} calls, and the status matrix does not let this order be "
+        f"cancelled from {order.status}: a supervisor decides.",
+    )
+    signals.customer_unreachable.send(sender=Order, order=order, misses=misses)
+    result.needs_supervisor = True
+    return result
+
+
+def tasks_remind_due(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Tell each person their task has fallen due, once (claims due rows, skipping those another run holds)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = Task.objects.filter(due_at__lte=now, done_at__isnull=True, reminded_at__isnull=True)
+        tasks = list(
+            due.select_for_update(skip_locked=True, of=("self",))
+            .select_related("order", "customer")
+            .order_by("due_at")[:batch]
+        )
+        if not tasks:
+            return 0
+        Task.objects.filter(pk__in=[task.pk for task in tasks]).update(reminded_at=now)
+        signals.tasks_due.send(sender=Task, tasks=tasks)
+    return len(tasks)

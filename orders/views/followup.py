@@ -1,0 +1,109 @@
+"""Follow-up from the order page and the navbar: tasks, call outcomes and the Next button."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from orders.clock import desk_time
+from orders.exceptions import NextStepRequired, OrderError
+from orders.forms import CallForm, TaskDoneForm, TaskForm
+from orders.http import redirect_back
+from orders.selectors import (
+    colleagues_covering_shop,
+    order_get_for_user,
+    order_next_for_manager,
+    task_get_for_user,
+)
+from orders.services import order_record_call, task_complete, task_create
+
+
+@require_POST
+def task_create_view(request, pk: int):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = TaskForm(request.POST, colleagues=colleagues_covering_shop(shop_id=order.shop_id))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("orders:detail", pk=pk)
+    try:
+        task = task_create(by=request.user, **form.service_kwargs(order))
+    except OrderError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Task planned for {desk_time(task.due_at)}.")
+    return redirect("orders:detail", pk=pk)
+
+
+@require_POST
+def task_done_view(request, pk: int):
+    task = task_get_for_user(user=request.user, pk=pk)
+    form = TaskDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(request, task)
+    try:
+        next_task = task_complete(
+            task=task,
+            by=request.user,
+            next_step=form.next_step(assignee=request.user),
+            without_next_step=form.cleaned_data["without_next_step"],
+        )
+    except NextStepRequired as exc:
+        messages.warning(request, str(exc))
+        return redirect("orders:detail", pk=task.order_id)  # its page asks for the next step
+    except OrderError as exc:
+        messages.error(request, str(exc))
+    else:
+        planned = f" Next: {next_task.text}, {desk_time(next_task.due_at)}." if next_task else ""
+        messages.success(request, f"Done: {task.text}.{planned}")
+    return _back(request, task)
+
+
+@require_POST
+def order_call_view(request, pk: int):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how the call went.")
+        return redirect("orders:detail", pk=pk)
+    try:
+        result = order_record_call(order=order, by=request.user, **form.cleaned_data)
+    except OrderError as exc:
+        messages.error(request, str(exc))
+        return redirect("orders:detail", pk=pk)
+    if result.next_call is not None:
+        messages.info(request, f"{result.event.text}. Next call planned for {desk_time(result.next_call.due_at)}.")
+    elif result.cancelled:
+        messages.warning(request, f"{result.event.text}. The customer is unreachable: the order is cancelled.")
+    elif result.needs_supervisor:
+        messages.warning(request, f"{result.event.text}. The customer is unreachable: a supervisor will decide.")
+    else:
+        messages.success(request, f"{result.event.text}. Plan the next step.")
+    return redirect("orders:detail", pk=pk)
+
+
+def next_view(request):
+    """The navbar's Next button: open the most urgent thing for this manager."""
+    found = order_next_for_manager(user=request.user, now=timezone.now())
+    if found is None:
+        messages.success(request, "Nothing urgent: no due calls, no overdue or untouched new orders.")
+        return redirect("orders:list")
+    messages.info(request, f"Next — {found.why}.")
+    return redirect("orders:detail", pk=found.order.pk)
+
+
+def _back(request, task):
+    return (
+        redirect_back(request, "orders:detail", pk=task.order_id)
+        if task.order_id
+        else redirect_back(request, "orders:list")
+    )
+
+
+def _form_errors(form) -> str:
+    """The form's errors as one message, each prefixed with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = "" if name == "__all__" else f"{form.fields[name].label or name.replace('_', ' ').capitalize()}: "
+        parts += [f"{label}{error}" for error in errors]
+    return " ".join(parts)

@@ -1,0 +1,122 @@
+"""The order list and the order page, with its status, note and reassign forms."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from orders import roles
+from orders.exceptions import OrderError
+from orders.forms import CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
+from orders.pagination import paginate
+from orders.selectors import (
+    colleagues_covering_shop,
+    managers_covering_shop,
+    order_get_for_user,
+    order_list,
+    order_page,
+    status_by_code,
+    task_list_open,
+)
+from orders.services import order_add_note, order_change_status, order_set_manager
+
+# The due time a new task's form suggests.
+NEXT_STEP_DEFAULT = timedelta(hours=1)
+
+
+def order_list_view(request):
+    mine = request.GET.get("scope", "mine" if roles.is_manager(request.user) else "all") == "mine"
+    order_filter = order_list(user=request.user, params=request.GET, mine=mine)
+    page = paginate(request, order_filter.qs, per_page=25)
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "filter": order_filter,
+            "page": page,
+            "mine": mine,
+            "statuses": status_by_code(),
+            "tasks": task_list_open(user=request.user) if mine else None,
+            "now": timezone.now(),
+        },
+    )
+
+
+def order_detail_view(request, pk: int):
+    order = order_get_for_user(user=request.user, pk=pk)
+    now = timezone.now()
+    next_due_default = now + NEXT_STEP_DEFAULT
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "page": order_page(order=order, user=request.user),
+            "note_form": NoteForm(),
+            "next_due_default": next_due_default,
+            "task_form": TaskForm(
+                colleagues=colleagues_covering_shop(shop_id=order.shop_id),
+                initial={"assignee": request.user.pk, "due_at": next_due_default},
+            ),
+            "call_outcomes": CallForm.base_fields["outcome"].choices,
+            "now": now,
+            "reassign_form": (
+                ReassignForm(managers=managers_covering_shop(shop_id=order.shop_id))
+                if roles.is_supervisor(request.user)
+                else None
+            ),
+        },
+    )
+
+
+@require_POST
+def order_status_view(request, pk: int):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status to move the order to.")
+        return redirect("orders:detail", pk=pk)
+    try:
+        order_change_status(
+            order=order,
+            target=form.cleaned_data["target"],
+            by=request.user,
+            expected_status=form.cleaned_data["expected_status"],
+            reason=form.cleaned_data["reason"],
+        )
+    except OrderError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Order {order.number} moved to {status_by_code()[order.status].name}.")
+    return redirect("orders:detail", pk=pk)
+
+
+@require_POST
+def order_note_view(request, pk: int):
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        order_add_note(order=order, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Note added.")
+    else:
+        messages.error(request, "Write the note first.")
+    return redirect("orders:detail", pk=pk)
+
+
+@require_POST
+def order_reassign_view(request, pk: int):
+    """Supervisors hand an order to another manager of its shop; the history says who, from whom, to whom."""
+    if not roles.is_supervisor(request.user):
+        raise PermissionDenied("Only supervisors reassign orders.")
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=order.shop_id))
+    if form.is_valid():
+        manager = form.cleaned_data["manager"]
+        order_set_manager(order=order, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Order {order.number} is now with {roles.staff_name(manager)}.")
+    else:
+        messages.error(request, "Choose one of the shop's managers.")
+    return redirect("orders:detail", pk=pk)
