@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 import factory
@@ -61,7 +61,13 @@ class ShopFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"shop{n}")
     name = factory.Sequence(lambda n: f"Shop {n}")
-    always_open = True
+    # A day shop, as most are: status clocks run only 09:00–21:00 Moscow time. Tests that need a clock which
+    # never stops ask for always_open=True.
+    timezone = "Europe/Moscow"
+    always_open = False
+    opens_at = time(9, 0)
+    closes_at = time(21, 0)
+    working_days = "1234567"
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

@@ -58,6 +58,34 @@ def test_entering_a_status_sets_its_deadline_and_changing_it_resets_the_clock(db
     assert order.deadline == msk(2026, 11, 23, 13, 3)
 
 
+def test_intake_at_2055_on_a_day_shop_with_a_10_minute_limit_is_due_at_0905_next_day(day_shop):
+    Status.objects.filter(code="new").update(time_limit=timedelta(minutes=10))
+    with time_machine.travel(msk(2026, 11, 23, 20, 55), tick=False):
+        order = make_order(day_shop)
+    assert order.deadline == msk(2026, 11, 24, 9, 5)
+
+
+def test_a_status_change_at_2055_on_a_day_shop_counts_only_working_time(day_shop):
+    Status.objects.filter(code="approval").update(time_limit=timedelta(minutes=10))
+    order = make_order(day_shop)
+    with time_machine.travel(msk(2026, 11, 23, 20, 55), tick=False):
+        order_change_status(order=order, target="approval", by=manager())
+    order.refresh_from_db()
+    assert order.status_entered_at == msk(2026, 11, 23, 20, 55)
+    assert order.deadline == msk(2026, 11, 24, 9, 5)
+
+
+def test_a_status_change_on_friday_evening_is_due_on_monday_morning(day_shop):
+    day_shop.working_days = "12345"
+    day_shop.save()
+    Status.objects.filter(code="approval").update(time_limit=timedelta(minutes=10))
+    order = make_order(day_shop)
+    with time_machine.travel(msk(2026, 11, 27, 20, 55), tick=False):  # a Friday
+        order_change_status(order=order, target="approval", by=manager())
+    order.refresh_from_db()
+    assert order.deadline == msk(2026, 11, 30, 9, 5)
+
+
 @pytest.mark.django_db
 def test_the_sweep_flags_an_overdue_order_and_tells_its_manager():
     user = manager()

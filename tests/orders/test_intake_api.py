@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -6,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from notifications.models import Notification
-from orders.models import Customer, Order, OrderEvent, OrderItem
+from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, hash_api_key
 from orders.services import shop_issue_api_key
 from tests.factories import ShopFactory, make_order, manager
 
@@ -135,7 +136,9 @@ def test_a_new_key_replaces_the_old_one(client, key, shop):
     assert post(client, key, body()).status_code == 401
     assert post(client, new_key, body()).status_code == 201
     shop.refresh_from_db()
-    assert new_key not in shop.api_key_hash
+    # Only the key's hash is kept: nothing stored on the shop gives the key back.
+    assert shop.api_key_hash == hash_api_key(new_key) != hash_api_key(key)
+    assert new_key not in json.dumps(list(Shop.objects.filter(pk=shop.pk).values()), default=str)
 
 
 def test_a_paid_payment_is_recorded(client, key, shop):
@@ -146,6 +149,36 @@ def test_a_paid_payment_is_recorded(client, key, shop):
     assert response.status_code == 200 and response.json()["payment_state"] == "paid"
     order.refresh_from_db()
     assert order.payment_state == "paid" and order.paid_amount == 900 and order.status == "new"
+
+
+def pay(client, key, state, amount, external_id="web-9"):
+    url = reverse("api_order_payment", args=[external_id])
+    return post(client, key, {"state": state, "amount": amount}, url=url)
+
+
+def test_partial_payments_add_up(client, key, shop):
+    order = make_order(shop, external_id="web-9")
+    assert pay(client, key, "paid", "400").json()["payment_state"] == "paid"
+    response = pay(client, key, "paid", "500.50")
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.paid_amount == Decimal("900.50")
+    assert [event.data["amount"] for event in order.events.filter(kind=OrderEvent.Kind.PAYMENT)] == [
+        "400",
+        "500.50",
+    ]
+
+
+def test_a_failed_payment_after_a_partial_one_keeps_what_was_received(client, key, shop):
+    order = make_order(shop, external_id="web-9")
+    pay(client, key, "paid", "400")
+    assert pay(client, key, "failed", "500").status_code == 200
+    order.refresh_from_db()
+    assert order.payment_state == "failed" and order.paid_amount == Decimal("400")
+    assert [event.text for event in order.events.filter(kind=OrderEvent.Kind.PAYMENT)] == [
+        "Paid: 400",
+        "Payment failed: 500",
+    ]
 
 
 def test_a_failed_payment_alerts_the_responsible_manager(client, key, shop):
