@@ -1,14 +1,17 @@
 """Routers racing on PostgreSQL: no order assigned twice, no manager past quota, whatever the interleaving."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from assignment.models import AssignmentDecision
-from assignment.services import assignments_expire, queue_serve
+from assignment.models import AssignmentDecision, ManagerProfile, Presence
+from assignment.services import assignments_expire, order_route, presence_set, queue_serve
 from orders.models import Order, OrderEvent
 from orders.services import order_add_note
 from tests.factories import ShopFactory, free_manager, make_order
@@ -60,3 +63,67 @@ def test_four_workers_expiring_acceptance_timeouts_take_each_order_back_once():
     assert per_manager == {slow.pk: 1, **{user.pk: 10 for user in helpers}}  # 30 rerouted, quotas held
     assert Order.objects.filter(manager__isnull=True).count() == 9  # nobody else had room: they wait
     assert Order.objects.filter(pk=orders[0].pk, manager=slow).exists()
+
+
+@pytest.mark.parametrize("colleague_free", [False, True], ids=["alone", "with-a-free-colleague"])
+def test_a_manager_who_goes_to_lunch_while_routing_waits_for_their_row_gets_nothing(colleague_free):
+    """Routing surveys without locks, then locks the chosen manager's row and looks again: a manager who left
+    Free in between (their presence switch held the row) is passed over, not given the order."""
+    shop = ShopFactory()
+    anna, boris = free_manager(username="anna"), free_manager(username="boris")
+    for user in (anna, boris):
+        presence_set(user=user, presence=Presence.BREAK)
+    make_order(shop, manager=boris)  # Boris has more open orders: routing tries Anna first
+    order = make_order(shop)  # nobody Free: it waits
+    back = [anna, boris] if colleague_free else [anna]
+    ManagerProfile.objects.filter(user__in=back).update(presence=Presence.FREE)  # queue not served yet
+    row_held, go_to_lunch = threading.Event(), threading.Event()
+    outcome = {}
+
+    def anna_goes_to_lunch():
+        try:
+            with transaction.atomic():
+                ManagerProfile.objects.select_for_update().get(user=anna)
+                row_held.set()
+                go_to_lunch.wait(10)
+                presence_set(user=anna, presence=Presence.LUNCH)
+        finally:
+            connection.close()
+
+    def route():
+        try:
+            outcome["decision"] = order_route(order_id=order.pk)
+        except Exception as exc:  # asserted below
+            outcome["decision"] = exc
+        finally:
+            connection.close()
+
+    switch = threading.Thread(target=anna_goes_to_lunch)
+    switch.start()
+    assert row_held.wait(10)
+    router = threading.Thread(target=route)
+    router.start()
+    # Let the switch commit only once the router has surveyed (Anna Free) and is waiting for her row.
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute(waiting)
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the router never waited for the manager's row")
+    go_to_lunch.set()
+    switch.join(10)
+    router.join(10)
+
+    order.refresh_from_db()
+    assert ManagerProfile.objects.get(user=anna).presence == Presence.LUNCH
+    if colleague_free:
+        assert outcome["decision"].manager == boris and order.manager == boris
+        assert outcome["decision"].excluded["anna"] == "on lunch"  # "Why assigned" says why not Anna
+    else:
+        assert outcome["decision"] is None and order.manager is None
+        assert not AssignmentDecision.objects.exists()
