@@ -39,6 +39,27 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client):
     assert notification.is_read
 
 
+def test_opening_one_notification_lowers_the_count_by_one(client):
+    user = manager()
+    first, *_ = [notification_create(recipient=user, kind=Notification.Kind.INFO, text=f"n{n}") for n in range(3)]
+    client.force_login(user)
+    client.post(reverse("notifications:open", args=[first.pk]))
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread": 2}
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert 'data-testid="unread-count">2<' in html
+
+
+def test_marking_all_read_leaves_a_colleagues_bell_alone(client):
+    user, colleague = manager(), manager()
+    notifications_create_many(
+        kind=Notification.Kind.INFO, messages=[(user.pk, "mine", ""), (colleague.pk, "theirs", "")]
+    )
+    client.force_login(user)
+    client.post(reverse("notifications:read_all"))
+    client.force_login(colleague)
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread": 1}
+
+
 def test_a_notification_link_to_another_site_is_not_followed(client):
     user = manager()
     notification = notification_create(

@@ -10,7 +10,16 @@ from assignment.models import AssignmentDecision
 from notifications.models import Notification
 from orders.clock import outside_night
 from orders.exceptions import NextStepRequired, OrderError
-from orders.models import CallOutcome, CallScript, NoAnswerStep, Order, OrderEvent, StatusTransition, Task
+from orders.models import (
+    CallOutcome,
+    CallScript,
+    Customer,
+    NoAnswerStep,
+    Order,
+    OrderEvent,
+    StatusTransition,
+    Task,
+)
 from orders.selectors import order_next_for_manager
 from orders.services import (
     order_change_status,
@@ -121,6 +130,23 @@ def test_a_vladivostok_customer_called_from_moscow_at_1500_is_called_again_in_th
         result = order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
     assert result.next_call.due_at == datetime(2026, 11, 24, 9, 0, tzinfo=VLADIVOSTOK)  # 02:00 Moscow time
     assert result.next_call.due_at == msk(2026, 11, 24, 2, 0)
+
+
+def test_a_customer_behind_moscow_is_called_again_in_their_evening_though_it_is_night_in_moscow(shop, anna):
+    order = make_order(shop, manager=anna, phone=MOSCOW_MOBILE)
+    Customer.objects.filter(pk=order.customer_id).update(timezone="Europe/Kaliningrad")  # an hour behind
+    with time_machine.travel(msk(2026, 11, 23, 21, 30), tick=False):  # 20:30 in Kaliningrad
+        result = order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
+    assert result.next_call.due_at == msk(2026, 11, 23, 21, 35)  # 20:35 there: still their evening
+
+
+def test_a_customer_far_behind_called_in_their_night_is_called_again_in_their_morning(shop, anna):
+    order = make_order(shop, manager=anna, phone=MOSCOW_MOBILE)
+    Customer.objects.filter(pk=order.customer_id).update(timezone="America/New_York")
+    with time_machine.travel(msk(2026, 11, 23, 11, 0), tick=False):  # 03:00 in New York
+        result = order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
+    assert result.next_call.due_at == datetime(2026, 11, 23, 9, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert result.next_call.due_at == msk(2026, 11, 23, 17, 0)
 
 
 @pytest.mark.parametrize(
