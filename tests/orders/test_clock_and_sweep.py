@@ -65,25 +65,22 @@ def test_intake_at_2055_on_a_day_shop_with_a_10_minute_limit_is_due_at_0905_next
     assert order.deadline == msk(2026, 11, 24, 9, 5)
 
 
-def test_a_status_change_at_2055_on_a_day_shop_counts_only_working_time(day_shop):
-    Status.objects.filter(code="approval").update(time_limit=timedelta(minutes=10))
-    order = make_order(day_shop)
-    with time_machine.travel(msk(2026, 11, 23, 20, 55), tick=False):
-        order_change_status(order=order, target="approval", by=manager())
-    order.refresh_from_db()
-    assert order.status_entered_at == msk(2026, 11, 23, 20, 55)
-    assert order.deadline == msk(2026, 11, 24, 9, 5)
-
-
-def test_a_status_change_on_friday_evening_is_due_on_monday_morning(day_shop):
-    day_shop.working_days = "12345"
+@pytest.mark.parametrize(
+    ("working_days", "changed_at", "due"),
+    [
+        ("1234567", msk(2026, 11, 23, 20, 55), msk(2026, 11, 24, 9, 5)),  # Monday evening → Tuesday morning
+        ("12345", msk(2026, 11, 27, 20, 55), msk(2026, 11, 30, 9, 5)),  # Friday evening → Monday morning
+    ],
+)
+def test_a_status_change_on_a_day_shop_counts_only_working_time(day_shop, working_days, changed_at, due):
+    day_shop.working_days = working_days
     day_shop.save()
     Status.objects.filter(code="approval").update(time_limit=timedelta(minutes=10))
     order = make_order(day_shop)
-    with time_machine.travel(msk(2026, 11, 27, 20, 55), tick=False):  # a Friday
+    with time_machine.travel(changed_at, tick=False):
         order_change_status(order=order, target="approval", by=manager())
     order.refresh_from_db()
-    assert order.deadline == msk(2026, 11, 30, 9, 5)
+    assert (order.status_entered_at, order.deadline) == (changed_at, due)
 
 
 @pytest.mark.django_db
