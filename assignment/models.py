@@ -79,6 +79,19 @@ class RoutingSettings(SingletonSettings):
         "this time goes to someone else; empty = never.",
     )
 
+    timeout_cooloff = models.DurationField(
+        "cooling-off after a timeout",
+        default=timedelta(minutes=30),
+        help_text="For this long after a manager lets an order time out, every other free manager is offered it "
+        "first; if nobody else can take it, it goes back to them rather than wait.",
+    )
+    queue_alert_after = models.DurationField(
+        "tell supervisors after",
+        default=timedelta(minutes=10),
+        help_text="An order that has waited in the queue this long with no manager able to take it is reported "
+        "to the shop's supervisors.",
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = "routing settings"
 
@@ -93,6 +106,7 @@ class AssignmentDecision(models.Model):
         REPEAT = "repeat", "Repeat customer → their manager"
         VIP = "vip", "VIP → most experienced free manager"
         EVEN_LOAD = "even_load", "Even load → fewest open orders"
+        TAKEN = "taken", "Taken from the queue by the manager"
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="assignment_decisions")
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -122,3 +136,13 @@ class AssignmentDecision(models.Model):
 
     def __str__(self):
         return f"{self.order} → {self.manager} ({self.get_rule_display()})"
+
+
+class QueueAlert(models.Model):
+    """Supervisors were told this order waited in the queue with nobody able to take it (once per order)."""
+
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="queue_alert")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.order} waited in the queue"

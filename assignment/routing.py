@@ -27,6 +27,8 @@ class Candidate:
     open_orders: int
     quota: int
     idle_since: datetime
+    # When this manager let this very order time out, within the cooling-off time: others are offered it first.
+    slipped_at: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -40,7 +42,7 @@ class Survey:
     granted: dict[int, Candidate]  # every manager granted the order, whatever their presence or load
 
 
-def survey(order: Order, settings: RoutingSettings) -> Survey:
+def survey(order: Order, settings: RoutingSettings, now: datetime) -> Survey:
     """Every manager, eligible or with the reason they are not, in a fixed number of queries."""
     profiles = list(
         team_profiles()
@@ -61,9 +63,16 @@ def survey(order: Order, settings: RoutingSettings) -> Survey:
         .annotate(last=Max("created_at"))
         .values_list("manager_id", "last")
     )
-    # Whoever let this very order time out does not get it back.
-    timed_out = AssignmentDecision.objects.filter(order=order, timed_out_at__isnull=False)
-    let_go = set(timed_out.values_list("manager_id", flat=True))
+    # Whoever let this very order time out comes after everyone else for a cooling-off time; never a ban, so an
+    # order does not wait in the queue while the only free manager with room is the one who let it slip.
+    slipped = dict(
+        AssignmentDecision.objects.filter(
+            order=order, timed_out_at__isnull=False, timed_out_at__gt=now - settings.timeout_cooloff
+        )
+        .values("manager_id")
+        .annotate(last=Max("timed_out_at"))
+        .values_list("manager_id", "last")
+    )
     result = Survey(eligible=[], excluded={}, granted={})
     for profile in profiles:
         candidate = Candidate(
@@ -71,11 +80,12 @@ def survey(order: Order, settings: RoutingSettings) -> Survey:
             open_orders=open_counts.get(profile.user_id, 0),
             quota=profile.quota_or(settings.default_quota),
             idle_since=max(filter(None, [profile.presence_since, last_assigned.get(profile.user_id)])),
+            slipped_at=slipped.get(profile.user_id),
         )
         grant = getattr(profile.user, "access_grant", None)  # no grant: everything
         refusal = grant.refusal_for(order) if grant else ""
-        if refusal or profile.user_id in let_go:
-            result.excluded[candidate.name] = refusal or "let this order time out"
+        if refusal:
+            result.excluded[candidate.name] = refusal
             continue
         result.granted[profile.user_id] = candidate
         if profile.presence != Presence.FREE:
@@ -88,14 +98,18 @@ def survey(order: Order, settings: RoutingSettings) -> Survey:
 
 
 def rank(order: Order, found: Survey) -> tuple[str, list[Candidate]]:
-    """The rule that applies and the eligible managers in the order it offers them."""
+    """The rule that applies and the eligible managers in the order it offers them; a manager who let this order
+    time out lately comes last, whatever the rule."""
     own = order.customer.responsible_manager_id
     if own is not None:
-        mine = [c for c in found.eligible if c.profile.user_id == own]
+        mine = [c for c in found.eligible if c.profile.user_id == own and c.slipped_at is None]
         if mine:
             return AssignmentDecision.Rule.REPEAT, mine
     if order.customer.is_vip:
         return AssignmentDecision.Rule.VIP, sorted(
-            found.eligible, key=lambda c: (-c.profile.experience, c.open_orders, c.idle_since)
+            found.eligible,
+            key=lambda c: (c.slipped_at is not None, -c.profile.experience, c.open_orders, c.idle_since),
         )
-    return AssignmentDecision.Rule.EVEN_LOAD, sorted(found.eligible, key=lambda c: (c.open_orders, c.idle_since))
+    return AssignmentDecision.Rule.EVEN_LOAD, sorted(
+        found.eligible, key=lambda c: (c.slipped_at is not None, c.open_orders, c.idle_since)
+    )

@@ -6,4 +6,5 @@ app_name = "assignment"
 urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("presence/", views.presence_view, name="presence"),
+    path("queue/<int:pk>/take/", views.order_take_view, name="take"),
 ]

@@ -1,15 +1,22 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assignment.exceptions import AssignmentRefused
 from assignment.forms import PresenceForm
 from assignment.selectors import team_load
-from assignment.services import presence_set
+from assignment.services import order_take, presence_set
 from orders import roles
 from orders.http import redirect_back
-from orders.selectors import order_list_overdue, order_list_waiting, status_by_code, task_list_overdue_for_team
+from orders.selectors import (
+    order_get_for_user,
+    order_list_overdue,
+    order_list_waiting,
+    status_by_code,
+    task_list_overdue_for_team,
+)
 
 
 def dashboard_view(request):
@@ -42,3 +49,18 @@ def presence_view(request):
     else:
         messages.error(request, "Choose Free, Busy, Lunch, Break or Offline.")
     return redirect_back(request, "orders:list")
+
+
+@require_POST
+def order_take_view(request, pk: int):
+    """ "Take it" on the queue: a manager takes a waiting order they are granted, if they have room."""
+    if not roles.is_manager(request.user):
+        raise PermissionDenied("Only managers take orders from the queue.")
+    order = order_get_for_user(user=request.user, pk=pk)
+    try:
+        order_take(order_id=order.pk, user=request.user)
+    except AssignmentRefused as exc:
+        messages.error(request, str(exc))
+        return redirect_back(request, "orders:list")
+    messages.success(request, f"Order {order.number} is yours.")
+    return redirect("orders:detail", pk=order.pk)

@@ -96,14 +96,29 @@ def on_customer_unreachable(sender, order, misses, **kwargs):
 
 
 def on_assignment_timed_out(sender, order, manager, minutes, rerouted_to, **kwargs):
-    where = (
-        f"it went to {staff_name(rerouted_to)}" if rerouted_to else "nobody else is free, so it waits in the queue"
-    )
+    if rerouted_to is None:
+        where = "nobody is free to take it, so it waits in the queue"
+    elif rerouted_to == manager:
+        where = "nobody else free could take it, so it went back to them"
+    else:
+        where = f"it went to {staff_name(rerouted_to)}"
     text = f"{staff_name(manager)} did not take up order {order.number} in {minutes} min; {where}."
     _notify_about_orders(
         [order],
         kind=Notification.Kind.TIMEOUT,
         text_for=lambda order: text,
+        to_manager=False,
+    )
+
+
+def on_order_waiting_too_long(sender, order, minutes, why, **kwargs):
+    reasons = "; ".join(f"{name}: {reason}" for name, reason in why.items()) or "no managers cover this shop"
+    _notify_about_orders(
+        [order],
+        kind=Notification.Kind.ESCALATION,
+        text_for=lambda order: (
+            f"Order {order.number} has waited {minutes} min in the queue: no manager can take it ({reasons})."
+        ),
         to_manager=False,
     )
 
@@ -119,4 +134,7 @@ def connect() -> None:
     )
     assignment_signals.assignment_timed_out.connect(
         on_assignment_timed_out, dispatch_uid="notifications.assignment_timed_out"
+    )
+    assignment_signals.order_waiting_too_long.connect(
+        on_order_waiting_too_long, dispatch_uid="notifications.order_waiting_too_long"
     )

@@ -4,6 +4,7 @@ Both read the history the page already holds, so they cost no query."""
 from django import template
 
 from assignment.selectors import assignment_latest, assignment_take_up_by
+from orders.selectors import order_list_waiting
 
 register = template.Library()
 
@@ -20,3 +21,13 @@ def take_up_notice(context, order, history):
 @register.inclusion_tag("assignment/_why_assigned.html")
 def why_assigned(history):
     return {"why_assigned": assignment_latest(history=history)}
+
+
+@register.inclusion_tag("assignment/_queue_take.html", takes_context=True)
+def waiting_queue(context, limit: int = 10):
+    """The orders waiting for a manager that this manager could take themselves."""
+    return {
+        "waiting": list(order_list_waiting(user=context["user"], limit=limit)),
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }

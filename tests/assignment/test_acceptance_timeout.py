@@ -46,7 +46,8 @@ def test_an_untouched_order_goes_to_another_free_manager_and_the_supervisor_is_t
     assert order.manager == boris
     first, second = order.assignment_decisions.order_by("pk")
     assert first.manager == anna and first.timed_out_at is not None and first.accepted_at is None
-    assert second.manager == boris and second.excluded["anna"] == "let this order time out"
+    assert second.manager == boris and [c["manager"] for c in second.candidates] == ["boris", "anna"]
+    assert second.candidates[1]["note"].startswith("let this order time out at")
     texts = list(
         order.events.filter(kind__in=["assignment", "manager"]).order_by("pk").values_list("text", flat=True)
     )
@@ -56,20 +57,42 @@ def test_an_untouched_order_goes_to_another_free_manager_and_the_supervisor_is_t
     assert note.text == f"Anna S did not take up order {order.number} in 5 min; it went to Boris I."
 
 
-def test_with_nobody_else_free_the_order_waits_in_the_queue_and_does_not_return_to_the_same_manager(shop, boss):
+def test_with_nobody_else_free_the_order_goes_back_to_the_same_manager_rather_than_wait(client, shop, boss):
     anna = free_manager(username="anna", first_name="Anna", last_name="S")
     order = make_order(shop)
     with after_timeout():
         serve_queue()
     order.refresh_from_db()
-    assert order.manager is None
-    assert "waits in the queue" in Notification.objects.get(recipient=boss).text
-    with after_timeout(seconds=90):
-        serve_queue()  # the queue is served again: Anna is still passed over for this order
+    assert order.manager == anna  # the queue never holds an order a free manager with room could take
+    latest = order.events.filter(kind__in=["assignment", "manager"]).latest("pk")
+    assert "given back to anna, who let it time out at" in latest.text
+    assert "nobody else free could take it" in latest.text
+    assert "it went back to them" in Notification.objects.get(recipient=boss, kind=Notification.Kind.TIMEOUT).text
+    client.force_login(boss)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "given back to anna" in page and "others first" in page
+
+
+def test_within_the_cooling_off_time_others_come_first_then_the_manager_is_an_ordinary_candidate(shop):
+    anna = free_manager(username="anna")
+    order = make_order(shop)
+    presence_set(user=anna, presence=Presence.LUNCH)
+    with after_timeout():
+        serve_queue()  # taken back from Anna; nobody Free: it waits
     order.refresh_from_db()
     assert order.manager is None
-    another = make_order(shop)
-    assert another.manager == anna  # only this order is kept from her
+    presence_set(user=anna, presence=Presence.FREE)
+    boris = free_manager(username="boris")
+    for _ in range(3):
+        make_order(shop, manager=boris)  # Boris is busier: even load alone would pick Anna
+    with after_timeout(seconds=60):
+        serve_queue()
+    order.refresh_from_db()
+    assert order.manager == boris  # others first within the cooling-off time
+    cooloff = RoutingSettings.load().timeout_cooloff
+    with time_machine.travel(timezone.now() + cooloff + timedelta(minutes=10), tick=False):
+        later = make_order(shop, phone=order.customer.phone.replace("7903", "7904"))
+    assert later.manager == anna  # an ordinary candidate again for other orders, and fewer open orders
 
 
 @pytest.mark.parametrize(
@@ -99,8 +122,8 @@ def test_a_touch_by_someone_else_does_not_count_as_taking_it_up(shop, boss):
     order_add_note(order=order, by=boss, text="Customer is in a hurry.")
     with after_timeout():
         assert assignments_expire() == 1
-    order.refresh_from_db()
-    assert order.manager != anna
+    decision = order.assignment_decisions.get(manager=anna, rule="even_load", timed_out_at__isnull=False)
+    assert decision.accepted_at is None
 
 
 def test_an_order_reassigned_by_hand_before_the_timeout_stays_where_the_supervisor_put_it(shop, boss):
@@ -206,6 +229,8 @@ def test_raising_the_default_quota_serves_the_queue(admin_client, shop, django_c
         "queue_priority": "oldest",
         "sticky_wait": "00:10:00",
         "acceptance_timeout": "00:05:00",
+        "timeout_cooloff": "00:30:00",
+        "queue_alert_after": "00:10:00",
     }
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post(url, form).status_code == 302

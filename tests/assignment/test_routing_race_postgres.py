@@ -10,8 +10,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence
-from assignment.services import assignments_expire, order_route, presence_set, queue_serve
+from assignment.services import assignments_expire, order_route, order_take, presence_set, queue_serve
 from orders.models import Order, OrderEvent
 from orders.services import order_add_note
 from tests.factories import ShopFactory, free_manager, make_order
@@ -60,8 +61,12 @@ def test_four_workers_expiring_acceptance_timeouts_take_each_order_back_once():
     assert taken_back.count() == 39
     assert not taken_back.values("order").annotate(n=Count("pk")).filter(n__gt=1).exists()
     per_manager = dict(Order.objects.filter(manager__isnull=False).values_list("manager").annotate(n=Count("pk")))
-    assert per_manager == {slow.pk: 1, **{user.pk: 10 for user in helpers}}  # 30 rerouted, quotas held
-    assert Order.objects.filter(manager__isnull=True).count() == 9  # nobody else had room: they wait
+    # 30 rerouted to the helpers up to their quotas; the 9 nobody else had room for went back to the slow manager
+    # rather than wait in the queue.
+    assert per_manager == {slow.pk: 10, **{user.pk: 10 for user in helpers}}
+    assert not Order.objects.filter(manager__isnull=True).exists()
+    given_back = OrderEvent.objects.filter(kind=OrderEvent.Kind.ASSIGNMENT, text__contains="given back to slow")
+    assert given_back.count() == 9
     assert Order.objects.filter(pk=orders[0].pk, manager=slow).exists()
 
 
@@ -127,3 +132,32 @@ def test_a_manager_who_goes_to_lunch_while_routing_waits_for_their_row_gets_noth
     else:
         assert outcome["decision"] is None and order.manager is None
         assert not AssignmentDecision.objects.exists()
+
+
+def test_four_managers_taking_one_waiting_order_at_once_give_it_to_exactly_one():
+    shop = ShopFactory()
+    takers = [free_manager(username=f"t{n}") for n in range(4)]
+    for user in takers:
+        presence_set(user=user, presence=Presence.BUSY)  # nobody Free: the order waits
+    order = make_order(shop)
+
+    results = race(4, lambda i: order_take(order_id=order.pk, user=takers[i]))
+
+    winners = [result for result in results if isinstance(result, AssignmentDecision)]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, AssignmentRefused) for r in results if r not in winners), results
+    order.refresh_from_db()
+    assert order.manager == winners[0].manager
+    assert order.events.filter(kind=OrderEvent.Kind.ASSIGNMENT).count() == 1
+
+
+def test_a_manager_taking_four_orders_at_once_stays_within_quota():
+    shop = ShopFactory()
+    anna = free_manager(username="anna", quota=1)
+    presence_set(user=anna, presence=Presence.BUSY)
+    orders = [make_order(shop) for _ in range(4)]
+
+    results = race(4, lambda i: order_take(order_id=orders[i].pk, user=anna))
+
+    assert sum(isinstance(result, AssignmentDecision) for result in results) == 1, results
+    assert Order.objects.filter(manager=anna, is_final=False).count() == 1

@@ -1,0 +1,51 @@
+"""Presence: the navbar switch, its history, and managers set Offline when their session has expired."""
+
+from datetime import timedelta
+
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.utils import timezone
+
+from assignment.models import ManagerProfile, Presence, PresenceChange
+from assignment.services.queue import queue_serve_after_commit
+
+# A manager's activity is written at most this often, so browsing costs no extra writes.
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def profile_get_or_create(*, user) -> ManagerProfile:
+    return ManagerProfile.objects.get_or_create(user=user)[0]
+
+
+@transaction.atomic
+def presence_set(*, user, presence: str, reason: str = "") -> ManagerProfile:
+    """Switch a manager's presence and keep the history; switching to the same value records nothing."""
+    if presence not in Presence.values:
+        raise ValueError(f"Unknown presence {presence!r}.")
+    profile_get_or_create(user=user)
+    profile = ManagerProfile.objects.select_for_update().get(user=user)
+    if profile.presence == presence:
+        return profile
+    PresenceChange.objects.create(profile=profile, presence=presence, previous=profile.presence, reason=reason)
+    profile.presence = presence
+    profile.presence_since = profile.last_seen_at = timezone.now()
+    profile.save(update_fields=["presence", "presence_since", "last_seen_at"])
+    if presence == Presence.FREE:
+        queue_serve_after_commit()
+    return profile
+
+
+def presence_note_activity(*, user, now=None) -> None:
+    """The manager is using the desk (called at most once a minute per session)."""
+    ManagerProfile.objects.filter(user=user).update(last_seen_at=now or timezone.now())
+
+
+def presences_expire_idle(*, now=None) -> int:
+    """Managers whose session has expired from inactivity are set Offline, as if they had logged out."""
+    now = now or timezone.now()
+    idle_since = now - timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
+    idle = ManagerProfile.objects.exclude(presence=Presence.OFFLINE).filter(last_seen_at__lt=idle_since)
+    users = [profile.user for profile in idle.select_related("user")]
+    for user in users:
+        presence_set(user=user, presence=Presence.OFFLINE, reason="session expired")
+    return len(users)

@@ -1,0 +1,144 @@
+"""Giving an order to a manager under row locks: routing's choice, or a manager taking it from the queue."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from assignment.exceptions import AssignmentRefused
+from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
+from assignment.routing import AWAY, Candidate, at_quota, rank, survey
+from orders.clock import desk_time
+from orders.models import AccessGrant, Order
+from orders.roles import staff_name
+from orders.services import order_set_manager
+
+
+def _order_lock_waiting(order_id: int, *, skip_locked: bool) -> Order | None:
+    """The order's row, locked, if it is open and has no manager."""
+    return (
+        Order.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+        .select_related("customer", "shop")
+        .filter(pk=order_id, manager__isnull=True, is_final=False)
+        .first()
+    )
+
+
+def _manager_lock(profile_pk: int, *, quota: int, must_be_free: bool) -> tuple[ManagerProfile, str]:
+    """Lock the manager's row and look again under the lock: what the survey saw may have changed (another
+    router filled them up, they went to lunch). Returns the profile and why they cannot take one more ('' if
+    they can)."""
+    locked = ManagerProfile.objects.select_for_update().select_related("user").get(pk=profile_pk)
+    open_now = Order.objects.filter(manager_id=locked.user_id, is_final=False).count()
+    if must_be_free and locked.presence != Presence.FREE:
+        return locked, AWAY[locked.presence]
+    if open_now >= quota:
+        return locked, at_quota(open_now, quota)
+    return locked, ""
+
+
+def _assign(*, order: Order, manager, rule: str, reason: str, now: datetime, by=None, **explanation):
+    """Record the decision and hand the order over; the explanation travels with the history event, so the
+    order page can show it."""
+    decision = AssignmentDecision.objects.create(
+        order=order, manager=manager, rule=rule, created_at=now, **explanation
+    )
+    order_set_manager(
+        order=order,
+        manager=manager,
+        by=by,
+        reason=reason,
+        data={
+            "decision": decision.pk,
+            "candidates": decision.candidates,
+            "excluded": decision.excluded,
+            # The order page tells the manager how long they have to take it up.
+            "accept_by": decision.accept_by.isoformat() if decision.accept_by else None,
+        },
+    )
+    return decision
+
+
+def _candidate_line(candidate: Candidate) -> dict:
+    line = {"manager": candidate.name, "open_orders": candidate.open_orders, "quota": candidate.quota}
+    if candidate.slipped_at is not None:
+        line["note"] = f"let this order time out at {desk_time(candidate.slipped_at)}: others first"
+    return line
+
+
+def _reason(rule: str, chosen: Candidate) -> str:
+    text = AssignmentDecision.Rule(rule).label
+    if chosen.slipped_at is not None:
+        text += (
+            f"; given back to {chosen.name}, who let it time out at {desk_time(chosen.slipped_at)}, "
+            "because nobody else free could take it"
+        )
+    return text
+
+
+def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
+    """Give an unassigned open order to the right free manager with room, and store why. Returns None when
+    nobody can take it now (it waits in the queue). Safe to run from many workers at once: the order row
+    and then the chosen manager's row are locked, and the manager's open orders are recounted under that lock."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = _order_lock_waiting(order_id, skip_locked=True)
+        if order is None:
+            return None  # assigned or closed meanwhile, or another worker is routing it
+        settings = RoutingSettings.load()
+        found = survey(order, settings, now)
+        own = found.granted.get(order.customer.responsible_manager_id)
+        if own is not None and own not in found.eligible and now - order.created_at < settings.sticky_wait:
+            return None  # a repeat customer waits a little for their own manager
+        rule, ranked = rank(order, found)
+        for candidate in ranked:
+            # Each candidate is tried in a savepoint: rolling it back releases a refused manager's row lock, so
+            # a router holds one manager's lock at a time and two routers can never wait on each other's.
+            tried = transaction.savepoint()
+            locked, refusal = _manager_lock(candidate.profile.pk, quota=candidate.quota, must_be_free=True)
+            if refusal:
+                transaction.savepoint_rollback(tried)
+                found.excluded[candidate.name] = refusal
+                continue
+            transaction.savepoint_commit(tried)
+            return _assign(
+                order=order,
+                manager=locked.user,
+                rule=rule,
+                reason=_reason(rule, candidate),
+                now=now,
+                candidates=[_candidate_line(c) for c in ranked],
+                excluded=found.excluded,
+                accept_by=now + settings.acceptance_timeout if settings.acceptance_timeout else None,
+            )
+        return None
+
+
+@transaction.atomic
+def order_take(*, order_id: int, user, now=None) -> AssignmentDecision:
+    """A manager takes a waiting order themselves ("Take it" on the queue), through the same locks as routing:
+    the order must still be waiting, granted to them, and they must have room. Taking it is taking it up."""
+    now = now or timezone.now()
+    order = _order_lock_waiting(order_id, skip_locked=False)
+    if order is None:
+        raise AssignmentRefused("This order is no longer waiting: someone has it or it is closed.")
+    profile = ManagerProfile.objects.filter(user=user).first()
+    if profile is None:
+        raise AssignmentRefused("Only managers take orders from the queue.")
+    grant = AccessGrant.objects.filter(user=user).prefetch_related("shops").first()
+    refusal = grant.refusal_for(order) if grant else ""
+    if refusal:
+        raise AssignmentRefused(f"You cannot take it: {refusal}.")
+    quota = profile.quota_or(RoutingSettings.load().default_quota)
+    _, refusal = _manager_lock(profile.pk, quota=quota, must_be_free=False)
+    if refusal:
+        raise AssignmentRefused(f"You are {refusal}: close or hand over an order first.")
+    return _assign(
+        order=order,
+        manager=user,
+        by=user,
+        rule=AssignmentDecision.Rule.TAKEN,
+        reason=f"{staff_name(user)} took it from the queue",
+        now=now,
+        accepted_at=now,
+    )
