@@ -17,6 +17,7 @@ from orders.selectors import (
     status_by_code,
     task_list_overdue_for_team,
 )
+from orders.views.orders import bulk_reassign_form
 
 
 def dashboard_view(request):
@@ -34,6 +35,7 @@ def dashboard_view(request):
             "team": team_load(now=now),
             "overdue_tasks": task_list_overdue_for_team(user=request.user, now=now),
             "now": now,
+            "bulk_form": bulk_reassign_form(request.user),
         },
     )
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assignment import signals as assignment_signals
 from notifications.models import Notification
-from notifications.services import notification_create, notifications_create_many
+from notifications.services import notification_create, notifications_create_many, notifications_mark_read
 from orders import signals
 from orders.roles import staff_name
 from orders.selectors import supervisors_covering_shop
@@ -61,7 +61,18 @@ def on_payment_failed(sender, order, amount, **kwargs):
 
 
 def on_order_manager_changed(sender, order, previous, manager, by, reason, data, **kwargs):
-    """Tell a manager an order is now theirs (and, from routing, by when to take it up)."""
+    """Tell a manager an order is now theirs (and, from routing, by when to take it up); tell the one who lost it,
+    and take their "this order is yours" off the bell so it never points at an order no longer theirs."""
+    link = _order_link(order)
+    if previous is not None and previous != manager:
+        notifications_mark_read(recipient=previous, kind=Notification.Kind.ASSIGNED, link=link)
+        if previous != by:
+            where = f"went to {staff_name(manager)}" if manager is not None else "was taken back"
+            notification_create(
+                recipient=previous,
+                kind=Notification.Kind.INFO,
+                text=f"Order {order.number} {where}" + (f": {reason}." if reason else "."),
+            )  # no link: the order is no longer theirs to open
     if manager is None or manager == by:
         return
     if by is None:
@@ -71,7 +82,7 @@ def on_order_manager_changed(sender, order, previous, manager, by, reason, data,
             text += f" Take it up by {accept_by:%H:%M}."
     else:
         text = f"{staff_name(by)} handed you order {order.number}" + (f": {reason}." if reason else ".")
-    notification_create(recipient=manager, kind=Notification.Kind.ASSIGNED, text=text, link=_order_link(order))
+    notification_create(recipient=manager, kind=Notification.Kind.ASSIGNED, text=text, link=link)
 
 
 def on_tasks_due(sender, tasks, **kwargs):

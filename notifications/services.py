@@ -33,3 +33,9 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 
 def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_read(*, recipient, kind: str, link: str) -> int:
+    """Mark read what no longer needs the person (e.g. "this order is yours" once it is someone else's)."""
+    unread = Notification.objects.filter(recipient=recipient, kind=kind, link=link, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())

@@ -77,6 +77,18 @@ class ReassignForm(forms.Form):
         self.fields["manager"].label_from_instance = staff_name
 
 
+class BulkReassignForm(ReassignForm):
+    """Several orders at once, from the list or the dashboard; `orders` is what the supervisor may see."""
+
+    orders = forms.ModelMultipleChoiceField(
+        queryset=None, error_messages={"required": "Tick the orders to reassign."}
+    )
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orders"].queryset = orders
+
+
 TASK_FIELD_CSS = {
     "kind": "form-select form-select-sm",
     "assignee": "form-select form-select-sm",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.order_status_view, name="status"),
     path("<int:pk>/note/", views.order_note_view, name="note"),
     path("<int:pk>/reassign/", views.order_reassign_view, name="reassign"),
+    path("reassign/", views.orders_bulk_reassign_view, name="bulk_reassign"),
     path("<int:pk>/call/", views.order_call_view, name="call"),
     path("<int:pk>/tasks/", views.task_create_view, name="task_create"),
     path("tasks/<int:pk>/done/", views.task_done_view, name="task_done"),

@@ -4,6 +4,7 @@ names stay importable from `orders.selectors`."""
 from orders.selectors.access import (
     colleagues_covering_shop,
     managers_covering_shop,
+    managers_covering_user_shops,
     order_get_for_user,
     order_scope,
     shop_ids_granted,
@@ -38,6 +39,7 @@ __all__ = [
     "colleagues_covering_shop",
     "ladder_length",
     "managers_covering_shop",
+    "managers_covering_user_shops",
     "order_get_for_user",
     "order_history",
     "order_list",

@@ -81,3 +81,11 @@ def managers_covering_shop(*, shop_id: int):
 def colleagues_covering_shop(*, shop_id: int):
     """Whom a task about this shop's customer can be given to."""
     return staff_covering_shop(shop_id=shop_id, roles=(MANAGER, SUPERVISOR))
+
+
+def managers_covering_user_shops(user):
+    """The managers a supervisor can hand orders to: those covering any shop the supervisor sees."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=MANAGER)
+    shops = shop_scope(user)
+    covering = users.filter(Q(access_grant__shops__in=shops) | Q(access_grant__shops__isnull=True))
+    return covering.distinct().order_by("first_name", "last_name", "username")

@@ -11,15 +11,9 @@ from orders.services.followup import (
     task_create,
     tasks_remind_due,
 )
+from orders.services.hands import order_set_manager, order_take_back, orders_reassign
 from orders.services.matrix import order_change_status
-from orders.services.orders import (
-    order_add_note,
-    order_create,
-    order_event_add,
-    order_record_payment,
-    order_set_manager,
-    order_take_back,
-)
+from orders.services.orders import order_add_note, order_create, order_event_add, order_record_payment
 from orders.services.shops import shop_issue_api_key
 
 __all__ = [
@@ -36,6 +30,7 @@ __all__ = [
     "order_record_payment",
     "order_set_manager",
     "order_take_back",
+    "orders_reassign",
     "orders_escalate_overdue",
     "orders_flag_overdue",
     "shop_issue_api_key",

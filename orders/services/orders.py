@@ -1,4 +1,4 @@
-"""Order writes: intake, history, hands, notes and payments."""
+"""Order writes: intake, history, notes and payments."""
 
 from decimal import Decimal
 
@@ -9,7 +9,6 @@ from django.utils import timezone
 from orders import signals
 from orders.exceptions import StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
-from orders.roles import staff_name
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
 
@@ -100,51 +99,6 @@ def _order_insert(*, shop, customer, items, external_id, method, region, comment
     )
     signals.order_created.send(sender=Order, order=order)
     return order
-
-
-@transaction.atomic
-def order_set_manager(*, order: Order, manager, by=None, reason: str = "", data: dict | None = None) -> Order:
-    """Give the order a responsible manager (routing or by hand) and say why in the history. The customer
-    gets the same manager as responsible on their first assignment."""
-    previous = order.manager
-    Order.objects.filter(pk=order.pk).update(manager=manager, updated_at=timezone.now())
-    order.manager = manager
-    if manager is not None and order.customer.responsible_manager_id is None:
-        Customer.objects.filter(pk=order.customer_id, responsible_manager__isnull=True).update(
-            responsible_manager=manager
-        )
-        order.customer.responsible_manager = manager
-    name = staff_name(manager, "nobody")
-    if previous is None:
-        kind, text = OrderEvent.Kind.ASSIGNMENT, f"Assigned to {name}"
-    else:
-        kind = OrderEvent.Kind.MANAGER
-        text = f"Manager changed from {staff_name(previous)} to {name}"
-    order_event_add(
-        order=order,
-        kind=kind,
-        actor=by,
-        text=text + (f": {reason}" if reason else "."),
-        data={"from": previous.pk if previous else None, "to": manager.pk if manager else None, **(data or {})},
-    )
-    signals.order_manager_changed.send(
-        sender=Order, order=order, previous=previous, manager=manager, by=by, reason=reason, data=data or {}
-    )
-    return order
-
-
-@transaction.atomic
-def order_take_back(*, order: Order, reason: str) -> Order:
-    """Take an order back from a manager who never worked on it, so routing can give it to someone else. If
-    this order is all that made them the customer's responsible manager, the customer is released too: their
-    next order must not wait for someone who never served them."""
-    previous_id = order.manager_id
-    customer = order.customer
-    served_before = Order.objects.filter(customer=customer, manager_id=previous_id).exclude(pk=order.pk).exists()
-    if customer.responsible_manager_id == previous_id and not served_before:
-        Customer.objects.filter(pk=customer.pk).update(responsible_manager=None)
-        customer.responsible_manager = None
-    return order_set_manager(order=order, manager=None, reason=reason)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from orders.views.orders import (
     order_note_view,
     order_reassign_view,
     order_status_view,
+    orders_bulk_reassign_view,
 )
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "order_note_view",
     "order_reassign_view",
     "order_status_view",
+    "orders_bulk_reassign_view",
     "task_create_view",
     "task_done_view",
 ]

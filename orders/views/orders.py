@@ -10,18 +10,22 @@ from django.views.decorators.http import require_POST
 
 from orders import roles
 from orders.exceptions import OrderError
-from orders.forms import CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
+from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
+from orders.http import redirect_back
+from orders.models import Order
 from orders.pagination import paginate
 from orders.selectors import (
     colleagues_covering_shop,
     managers_covering_shop,
+    managers_covering_user_shops,
     order_get_for_user,
     order_list,
     order_page,
+    order_scope,
     status_by_code,
     task_list_open,
 )
-from orders.services import order_add_note, order_change_status, order_set_manager
+from orders.services import order_add_note, order_change_status, orders_reassign
 
 # The due time a new task's form suggests.
 NEXT_STEP_DEFAULT = timedelta(hours=1)
@@ -41,8 +45,16 @@ def order_list_view(request):
             "statuses": status_by_code(),
             "tasks": task_list_open(user=request.user) if mine else None,
             "now": timezone.now(),
+            "bulk_form": bulk_reassign_form(request.user),
         },
     )
+
+
+def bulk_reassign_form(user) -> BulkReassignForm | None:
+    """The bulk reassign bar for a supervisor's lists (none for anyone else)."""
+    if not roles.is_supervisor(user):
+        return None
+    return BulkReassignForm(orders=Order.objects.none(), managers=managers_covering_user_shops(user))
 
 
 def order_detail_view(request, pk: int):
@@ -113,10 +125,38 @@ def order_reassign_view(request, pk: int):
         raise PermissionDenied("Only supervisors reassign orders.")
     order = order_get_for_user(user=request.user, pk=pk)
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=order.shop_id))
-    if form.is_valid():
-        manager = form.cleaned_data["manager"]
-        order_set_manager(order=order, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Order {order.number} is now with {roles.staff_name(manager)}.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Choose one of the shop's managers.")
+        return redirect("orders:detail", pk=pk)
+    _reassign(request, [order], form)
     return redirect("orders:detail", pk=pk)
+
+
+@require_POST
+def orders_bulk_reassign_view(request):
+    """Supervisors hand the ticked orders (list or dashboard) to one manager, all or nothing."""
+    if not roles.is_supervisor(request.user):
+        raise PermissionDenied("Only supervisors reassign orders.")
+    form = BulkReassignForm(
+        request.POST,
+        orders=order_scope(request.user).filter(is_final=False).select_related("shop", "customer", "manager"),
+        managers=managers_covering_user_shops(request.user),
+    )
+    if form.is_valid():
+        _reassign(request, sorted(form.cleaned_data["orders"], key=lambda order: order.pk), form)
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect_back(request, "orders:list")
+
+
+def _reassign(request, orders, form) -> None:
+    manager = form.cleaned_data["manager"]
+    try:
+        orders_reassign(orders=orders, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
+    except OrderError as exc:
+        messages.error(request, str(exc))
+    else:
+        numbers = ", ".join(order.number for order in orders)
+        messages.success(
+            request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {roles.staff_name(manager)}."
+        )

@@ -51,3 +51,12 @@ document.querySelectorAll(".due-shortcuts").forEach(function (group) {
     input.value = format(moment);
   });
 });
+
+// "Tick all" in a table's header ticks the rows of that table for the bulk reassign form.
+document.querySelectorAll("[data-select-all]").forEach(function (all) {
+  all.addEventListener("change", function () {
+    all.closest("table").querySelectorAll("input[name=orders]").forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+});

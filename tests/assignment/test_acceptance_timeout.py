@@ -10,7 +10,7 @@ from assignment.services import assignments_expire, presence_set
 from assignment.tasks import serve_queue
 from notifications.models import Notification
 from orders.services import order_add_note, order_change_status, order_set_manager
-from tests.factories import ShopFactory, free_manager, grant, make_order, supervisor
+from tests.factories import ShopFactory, free_manager, grant, make_order, make_task, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -287,14 +287,36 @@ def test_a_new_customer_follows_the_manager_who_took_the_order_up_not_the_one_wh
     assert make_order(shop, phone="+79160002222").manager == boris  # the repeat rule now finds Boris
 
 
-def test_a_customer_the_manager_served_before_stays_theirs_after_one_timeout(shop):
+def test_a_customer_the_manager_served_before_follows_the_order_to_the_new_manager_after_a_timeout(shop):
     anna = free_manager(username="anna")
     served = make_order(shop, phone="+79160003333")
     order_add_note(order=served, by=anna, text="Delivered, customer happy.")
     missed = make_order(shop, phone="+79160003333")
     assert missed.manager == anna
-    free_manager(username="boris")
+    boris = free_manager(username="boris")
     with after_timeout():
         assignments_expire()
-    missed.customer.refresh_from_db()
-    assert missed.customer.responsible_manager == anna
+    missed.refresh_from_db()
+    assert missed.manager == boris
+    assert missed.customer.responsible_manager == boris  # the hand-over carries the customer with it
+    assert missed.events.latest("pk").text.endswith(
+        f"Moved to {boris.get_full_name()}: the customer {missed.customer.name}."
+    )
+
+
+def test_a_timeout_carries_the_managers_tasks_on_the_order_to_the_next_manager_and_clears_their_bell(shop, boss):
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    order = make_order(shop)
+    call = make_task(order, assignee=anna, by=boss, text="Call before noon")  # a supervisor's plan: not a take-up
+    boris = free_manager(username="boris", first_name="Boris", last_name="I")
+    with after_timeout():
+        serve_queue()
+    order.refresh_from_db()
+    call.refresh_from_db()
+    assert order.manager == boris and call.assignee == boris
+    assert order.events.latest("pk").text.endswith("Moved to Boris I: 1 open task.")
+    annas = Notification.objects.filter(recipient=anna)
+    assert not annas.filter(kind=Notification.Kind.ASSIGNED, read_at__isnull=True).exists()
+    assert annas.get(kind=Notification.Kind.INFO).text == (
+        f"Order {order.number} was taken back: Anna S did not take it up within 5 min."
+    )

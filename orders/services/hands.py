@@ -1,0 +1,115 @@
+"""Whose order it is: routing's or a supervisor's hand-over, a take-back after a timeout. The work goes with the
+order: the previous manager's open tasks on it, and the customer when they were the previous manager's."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders import signals
+from orders.exceptions import OrderError
+from orders.models import AccessGrant, Customer, Order, OrderEvent, Task
+from orders.roles import MANAGER, staff_name
+from orders.services.orders import order_event_add
+
+HAND_KINDS = (OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER)
+
+
+def _last_holder_id(order: Order) -> int | None:
+    """Who held the order before it went back to the queue (a timeout's take-back), if it did."""
+    event = order.events.filter(kind__in=HAND_KINDS).order_by("-created_at", "-pk").first()
+    return event.data.get("from") if event is not None and event.data.get("to") is None else None
+
+
+def _carry_work(order: Order, *, from_id: int, manager) -> list[str]:
+    """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager."""
+    moved = []
+    tasks = Task.objects.filter(order=order, assignee_id=from_id, done_at__isnull=True).update(assignee=manager)
+    if tasks:
+        moved.append(f"{tasks} open task{'s' if tasks != 1 else ''}")
+    if order.customer.responsible_manager_id == from_id:
+        Customer.objects.filter(pk=order.customer_id).update(responsible_manager=manager)
+        order.customer.responsible_manager = manager
+        moved.append(f"the customer {order.customer.name}")
+    return moved
+
+
+@transaction.atomic
+def order_set_manager(*, order: Order, manager, by=None, reason: str = "", data: dict | None = None) -> Order:
+    """Give the order a responsible manager (routing or by hand) and say why in the history. The customer gets
+    the same manager as responsible on their first assignment; on a hand-over the previous holder's work on
+    the order goes with it, and the history says what moved."""
+    previous = order.manager
+    Order.objects.filter(pk=order.pk).update(manager=manager, updated_at=timezone.now())
+    order.manager = manager
+    moved = []
+    if manager is not None:
+        from_id = previous.pk if previous is not None else _last_holder_id(order)
+        if from_id is not None and from_id != manager.pk:
+            moved = _carry_work(order, from_id=from_id, manager=manager)
+        if order.customer.responsible_manager_id is None:
+            Customer.objects.filter(pk=order.customer_id, responsible_manager__isnull=True).update(
+                responsible_manager=manager
+            )
+            order.customer.responsible_manager = manager
+    name = staff_name(manager, "nobody")
+    if previous is None:
+        kind, text = OrderEvent.Kind.ASSIGNMENT, f"Assigned to {name}"
+    else:
+        kind = OrderEvent.Kind.MANAGER
+        text = f"Manager changed from {staff_name(previous)} to {name}"
+    text += f": {reason}" if reason else "."
+    if moved:
+        text += f"{'' if text.endswith('.') else '.'} Moved to {name}: {' and '.join(moved)}."
+    order_event_add(
+        order=order,
+        kind=kind,
+        actor=by,
+        text=text,
+        data={"from": previous.pk if previous else None, "to": manager.pk if manager else None, **(data or {})},
+    )
+    signals.order_manager_changed.send(
+        sender=Order, order=order, previous=previous, manager=manager, by=by, reason=reason, data=data or {}
+    )
+    return order
+
+
+@transaction.atomic
+def order_take_back(*, order: Order, reason: str) -> Order:
+    """Take an order back from a manager who never worked on it, so routing can give it to someone else. If
+    this order is all that made them the customer's responsible manager, the customer is released too: their
+    next order must not wait for someone who never served them."""
+    previous_id = order.manager_id
+    customer = order.customer
+    served_before = Order.objects.filter(customer=customer, manager_id=previous_id).exclude(pk=order.pk).exists()
+    if customer.responsible_manager_id == previous_id and not served_before:
+        Customer.objects.filter(pk=customer.pk).update(responsible_manager=None)
+        customer.responsible_manager = None
+    return order_set_manager(order=order, manager=None, reason=reason)
+
+
+def _refusals(orders: list[Order], manager) -> list[str]:
+    """Each order this manager may not be handed, with why: closed, or not theirs to work (inactive, not a
+    manager, not granted). Reads the manager's role and grant once."""
+    if not manager.is_active or not manager.groups.filter(name=MANAGER).exists():
+        return [f"{staff_name(manager)} is not an active manager"]
+    grant = AccessGrant.objects.filter(user=manager).prefetch_related("shops").first()
+    refused = []
+    for order in orders:
+        refusal = "closed" if order.is_final else (grant.refusal_for(order) if grant is not None else "")
+        if refusal:
+            refused.append(f"{order.number}: {refusal}")
+    return refused
+
+
+@transaction.atomic
+def orders_reassign(*, orders: list[Order], manager, by, reason: str = "") -> int:
+    """A supervisor hands orders (one or many) to a manager. All or nothing: if the manager may not take one
+    of them, none moves and the error names each refused order."""
+    refused = _refusals(orders, manager)
+    if refused:
+        raise OrderError(f"Nothing was reassigned to {staff_name(manager)} ({'; '.join(refused)}).")
+    moved = 0
+    for order in orders:
+        if order.manager_id != manager.pk:
+            order_set_manager(order=order, manager=manager, by=by, reason=reason)
+            moved += 1
+    return moved
