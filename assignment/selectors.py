@@ -6,6 +6,7 @@ from django.utils import timezone
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
 from orders.models import Order, OrderEvent, Task
 from orders.roles import MANAGER
+from orders.selectors import managers_covering_user_shops
 
 # Timeouts are counted over this window; this many or more marks a manager as letting orders slip.
 TIMEOUT_WINDOW = timedelta(days=7)
@@ -17,13 +18,14 @@ def team_profiles():
     return ManagerProfile.objects.filter(user__is_active=True, user__groups__name=MANAGER).select_related("user")
 
 
-def team_load(*, now=None) -> list[ManagerProfile]:
-    """Every manager with presence, open orders against quota, open and overdue tasks and recent acceptance
-    timeouts, in three queries (plus the settings row)."""
+def team_load(*, user, now=None) -> list[ManagerProfile]:
+    """The managers of the shops this supervisor sees, with presence, open orders against quota, open and
+    overdue tasks and recent acceptance timeouts, in three queries (plus the settings row)."""
     now = now or timezone.now()
     default_quota = RoutingSettings.load().default_quota
     profiles = list(
         team_profiles()
+        .filter(user__in=managers_covering_user_shops(user))
         .annotate(open_orders=Count("user__orders", filter=Q(user__orders__is_final=False)))
         .order_by("presence", "user__first_name", "user__username")
     )

@@ -32,7 +32,7 @@ def dashboard_view(request):
             "overdue": order_list_overdue(user=request.user),
             "unassigned": order_list_waiting(user=request.user),
             "statuses": status_by_code(),
-            "team": team_load(now=now),
+            "team": team_load(user=request.user, now=now),
             "overdue_tasks": task_list_overdue_for_team(user=request.user, now=now),
             "now": now,
             "bulk_form": bulk_reassign_form(request.user),

@@ -1,5 +1,10 @@
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from orders import roles
 
 
 def redirect_back(request, *fallback, **fallback_kwargs):
@@ -9,3 +14,15 @@ def redirect_back(request, *fallback, **fallback_kwargs):
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect(*fallback, **fallback_kwargs)
+
+
+def order_workers_only(view):
+    """Statuses, calls, notes and tasks are for managers and supervisors; inspectors read orders only."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles.can_work_orders(request.user):
+            raise PermissionDenied("Inspectors read orders; managers and supervisors work them.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

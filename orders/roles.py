@@ -4,6 +4,8 @@ MANAGER = "Manager"
 SUPERVISOR = "Supervisor"
 INSPECTOR = "Inspector"
 ALL_ROLES = (MANAGER, SUPERVISOR, INSPECTOR)
+# Who may take a step of the status matrix whose group list is empty.
+ORDER_WORKERS = (MANAGER, SUPERVISOR)
 
 
 def user_roles(user) -> frozenset[str]:
@@ -27,6 +29,11 @@ def is_supervisor(user) -> bool:
 
 def is_manager(user) -> bool:
     return MANAGER in user_roles(user)
+
+
+def can_work_orders(user) -> bool:
+    """Managers and supervisors work orders (statuses, calls, notes, tasks); inspectors only read them."""
+    return is_admin(user) or bool(user_roles(user) & set(ORDER_WORKERS))
 
 
 def is_inspector(user) -> bool:

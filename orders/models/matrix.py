@@ -43,7 +43,9 @@ class StatusTransition(models.Model):
     source = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_out")
     target = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_in")
     groups = models.ManyToManyField(
-        Group, blank=True, help_text="Who may make this step; empty means every member of staff."
+        Group,
+        blank=True,
+        help_text="Who may make this step; empty means managers and supervisors (inspectors only read orders).",
     )
 
     class Meta:

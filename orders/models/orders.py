@@ -12,6 +12,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, Transi
 from orders.models.customers import Customer
 from orders.models.matrix import StatusTransition
 from orders.models.shops import Shop
+from orders.roles import ORDER_WORKERS
 
 
 class OrderQuerySet(models.QuerySet):
@@ -115,8 +116,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source="*", target=RETURN_VALUE())
     def change_status(self, target: str, by=None) -> str:
-        """The only way a status changes: the (current, target) pair must be in the matrix, and if the pair
-        names groups, the user must be in one of them (system moves, by=None, skip the group check)."""
+        """The only way a status changes: the (current, target) pair must be in the matrix, and the user must be
+        in one of the pair's groups (managers and supervisors when it names none); superusers and the desk's own
+        moves (by=None) skip the group check."""
         step = (
             StatusTransition.objects.filter(source__code=self.status, target__code=target)
             .prefetch_related("groups")
@@ -124,9 +126,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
         )
         if step is None:
             raise TransitionNotAllowed(f"The status matrix does not allow {self.status} → {target}.", object=self)
-        allowed_groups = {group.pk for group in step.groups.all()}
-        outside_groups = by is not None and allowed_groups and not by.is_superuser
-        if outside_groups and not by.groups.filter(pk__in=allowed_groups).exists():
+        allowed = (
+            Q(pk__in=[group.pk for group in step.groups.all()]) if step.groups.all() else Q(name__in=ORDER_WORKERS)
+        )
+        if by is not None and not by.is_superuser and not by.groups.filter(allowed).exists():
             raise TransitionNotAllowed(
                 f"Your role may not move orders from {step.source} to {step.target}.", object=self
             )

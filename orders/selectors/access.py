@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from orders.models import AccessGrant, Order, Shop
-from orders.roles import INSPECTOR, MANAGER, SUPERVISOR, is_admin, user_roles
+from orders.roles import MANAGER, SUPERVISOR, is_admin, user_roles
 
 
 def _grant(user) -> AccessGrant | None:
@@ -22,18 +22,18 @@ def shop_ids_granted(user) -> list[int]:
 
 
 def order_scope(user) -> QuerySet[Order]:
-    """Every order the user may see and work on. The one gate for lists, pages, exports and the API."""
+    """Every order the user may see. The one gate for lists, pages, exports and the API. Every role is held to
+    its grant (shops, order types, methods, regions; empty means all); a manager also sees the orders they
+    hold. Superusers, and staff with no role (admins who configure), see everything."""
     orders = Order.objects.all()
-    if is_admin(user):
-        return orders
     roles = user_roles(user)
+    if user.is_superuser or (is_admin(user) and not roles):
+        return orders
     if not roles:
         return orders.none()
     grant = _grant(user)
     shop_ids = shop_ids_granted(user)
     granted = Q(shop_id__in=shop_ids) if shop_ids else Q()
-    if roles & {SUPERVISOR, INSPECTOR}:
-        return orders.filter(granted)
     if grant is not None:
         for field, values in (("order_type", grant.order_types), ("method", grant.methods)):
             if values:
@@ -42,11 +42,11 @@ def order_scope(user) -> QuerySet[Order]:
             granted &= Q(region__in=grant.regions)
     if not granted:  # nothing restricted: every order
         return orders
-    return orders.filter(granted | Q(manager=user))
+    return orders.filter(granted | Q(manager=user)) if MANAGER in roles else orders.filter(granted)
 
 
 def shop_scope(user) -> QuerySet[Shop]:
-    shop_ids = [] if is_admin(user) else shop_ids_granted(user)
+    shop_ids = [] if user.is_superuser else shop_ids_granted(user)
     return Shop.objects.filter(pk__in=shop_ids) if shop_ids else Shop.objects.all()
 
 

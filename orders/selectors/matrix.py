@@ -1,7 +1,7 @@
 """Reads of the status matrix: the statuses by code, and the steps a person may take from an order's status."""
 
 from orders.models import Order, Status, StatusTransition
-from orders.roles import is_admin
+from orders.roles import ORDER_WORKERS
 
 
 def status_by_code() -> dict[str, Status]:
@@ -16,11 +16,13 @@ def status_next_for(*, order: Order, user) -> list[Status]:
         .prefetch_related("groups")
         .order_by("target__position")
     )
-    if is_admin(user) and user.is_superuser:
+    if user.is_superuser:
         return [step.target for step in steps]
-    user_group_ids = set(user.groups.values_list("pk", flat=True))
+    user_groups = dict(user.groups.values_list("pk", "name"))
+    workers = bool(set(user_groups.values()) & set(ORDER_WORKERS))
     return [
         step.target
         for step in steps
-        if not (allowed := {group.pk for group in step.groups.all()}) or allowed & user_group_ids
+        if ((allowed := {group.pk for group in step.groups.all()}) and allowed & user_groups.keys())
+        or (not allowed and workers)
     ]

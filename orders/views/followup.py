@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from orders.clock import desk_time
 from orders.exceptions import NextStepRequired, OrderError
 from orders.forms import CallForm, TaskDoneForm, TaskForm
-from orders.http import redirect_back
+from orders.http import order_workers_only, redirect_back
 from orders.selectors import (
     colleagues_covering_shop,
     order_get_for_user,
@@ -19,6 +19,7 @@ from orders.services import order_record_call, task_complete, task_create
 
 
 @require_POST
+@order_workers_only
 def task_create_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = TaskForm(request.POST, colleagues=colleagues_covering_shop(shop_id=order.shop_id))
@@ -35,6 +36,7 @@ def task_create_view(request, pk: int):
 
 
 @require_POST
+@order_workers_only
 def task_done_view(request, pk: int):
     task = task_get_for_user(user=request.user, pk=pk)
     form = TaskDoneForm(request.POST)
@@ -60,6 +62,7 @@ def task_done_view(request, pk: int):
 
 
 @require_POST
+@order_workers_only
 def order_call_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = CallForm(request.POST)

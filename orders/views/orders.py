@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from orders import roles
 from orders.exceptions import OrderError
 from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
-from orders.http import redirect_back
+from orders.http import order_workers_only, redirect_back
 from orders.models import Order
 from orders.pagination import paginate
 from orders.selectors import (
@@ -85,6 +85,7 @@ def order_detail_view(request, pk: int):
 
 
 @require_POST
+@order_workers_only
 def order_status_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = StatusChangeForm(request.POST)
@@ -107,6 +108,7 @@ def order_status_view(request, pk: int):
 
 
 @require_POST
+@order_workers_only
 def order_note_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = NoteForm(request.POST)

@@ -2,7 +2,16 @@ import pytest
 from django.urls import reverse
 
 from orders.selectors import order_scope
-from tests.factories import ShopFactory, UserFactory, grant, inspector, make_order, manager, supervisor
+from tests.factories import (
+    ShopFactory,
+    UserFactory,
+    free_manager,
+    grant,
+    inspector,
+    make_order,
+    manager,
+    supervisor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +50,46 @@ def test_a_manager_sees_only_granted_types_methods_and_regions(grant_kwargs, ord
     assert order_scope(user).filter(pk=order.pk).exists() is seen
 
 
-def test_supervisors_and_inspectors_see_all_orders_of_their_shops(two_shops):
+@pytest.mark.parametrize("make_user", [supervisor, inspector], ids=["supervisor", "inspector"])
+def test_supervisors_and_inspectors_are_held_to_their_grant_like_managers(two_shops, make_user):
     north, south = two_shops
-    boss, checker = supervisor(), inspector()
-    grant(boss, shops=[north])
+    user = make_user()
+    grant(user, shops=[north], methods=["phone"])
+    by_phone, by_cart, elsewhere = (
+        make_order(north, method="phone"),
+        make_order(north),
+        make_order(south, method="phone"),
+    )
+    assert list(order_scope(user)) == [by_phone]
+    assert {by_cart, elsewhere}.isdisjoint(order_scope(user))
+
+
+@pytest.mark.parametrize("make_user", [supervisor, inspector], ids=["supervisor", "inspector"])
+def test_supervisors_and_inspectors_without_a_restriction_see_every_shop(two_shops, make_user):
+    orders = {make_order(shop) for shop in two_shops}
+    assert set(order_scope(make_user())) == orders
+
+
+def test_a_staff_supervisor_is_held_to_their_shops_but_a_superuser_sees_all(two_shops):
+    north, south = two_shops
+    staff_boss = supervisor(is_staff=True)
+    grant(staff_boss, shops=[north])
     in_north, in_south = make_order(north), make_order(south)
-    assert list(order_scope(boss)) == [in_north]
-    assert set(order_scope(checker)) == {in_north, in_south}  # no shop restriction = all shops
+    assert list(order_scope(staff_boss)) == [in_north]
+    assert set(order_scope(UserFactory(is_staff=True, is_superuser=True))) == {in_north, in_south}
+
+
+def test_the_team_view_lists_only_the_managers_of_the_supervisors_shops(client, two_shops):
+    north, south = two_shops
+    boss = supervisor()
+    grant(boss, shops=[north])
+    free_manager(username="northern", first_name="Nina", last_name="North", shops=[north])
+    free_manager(username="southern", first_name="Sergei", last_name="South", shops=[south])
+    free_manager(username="everywhere", first_name="Eva", last_name="Everywhere")
+    client.force_login(boss)
+    team = client.get(reverse("assignment:dashboard")).content.decode().split('data-testid="team"')[1]
+    team = team.split("</table>")[0]
+    assert "Nina North" in team and "Eva Everywhere" in team and "Sergei South" not in team
 
 
 def test_admins_see_everything_and_users_without_a_role_nothing(two_shops):
