@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
 from assignment.services import queue_serve_after_commit
-from orders.admin import SingletonSettingsAdmin
+from orders.admin import SingletonSettingsAdmin, duration_column
 
 
 class ServesQueueOnQuotaChange:
@@ -43,7 +43,11 @@ class ManagerProfileAdmin(ServesQueueOnQuotaChange, admin.ModelAdmin):
 @admin.register(RoutingSettings)
 class RoutingSettingsAdmin(ServesQueueOnQuotaChange, SingletonSettingsAdmin):
     quota_field = "default_quota"
-    list_display = ["__str__", "default_quota", "queue_priority", "sticky_wait", "acceptance_timeout"]
+    list_display = ["__str__", "default_quota", "queue_priority", "sticky", "acceptance", "cooloff", "alert"]
+    sticky = duration_column("sticky_wait", "Sticky wait")
+    acceptance = duration_column("acceptance_timeout", "Acceptance timeout")
+    cooloff = duration_column("timeout_cooloff", "Cooling-off")
+    alert = duration_column("queue_alert_after", "Queue alert after")
 
 
 @admin.register(AssignmentDecision)

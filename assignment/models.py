@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from orders.durations import validate_not_negative_duration, validate_positive_duration
 from orders.models import SingletonSettings
 
 
@@ -69,10 +70,12 @@ class RoutingSettings(SingletonSettings):
     queue_priority = models.CharField(max_length=8, choices=QueuePriority.choices, default=QueuePriority.OLDEST)
     sticky_wait = models.DurationField(
         default=timedelta(minutes=10),
+        validators=[validate_not_negative_duration],
         help_text="How long a repeat customer's order waits for their own manager.",
     )
     acceptance_timeout = models.DurationField(
         default=timedelta(minutes=5),
+        validators=[validate_positive_duration],
         null=True,
         blank=True,
         help_text="An automatically assigned order its manager has not touched (status, call, note or task) in "
@@ -82,12 +85,14 @@ class RoutingSettings(SingletonSettings):
     timeout_cooloff = models.DurationField(
         "cooling-off after a timeout",
         default=timedelta(minutes=30),
+        validators=[validate_not_negative_duration],
         help_text="For this long after a manager lets an order time out, every other free manager is offered it "
         "first; if nobody else can take it, it goes back to them rather than wait.",
     )
     queue_alert_after = models.DurationField(
         "tell supervisors after",
         default=timedelta(minutes=10),
+        validators=[validate_positive_duration],
         help_text="An order that has waited in the queue this long with no manager able to take it is reported "
         "to the shop's supervisors.",
     )

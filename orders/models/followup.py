@@ -1,10 +1,14 @@
 """Follow-up: tasks (calls and to-dos), call outcomes, the no-answer ladder and the shops' call scripts."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from orders.durations import duration_label, validate_positive_duration
 from orders.models.customers import Customer
 from orders.models.orders import Order
 from orders.models.shops import Shop
@@ -70,14 +74,27 @@ class NoAnswerStep(models.Model):
     last rung gives up: the order is cancelled as unreachable (or handed to a supervisor)."""
 
     miss = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
-    retry_after = models.DurationField()
+    retry_after = models.DurationField(validators=[validate_positive_duration])
 
     class Meta:
         ordering = ["miss"]
         verbose_name = "no-answer ladder step"
 
     def __str__(self):
-        return f"Miss {self.miss}: call again in {self.retry_after}"
+        return f"Miss {self.miss}: call again in {duration_label(self.retry_after)}"
+
+    def clean(self):
+        # The ladder is read in order of misses, so its steps are numbered 1..N with no gap.
+        others = NoAnswerStep.objects.exclude(pk=self.pk).order_by("miss").values_list("miss", flat=True)
+        expected = len(others) + 1
+        if self.miss is not None and self.miss > expected and self.miss not in others:
+            raise ValidationError(
+                {"miss": f"Steps are numbered 1, 2, 3… with no gap: the next one is {expected}."}
+            )
+
+
+# A word in braces, as a placeholder is written; other braces ("{ }", "{1}") are left alone.
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 class CallScript(models.Model):
@@ -95,6 +112,17 @@ class CallScript(models.Model):
 
     def __str__(self):
         return f"Call script of {self.shop}"
+
+    def clean(self):
+        allowed = ", ".join("{" + name + "}" for name in self.PLACEHOLDERS)
+        errors = {}
+        for field_name in self.SECTIONS:
+            unknown = sorted(set(PLACEHOLDER.findall(getattr(self, field_name) or "")) - set(self.PLACEHOLDERS))
+            if unknown:
+                names = ", ".join("{" + name + "}" for name in unknown)
+                errors[field_name] = f"Unknown placeholder {names}: use {allowed}."
+        if errors:
+            raise ValidationError(errors)
 
     def filled(self, **names: str) -> list[tuple[str, str]]:
         """(section title, text) pairs with the names put in; plain replacement, so braces in a script are safe."""

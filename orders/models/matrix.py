@@ -1,9 +1,12 @@
 """Statuses and the status matrix: which step from which status is allowed, and for whom."""
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+
+from orders.durations import validate_positive_duration
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #0d6efd.")
 
@@ -25,7 +28,10 @@ class Status(models.Model):
     position = models.PositiveSmallIntegerField("order", default=0)
     colour = models.CharField(max_length=7, default="#6c757d", validators=[HEX_COLOUR])
     time_limit = models.DurationField(
-        null=True, blank=True, help_text="How long an order may stay in this status, in working hours."
+        null=True,
+        blank=True,
+        validators=[validate_positive_duration],
+        help_text="How long an order may stay in this status, in working hours; empty = no limit.",
     )
     is_final = models.BooleanField("final", default=False)
 
@@ -35,6 +41,17 @@ class Status(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # A final status ends the order's road: no step may leave it (the admin removes those steps first).
+        checked_by_form = getattr(self, "next_statuses_checked_by_form", False)  # the admin's inline checks them
+        if self.is_final and self.pk is not None and not checked_by_form and self.transitions_out.exists():
+            raise ValidationError(
+                {
+                    "is_final": f"{self.name} has next statuses in the matrix; a final status has none. "
+                    "Remove those steps first, save, then tick final."
+                }
+            )
 
 
 class StatusTransition(models.Model):
@@ -57,3 +74,12 @@ class StatusTransition(models.Model):
 
     def __str__(self):
         return f"{self.source} → {self.target}"
+
+    def clean(self):
+        source = self.source if self.source_id else None
+        if source is None or not self.target_id:
+            return
+        if self.source_id == self.target_id:
+            raise ValidationError({"target": "A status cannot lead to itself: choose another next status."})
+        if source.is_final:
+            raise ValidationError(f"{source.name} is final: no step may leave a final status.")

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from orders.durations import validate_not_negative_duration
+
 WORKING_DAYS = RegexValidator(r"^[1-7]{1,7}$", "List ISO weekdays as digits, e.g. 12345 for Monday to Friday.")
 
 
@@ -75,6 +77,7 @@ class DeskSettings(SingletonSettings):
 
     escalation_grace = models.DurationField(
         default=default_escalation_grace,
+        validators=[validate_not_negative_duration],
         help_text="How long an order stays overdue before supervisors are alerted.",
     )
 

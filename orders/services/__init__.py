@@ -1,18 +1,25 @@
 """The orders core's writes, one module per job, each write one transaction; the public names stay importable
 from `orders.services`."""
 
-from orders.services.clocks import CLOCK_FIELDS, clock_start, orders_escalate_overdue, orders_flag_overdue
+from orders.services.clocks import (
+    CLOCK_FIELDS,
+    clock_start,
+    orders_escalate_overdue,
+    orders_flag_overdue,
+    status_clocks_rederive,
+)
 from orders.services.customers import customer_upsert
 from orders.services.followup import (
     PAST_DUE_TOLERANCE,
     CallResult,
+    ladder_renumber,
     order_record_call,
     task_complete,
     task_create,
     tasks_remind_due,
 )
 from orders.services.hands import order_set_manager, order_take_back, orders_reassign
-from orders.services.matrix import order_change_status
+from orders.services.matrix import matrix_save, order_change_status
 from orders.services.orders import order_add_note, order_create, order_event_add, order_record_payment
 from orders.services.shops import shop_issue_api_key
 
@@ -21,6 +28,8 @@ __all__ = [
     "PAST_DUE_TOLERANCE",
     "CallResult",
     "clock_start",
+    "ladder_renumber",
+    "matrix_save",
     "customer_upsert",
     "order_add_note",
     "order_change_status",
@@ -34,6 +43,7 @@ __all__ = [
     "orders_escalate_overdue",
     "orders_flag_overdue",
     "shop_issue_api_key",
+    "status_clocks_rederive",
     "task_complete",
     "task_create",
     "tasks_remind_due",

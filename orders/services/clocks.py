@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from orders import signals
 from orders.clock import working_deadline
-from orders.models import DeskSettings, Order, OrderEvent, Status
+from orders.models import DeskSettings, Order, OrderEvent, Status, Task
 
 CLOCK_FIELDS = ["is_final", "status_entered_at", "deadline", "is_overdue", "overdue_since", "escalated_at"]
 
@@ -74,3 +74,26 @@ def orders_escalate_overdue(*, now: datetime | None = None, batch: int = 500) ->
         text_for=lambda order: f"Escalated to supervisors: overdue for more than {minutes} min.",
         signal=signals.orders_escalated,
     )
+
+
+def status_clocks_rederive(*, status: Status, now: datetime | None = None, batch: int = 500) -> int:
+    """After the admin changes a status's time limit or finality, its open orders follow: each deadline is counted
+    again from when the order entered the status (in its shop's hours); an order whose new deadline is still
+    ahead is no longer overdue; a status made final closes its orders' clocks. One transaction per batch."""
+    now = now or timezone.now()
+    limit = None if status.is_final else status.time_limit
+    fields = ["is_final", "deadline", "is_overdue", "overdue_since", "escalated_at"]
+    open_orders = Order.objects.filter(status=status.code, is_final=False).select_related("shop").order_by("pk")
+    last_pk, changed = 0, 0
+    while chunk := list(open_orders.filter(pk__gt=last_pk)[:batch]):
+        for order in chunk:
+            order.is_final = status.is_final
+            order.deadline = working_deadline(order.shop, order.status_entered_at, limit) if limit else None
+            if order.deadline is None or order.deadline > now:
+                order.is_overdue, order.overdue_since, order.escalated_at = False, None, None
+        with transaction.atomic():
+            Order.objects.bulk_update(chunk, fields)
+            if status.is_final:  # a closed order has no next step to take
+                Task.objects.filter(order__in=chunk, done_at__isnull=True).update(done_at=now)
+        last_pk, changed = chunk[-1].pk, changed + len(chunk)
+    return changed

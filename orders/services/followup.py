@@ -167,3 +167,11 @@ def tasks_remind_due(*, now: datetime | None = None, batch: int = 500) -> int:
         Task.objects.filter(pk__in=[task.pk for task in tasks]).update(reminded_at=now)
         signals.tasks_due.send(sender=Task, tasks=tasks)
     return len(tasks)
+
+
+@transaction.atomic
+def ladder_renumber() -> None:
+    """Close the gap a deleted ladder step leaves: the steps keep their order and are numbered 1..N again."""
+    for number, step in enumerate(NoAnswerStep.objects.select_for_update().order_by("miss"), start=1):
+        if step.miss != number:  # ascending, so the number it moves to is already free
+            NoAnswerStep.objects.filter(pk=step.pk).update(miss=number)

@@ -1,12 +1,14 @@
-"""The one status-change path: the matrix (the django-fsm transition), the clock, history and the news."""
+"""The status matrix: the one status-change path (the django-fsm transition, the clock, history and the news),
+and saving the whole matrix from its admin page."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from orders import signals
 from orders.exceptions import StaleOrder, StatusChangeRefused
-from orders.models import Order, OrderEvent, Status, Task
+from orders.models import Order, OrderEvent, Status, StatusTransition, Task
 from orders.services.clocks import CLOCK_FIELDS, clock_start
 from orders.services.orders import order_event_add
 
@@ -54,3 +56,25 @@ def order_change_status(
         order.refresh_from_db()
         raise StaleOrder("Someone changed this order's status at the same moment; reload and check.") from exc
     return order
+
+
+@transaction.atomic
+def matrix_save(*, steps: dict[tuple[int, int], set[int]]) -> None:
+    """Replace the status matrix with these steps ((from, to) status ids → the group ids that may take it; none
+    means managers and supervisors). Each step is validated as in admin; any error saves nothing."""
+    existing = {(step.source_id, step.target_id): step for step in StatusTransition.objects.all()}
+    StatusTransition.objects.exclude(pk__in=[existing[pair].pk for pair in steps if pair in existing]).delete()
+    errors = []
+    statuses = Status.objects.in_bulk()
+    for (source_id, target_id), group_ids in steps.items():
+        step = existing.get((source_id, target_id)) or StatusTransition(source_id=source_id, target_id=target_id)
+        try:
+            step.full_clean()
+        except ValidationError as exc:
+            source, target = statuses[source_id], statuses[target_id]
+            errors += [f"{source.name} → {target.name}: {message}" for message in exc.messages]
+            continue
+        step.save()
+        step.groups.set(group_ids)
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,16 @@
+"""Orders' admin, one module per job; importing the package registers every model."""
+
+from orders.admin import access, followup, matrix, orders, shops
+from orders.admin.durations import HumanDurationsAdmin, duration_column
+from orders.admin.shops import SingletonSettingsAdmin
+
+__all__ = [
+    "HumanDurationsAdmin",
+    "SingletonSettingsAdmin",
+    "access",
+    "duration_column",
+    "followup",
+    "matrix",
+    "orders",
+    "shops",
+]

@@ -1,0 +1,51 @@
+"""Tasks, the no-answer ladder and the call scripts."""
+
+from django.contrib import admin
+
+from orders.admin.durations import HumanDurationsAdmin
+from orders.models import CallScript, NoAnswerStep, Task
+from orders.services import ladder_renumber
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "assignee", "due_at", "done_at", "order", "customer"]
+    list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["assignee", "order", "customer"]
+    search_fields = ["text", "order__number", "customer__name", "assignee__username"]
+    raw_id_fields = ["order", "customer", "assignee", "created_by", "done_by"]
+    readonly_fields = ["reminded_at", "created_at"]
+
+
+@admin.register(NoAnswerStep)
+class NoAnswerStepAdmin(HumanDurationsAdmin, admin.ModelAdmin):
+    """The no-answer ladder: one row per miss (1, 2, 3… with no gap); a miss after the last row gives up on the
+    customer. Deleting a step moves the later ones up."""
+
+    list_display = ["miss", "retry_after"]
+    list_editable = ["retry_after"]
+    ordering = ["miss"]
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        ladder_renumber()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        ladder_renumber()
+
+
+@admin.register(CallScript)
+class CallScriptAdmin(admin.ModelAdmin):
+    list_display = ["shop"]
+    list_select_related = ["shop"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["shop"],
+                "description": "Write {customer}, {manager} and {shop} where the names go; no other placeholders.",
+            },
+        ),
+        ("Script", {"fields": list(CallScript.SECTIONS)}),
+    ]

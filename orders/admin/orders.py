@@ -1,0 +1,104 @@
+"""Customers, orders and their history: read-mostly; the status moves only through the matrix."""
+
+from django.contrib import admin
+
+from orders.models import Customer, Order, OrderEvent, OrderItem
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "shop", "phone", "email", "legal_type", "is_vip", "responsible_manager"]
+    list_filter = ["shop", "legal_type", "is_vip"]
+    search_fields = ["name", "phone", "email"]
+    list_select_related = ["shop", "responsible_manager"]
+    raw_id_fields = ["responsible_manager"]
+
+    def has_delete_permission(self, request, obj=None):
+        # No one erases a customer by mistake; only a superuser can.
+        return request.user.is_superuser
+
+
+class OrderItemInline(admin.TabularInline):
+    model = OrderItem
+    extra = 0
+    readonly_fields = ["sku", "name", "qty", "price"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    fields = ["created_at", "kind", "text", "actor"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Read-mostly: the status moves only on the order page, through the status matrix."""
+
+    list_display = ["number", "shop", "customer", "status", "is_overdue", "manager", "total", "created_at"]
+    list_filter = ["shop", "status", "is_overdue", "method", "order_type", "payment_state"]
+    search_fields = ["number", "external_id", "customer__name", "customer__phone"]
+    list_select_related = ["shop", "customer", "manager"]
+    date_hierarchy = "created_at"
+    fields = [
+        "number",
+        "shop",
+        "external_id",
+        "customer",
+        "order_type",
+        "method",
+        "region",
+        "total",
+        "payment_state",
+        "paid_amount",
+        "status",
+        "status_entered_at",
+        "deadline",
+        "is_overdue",
+        "manager",
+        "cancel_reason",
+        "rating",
+        "comment",
+        "delivery_address",
+        "delivery_date",
+        "tracking_code",
+    ]
+    # Staff may fix delivery details and notes; everything else comes from the storefront or the services.
+    readonly_fields = [
+        field
+        for field in fields
+        if field not in {"region", "comment", "delivery_address", "delivery_date", "tracking_code"}
+    ]
+    inlines = [OrderItemInline, OrderEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "order", "kind", "text", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["order__number", "text"]
+    list_select_related = ["order", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,106 @@
+"""Durations as people write them in settings: "3 days", "2 h", "30 min", "1 day 2 h 30 min"; shown the same
+way. Validators keep nonsense (a negative or zero time limit) out of the models, whatever edits them."""
+
+import re
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_duration
+
+UNITS = {
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "h": "hours",
+    "hr": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "m": "minutes",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "s": "seconds",
+    "sec": "seconds",
+    "second": "seconds",
+    "seconds": "seconds",
+}
+PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]+)")
+EXAMPLES = '"30 min", "2 h", "3 days" or "1 day 2 h"'
+
+
+def duration_label(value: timedelta | None) -> str:
+    """ "3 days", "2 h 30 min", "45 s"; an empty string for no duration."""
+    if value is None:
+        return ""
+    seconds = int(value.total_seconds())
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{hours} h" if hours else ""]
+    parts += [f"{minutes} min" if minutes else "", f"{seconds} s" if seconds else ""]
+    return sign + (" ".join(part for part in parts if part) or "0 min")
+
+
+def duration_parse(text: str) -> timedelta:
+    """A duration from people's words ("1 day 2 h", "90 min") or Django's own form ("3 00:00:00")."""
+    text = text.strip().lower()
+    if text.startswith("-"):
+        raise ValidationError("A duration cannot be negative.")
+    if not text or re.fullmatch(r"[\d.,]+", text):
+        raise ValidationError(f"Say the unit too, such as {EXAMPLES}.")
+    parsed = parse_duration(text)
+    if parsed is not None:
+        return parsed
+    parts = PART.findall(text)
+    leftover = PART.sub("", text).replace(",", "").strip()
+    if not parts or leftover or any(unit not in UNITS for _, unit in parts):
+        raise ValidationError(f"Write a duration such as {EXAMPLES}.")
+    return timedelta(**_summed(parts))
+
+
+def _summed(parts) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for number, unit in parts:
+        name = UNITS[unit]
+        total[name] = total.get(name, 0) + float(number.replace(",", "."))
+    return total
+
+
+def validate_positive_duration(value: timedelta) -> None:
+    if value is not None and value <= timedelta(0):
+        raise ValidationError("Must be longer than zero (leave it empty for none, where that is allowed).")
+
+
+def validate_not_negative_duration(value: timedelta) -> None:
+    if value is not None and value < timedelta(0):
+        raise ValidationError("Cannot be negative.")
+
+
+class DurationInput(forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, timedelta):
+            return duration_label(value)
+        return super().format_value(value)
+
+
+class HumanDurationField(forms.DurationField):
+    """The admin's duration field: shows and accepts "3 days", "2 h", "30 min"."""
+
+    widget = DurationInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("placeholder", "e.g. 30 min")
+
+    def prepare_value(self, value):
+        return duration_label(value) if isinstance(value, timedelta) else value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, timedelta):
+            return value
+        return duration_parse(str(value))
