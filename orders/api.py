@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from orders.exceptions import IntakeConflict
 from orders.forms import IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
 from orders.models import Order, Shop, hash_api_key
 from orders.roles import staff_name
@@ -103,6 +104,8 @@ def order_intake(request, shop: Shop, body: dict):
         )
     except ValidationError as exc:
         return JsonResponse({"error": "Invalid order.", "fields": exc.message_dict}, status=400)
+    except IntakeConflict as exc:
+        return JsonResponse({"error": str(exc), "number": exc.order.number, "differing": exc.fields}, status=409)
     order = Order.objects.select_related("manager").get(pk=order.pk)
     return JsonResponse(_order_json(order), status=201 if created else 200)
 

@@ -12,3 +12,14 @@ class StaleOrder(OrderError):
 
 class NextStepRequired(OrderError):
     """The last open task of an open order is being closed without a next step."""
+
+
+class IntakeConflict(OrderError):
+    """The storefront sent an external_id the shop already has, with other content."""
+
+    def __init__(self, *, order, fields: list[str]):
+        self.order, self.fields = order, fields
+        super().__init__(
+            f"Order {order.number} was accepted under this external_id with other {', '.join(fields)}: "
+            "send a new external_id for a new order."
+        )

@@ -80,6 +80,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
     missed_calls = models.PositiveSmallIntegerField(default=0, editable=False)
     # Set only by the customer's feedback, never by staff; the feedback issue (#13) fills it.
     rating = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # A hash per field of what the storefront sent, so a repeat of the same external_id with other content is
+    # told apart from a retry (empty for orders typed in by hand).
+    intake_fingerprint = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,7 @@
 """Order writes: intake, history, notes and payments."""
 
+import hashlib
+import json
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -7,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from orders import signals
-from orders.exceptions import StatusChangeRefused
+from orders.exceptions import IntakeConflict, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
@@ -33,16 +35,24 @@ def order_create(
     by=None,
 ) -> tuple[Order, bool]:
     """Create an order with its customer and items, or return the shop's existing order with this
-    external_id (idempotent intake). Returns (order, created).
+    external_id (idempotent intake). Returns (order, created). The same external_id with other content raises
+    IntakeConflict naming the fields that differ (a hash per field of what was accepted is kept on the order).
 
     `order_created` is sent inside this transaction, so its receivers' writes commit or roll back with the
     order: `assignment` routes it there and then (`assignment.receivers.on_order_created` → `order_route`,
     which locks a manager's row and, through `order_manager_changed`, has `notifications` tell that manager),
     so the storefront's answer already names the manager."""
-    if external_id:
-        existing = Order.objects.filter(shop=shop, external_id=external_id).first()
-        if existing is not None:
-            return existing, False
+    fingerprint = intake_fingerprint(
+        customer=customer,
+        items=items,
+        method=method,
+        region=region,
+        comment=comment,
+        delivery_address=delivery_address,
+    )
+    existing = _existing_same(shop, external_id, fingerprint)
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
             return _order_insert(
@@ -54,18 +64,56 @@ def order_create(
                 region=region,
                 comment=comment,
                 delivery_address=delivery_address,
+                fingerprint=fingerprint if external_id else {},
                 by=by,
             ), True
     except IntegrityError:
         # Another request with the same external_id committed first: answer with its order.
-        if external_id:
-            existing = Order.objects.filter(shop=shop, external_id=external_id).first()
-            if existing is not None:
-                return existing, False
+        existing = _existing_same(shop, external_id, fingerprint)
+        if existing is not None:
+            return existing, False
         raise
 
 
-def _order_insert(*, shop, customer, items, external_id, method, region, comment, delivery_address, by) -> Order:
+def intake_fingerprint(**fields) -> dict[str, str]:
+    """A hash per field of an order as accepted, so a repeat can be told apart from a different order under
+    the same external_id (and the storefront told which fields differ)."""
+    canonical = {
+        "customer": {key: fields["customer"].get(key) or "" for key in ("name", "phone", "email", "legal_type")}
+        | {"is_vip": bool(fields["customer"].get("is_vip"))},
+        "items": [
+            {
+                "sku": item.get("sku") or "",
+                "name": item["name"],
+                "qty": int(item["qty"]),
+                "price": str(Decimal(item["price"]).quantize(Decimal("0.01"))),
+            }
+            for item in fields["items"]
+        ],
+    } | {key: fields[key] or "" for key in ("method", "region", "comment", "delivery_address")}
+    return {
+        key: hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+        for key, value in canonical.items()
+    }
+
+
+def _existing_same(shop: Shop, external_id: str, fingerprint: dict) -> Order | None:
+    """The shop's order with this external_id, if any; IntakeConflict if it was accepted with other content."""
+    if not external_id:
+        return None
+    existing = Order.objects.filter(shop=shop, external_id=external_id).first()
+    if existing is not None and existing.intake_fingerprint:
+        differing = sorted(
+            key for key, value in fingerprint.items() if existing.intake_fingerprint.get(key) != value
+        )
+        if differing:
+            raise IntakeConflict(order=existing, fields=differing)
+    return existing
+
+
+def _order_insert(
+    *, shop, customer, items, external_id, method, region, comment, delivery_address, fingerprint, by
+) -> Order:
     now = timezone.now()
     buyer = customer_upsert(shop=shop, **customer)
     new_status = Status.objects.get(code="new")
@@ -80,6 +128,7 @@ def _order_insert(*, shop, customer, items, external_id, method, region, comment
         delivery_address=delivery_address,
         total=sum((Decimal(item["qty"]) * Decimal(item["price"]) for item in items), Decimal("0")),
         status_entered_at=now,
+        intake_fingerprint=fingerprint,
     )
     clock_start(order, new_status, now)
     order.full_clean(exclude=["status"])  # the protected status is set only by the fsm

@@ -71,12 +71,42 @@ def test_a_new_order_is_created_with_its_customer_and_items(client, key, shop):
     assert order.events.get().kind == OrderEvent.Kind.CREATED
 
 
-def test_the_same_external_id_returns_the_same_order(client, key):
+def test_the_same_order_sent_again_returns_the_same_order(client, key):
     first = post(client, key, body())
-    again = post(client, key, body(comment="a retry"))
+    # The same content written another way: keys in another order, the price without its trailing zero.
+    again = post(
+        client,
+        key,
+        json.dumps(
+            dict(reversed(body(items=[{"price": 450.5, "qty": 2, "name": "Teapot", "sku": "A1"}]).items()))
+        ),
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["number"] == again.json()["number"]
     assert counts() == (1, 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "differing"),
+    [
+        ({"comment": "a different comment"}, ["comment"]),
+        ({"items": [{"sku": "A1", "name": "Teapot", "qty": 3, "price": "450.50"}]}, ["items"]),
+        (
+            {"customer": {"name": "Someone Else", "phone": "+79160000000"}, "region": "Kazan"},
+            ["customer", "region"],
+        ),
+    ],
+)
+def test_the_same_external_id_with_other_content_is_a_409_naming_the_differing_fields(
+    client, key, changes, differing
+):
+    first = post(client, key, body())
+    conflict = post(client, key, body(**changes))
+    assert conflict.status_code == 409
+    assert conflict.json()["differing"] == differing and conflict.json()["number"] == first.json()["number"]
+    assert "send a new external_id" in conflict.json()["error"]
+    assert counts() == (1, 1, 1, 1)
+    assert Order.objects.get().comment == "Call after six"
 
 
 def test_a_company_customer_makes_a_b2b_order_and_repeat_customers_are_reused(client, key):
