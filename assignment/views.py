@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from assignment.exceptions import AssignmentRefused
 from assignment.forms import PresenceForm
+from assignment.models import Presence
 from assignment.selectors import team_load
 from assignment.services import order_take, presence_set
 from orders import roles
@@ -18,6 +19,15 @@ from orders.selectors import (
     task_list_overdue_for_team,
 )
 from orders.views.orders import bulk_reassign_form
+
+# What a manager is told after switching their presence.
+PRESENCE_SAID = {
+    Presence.FREE: "You are free: new orders come to you.",
+    Presence.BUSY: "You are busy: new orders go to others for now.",
+    Presence.LUNCH: "You are on lunch.",
+    Presence.BREAK: "You are on a break.",
+    Presence.OFFLINE: "You are offline.",
+}
 
 
 def dashboard_view(request):
@@ -47,7 +57,7 @@ def presence_view(request):
     form = PresenceForm(request.POST)
     if form.is_valid():
         profile = presence_set(user=request.user, presence=form.cleaned_data["presence"])
-        messages.success(request, f"You are now {profile.get_presence_display()}.")
+        messages.success(request, PRESENCE_SAID[profile.presence])
     else:
         messages.error(request, "Choose Free, Busy, Lunch, Break or Offline.")
     return redirect_back(request, "orders:list")

@@ -10,7 +10,7 @@ from notifications.models import Notification
 from notifications.services import notification_create, notifications_create_many, notifications_mark_read
 from orders import signals
 from orders.roles import staff_name
-from orders.selectors import supervisors_covering_shop
+from orders.selectors import status_by_code, status_name, supervisors_covering_shop
 
 
 def _order_link(order) -> str:
@@ -34,19 +34,23 @@ def _notify_about_orders(orders, *, kind: str, text_for, to_manager: bool) -> No
 
 
 def on_orders_overdue(sender, orders, **kwargs):
+    statuses = status_by_code()
     _notify_about_orders(
         orders,
         kind=Notification.Kind.OVERDUE,
-        text_for=lambda order: f"Order {order.number} is overdue in status {order.status}.",
+        text_for=lambda order: f"Order {order.number} is overdue in status {status_name(order.status, statuses)}.",
         to_manager=True,
     )
 
 
 def on_orders_escalated(sender, orders, **kwargs):
+    statuses = status_by_code()
     _notify_about_orders(
         orders,
         kind=Notification.Kind.ESCALATION,
-        text_for=lambda order: f"Order {order.number} is still overdue in status {order.status}.",
+        text_for=lambda order: (
+            f"Order {order.number} is still overdue in status {status_name(order.status, statuses)}."
+        ),
         to_manager=False,
     )
 
@@ -100,7 +104,7 @@ def on_customer_unreachable(sender, order, misses, **kwargs):
         kind=Notification.Kind.ESCALATION,
         text_for=lambda order: (
             f"Order {order.number}: the customer did not answer {misses} calls and the order "
-            f"cannot be cancelled from {order.status}. Decide what happens next."
+            f"cannot be cancelled from {status_name(order.status)}. Decide what happens next."
         ),
         to_manager=False,
     )

@@ -54,9 +54,14 @@ def zone_for_phone(phone: str) -> str:
     return zones[0] if len(zones) == 1 and zones[0] in zoneinfo.available_timezones() else ""
 
 
+# One way to write a moment everywhere on the desk: "24 Nov, 12:12" (templates use the `moment` filter).
+MOMENT_FORMAT = "j M, H:i"
+
+
 def desk_time(moment: datetime) -> str:
-    """A moment as people on the desk read it in messages and history: "23 Nov 15:05", desk time."""
-    return f"{timezone.localtime(moment):%d %b %H:%M}"
+    """A moment as people on the desk read it in messages and history: "24 Nov, 12:12", desk time."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b, %H:%M}"
 
 
 MORNING, EVENING = time(9), time(21)

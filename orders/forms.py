@@ -15,7 +15,11 @@ class StatusChangeForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        max_length=500, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What happened, what's next"})
+        label="Note",
+        max_length=500,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "What happened, what's next", "maxlength": 500, "data-counter": ""}
+        ),
     )
 
 

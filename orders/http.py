@@ -26,3 +26,12 @@ def order_workers_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def form_errors(form) -> str:
+    """A form's errors as one message, each prefixed with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = "" if name == "__all__" else f"{form.fields[name].label or name.replace('_', ' ').capitalize()}: "
+        parts += [f"{label}{error}" for error in errors]
+    return " ".join(parts)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, TransitionNotAllowed, transition
 
 from orders.models.customers import Customer
-from orders.models.matrix import StatusTransition
+from orders.models.matrix import Status, StatusTransition
 from orders.models.shops import Shop
 from orders.roles import ORDER_WORKERS
 
@@ -128,7 +128,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
             .first()
         )
         if step is None:
-            raise TransitionNotAllowed(f"The status matrix does not allow {self.status} → {target}.", object=self)
+            names = dict(Status.objects.filter(code__in=[self.status, target]).values_list("code", "name"))
+            step_name = f"{names.get(self.status, self.status)} → {names.get(target, target)}"
+            raise TransitionNotAllowed(f"The status matrix does not allow {step_name}.", object=self)
         allowed = (
             Q(pk__in=[group.pk for group in step.groups.all()]) if step.groups.all() else Q(name__in=ORDER_WORKERS)
         )

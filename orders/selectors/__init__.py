@@ -22,7 +22,7 @@ from orders.selectors.followup import (
     task_list_open_for_order,
     task_list_overdue_for_team,
 )
-from orders.selectors.matrix import status_by_code, status_next_for
+from orders.selectors.matrix import status_by_code, status_name, status_next_for
 from orders.selectors.orders import (
     OrderPage,
     order_history,
@@ -52,6 +52,7 @@ __all__ = [
     "shop_scope",
     "staff_covering_shop",
     "status_by_code",
+    "status_name",
     "status_next_for",
     "supervisors_covering_shop",
     "task_get_for_user",

@@ -8,6 +8,14 @@ def status_by_code() -> dict[str, Status]:
     return {status.code: status for status in Status.objects.all()}
 
 
+def status_name(code: str, statuses: dict[str, Status] | None = None) -> str:
+    """A status as people read it ("Approval"), from the statuses already read or one query; the code if gone."""
+    if statuses is None:
+        statuses = {status.code: status for status in Status.objects.filter(code=code)}
+    status = statuses.get(code)
+    return status.name if status is not None else code
+
+
 def status_next_for(*, order: Order, user) -> list[Status]:
     """The statuses this user may move the order to, exactly as the matrix allows."""
     steps = (

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders import signals
-from orders.clock import working_deadline
+from orders.clock import desk_time, working_deadline
 from orders.models import DeskSettings, Order, OrderEvent, Status, Task
+from orders.selectors.matrix import status_by_code, status_name
 
 CLOCK_FIELDS = ["is_final", "status_entered_at", "deadline", "is_overdue", "overdue_since", "escalated_at"]
 
@@ -32,8 +33,9 @@ def _sweep(candidates, *, order_by: str, batch: int, changes: dict, kind: str, t
         if not orders:
             return 0
         Order.objects.filter(pk__in=[order.pk for order in orders]).update(**changes)
+        statuses = status_by_code()
         OrderEvent.objects.bulk_create(
-            [OrderEvent(order=order, kind=kind, text=text_for(order)) for order in orders]
+            [OrderEvent(order=order, kind=kind, text=text_for(order, statuses)) for order in orders]
         )
         for order in orders:
             for field, value in changes.items():
@@ -51,8 +53,9 @@ def orders_flag_overdue(*, now: datetime | None = None, batch: int = 500) -> int
         batch=batch,
         changes={"is_overdue": True, "overdue_since": now},
         kind=OrderEvent.Kind.OVERDUE,
-        text_for=lambda order: (
-            f"Overdue: the {order.status} time limit ran out at {timezone.localtime(order.deadline):%d.%m %H:%M}."
+        text_for=lambda order, statuses: (
+            f"Overdue: the {status_name(order.status, statuses)} time limit ran out "
+            f"at {desk_time(order.deadline)}."
         ),
         signal=signals.orders_overdue,
     )
@@ -71,7 +74,7 @@ def orders_escalate_overdue(*, now: datetime | None = None, batch: int = 500) ->
         batch=batch,
         changes={"escalated_at": now},
         kind=OrderEvent.Kind.ESCALATION,
-        text_for=lambda order: f"Escalated to supervisors: overdue for more than {minutes} min.",
+        text_for=lambda order, statuses: f"Escalated to supervisors: overdue for more than {minutes} min.",
         signal=signals.orders_escalated,
     )
 

@@ -11,6 +11,7 @@ from orders.clock import desk_time, outside_night
 from orders.exceptions import NextStepRequired, OrderError, StatusChangeRefused
 from orders.models import CallOutcome, Customer, NoAnswerStep, Order, OrderEvent, Status, StatusTransition, Task
 from orders.roles import staff_name
+from orders.selectors.matrix import status_name
 from orders.services.matrix import order_change_status
 from orders.services.orders import order_event_add
 
@@ -145,7 +146,7 @@ def _give_up_calling(order: Order, *, by, result: CallResult) -> CallResult:
         order=order,
         kind=OrderEvent.Kind.ESCALATION,
         text=f"Customer unreachable after {misses} calls, and the status matrix does not let this order be "
-        f"cancelled from {order.status}: a supervisor decides.",
+        f"cancelled from {status_name(order.status)}: a supervisor decides.",
     )
     signals.customer_unreachable.send(sender=Order, order=order, misses=misses)
     result.needs_supervisor = True

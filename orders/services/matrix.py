@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from orders import signals
 from orders.exceptions import StaleOrder, StatusChangeRefused
 from orders.models import Order, OrderEvent, Status, StatusTransition, Task
+from orders.selectors.matrix import status_name
 from orders.services.clocks import CLOCK_FIELDS, clock_start
 from orders.services.orders import order_event_add
 
@@ -38,7 +39,7 @@ def order_change_status(
                 Task.objects.filter(order=order, done_at__isnull=True).update(done_at=now, done_by=by)
             # Only what a status change owns: a manager assigned meanwhile must not be overwritten.
             order.save(update_fields=[*CLOCK_FIELDS, "status", "cancel_reason", "updated_at"])
-            text = f"Status {previous} → {target}" + (f": {reason}" if reason else "")
+            text = f"Status {status_name(previous)} → {target_status.name}" + (f": {reason}" if reason else "")
             order_event_add(
                 order=order,
                 kind=OrderEvent.Kind.STATUS,

@@ -2,7 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from orders.clock import is_night
+from orders.clock import desk_time, is_night
+from orders.models import Task
 from orders.roles import staff_name
 
 register = template.Library()
@@ -58,3 +59,15 @@ def person(user, fallback="—"):
 def due_count(tasks, now) -> int:
     """How many of these (already loaded) tasks have fallen due."""
     return sum(task.due_at <= now for task in tasks)
+
+
+@register.filter
+def moment(value):
+    """A moment written the one way the desk writes moments: "24 Nov, 12:12", desk time."""
+    return desk_time(value) if value else ""
+
+
+@register.simple_tag
+def task_kinds():
+    """The kinds of task a next step can be, for forms in partials used on several pages."""
+    return Task.Kind.choices

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from orders.clock import desk_time
 from orders.exceptions import NextStepRequired, OrderError
 from orders.forms import CallForm, TaskDoneForm, TaskForm
-from orders.http import order_workers_only, redirect_back
+from orders.http import form_errors, order_workers_only, redirect_back
 from orders.selectors import (
     colleagues_covering_shop,
     order_get_for_user,
@@ -16,6 +16,7 @@ from orders.selectors import (
     task_get_for_user,
 )
 from orders.services import order_record_call, task_complete, task_create
+from orders.views.orders import render_order_page
 
 
 @require_POST
@@ -24,14 +25,14 @@ def task_create_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = TaskForm(request.POST, colleagues=colleagues_covering_shop(shop_id=order.shop_id))
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("orders:detail", pk=pk)
+        messages.error(request, form_errors(form))
+        return render_order_page(request, order, task_form=form)
     try:
         task = task_create(by=request.user, **form.service_kwargs(order))
     except OrderError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Task planned for {desk_time(task.due_at)}.")
+        return render_order_page(request, order, task_form=form)
+    messages.success(request, f"Task planned for {desk_time(task.due_at)}.")
     return redirect("orders:detail", pk=pk)
 
 
@@ -41,8 +42,8 @@ def task_done_view(request, pk: int):
     task = task_get_for_user(user=request.user, pk=pk)
     form = TaskDoneForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(request, task)
+        messages.error(request, form_errors(form))
+        return _refused(request, task, form)
     try:
         next_task = task_complete(
             task=task,
@@ -55,9 +56,9 @@ def task_done_view(request, pk: int):
         return redirect("orders:detail", pk=task.order_id)  # its page asks for the next step
     except OrderError as exc:
         messages.error(request, str(exc))
-    else:
-        planned = f" Next: {next_task.text}, {desk_time(next_task.due_at)}." if next_task else ""
-        messages.success(request, f"Done: {task.text}.{planned}")
+        return _refused(request, task, form)
+    planned = f" Next: {next_task.text}, {desk_time(next_task.due_at)}." if next_task else ""
+    messages.success(request, f"Done: {task.text}.{planned}")
     return _back(request, task)
 
 
@@ -103,10 +104,9 @@ def _back(request, task):
     )
 
 
-def _form_errors(form) -> str:
-    """The form's errors as one message, each prefixed with its field's label."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = "" if name == "__all__" else f"{form.fields[name].label or name.replace('_', ' ').capitalize()}: "
-        parts += [f"{label}{error}" for error in errors]
-    return " ".join(parts)
+def _refused(request, task, form):
+    """Back to the order page with the next step as typed, or (a task about a customer) where the form was."""
+    if task.order_id is None:
+        return _back(request, task)
+    order = order_get_for_user(user=request.user, pk=task.order_id)
+    return render_order_page(request, order, done_form=form, done_task_id=task.pk)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from orders import roles
 from orders.exceptions import OrderError
 from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
-from orders.http import order_workers_only, redirect_back
+from orders.http import form_errors, order_workers_only, redirect_back
 from orders.models import Order
 from orders.pagination import paginate
 from orders.selectors import (
@@ -58,7 +58,11 @@ def bulk_reassign_form(user) -> BulkReassignForm | None:
 
 
 def order_detail_view(request, pk: int):
-    order = order_get_for_user(user=request.user, pk=pk)
+    return render_order_page(request, order_get_for_user(user=request.user, pk=pk))
+
+
+def render_order_page(request, order, *, task_form=None, note_form=None, done_form=None, done_task_id=None):
+    """The order page; a form the desk refused comes back bound, with what the person typed and its errors."""
     now = timezone.now()
     next_due_default = now + NEXT_STEP_DEFAULT
     return render(
@@ -67,12 +71,16 @@ def order_detail_view(request, pk: int):
         {
             "order": order,
             "page": order_page(order=order, user=request.user),
-            "note_form": NoteForm(),
+            "note_form": note_form or NoteForm(),
             "next_due_default": next_due_default,
-            "task_form": TaskForm(
+            "task_form": task_form
+            or TaskForm(
                 colleagues=colleagues_covering_shop(shop_id=order.shop_id),
                 initial={"assignee": request.user.pk, "due_at": next_due_default},
             ),
+            # The next step typed when closing the last task, if it was refused.
+            "done_form": done_form,
+            "done_task_id": done_task_id,
             "call_outcomes": CallForm.base_fields["outcome"].choices,
             "now": now,
             "reassign_form": (
@@ -81,6 +89,7 @@ def order_detail_view(request, pk: int):
                 else None
             ),
         },
+        status=400 if task_form or note_form or done_form else 200,
     )
 
 
@@ -112,11 +121,11 @@ def order_status_view(request, pk: int):
 def order_note_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        order_add_note(order=order, by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Note added.")
-    else:
-        messages.error(request, "Write the note first.")
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return render_order_page(request, order, note_form=form)
+    order_add_note(order=order, by=request.user, text=form.cleaned_data["text"])
+    messages.success(request, "Note added.")
     return redirect("orders:detail", pk=pk)
 
 

@@ -60,3 +60,16 @@ document.querySelectorAll("[data-select-all]").forEach(function (all) {
     });
   });
 });
+
+// A text box with a limit shows how much of it is used ("120 / 500") as one types.
+document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+  const box = document.getElementById(counter.dataset.counterFor);
+  if (!box) return;
+  const limit = Number(box.getAttribute("maxlength"));
+  const show = () => {
+    counter.textContent = `${box.value.length} / ${limit}`;
+    counter.classList.toggle("text-danger", box.value.length >= limit);
+  };
+  box.addEventListener("input", show);
+  show();
+});

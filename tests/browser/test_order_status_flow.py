@@ -33,7 +33,7 @@ def test_manager_moves_an_order_from_new_to_approval_and_sees_it_in_history(live
     assert page.locator("[data-testid=current-status]").inner_text() == "Approval"
     assert next_statuses(page) == ["Assembly", "Cancelled"]
     history = page.locator("[data-testid=history]").inner_text()
-    assert "Status new → approval" in history and "Boris Ivanov" in history
+    assert "Status New → Approval" in history and "Boris Ivanov" in history
     page.screenshot(path=tmp_path / "order-approval.png", full_page=True)
     order.refresh_from_db()
     assert order.status == "approval"

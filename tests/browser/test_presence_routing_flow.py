@@ -43,7 +43,7 @@ def test_lunch_sends_new_orders_elsewhere_and_free_pulls_the_queue(live_server, 
     page.wait_for_url(f"{live_server.url}/orders/")
     page.click("[data-testid=presence] button.dropdown-toggle")
     page.click("[data-testid=presence] button:has-text('Lunch')")
-    page.wait_for_selector("text=You are now Lunch")
+    page.wait_for_selector("text=You are on lunch.")
     assert page.locator("[data-testid=presence-current]").inner_text() == "Lunch"
 
     first = push_order(key, "web-1", "+79165550001")
@@ -53,7 +53,7 @@ def test_lunch_sends_new_orders_elsewhere_and_free_pulls_the_queue(live_server, 
 
     page.click("[data-testid=presence] button.dropdown-toggle")
     page.click("[data-testid=presence] button:has-text('Free')")
-    page.wait_for_selector("text=You are now Free")
+    page.wait_for_selector("text=You are free: new orders come to you.")
     page.goto(f"{live_server.url}/orders/")
     rows = page.locator("[data-testid=order-row]")
     assert rows.count() == 1 and second["number"] in rows.first.inner_text()

@@ -95,9 +95,13 @@ def test_the_sweep_flags_an_overdue_order_and_tells_its_manager():
         assert sweep_overdue() == {"flagged": 0, "escalated": 0}  # idempotent
     order.refresh_from_db()
     assert order.is_overdue and order.overdue_since == msk(2026, 11, 23, 12, 6)
-    assert order.events.filter(kind=OrderEvent.Kind.OVERDUE).count() == 1
+    # Status names and the desk's one way of writing a moment, never codes.
+    assert (
+        order.events.get(kind=OrderEvent.Kind.OVERDUE).text
+        == "Overdue: the New time limit ran out at 23 Nov, 12:05."
+    )
     notification = Notification.objects.get(recipient=user, kind=Notification.Kind.OVERDUE)
-    assert order.number in notification.text
+    assert notification.text == f"Order {order.number} is overdue in status New."
     assert notification.link == f"/orders/{order.pk}/"
 
 

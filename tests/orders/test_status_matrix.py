@@ -37,7 +37,7 @@ def test_a_step_in_the_matrix_moves_the_order_and_records_history():
 
 def test_new_to_complete_is_refused_and_nothing_changes():
     order = make_order()
-    with pytest.raises(StatusChangeRefused, match="does not allow new → complete"):
+    with pytest.raises(StatusChangeRefused, match="does not allow New → Complete"):
         order_change_status(order=order, target="complete", by=manager())
     order.refresh_from_db()
     assert order.status == "new"
@@ -109,7 +109,7 @@ def test_cancelling_by_a_person_needs_a_reason_that_stays_on_the_order():
     order_change_status(order=order, target="cancelled", by=manager(), reason="Customer changed mind")
     order.refresh_from_db()
     assert order.status == "cancelled" and order.cancel_reason == "Customer changed mind"
-    assert order.events.get(kind=OrderEvent.Kind.STATUS).text == "Status new → cancelled: Customer changed mind"
+    assert order.events.get(kind=OrderEvent.Kind.STATUS).text == "Status New → Cancelled: Customer changed mind"
 
 
 def test_order_page_offers_exactly_the_allowed_next_statuses(client):
@@ -125,7 +125,7 @@ def test_order_page_offers_exactly_the_allowed_next_statuses(client):
 
 @pytest.mark.parametrize(
     ("target", "message", "status_after"),
-    [("complete", "does not allow new → complete", "new"), ("approval", "moved to Approval", "approval")],
+    [("complete", "does not allow New → Complete", "new"), ("approval", "moved to Approval", "approval")],
 )
 def test_the_status_form_moves_only_along_the_matrix_and_says_what_happened(client, target, message, status_after):
     user = manager()
