@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.views import home
 from orders import api as orders_api
@@ -15,4 +18,6 @@ urlpatterns = [
     path("api/v1/orders/", orders_api.order_intake, name="api_order_intake"),
     path("api/v1/orders/<str:external_id>/payment/", orders_api.order_payment, name="api_order_payment"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name none (the admin's, a JSON answer).
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
 ]

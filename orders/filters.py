@@ -3,6 +3,9 @@ from django import forms
 from django.db.models import Q
 
 from orders.models import Order, Status
+from orders.roles import staff_name
+
+UNASSIGNED = "none"
 
 
 def _status_choices():
@@ -25,6 +28,7 @@ class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=_status_choices, empty_label="Any status")
     shop = django_filters.ModelChoiceFilter(queryset=None, empty_label="Any shop")
     method = django_filters.ChoiceFilter(choices=Order.Method.choices, empty_label="Any method")
+    manager = django_filters.ChoiceFilter(method="by_manager", label="Manager", empty_label="Anyone")
     overdue = django_filters.BooleanFilter(
         field_name="is_overdue",
         label="Overdue",
@@ -51,11 +55,14 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
-        fields = ["q", "status", "shop", "method", "overdue", "created_after", "created_before", "sort"]
+        fields = ["q", "status", "shop", "method", "manager", "overdue", "created_after", "created_before", "sort"]
 
-    def __init__(self, *args, shops=None, **kwargs):
+    def __init__(self, *args, shops=None, managers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["shop"].queryset = shops
+        self.filters["manager"].extra["choices"] = [(UNASSIGNED, "Unassigned (in the queue)")] + [
+            (str(user.pk), staff_name(user)) for user in managers
+        ]
         for field in self.form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -71,6 +78,11 @@ class OrderFilter(django_filters.FilterSet):
         if len(digits) >= 5:
             match |= Q(customer__phone__contains=digits)
         return queryset.filter(match)
+
+    def by_manager(self, queryset, name, value):
+        if value == UNASSIGNED:
+            return queryset.filter(manager__isnull=True, is_final=False)
+        return queryset.filter(manager_id=value)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["priority"]))

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from orders.filters import OrderFilter
 from orders.models import Order, OrderEvent, Status, Task
-from orders.selectors.access import order_scope, shop_scope
+from orders.selectors.access import managers_covering_user_shops, order_scope, shop_scope
 from orders.selectors.followup import call_script_filled, ladder_length, task_list_open_for_order
 from orders.selectors.matrix import status_by_code, status_next_for
 
@@ -23,7 +23,9 @@ def order_list(*, user, params, mine: bool):
     )
     if mine:
         orders = orders.filter(manager=user)
-    return OrderFilter(params, queryset=orders, shops=shop_scope(user))
+    return OrderFilter(
+        params, queryset=orders, shops=shop_scope(user), managers=managers_covering_user_shops(user)
+    )
 
 
 def _open_orders_for_table(user) -> QuerySet[Order]:

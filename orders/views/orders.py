@@ -27,6 +27,7 @@ from orders.selectors import (
 )
 from orders.services import order_add_note, order_change_status, orders_reassign
 
+LIST_PAGE_SIZE = 25
 # The due time a new task's form suggests.
 NEXT_STEP_DEFAULT = timedelta(hours=1)
 
@@ -34,7 +35,7 @@ NEXT_STEP_DEFAULT = timedelta(hours=1)
 def order_list_view(request):
     mine = request.GET.get("scope", "mine" if roles.is_manager(request.user) else "all") == "mine"
     order_filter = order_list(user=request.user, params=request.GET, mine=mine)
-    page = paginate(request, order_filter.qs, per_page=25)
+    page = paginate(request, order_filter.qs, per_page=LIST_PAGE_SIZE)
     return render(
         request,
         "orders/order_list.html",

@@ -1,0 +1,71 @@
+"""The order list: a total, page numbers, a manager filter and the unassigned queue; its cost stays flat."""
+
+import pytest
+from django.urls import reverse
+
+from assignment.models import ManagerProfile, Presence
+from orders import pagination
+from tests.factories import ShopFactory, free_manager, make_order, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk():
+    shop = ShopFactory(always_open=True)
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    boris = free_manager(username="boris", first_name="Boris", last_name="I")
+    annas = [make_order(shop, manager=anna) for _ in range(2)]
+    boriss = [make_order(shop, manager=boris)]
+    return {"shop": shop, "anna": anna, "boris": boris, "annas": annas, "boriss": boriss}
+
+
+def numbers_on(html, orders):
+    return {order.number for order in orders if f">{order.number}<" in html}
+
+
+def test_the_list_filters_by_manager_and_shows_the_unassigned_queue(client, desk):
+    ManagerProfile.objects.update(presence=Presence.LUNCH)
+    waiting = make_order(desk["shop"])
+    everything = desk["annas"] + desk["boriss"] + [waiting]
+    client.force_login(supervisor())
+    url = reverse("orders:list")
+    assert numbers_on(
+        client.get(url, {"scope": "all", "manager": desk["anna"].pk}).content.decode(), everything
+    ) == {order.number for order in desk["annas"]}
+    assert numbers_on(client.get(url, {"scope": "all", "manager": "none"}).content.decode(), everything) == {
+        waiting.number
+    }
+    page = client.get(url, {"scope": "all"}).content.decode()
+    assert '<option value="none">Unassigned (in the queue)</option>' in page and "Anna S</option>" in page
+
+
+def test_the_list_shows_the_total_and_page_numbers(client, desk, monkeypatch):
+    for _ in range(3):
+        make_order(desk["shop"], manager=desk["anna"])  # 6 orders in all
+    client.force_login(supervisor())
+    monkeypatch.setattr("orders.views.orders.LIST_PAGE_SIZE", 2)
+    page = client.get(reverse("orders:list"), {"scope": "all", "page": 2}).content.decode()
+    assert 'data-testid="total">6<' in page
+    pages = page.split('data-testid="pages"')[1].split("</ul>")[0]
+    assert [n for n in range(1, 6) if f">{n}<" in pages] == [1, 2, 3]  # six orders, two a page
+    assert 'aria-current="page"><span class="page-link">2<' in pages
+
+
+def test_past_the_count_cap_the_total_says_more_than(client, desk, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    client.force_login(supervisor())
+    page = client.get(reverse("orders:list"), {"scope": "all"}).content.decode()
+    assert 'data-testid="total">more than 2<' in page
+
+
+def test_page_numbers_skip_the_middle_of_a_long_list():
+    page = pagination.CheapPage(items=[], number=10, has_next=True, per_page=25, total=25 * 40)
+    assert page.numbers == [1, None, 8, 9, 10, 11, 12, None, 40]
+    unknown_end = pagination.CheapPage(items=[], number=3, has_next=True, per_page=25, total=None)
+    assert unknown_end.numbers == [1, 2, 3, 4]
+
+
+def test_the_favicon_is_there_even_for_pages_that_name_none(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url.endswith("favicon.svg")
