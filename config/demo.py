@@ -12,7 +12,8 @@ from django.utils import timezone
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from orders import roles
-from orders.models import AccessGrant, CallOutcome, CallScript, Order, Shop, Task
+from orders.clock import working_deadline
+from orders.models import AccessGrant, CallOutcome, CallScript, Order, Shop, Status, Task
 from orders.services import (
     order_add_note,
     order_change_status,
@@ -57,8 +58,17 @@ ITEMS = [
     ("GD-455", "Power bank 20000 mAh", Decimal("2790")),
 ]
 
-# How far along the pipeline each demo order has got.
-PATHS = [[], [], ["approval"], ["approval", "assembly"], ["approval", "assembly", "delivery"], ["approval"]]
+# The mix a desk has at any moment, placed relative to now: (statuses passed, minutes since it arrived, minutes in
+# its status). The first order has just arrived and nobody has touched it (after the acceptance timeout routing
+# moves it on); the last one has outstayed its Approval hour, so the sweep flags it overdue.
+PLAN = [
+    ([], 0, 0),
+    ([], 3, 3),
+    (["approval"], 40, 20),
+    (["approval", "assembly"], 180, 60),
+    (["approval", "assembly", "delivery"], 60 * 26, 60 * 20),
+    (["approval"], 150, 130),
+]
 
 
 # Seed 001's script, in the shop's words.
@@ -117,48 +127,65 @@ def demo_load() -> list[str]:
 
     for shop_index, shop in enumerate(shops.values()):
         for n, (name, phone, email) in enumerate(CUSTOMERS):
-            sku, item_name, price = ITEMS[(n + shop_index * 2) % len(ITEMS)]
-            order, created = order_create(
-                shop=shop,
-                external_id=f"demo-{n + 1}",
-                customer={"name": name, "phone": phone, "email": email, "legal_type": "person", "is_vip": n == 2},
-                items=[{"sku": sku, "name": item_name, "qty": 1 + n % 3, "price": price}],
-                method=[Order.Method.CART, Order.Method.PHONE, Order.Method.ONE_CLICK][n % 3],
-                region="Moscow" if n % 2 else "Saint Petersburg",
-                comment="Please call before delivery." if n % 2 else "",
-            )
-            if not created:
-                continue
-            order.refresh_from_db()  # routing gave it to a free manager on arrival
-            for target in PATHS[n] if order.manager else []:
-                order_change_status(order=order, target=target, by=order.manager)
-            if order.manager is None:
-                continue
-            if n == 1:
-                order_add_note(order=order, by=order.manager, text="Asked us to call back in a few minutes.")
-                task_create(
-                    customer=order.customer,
-                    order=order,
-                    assignee=order.manager,
-                    by=order.manager,
-                    text="Call back: confirm the order",
-                    due_at=timezone.now() - timedelta(minutes=3),  # due now, so Next has a call to hand out
-                )
-            if n == 2:
-                order_record_call(order=order, by=order.manager, outcome=CallOutcome.NO_ANSWER)
-            if n == 3:
-                task_create(
-                    customer=order.customer,
-                    order=order,
-                    assignee=order.manager,
-                    by=order.manager,
-                    kind=Task.Kind.CUSTOM,
-                    text="Check the courier has the parcel",
-                    due_at=timezone.now() + timedelta(hours=2),
-                )
-            # The first order of each shop stays untouched: after the acceptance timeout it goes to another
-            # manager and the supervisor is told, as in real life.
+            _demo_order(shop, shop_index, n, name, phone, email)
 
     lines = [f"Log in at /login/ with password '{PASSWORD}' as: admin, " + ", ".join(s[0] for s in STAFF)]
     lines += [f"Intake API key for shop '{code}': {demo_api_key(code)}" for code in shops]
     return lines
+
+
+def _demo_order(shop: Shop, shop_index: int, n: int, name: str, phone: str, email: str) -> None:
+    sku, item_name, price = ITEMS[(n + shop_index * 2) % len(ITEMS)]
+    order, created = order_create(
+        shop=shop,
+        external_id=f"demo-{n + 1}",
+        customer={"name": name, "phone": phone, "email": email, "legal_type": "person", "is_vip": n == 2},
+        items=[{"sku": sku, "name": item_name, "qty": 1 + n % 3, "price": price}],
+        method=[Order.Method.CART, Order.Method.PHONE, Order.Method.ONE_CLICK][n % 3],
+        region="Moscow" if n % 2 else "Saint Petersburg",
+        comment="Please call before delivery." if n % 2 else "",
+    )
+    if not created:
+        return
+    order.refresh_from_db()  # routing gave it to a free manager on arrival
+    manager = order.manager
+    path, arrived_ago, in_status = PLAN[n]
+    if manager is not None:
+        for target in path:
+            order_change_status(order=order, target=target, by=manager)
+        if n == 1:
+            order_add_note(order=order, by=manager, text="Asked us to call back in a few minutes.")
+            task_create(
+                customer=order.customer,
+                order=order,
+                assignee=manager,
+                by=manager,
+                text="Call back: confirm the order",
+                due_at=timezone.now() - timedelta(minutes=1),  # due now, so Next has a call to hand out
+            )
+        if n == 2:
+            order_record_call(order=order, by=manager, outcome=CallOutcome.NO_ANSWER)
+        if n == 3:
+            task_create(
+                customer=order.customer,
+                order=order,
+                assignee=manager,
+                by=manager,
+                kind=Task.Kind.CUSTOM,
+                text="Check the courier has the parcel",
+                due_at=timezone.now() + timedelta(hours=2),
+            )
+    _place_in_time(order, arrived_ago=timedelta(minutes=arrived_ago), in_status=timedelta(minutes=in_status))
+
+
+def _place_in_time(order: Order, *, arrived_ago: timedelta, in_status: timedelta) -> None:
+    """Move a fresh demo order back in time, as if it had arrived and entered its status that long ago."""
+    now = timezone.now()
+    status = Status.objects.get(code=order.status)
+    entered = now - in_status
+    deadline = working_deadline(order.shop, entered, status.time_limit) if status.time_limit else None
+    Order.objects.filter(pk=order.pk).update(
+        created_at=now - arrived_ago, status_entered_at=entered, deadline=deadline
+    )
+    if arrived_ago:
+        order.events.update(created_at=now - arrived_ago)  # the history reads in the same order, earlier

@@ -1,0 +1,120 @@
+"""A living demo: a storefront that pushes a new order through the real intake API now and then, and demo managers
+nobody is logged in as who take up their orders and move them along, so routing, clocks and the dashboard move
+while one watches. Only `make demo` runs it (DEMO_STOREFRONT=0 turns it off)."""
+
+import json
+import random
+import time
+import urllib.error
+import urllib.request
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from assignment.models import AssignmentDecision, ManagerProfile, Presence
+from assignment.services import presence_note_activity, presence_set
+from config.demo import CUSTOMERS, ITEMS, demo_api_key
+from orders.exceptions import OrderError
+from orders.models import CallOutcome, Order, Shop
+from orders.selectors import status_next_for
+from orders.services import order_change_status, order_record_call
+
+FIRST_NAMES = ["Irina", "Nikolai", "Ksenia", "Yuri", "Daria", "Roman", "Polina", "Artem", "Galina", "Fyodor"]
+LAST_NAMES = ["Orlov", "Sidorova", "Belov", "Komarova", "Zaitsev", "Pavlova", "Vinogradov", "Sokolova"]
+
+
+def storefront_push(*, base_url: str, rng: random.Random) -> dict:
+    """One new order from a demo shop's storefront, through the intake API as a real storefront sends it."""
+    shop = rng.choice(list(Shop.objects.order_by("code")))
+    if rng.random() < 0.25:  # a returning customer now and then: routing's repeat rule at work
+        name, phone, email = rng.choice(CUSTOMERS)
+    else:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        phone, email = f"+7916{rng.randrange(10**7):07d}", ""
+    sku, item_name, price = rng.choice(ITEMS)
+    body = {
+        "external_id": f"live-{timezone.now():%Y%m%d%H%M%S}-{rng.randrange(10**6)}",
+        "customer": {"name": name, "phone": phone, "email": email},
+        "method": rng.choice(["cart", "cart", "one_click", "landing"]),
+        "region": rng.choice(["Moscow", "Saint Petersburg", "Kazan"]),
+        "items": [{"sku": sku, "name": item_name, "qty": rng.randint(1, 3), "price": str(price)}],
+    }
+    request = urllib.request.Request(
+        f"{base_url}/api/v1/orders/",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {demo_api_key(shop.code)}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _people_logged_in(now) -> set[int]:
+    """Users with a live session: people using the demo, whom the simulation leaves alone."""
+    ids = set()
+    for session in Session.objects.filter(expire_date__gt=now):
+        user_id = session.get_decoded().get("_auth_user_id")
+        if user_id:
+            ids.add(int(user_id))
+    return ids
+
+
+def staff_act(*, rng: random.Random, now=None) -> list[str]:
+    """Demo managers nobody is logged in as do a little work: take up what routing gave them (a call), move an
+    order one step along the matrix, go to lunch and come back. Returns what they did, for the log."""
+    now = now or timezone.now()
+    humans = _people_logged_in(now)
+    done = []
+    for profile in ManagerProfile.objects.exclude(user_id__in=humans).select_related("user").order_by("pk"):
+        manager = profile.user
+        presence_note_activity(user=manager, now=now)  # a simulated manager's session never expires
+        if profile.presence != Presence.FREE:
+            if rng.random() < 0.3:
+                presence_set(user=manager, presence=Presence.FREE)
+                done.append(f"{manager.username} is back")
+            continue
+        if rng.random() < 0.05:
+            presence_set(user=manager, presence=Presence.LUNCH)
+            done.append(f"{manager.username} went to lunch")
+            continue
+        done += _work_one_order(manager, rng)
+    return done
+
+
+def _work_one_order(manager, rng: random.Random) -> list[str]:
+    waiting = AssignmentDecision.objects.filter(
+        manager=manager, accepted_at__isnull=True, timed_out_at__isnull=True, accept_by__isnull=False
+    ).select_related("order")
+    fresh = next((d.order for d in waiting if d.order.manager_id == manager.pk and not d.order.is_final), None)
+    if fresh is not None and rng.random() < 0.7:  # most are taken up in time, some slip (and are rerouted)
+        outcome = CallOutcome.REACHED if rng.random() < 0.8 else CallOutcome.NO_ANSWER
+        order_record_call(order=fresh, by=manager, outcome=outcome)
+        return [f"{manager.username} called about {fresh.number}: {outcome.label.lower()}"]
+    mine = list(Order.objects.filter(manager=manager, is_final=False).order_by("status_entered_at")[:5])
+    if not mine or rng.random() < 0.5:
+        return []
+    order = rng.choice(mine)
+    forward = [status for status in status_next_for(order=order, user=manager) if status.group != "cancel"]
+    if not forward:
+        return []
+    try:
+        order_change_status(order=order, target=forward[0].code, by=manager, expected_status=order.status)
+    except OrderError:
+        return []  # someone else moved it meanwhile
+    return [f"{manager.username} moved {order.number} to {forward[0].name}"]
+
+
+def run(
+    *, base_url: str, seconds: tuple[int, int] = (30, 90), rng: random.Random | None = None, log=print
+) -> None:
+    """Until stopped: a new order every 30–90 s, and the demo managers act between orders."""
+    rng = rng or random.Random()
+    while True:
+        time.sleep(rng.uniform(*seconds))
+        try:
+            answer = storefront_push(base_url=base_url, rng=rng)
+            log(f"storefront: order {answer['number']} → {answer['manager'] or 'the queue'}")
+        except (urllib.error.URLError, OSError) as exc:
+            log(f"storefront: the desk did not answer ({exc}); trying again later")
+        for line in staff_act(rng=rng):
+            log(f"desk: {line}")

@@ -1,0 +1,70 @@
+"""The demo stays alive: seeded orders are placed relative to now in a realistic mix, a storefront pushes orders
+through the real intake API, and the managers nobody is logged in as work their orders."""
+
+import random
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db.models import Count
+from django.test import Client
+
+from assignment.models import AssignmentDecision
+from config.demo import demo_load
+from config.demo_live import staff_act, storefront_push
+from orders.models import Order, OrderEvent
+from orders.services import orders_flag_overdue
+from tests.factories import msk
+
+DAYTIME = msk(2026, 11, 24, 12, 0)
+
+
+class SteadyRng(random.Random):
+    """Every chance comes out at one half: managers take up their orders, nobody goes to lunch."""
+
+    def random(self):
+        return 0.5
+
+
+@pytest.mark.django_db
+def test_the_demo_is_a_realistic_mix_placed_relative_to_now_and_loads_once():
+    with time_machine.travel(DAYTIME, tick=False):
+        demo_load()
+        demo_load()  # idempotent
+    assert Order.objects.count() == 12
+    by_status = dict(Order.objects.values_list("status").annotate(n=Count("pk")))
+    assert by_status == {"new": 4, "approval": 4, "assembly": 2, "delivery": 2}
+    oldest = Order.objects.order_by("created_at").first()
+    assert DAYTIME - oldest.created_at == timedelta(hours=26)
+    with time_machine.travel(DAYTIME, tick=False):
+        orders_flag_overdue()
+    assert Order.objects.filter(is_overdue=True).count() == 2  # one Approval per shop has outstayed its hour
+    with time_machine.travel(DAYTIME + timedelta(minutes=15), tick=False):
+        orders_flag_overdue()
+    # A quarter of an hour on, the New orders are late too, but most of the desk is not.
+    assert Order.objects.filter(is_overdue=True).count() == 6 < Order.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_pipeline")
+def test_the_demo_storefront_pushes_an_order_through_the_intake_api(live_server):
+    demo_load()
+    before = Order.objects.count()
+    answer = storefront_push(base_url=live_server.url, rng=random.Random(7))
+    assert Order.objects.count() == before + 1
+    order = Order.objects.get(number=answer["number"])
+    assert order.external_id.startswith("live-") and order.events.first().kind == OrderEvent.Kind.CREATED
+
+
+@pytest.mark.django_db
+def test_demo_managers_take_up_their_orders_but_a_logged_in_person_is_left_alone():
+    with time_machine.travel(DAYTIME, tick=False):
+        demo_load()
+    person = Order.objects.get(shop__code="garden", external_id="demo-1").manager
+    Client().force_login(person)  # someone is using the demo as this manager
+    with time_machine.travel(DAYTIME + timedelta(minutes=1), tick=False):
+        done = staff_act(rng=SteadyRng())
+    waiting = AssignmentDecision.objects.filter(accept_by__isnull=False, accepted_at__isnull=True)
+    assert list(waiting.values_list("manager", flat=True)) == [person.pk]  # only the person's order still waits
+    assert any("called about" in line for line in done)
+    assert not any(line.startswith(person.username) for line in done)
