@@ -42,7 +42,7 @@ def order_create(
     order: `assignment` routes it there and then (`assignment.receivers.on_order_created` → `order_route`,
     which locks a manager's row and, through `order_manager_changed`, has `notifications` tell that manager),
     so the storefront's answer already names the manager."""
-    fingerprint = intake_fingerprint(
+    content = dict(
         customer=customer,
         items=items,
         method=method,
@@ -50,22 +50,15 @@ def order_create(
         comment=comment,
         delivery_address=delivery_address,
     )
+    fingerprint = intake_fingerprint(**content)
     existing = _existing_same(shop, external_id, fingerprint)
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
+            fingerprint_kept = fingerprint if external_id else {}
             return _order_insert(
-                shop=shop,
-                customer=customer,
-                items=items,
-                external_id=external_id,
-                method=method,
-                region=region,
-                comment=comment,
-                delivery_address=delivery_address,
-                fingerprint=fingerprint if external_id else {},
-                by=by,
+                shop=shop, external_id=external_id, fingerprint=fingerprint_kept, by=by, **content
             ), True
     except IntegrityError:
         # Another request with the same external_id committed first: answer with its order.

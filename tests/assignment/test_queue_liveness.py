@@ -18,7 +18,7 @@ from tests.factories import ShopFactory, free_manager, make_order, msk
 pytestmark = pytest.mark.django_db
 
 SEQUENCES = 200
-STEPS = 8
+STEPS = 7
 PRESENCES = [Presence.FREE, Presence.FREE, Presence.BUSY, Presence.LUNCH, Presence.OFFLINE]
 
 
