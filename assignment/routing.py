@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
-from assignment.selectors import team_profiles
+from assignment.selectors import open_orders_by_manager, team_profiles
 from orders.models import Order
 
 AWAY = {
@@ -51,12 +51,7 @@ def survey(order: Order, settings: RoutingSettings, now: datetime) -> Survey:
         .order_by("pk")
     )
     user_ids = [profile.user_id for profile in profiles]
-    open_counts = dict(
-        Order.objects.filter(manager_id__in=user_ids, is_final=False)
-        .values("manager_id")
-        .annotate(n=Count("pk"))
-        .values_list("manager_id", "n")
-    )
+    open_counts = open_orders_by_manager(user_ids)
     last_assigned = dict(
         AssignmentDecision.objects.filter(manager_id__in=user_ids)
         .values("manager_id")

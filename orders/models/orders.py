@@ -106,8 +106,15 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 condition=Q(is_overdue=True, escalated_at__isnull=True, is_final=False),
                 name="order_escalation_idx",
             ),
-            # Active orders per manager (quotas, load) and the unassigned queue.
+            # Active orders per manager (quotas, load).
             models.Index(fields=["manager", "is_final"], name="order_manager_open_idx"),
+            # The unassigned queue, oldest first (routing, "Take it", the dashboard): as long as the queue, not
+            # as the history.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(manager__isnull=True, is_final=False),
+                name="order_queue_idx",
+            ),
             models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
             models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
             # The queue priority of the order list: overdue first, then soonest due, then oldest.

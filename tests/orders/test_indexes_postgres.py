@@ -1,10 +1,12 @@
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision
+from assignment.selectors import open_orders_by_manager
 from orders.models import Order, Task
-from orders.selectors import task_list_open
+from orders.selectors import order_list_waiting, task_list_open
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -40,3 +42,25 @@ def test_the_acceptance_timeout_sweep_reads_the_awaiting_decision_index():
         accept_by__lte=timezone.now(), accepted_at__isnull=True, timed_out_at__isnull=True
     )
     assert "decision_awaiting_idx" in plan_of(awaiting)
+
+
+def explained(run) -> str:
+    """The plan of the one query `run` makes, read with sequential scans discouraged."""
+    with CaptureQueriesContext(connection) as ctx:
+        run()
+    (query,) = ctx.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_unassigned_queue_is_read_from_the_queue_index(django_user_model):
+    supervisor = django_user_model.objects.create(username="root", is_superuser=True)
+    plan = plan_of(order_list_waiting(user=supervisor))
+    assert "order_queue_idx" in plan, plan
+
+
+def test_the_team_views_open_orders_are_counted_from_the_manager_index():
+    plan = explained(lambda: open_orders_by_manager([1, 2, 3]))
+    assert "order_manager_open_idx" in plan, plan
