@@ -29,6 +29,9 @@ class ManagerProfile(models.Model):
     # Refreshed at most once a minute while the manager uses the desk; an idle session past its age means
     # the manager has gone without logging out.
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When routing (or the manager, from the queue) last gave them an order, written under this row's lock: ties
+    # go to whoever has waited longest, read here rather than from the growing decisions table.
+    last_assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["presence"], name="profile_presence_idx")]

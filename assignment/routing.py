@@ -52,12 +52,6 @@ def survey(order: Order, settings: RoutingSettings, now: datetime) -> Survey:
     )
     user_ids = [profile.user_id for profile in profiles]
     open_counts = open_orders_by_manager(user_ids)
-    last_assigned = dict(
-        AssignmentDecision.objects.filter(manager_id__in=user_ids)
-        .values("manager_id")
-        .annotate(last=Max("created_at"))
-        .values_list("manager_id", "last")
-    )
     # Whoever let this very order time out comes after everyone else for a cooling-off time; never a ban, so an
     # order does not wait in the queue while the only free manager with room is the one who let it slip.
     slipped = dict(
@@ -74,7 +68,7 @@ def survey(order: Order, settings: RoutingSettings, now: datetime) -> Survey:
             profile=profile,
             open_orders=open_counts.get(profile.user_id, 0),
             quota=profile.quota_or(settings.default_quota),
-            idle_since=max(filter(None, [profile.presence_since, last_assigned.get(profile.user_id)])),
+            idle_since=max(filter(None, [profile.presence_since, profile.last_assigned_at])),
             slipped_at=slipped.get(profile.user_id),
         )
         grant = getattr(profile.user, "access_grant", None)  # no grant: everything

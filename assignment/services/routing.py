@@ -43,6 +43,7 @@ def _assign(*, order: Order, manager, rule: str, reason: str, now: datetime, by=
     decision = AssignmentDecision.objects.create(
         order=order, manager=manager, rule=rule, created_at=now, **explanation
     )
+    ManagerProfile.objects.filter(user=manager).update(last_assigned_at=now)  # the caller holds this row's lock
     order_set_manager(
         order=order,
         manager=manager,

@@ -24,6 +24,8 @@ def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type
         customer.is_vip = customer.is_vip or is_vip
     if not customer.timezone and customer.phone:
         customer.timezone = zone_for_phone(customer.phone)
-    customer.full_clean()
+    # Field validation only: the shop was just read, and the database's constraints guard uniqueness and a
+    # contact (the intake form asks for a phone or an email), without a query each.
+    customer.full_clean(exclude=["shop", "responsible_manager"], validate_unique=False, validate_constraints=False)
     customer.save()
     return customer

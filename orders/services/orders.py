@@ -124,7 +124,9 @@ def _order_insert(
         intake_fingerprint=fingerprint,
     )
     clock_start(order, new_status, now)
-    order.full_clean(exclude=["status"])  # the protected status is set only by the fsm
+    # Field validation only (the protected status is set only by the fsm): shop and customer were just read, the
+    # external_id was looked up before, and the database's constraints guard the rest without a query each.
+    order.full_clean(exclude=["status", "shop", "customer"], validate_unique=False, validate_constraints=False)
     order.save()
     order.number = f"{shop.code.upper()}-{order.pk}"
     Order.objects.filter(pk=order.pk).update(number=order.number)

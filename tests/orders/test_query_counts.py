@@ -3,8 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders.services import order_add_note, order_change_status
-from tests.factories import ShopFactory, make_order, make_task, manager, supervisor
+from assignment.models import RoutingSettings
+from orders.services import order_add_note, order_change_status, shop_issue_api_key
+from tests.factories import ShopFactory, free_manager, make_order, make_task, manager, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,38 @@ def test_the_dashboard_costs_the_same_with_10_and_200_open_orders_and_their_task
         if n % 5 == 0:  # overdue tasks are listed too
             make_task(order, assignee=order.manager, by=None)
     assert queries_for(client, reverse("assignment:dashboard")) == small
+
+
+# Per routed order, whatever the team or the history (51 before validation stopped re-checking in queries
+# what the forms and the database constraints already guard).
+INTAKE_QUERIES = 32
+
+
+def test_intake_with_routing_costs_a_fixed_number_of_queries_whatever_the_team_and_history(client):
+    shop = ShopFactory(always_open=True)
+    key = shop_issue_api_key(shop=shop)
+    RoutingSettings.load()
+
+    def intake(n: int) -> int:
+        body = {
+            "external_id": f"web-{n}",
+            "customer": {"name": "Ivan", "phone": f"+7916111{n:04d}"},
+            "items": [{"name": "Teapot", "qty": 1, "price": 10}, {"name": "Cup", "qty": 2, "price": 5}],
+        }
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(
+                "/api/v1/orders/",
+                body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {key}"},
+            )
+        assert response.status_code == 201 and response.json()["manager"] is not None
+        return len(ctx)
+
+    free_manager(quota=1000)
+    small = intake(1)
+    for _ in range(20):
+        free_manager(quota=1000)
+    for n in range(2, 40):
+        intake(n)
+    assert small == intake(100) == INTAKE_QUERIES
