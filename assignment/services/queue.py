@@ -1,26 +1,53 @@
 """The unassigned queue: served in the desk's priority on every capacity event and every minute; orders that
 wait too long with nobody able to take them are reported to supervisors."""
 
+import time
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from assignment import signals
-from assignment.models import QueueAlert, RoutingSettings
+from assignment.models import Presence, QueueAlert, RoutingSettings
 from assignment.routing import survey
+from assignment.selectors import open_orders_by_manager, team_profiles
 from assignment.services.routing import order_route
 from orders.models import Order
 
 
-def queue_serve(*, limit: int = 200) -> int:
-    """Offer waiting orders to managers, in the desk's queue priority; returns how many were assigned."""
+def queue_serve(*, batch: int = 200, budget: timedelta = timedelta(seconds=20)) -> int:
+    """Offer waiting orders to managers in the desk's queue priority, batch after batch through the whole queue,
+    until nobody has room or the time budget is spent (the next capacity event or the every-minute run goes on
+    from there). Returns how many were assigned."""
     newest_first = RoutingSettings.load().queue_priority == RoutingSettings.QueuePriority.NEWEST
-    waiting = (
-        Order.objects.filter(manager__isnull=True, is_final=False)
-        .order_by("-created_at" if newest_first else "created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(order_route(order_id=pk) is not None for pk in list(waiting))
+    order_by = ["-created_at", "-pk"] if newest_first else ["created_at", "pk"]
+    waiting = Order.objects.filter(manager__isnull=True, is_final=False).order_by(*order_by)
+    stop_at = time.monotonic() + budget.total_seconds()
+    assigned, after = 0, None
+    while time.monotonic() < stop_at and _anyone_has_room():
+        page = waiting
+        if after is not None:  # keyset: the orders after the last one offered, in priority order
+            created_at, pk = after
+            if newest_first:
+                page = page.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+            else:
+                page = page.filter(Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk))
+        rows = list(page.values_list("created_at", "pk")[:batch])
+        if not rows:
+            break
+        assigned += sum(order_route(order_id=pk) is not None for _, pk in rows)
+        after = rows[-1]
+    return assigned
+
+
+def _anyone_has_room() -> bool:
+    """Is any Free manager below quota? (Grants aside: routing decides those per order.)"""
+    default_quota = RoutingSettings.load().default_quota
+    free = list(team_profiles().filter(presence=Presence.FREE))
+    open_orders = open_orders_by_manager([profile.user_id for profile in free])
+    return any(open_orders.get(p.user_id, 0) < p.quota_or(default_quota) for p in free)
 
 
 def queue_serve_after_commit() -> None:

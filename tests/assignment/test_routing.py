@@ -179,3 +179,27 @@ def test_the_team_view_counts_each_managers_open_and_overdue_tasks(client, shop)
     row = next(row for row in html.split("<tr>") if "Lena Tasks" in row)
     cell = row.split('data-testid="team-tasks">')[1].split("</td>")[0]
     assert cell.startswith("2 ") and "1 overdue" in cell
+
+
+@pytest.mark.parametrize("priority", ["oldest", "newest"])
+def test_a_quota_raise_drains_the_whole_queue_in_one_serve_not_a_batch_a_minute(shop, priority):
+    RoutingSettings.objects.update_or_create(pk=1, defaults={"queue_priority": priority})
+    boss = free_manager(username="boss", quota=1)
+    ManagerProfile.objects.filter(user=boss).update(presence=Presence.LUNCH)
+    waiting = [make_order(shop) for _ in range(45)]
+    assert not Order.objects.filter(manager__isnull=False).exists()
+    anna = free_manager(username="anna", quota=100)
+    assert queue_serve(batch=10) == 45  # five batches of ten, in one serve
+    assert Order.objects.filter(manager=anna).count() == len(waiting)
+
+
+def test_serving_stops_when_nobody_has_room_left(shop):
+    free_manager(username="anna", quota=3)
+    ManagerProfile.objects.update(presence=Presence.LUNCH)
+    for _ in range(30):
+        make_order(shop)
+    ManagerProfile.objects.update(presence=Presence.FREE)
+    with CaptureQueriesContext(connection) as ctx:
+        assert queue_serve(batch=5) == 3
+    pages_read = [q["sql"] for q in ctx.captured_queries if q["sql"].rstrip().endswith("LIMIT 5")]
+    assert len(pages_read) == 1  # it stopped after the batch that filled her, not after all 30
