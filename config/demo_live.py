@@ -89,11 +89,19 @@ def _work_one_order(manager, rng: random.Random) -> list[str]:
     if fresh is not None and rng.random() < 0.7:  # most are taken up in time, some slip (and are rerouted)
         outcome = CallOutcome.REACHED if rng.random() < 0.8 else CallOutcome.NO_ANSWER
         order_record_call(order=fresh, by=manager, outcome=outcome)
-        return [f"{manager.username} called about {fresh.number}: {outcome.label.lower()}"]
-    mine = list(Order.objects.filter(manager=manager, is_final=False).order_by("status_entered_at")[:5])
-    if not mine or rng.random() < 0.5:
+        done = [f"{manager.username} called about {fresh.number}: {outcome.label.lower()}"]
+        if outcome == CallOutcome.REACHED:  # the customer confirmed: on to the next status
+            done += _move_on(manager, fresh)
+        return done
+    # Then the most urgent of their orders, now and then: the one whose clock runs out first.
+    urgent = Order.objects.filter(manager=manager, is_final=False).order_by("deadline", "pk").first()
+    if urgent is None or rng.random() < 0.4:
         return []
-    order = rng.choice(mine)
+    return _move_on(manager, urgent)
+
+
+def _move_on(manager, order) -> list[str]:
+    order.refresh_from_db()
     forward = [status for status in status_next_for(order=order, user=manager) if status.group != "cancel"]
     if not forward:
         return []

@@ -67,4 +67,5 @@ def test_demo_managers_take_up_their_orders_but_a_logged_in_person_is_left_alone
     waiting = AssignmentDecision.objects.filter(accept_by__isnull=False, accepted_at__isnull=True)
     assert list(waiting.values_list("manager", flat=True)) == [person.pk]  # only the person's order still waits
     assert any("called about" in line for line in done)
+    assert any(line.endswith("to Approval") for line in done)  # a customer reached is moved on at once
     assert not any(line.startswith(person.username) for line in done)
