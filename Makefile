@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install
+.PHONY: demo test lint bench install serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ install: $(STAMP)
 ## Run the back office with demo data on http://127.0.0.1:8000 (web server + q2 cluster; Ctrl-C stops both).
 demo: $(STAMP)
 	bash scripts/demo.sh
+
+## Production-like: migrations, schedules, the q2 cluster and gunicorn against DATABASE_URL (see README).
+serve: $(STAMP)
+	bash scripts/serve.sh
 
 ## The whole test suite (on PostgreSQL when it can get one; see scripts/test.sh).
 test: $(STAMP)

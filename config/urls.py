@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config.health import healthz
 from config.views import home
 from orders import api as orders_api
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/v1/orders/", orders_api.order_intake, name="api_order_intake"),
     path("api/v1/orders/<str:external_id>/payment/", orders_api.order_payment, name="api_order_payment"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's, a JSON answer).
     path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
 ]
