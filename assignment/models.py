@@ -119,8 +119,10 @@ class AssignmentDecision(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="assignment_decisions")
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     rule = models.CharField(max_length=16, choices=Rule.choices)
-    candidates = models.JSONField(default=list, help_text="Eligible managers with their open orders.")
-    excluded = models.JSONField(default=dict, help_text="Manager → why they could not take it.")
+    candidates = models.JSONField(default=list, help_text="The first eligible managers, with their open orders.")
+    candidate_count = models.PositiveIntegerField(default=0, help_text="How many managers were eligible.")
+    excluded = models.JSONField(default=dict, help_text="The first managers passed over → why.")
+    excluded_counts = models.JSONField(default=dict, help_text="Managers passed over, counted by reason.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)  # routing's clock, not the insert's
     # The acceptance clock: the manager must touch the order by `accept_by`, or it goes to someone else.
     accept_by = models.DateTimeField(null=True, blank=True)

@@ -89,3 +89,9 @@ def assignment_take_up_by(*, order: Order, history: list[OrderEvent]) -> datetim
                 else None
             )
     return None
+
+
+def assignment_decision_of(*, event: OrderEvent | None) -> AssignmentDecision | None:
+    """The routing decision a change of hands names (none for a supervisor's reassign)."""
+    decision_id = event.data.get("decision") if event is not None else None
+    return AssignmentDecision.objects.filter(pk=decision_id).first() if decision_id else None

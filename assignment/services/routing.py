@@ -38,8 +38,8 @@ def _manager_lock(profile_pk: int, *, quota: int, must_be_free: bool) -> tuple[M
 
 
 def _assign(*, order: Order, manager, rule: str, reason: str, now: datetime, by=None, **explanation):
-    """Record the decision and hand the order over; the explanation travels with the history event, so the
-    order page can show it."""
+    """Record the decision and hand the order over; the history event names the decision, which the order page
+    reads for the explanation."""
     decision = AssignmentDecision.objects.create(
         order=order, manager=manager, rule=rule, created_at=now, **explanation
     )
@@ -51,13 +51,30 @@ def _assign(*, order: Order, manager, rule: str, reason: str, now: datetime, by=
         reason=reason,
         data={
             "decision": decision.pk,
-            "candidates": decision.candidates,
-            "excluded": decision.excluded,
             # The order page tells the manager how long they have to take it up.
             "accept_by": decision.accept_by.isoformat() if decision.accept_by else None,
         },
     )
     return decision
+
+
+# A decision keeps this many candidates and passed-over managers by name, and counts the rest by reason: its
+# size stays the same for a team of ten or a thousand.
+NAMED = 5
+NAMED_PASSED_OVER = 10
+
+
+def _explanation(ranked: list[Candidate], excluded: dict[str, str]) -> dict:
+    counts: dict[str, int] = {}
+    for reason in excluded.values():
+        kind = reason.split(" (")[0]  # "at quota (10/10)" counts as "at quota"
+        counts[kind] = counts.get(kind, 0) + 1
+    return {
+        "candidates": [_candidate_line(c) for c in ranked[:NAMED]],
+        "candidate_count": len(ranked),
+        "excluded": dict(list(excluded.items())[:NAMED_PASSED_OVER]),
+        "excluded_counts": counts,
+    }
 
 
 def _candidate_line(candidate: Candidate) -> dict:
@@ -108,8 +125,7 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
                 rule=rule,
                 reason=_reason(rule, candidate),
                 now=now,
-                candidates=[_candidate_line(c) for c in ranked],
-                excluded=found.excluded,
+                **_explanation(ranked, found.excluded),
                 accept_by=now + settings.acceptance_timeout if settings.acceptance_timeout else None,
             )
         return None

@@ -3,7 +3,7 @@ Both read the history the page already holds, so they cost no query."""
 
 from django import template
 
-from assignment.selectors import assignment_latest, assignment_take_up_by
+from assignment.selectors import assignment_decision_of, assignment_latest, assignment_take_up_by
 from orders.selectors import order_list_waiting
 
 register = template.Library()
@@ -20,7 +20,9 @@ def take_up_notice(context, order, history):
 
 @register.inclusion_tag("assignment/_why_assigned.html")
 def why_assigned(history):
-    return {"why_assigned": assignment_latest(history=history)}
+    """The latest change of hands and, when routing made it, its decision (one query)."""
+    event = assignment_latest(history=history)
+    return {"why_assigned": event, "decision": assignment_decision_of(event=event)}
 
 
 @register.inclusion_tag("assignment/_queue_take.html", takes_context=True)

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -203,3 +204,26 @@ def test_serving_stops_when_nobody_has_room_left(shop):
         assert queue_serve(batch=5) == 3
     pages_read = [q["sql"] for q in ctx.captured_queries if q["sql"].rstrip().endswith("LIMIT 5")]
     assert len(pages_read) == 1  # it stopped after the batch that filled her, not after all 30
+
+
+def test_a_decision_keeps_the_same_size_for_a_team_of_ten_or_four_hundred(client, shop):
+    def decision_size(managers: int):
+        while ManagerProfile.objects.count() < managers:
+            user = free_manager()
+            if ManagerProfile.objects.count() % 2:
+                ManagerProfile.objects.filter(user=user).update(presence=Presence.LUNCH)
+        order = make_order(shop)
+        decision = order.assignment_decisions.get()
+        stored = json.dumps([decision.candidates, decision.excluded, decision.excluded_counts])
+        return order, decision, len(stored)
+
+    _, _, small = decision_size(10)
+    order, decision, large = decision_size(400)
+    assert large <= small * 1.5 and large < 2000, (small, large)
+    assert len(decision.candidates) == 5 and decision.candidate_count == 200
+    assert len(decision.excluded) == 10 and decision.excluded_counts == {"on lunch": 200}
+    event = order.events.get(kind=OrderEvent.Kind.ASSIGNMENT)
+    assert set(event.data) == {"from", "to", "decision", "accept_by"}  # the history names the decision
+    client.force_login(supervisor())
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "200 eligible in all" in page and "In all: 200 on lunch" in page
