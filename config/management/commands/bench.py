@@ -1,18 +1,27 @@
-"""`make bench`: figures for the paths that must stay fast as orders pile up. Run it on a throwaway database
-(make bench does); it bulk-loads synthetic orders."""
+"""`make bench`: figures for the paths that must stay fast as orders pile up, and intake as storefronts feel it
+(real HTTP to gunicorn, concurrent clients, CPU per order). Run it on a throwaway database (make bench does); it
+bulk-loads synthetic orders. Prints one table at the end and writes it to bench-results.md."""
 
+import os
+import platform
+import statistics
 import time
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assignment.models import AssignmentDecision
-from assignment.services import assignments_expire
+from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
+from assignment.services import assignments_expire, order_route
+from config import bench_http
+from orders import roles
 from orders.models import Customer, Order, Shop, Task
 from orders.selectors import order_next_for_manager
 from orders.services import order_create, orders_flag_overdue, shop_issue_api_key, tasks_remind_due
@@ -31,13 +40,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--orders", type=int, default=50_000)
+        parser.add_argument(
+            "--clients", type=int, default=16, help="storefront connections pushing orders at once"
+        )
 
-    def handle(self, *args, orders, **options):
+    def handle(self, *args, orders, clients, **options):
+        self.rows: list[tuple[str, str]] = []
         now = timezone.now()
         shop = Shop.objects.create(code=f"bench{int(now.timestamp())}", name="Bench", always_open=True)
         user = manager(username=f"bench{int(now.timestamp())}")
         grant(user, shops=[shop])
         customer = Customer.objects.create(shop=shop, name="Bench buyer", phone="+79990000000")
+        key = shop_issue_api_key(shop=shop)
+        RoutingSettings.objects.update_or_create(pk=1, defaults={"default_quota": 30_000})
+        team = _bulk_managers(16, prefix="load")
+        self._http_intake(key, clients, "empty desk", tag="empty")
         started = time.perf_counter()
         batch = []
         for n in range(orders):
@@ -59,15 +76,13 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # as autovacuum would after a load this size; plans need the stats
-        self.stdout.write(
-            f"loaded {orders} orders on {connection.vendor} in {time.perf_counter() - started:.1f} s"
-        )
+        self.say(f"loaded {orders} orders on {connection.vendor} in {time.perf_counter() - started:.1f} s")
 
         with CaptureQueriesContext(connection) as ctx:
             ms, flagged = timed(orders_flag_overdue)
-        self.stdout.write(f"overdue sweep, 20 due of {orders}: {ms:.1f} ms, {len(ctx)} queries, flagged {flagged}")
+        self.say(f"overdue sweep, 20 due of {orders}: {ms:.1f} ms, {len(ctx)} queries, flagged {flagged}")
         ms, flagged = timed(orders_flag_overdue, repeat=5)
-        self.stdout.write(f"overdue sweep, nothing due of {orders}: {ms:.2f} ms")
+        self.say(f"overdue sweep, nothing due of {orders}: {ms:.2f} ms")
 
         self._tasks_and_timeouts(user, customer, now)
 
@@ -81,9 +96,7 @@ class Command(BaseCommand):
         ]:
             with CaptureQueriesContext(connection) as ctx:
                 ms, response = timed(lambda url=url: client.get(url), repeat=5)
-            self.stdout.write(
-                f"{label}: {ms:.1f} ms per page, {len(ctx) // 5} queries, HTTP {response.status_code}"
-            )
+            self.say(f"{label}: {ms:.1f} ms per page, {len(ctx) // 5} queries, HTTP {response.status_code}")
 
         key = shop_issue_api_key(shop=shop)
         api = Client(SERVER_NAME="localhost")
@@ -106,9 +119,7 @@ class Command(BaseCommand):
 
         ms, codes = timed(push)
         assert set(codes) == {201}, set(codes)
-        self.stdout.write(
-            f"intake API: {count} new orders in {ms / 1000:.2f} s = {count / (ms / 1000):.0f} orders/s"
-        )
+        self.say(f"intake API: {count} new orders in {ms / 1000:.2f} s = {count / (ms / 1000):.0f} orders/s")
         again = {  # api-1 exactly as the storefront sent it
             "customer": {"name": "X", "phone": "+79950000001", "email": "", "legal_type": "", "is_vip": False},
             "items": [{"sku": "", "name": "Teapot", "qty": 1, "price": 10}],
@@ -116,7 +127,125 @@ class Command(BaseCommand):
         }
         ms, (order, created) = timed(lambda: order_create(shop=shop, external_id="api-1", **again), repeat=50)
         assert not created
-        self.stdout.write(f"intake repeat (idempotent hit): {ms:.2f} ms")
+        self.say(f"intake repeat (idempotent hit): {ms:.2f} ms")
+        self._http_intake(key, clients, f"{orders:,} orders of history", tag="history")
+        self._pages(shop, user)
+        self._routing_at_scale(shop, team)
+        self._invariants()
+        self._table(orders)
+
+    def say(self, line: str) -> None:
+        """Print a figure ("label: value") and keep it for the table at the end."""
+        self.stdout.write(line)
+        label, _, value = line.partition(": ")
+        self.rows.append((label, value))
+
+    def _http_intake(self, key: str, clients: int, label: str, *, tag: str, count: int = 400) -> None:
+        app_cpu = pg_cpu = 0.0
+        pg_root = bench_http.postgres_root()
+        connection.close()  # gunicorn's workers and this process each keep their own connections
+        with bench_http.Gunicorn(workers=4) as server:
+            bench_http.intake_load(port=server.port, key=key, clients=clients, orders=40, tag=f"{tag}-warm")
+            app_before = bench_http.tree_cpu_ms(server.process.pid)
+            pg_before = bench_http.tree_cpu_ms(pg_root) if pg_root else 0.0
+            figures = bench_http.intake_load(port=server.port, key=key, clients=clients, orders=count, tag=tag)
+            app_cpu = (bench_http.tree_cpu_ms(server.process.pid) - app_before) / count
+            pg_cpu = (bench_http.tree_cpu_ms(pg_root) - pg_before) / count if pg_root else 0.0
+        self.say(
+            f"intake over HTTP, {label}, {clients} clients: {figures['orders_per_s']:.0f} orders/s, "
+            f"p50 {figures['p50']:.0f} / p95 {figures['p95']:.0f} / p99 {figures['p99']:.0f} ms, "
+            f"CPU per order {app_cpu:.1f} ms app + {pg_cpu:.1f} ms PostgreSQL, "
+            f"{figures['routed']:.0%} routed in the request"
+        )
+
+    def _pages(self, shop, user) -> None:
+        boss = manager(username=f"bench-boss{int(time.time())}")
+        boss.is_superuser = True
+        boss.save()
+        order = Order.objects.filter(shop=shop, manager=user).first()
+        for label, who, url in [
+            ("dashboard", boss, "/dashboard/"),
+            ("order page", user, f"/orders/{order.pk}/"),
+            ("order list, all", boss, "/orders/?scope=all"),
+        ]:
+            client = Client(SERVER_NAME="localhost")
+            client.force_login(who)
+            client.get(url)
+            times = []
+            with CaptureQueriesContext(connection) as ctx:
+                for _ in range(20):
+                    ms, response = timed(lambda url=url, client=client: client.get(url))
+                    times.append(ms)
+            cuts = statistics.quantiles(times, n=20)
+            self.say(
+                f"{label}: p50 {cuts[9]:.1f} / p95 {cuts[18]:.1f} ms, {len(ctx) // 20} queries, "
+                f"HTTP {response.status_code}"
+            )
+
+    def _routing_at_scale(self, shop, team) -> None:
+        per_decision = {}
+        for size in (len(team), 1000):
+            _bulk_managers(size - ManagerProfile.objects.filter(user__username__startswith="load").count(), "load")
+            waiting = [
+                order_create(
+                    shop=shop,
+                    customer={
+                        "name": "R",
+                        "phone": f"+7966{size:03d}{n:04d}",
+                        "email": "",
+                        "legal_type": "",
+                        "is_vip": False,
+                    },
+                    items=[{"sku": "", "name": "Cup", "qty": 1, "price": 1}],
+                )[0]
+                for n in range(30)
+            ]
+            Order.objects.filter(pk__in=[o.pk for o in waiting]).update(manager=None)
+            ms, _ = timed(lambda waiting=waiting: [order_route(order_id=o.pk) for o in waiting])
+            per_decision[size] = ms / len(waiting)
+        small, large = per_decision.values()
+        self.say(
+            f"routing per decision: {small:.1f} ms at {len(team)} managers, {large:.1f} ms at 1,000 "
+            f"({large / small:.1f}x)"
+        )
+
+    def _invariants(self) -> None:
+        default_quota = RoutingSettings.load().default_quota
+        open_counts = dict(
+            Order.objects.filter(is_final=False, manager__isnull=False)
+            .values_list("manager")
+            .annotate(n=models.Count("pk"))
+        )
+        over = [
+            p for p in ManagerProfile.objects.all() if open_counts.get(p.user_id, 0) > p.quota_or(default_quota)
+        ]
+        # Every order pushed over HTTP was routed once: a second decision would mean two routers took it.
+        pushed = Order.objects.filter(external_id__regex=r"^(empty|history)-")
+        twice = (
+            AssignmentDecision.objects.filter(order__in=pushed)
+            .values("order")
+            .annotate(n=models.Count("pk"))
+            .filter(n__gt=1)
+            .count()
+        )
+        self.say(f"after the load: {len(over)} quota violations, {twice} orders routed twice")
+
+    def _table(self, orders: int) -> None:
+        machine = f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
+            database = cursor.fetchone()[0].split(" on ")[0]
+        lines = [
+            f'`make bench ARGS="--orders {orders}"` on {machine}; {database}; {timezone.now():%Y-%m-%d}',
+            "",
+            "| figure | value |",
+            "|---|---|",
+            *[f"| {label} | {value} |" for label, value in self.rows],
+        ]
+        table = "\n".join(lines)
+        self.stdout.write("\n" + table)
+        Path("bench-results.md").write_text(table + "\n")
+        self.stdout.write("\n(written to bench-results.md)")
 
     def _tasks_and_timeouts(self, user, customer, now):
         """One task and one accepted assignment per order of the manager's (every tenth order), 20 tasks due."""
@@ -144,16 +273,27 @@ class Command(BaseCommand):
         )
         with CaptureQueriesContext(connection) as ctx:
             ms, reminded = timed(tasks_remind_due)
-        self.stdout.write(
-            f"task reminders, 20 due of {len(mine)}: {ms:.1f} ms, {len(ctx)} queries, sent {reminded}"
-        )
+        self.say(f"task reminders, 20 due of {len(mine)}: {ms:.1f} ms, {len(ctx)} queries, sent {reminded}")
         ms, _ = timed(tasks_remind_due, repeat=5)
-        self.stdout.write(f"task reminders, nothing due: {ms:.2f} ms")
+        self.say(f"task reminders, nothing due: {ms:.2f} ms")
         ms, _ = timed(assignments_expire, repeat=5)
-        self.stdout.write(f"acceptance timeouts, none due of {len(mine)} assignments: {ms:.2f} ms")
+        self.say(f"acceptance timeouts, none due of {len(mine)} assignments: {ms:.2f} ms")
         Task.objects.filter(assignee=user, due_at__lte=now).update(done_at=now)
         with CaptureQueriesContext(connection) as ctx:
             ms, found = timed(lambda: order_next_for_manager(user=user, now=now), repeat=5)
-        self.stdout.write(
+        self.say(
             f"Next button, {len(mine)} orders of the manager's, no due call: {ms:.1f} ms, {len(ctx) // 5} queries"
         )
+
+
+def _bulk_managers(count: int, prefix: str) -> list:
+    """Managers on duty with room to spare, made in bulk (no password hashing): routing's candidates."""
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"{prefix}-{time.time_ns()}-{n}", first_name="Load") for n in range(count)]
+    )
+    group = Group.objects.get(name=roles.MANAGER)
+    group.user_set.add(*users)
+    ManagerProfile.objects.bulk_create(
+        [ManagerProfile(user=user, presence=Presence.FREE, quota_override=30_000) for user in users]
+    )
+    return users
