@@ -30,7 +30,7 @@ def test_four_routers_serving_one_queue_never_double_assign_or_break_a_quota():
     orders = [make_order(shop) for _ in range(200)]  # nobody on duty yet: all wait in the queue
     managers = [free_manager(username=f"m{n}", quota=20) for n in range(5)]
 
-    results = race(4, lambda i: queue_serve(limit=500))
+    results = race(4, lambda i: queue_serve(batch=50))  # each router drains batch after batch
 
     assert all(isinstance(result, int) for result in results), results
     assert sum(results) == 100  # 5 managers × quota 20; each assignment counted by exactly one router
