@@ -15,7 +15,7 @@ from assignment.models import AssignmentDecision, ManagerProfile, Presence
 from assignment.services import presence_note_activity, presence_set
 from config.demo import CUSTOMERS, ITEMS, demo_api_key
 from orders.exceptions import OrderError
-from orders.models import CallOutcome, Order, Shop
+from orders.models import CallOutcome, Order, Shop, Task
 from orders.selectors import status_next_for
 from orders.services import order_change_status, order_record_call
 
@@ -90,12 +90,24 @@ def _work_one_order(manager, rng: random.Random) -> list[str]:
         outcome = CallOutcome.REACHED if rng.random() < 0.8 else CallOutcome.NO_ANSWER
         order_record_call(order=fresh, by=manager, outcome=outcome)
         done = [f"{manager.username} called about {fresh.number}: {outcome.label.lower()}"]
-        if outcome == CallOutcome.REACHED:  # the customer confirmed: on to the next status
+        if outcome == CallOutcome.REACHED and rng.random() < 0.6:  # confirmed: on to the next status
             done += _move_on(manager, fresh)
         return done
-    # Then the most urgent of their orders, now and then: the one whose clock runs out first.
+    due_call = Task.objects.filter(
+        assignee=manager,
+        kind=Task.Kind.CALL,
+        done_at__isnull=True,
+        due_at__lte=timezone.now(),
+        order__is_final=False,
+    ).select_related("order")
+    call = due_call.order_by("due_at").first()
+    if call is not None and rng.random() < 0.5:  # a call that fell due: they ring back
+        outcome = CallOutcome.REACHED if rng.random() < 0.6 else CallOutcome.NO_ANSWER
+        order_record_call(order=call.order, by=manager, outcome=outcome)
+        return [f"{manager.username} rang {call.order.number} back: {outcome.label.lower()}"]
+    # Now and then the most urgent of their orders, the one whose clock runs out first; not always in time.
     urgent = Order.objects.filter(manager=manager, is_final=False).order_by("deadline", "pk").first()
-    if urgent is None or rng.random() < 0.4:
+    if urgent is None or rng.random() < 0.7:
         return []
     return _move_on(manager, urgent)
 
