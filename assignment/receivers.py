@@ -1,7 +1,7 @@
 from django.contrib.auth.signals import user_logged_out
 
 from assignment.models import ManagerProfile, Presence
-from assignment.services import assignment_accept, order_route, presence_set, queue_serve_after_commit
+from assignment.services import assignment_accept, order_route, order_take, presence_set, queue_serve_after_commit
 from orders import signals
 
 
@@ -11,9 +11,13 @@ def on_logged_out(sender, request, user, **kwargs):
         presence_set(user=user, presence=Presence.OFFLINE, reason="logged out")
 
 
-def on_order_created(sender, order, **kwargs):
-    """Route at once, in the same request, so the storefront's answer names the manager."""
-    order_route(order_id=order.pk)
+def on_order_created(sender, order, taken_by=None, **kwargs):
+    """Route at once, in the same request, so the storefront's answer names the manager; an order a manager typed
+    in and takes goes to them through the same locks (AssignmentRefused, e.g. at quota, undoes the order)."""
+    if taken_by is not None:
+        order_take(order_id=order.pk, user=taken_by)
+    else:
+        order_route(order_id=order.pk)
 
 
 def on_order_status_changed(sender, order, previous, **kwargs):

@@ -1,6 +1,7 @@
 from django import forms
 
 from orders.models import CallOutcome, Customer, Order, Task
+from orders.phones import phone_normalize
 from orders.roles import staff_name
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -25,10 +26,14 @@ class NoteForm(forms.Form):
 
 class IntakeCustomerForm(forms.Form):
     name = forms.CharField(max_length=200)
-    phone = forms.CharField(max_length=16, required=False, validators=Customer._meta.get_field("phone").validators)
+    phone = forms.CharField(max_length=32, required=False)
     email = forms.EmailField(required=False)
     type = forms.ChoiceField(choices=Customer.LegalType.choices, required=False)
     vip = forms.BooleanField(required=False)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return phone_normalize(phone) if phone else ""
 
     def clean(self):
         data = super().clean()
@@ -151,3 +156,75 @@ class TaskDoneForm(forms.Form):
 class CallForm(forms.Form):
     outcome = forms.ChoiceField(choices=CallOutcome.choices)
     note = forms.CharField(max_length=300, required=False)
+
+
+class NewOrderForm(forms.Form):
+    """An order a customer phones in, typed by a manager or supervisor."""
+
+    shop = forms.ModelChoiceField(queryset=None, empty_label=None)
+    phone = forms.CharField(
+        max_length=32, required=False, widget=forms.TextInput(attrs={"placeholder": "8 916 123-45-67"})
+    )
+    email = forms.EmailField(required=False)
+    name = forms.CharField(max_length=200, label="Customer's name")
+    method = forms.ChoiceField(choices=Order.Method.choices, initial=Order.Method.PHONE)
+    delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    delivery_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    take_it = forms.BooleanField(required=False, label="I'll take it (it becomes mine, within my quota)")
+
+    def __init__(self, *args, shops, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = shops
+        for name, field in self.fields.items():
+            css = (
+                "form-check-input"
+                if name == "take_it"
+                else "form-select"
+                if name in ("shop", "method")
+                else "form-control"
+            )
+            field.widget.attrs["class"] = css
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return phone_normalize(phone) if phone else ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email") and not self.errors:
+            raise forms.ValidationError("Give the customer's phone or email.")
+        return data
+
+    def service_kwargs(self, *, items: list[dict], by) -> dict:
+        data = self.cleaned_data
+        return {
+            "shop": data["shop"],
+            "customer": {
+                "name": data["name"],
+                "phone": data["phone"],
+                "email": data["email"],
+                "legal_type": "",
+                "is_vip": False,
+            },
+            "items": items,
+            "method": data["method"],
+            "comment": data["comment"],
+            "delivery_address": data["delivery_address"],
+            "delivery_date": data["delivery_date"],
+            "by": by,
+            "taken_by": by if data["take_it"] else None,
+        }
+
+
+class OrderItemForm(IntakeItemForm):
+    """One row of items on the new order page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+            field.widget.attrs["aria-label"] = name.capitalize()
+
+
+OrderItemFormSet = forms.formset_factory(OrderItemForm, extra=0, min_num=1, validate_min=True, can_delete=True)

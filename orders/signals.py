@@ -3,7 +3,7 @@ the change; receivers in other apps do their own work through their own services
 
 from django.dispatch import Signal
 
-# order
+# order, taken_by (the manager who typed it in and takes it, or None: routing decides)
 order_created = Signal()
 # order, previous (status code), by (user or None)
 order_status_changed = Signal()

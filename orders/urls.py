@@ -5,6 +5,8 @@ from orders import views
 app_name = "orders"
 urlpatterns = [
     path("", views.order_list_view, name="list"),
+    path("new/", views.order_new_view, name="new"),
+    path("new/customer/", views.order_new_customer_view, name="new_customer"),
     path("<int:pk>/", views.order_detail_view, name="detail"),
     path("<int:pk>/status/", views.order_status_view, name="status"),
     path("<int:pk>/note/", views.order_note_view, name="note"),

@@ -12,6 +12,7 @@ from orders.selectors.access import (
     staff_covering_shop,
     supervisors_covering_shop,
 )
+from orders.selectors.customers import KnownCustomer, customer_find
 from orders.selectors.followup import (
     NextThing,
     call_script_filled,
@@ -33,6 +34,8 @@ from orders.selectors.orders import (
 )
 
 __all__ = [
+    "KnownCustomer",
+    "customer_find",
     "NextThing",
     "OrderPage",
     "call_script_filled",

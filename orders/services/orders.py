@@ -32,7 +32,9 @@ def order_create(
     region: str = "",
     comment: str = "",
     delivery_address: str = "",
+    delivery_date=None,
     by=None,
+    taken_by=None,
 ) -> tuple[Order, bool]:
     """Create an order with its customer and items, or return the shop's existing order with this
     external_id (idempotent intake). Returns (order, created). The same external_id with other content raises
@@ -41,7 +43,8 @@ def order_create(
     `order_created` is sent inside this transaction, so its receivers' writes commit or roll back with the
     order: `assignment` routes it there and then (`assignment.receivers.on_order_created` → `order_route`,
     which locks a manager's row and, through `order_manager_changed`, has `notifications` tell that manager),
-    so the storefront's answer already names the manager."""
+    so the storefront's answer already names the manager. `taken_by`: the manager who typed the order in and takes
+    it themselves; routing gives it to them through its locks (or refuses, and nothing is saved)."""
     content = dict(
         customer=customer,
         items=items,
@@ -51,6 +54,7 @@ def order_create(
         delivery_address=delivery_address,
     )
     fingerprint = intake_fingerprint(**content)
+    content["delivery_date"] = delivery_date
     existing = _existing_same(shop, external_id, fingerprint)
     if existing is not None:
         return existing, False
@@ -58,7 +62,12 @@ def order_create(
         with transaction.atomic():
             fingerprint_kept = fingerprint if external_id else {}
             return _order_insert(
-                shop=shop, external_id=external_id, fingerprint=fingerprint_kept, by=by, **content
+                shop=shop,
+                external_id=external_id,
+                fingerprint=fingerprint_kept,
+                by=by,
+                taken_by=taken_by,
+                **content,
             ), True
     except IntegrityError:
         # Another request with the same external_id committed first: answer with its order.
@@ -105,7 +114,19 @@ def _existing_same(shop: Shop, external_id: str, fingerprint: dict) -> Order | N
 
 
 def _order_insert(
-    *, shop, customer, items, external_id, method, region, comment, delivery_address, fingerprint, by
+    *,
+    shop,
+    customer,
+    items,
+    external_id,
+    method,
+    region,
+    comment,
+    delivery_address,
+    delivery_date,
+    fingerprint,
+    by,
+    taken_by,
 ) -> Order:
     now = timezone.now()
     buyer = customer_upsert(shop=shop, **customer)
@@ -119,6 +140,7 @@ def _order_insert(
         region=region,
         comment=comment,
         delivery_address=delivery_address,
+        delivery_date=delivery_date,
         total=sum((Decimal(item["qty"]) * Decimal(item["price"]) for item in items), Decimal("0")),
         status_entered_at=now,
         intake_fingerprint=fingerprint,
@@ -141,7 +163,7 @@ def _order_insert(
         text=f"Order received ({order.get_method_display()}), total {order.total}.",
         data={"external_id": external_id},
     )
-    signals.order_created.send(sender=Order, order=order)
+    signals.order_created.send(sender=Order, order=order, taken_by=taken_by)
     return order
 
 

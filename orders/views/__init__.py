@@ -1,6 +1,7 @@
 """The orders pages: thin views that parse a form, call a service or selector, and render."""
 
 from orders.views.followup import next_view, order_call_view, task_create_view, task_done_view
+from orders.views.new_order import order_new_customer_view, order_new_view
 from orders.views.orders import (
     order_detail_view,
     order_list_view,
@@ -15,6 +16,8 @@ __all__ = [
     "order_call_view",
     "order_detail_view",
     "order_list_view",
+    "order_new_customer_view",
+    "order_new_view",
     "order_note_view",
     "order_reassign_view",
     "order_status_view",

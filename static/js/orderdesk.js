@@ -73,3 +73,35 @@ document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
   box.addEventListener("input", show);
   show();
 });
+
+// The new order page: add and remove item rows without a reload (a Django formset), and show the known
+// customer for the phone or email being typed.
+(function () {
+  const form = document.getElementById("new-order");
+  if (!form) return;
+  const rows = form.querySelector("[data-rows]");
+  const template = form.querySelector("[data-row-template]");
+  const total = form.querySelector("#id_items-TOTAL_FORMS");
+  form.querySelector("[data-add-row]").addEventListener("click", function () {
+    const index = Number(total.value);
+    rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, index));
+    total.value = index + 1;
+    rows.lastElementChild.querySelector("input[name$=name]").focus();
+  });
+  rows.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-remove-row]");
+    if (!button) return;
+    const row = button.closest("[data-row]");
+    row.querySelector("input[name$=DELETE]").checked = true;  // the formset drops it on save
+    row.classList.add("d-none");
+  });
+  const known = document.getElementById("known-customer");
+  const fields = ["shop", "phone", "email"].map((name) => form.querySelector(`[name=${name}]`));
+  async function lookup() {
+    const query = new URLSearchParams(fields.map((field) => [field.name, field.value]));
+    const response = await fetch(`${known.dataset.url}?${query}`);
+    if (response.ok) known.innerHTML = await response.text();
+  }
+  fields.forEach((field) => field.addEventListener("change", lookup));
+  if (fields[1].value || fields[2].value) lookup();
+})();

@@ -1,0 +1,55 @@
+"""An order a customer phones in, typed in by a manager or supervisor."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from orders import roles
+from orders.exceptions import OrderError
+from orders.forms import NewOrderForm, OrderItemFormSet
+from orders.http import order_workers_only
+from orders.phones import phone_normalize
+from orders.selectors import customer_find, shop_scope, status_by_code
+from orders.services import order_create
+
+
+@order_workers_only
+def order_new_view(request):
+    shops = shop_scope(request.user)
+    form = NewOrderForm(request.POST or None, shops=shops, initial={"shop": shops.first()})
+    items = OrderItemFormSet(request.POST or None, prefix="items")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        rows = [
+            {key: value for key, value in row.cleaned_data.items() if key != "DELETE"}
+            for row in items
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
+        try:
+            order, _ = order_create(**form.service_kwargs(items=rows, by=request.user))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except OrderError as exc:  # e.g. "I'll take it" at quota: the whole order was undone
+            messages.error(request, f"{exc} The order was not saved.")
+        else:
+            order.refresh_from_db()
+            whose = roles.staff_name(order.manager, "nobody yet: it waits in the queue")
+            messages.success(request, f"Order {order.number} created; it is with {whose}.")
+            return redirect("orders:detail", pk=order.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orders/order_new.html", {"form": form, "items": items}, status=status)
+
+
+@order_workers_only
+def order_new_customer_view(request):
+    """The known customer for the phone or email being typed (a fragment the new order page shows)."""
+    phone = request.GET.get("phone", "").strip()
+    try:
+        phone = phone_normalize(phone) if phone else ""
+    except ValidationError:
+        phone = ""
+    email = request.GET.get("email", "").strip()
+    shop_id = request.GET.get("shop", "")
+    known = customer_find(
+        user=request.user, shop_id=int(shop_id) if shop_id.isdigit() else 0, phone=phone, email=email
+    )
+    return render(request, "orders/_known_customer.html", {"known": known, "statuses": status_by_code()})

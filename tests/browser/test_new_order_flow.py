@@ -1,0 +1,45 @@
+import pytest
+
+from orders.models import Order
+from tests.factories import PASSWORD, ShopFactory, free_manager, make_order
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_manager_types_in_a_phone_order_for_a_known_customer(live_server, page, tmp_path):
+    shop = ShopFactory(always_open=True, name="Green Garden")
+    free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[shop])
+    earlier = make_order(shop, phone="+79161234567", customer_name="Maria Volkova")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.click("[data-testid=new-order-link]")
+
+    page.fill("#id_phone", "8 916 123-45-67")
+    page.fill("#id_name", "Maria Volkova")  # the change event on the phone asks who this is
+    page.wait_for_selector("[data-testid=known]")
+    assert earlier.number in page.locator("[data-testid=known]").inner_text()
+    page.fill("#id_items-0-name", "Garden hose")
+    page.fill("#id_items-0-qty", "2")
+    page.fill("#id_items-0-price", "1890")
+    page.click("[data-testid=add-item]")
+    page.fill("#id_items-1-name", "Mistake")
+    page.fill("#id_items-1-qty", "1")
+    page.fill("#id_items-1-price", "1")
+    page.click("[data-testid=add-item]")
+    page.fill("#id_items-2-name", "Watering can")
+    page.fill("#id_items-2-qty", "1")
+    page.fill("#id_items-2-price", "700")
+    page.locator("[data-row]").nth(1).locator("[data-remove-row]").click()  # removed without a reload
+    page.check("#id_take_it")
+    page.screenshot(path=tmp_path / "new-order.png", full_page=True)
+    page.click("[data-testid=create-order]")
+
+    page.wait_for_selector(".alert-success")
+    order = Order.objects.exclude(pk=earlier.pk).get()
+    assert (
+        f"Order {order.number} created; it is with Anna Smirnova." in page.locator(".alert-success").inner_text()
+    )
+    assert sorted(order.items.values_list("name", flat=True)) == ["Garden hose", "Watering can"]
+    assert order.total == 2 * 1890 + 700 and order.customer_id == earlier.customer_id

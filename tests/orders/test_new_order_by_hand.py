@@ -1,0 +1,129 @@
+"""A customer phones in an order: a manager types it in, finds the customer by phone, and routes it or takes it."""
+
+import pytest
+from django.urls import reverse
+
+from assignment.models import Presence
+from assignment.services import presence_set
+from orders.models import Customer, Order, OrderEvent
+from tests.factories import ShopFactory, free_manager, grant, inspector, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(always_open=True, name="Green Garden")
+
+
+@pytest.fixture
+def anna(shop):
+    return free_manager(username="anna", first_name="Anna", last_name="S", quota=2, shops=[shop])
+
+
+def posted(shop, **changes):
+    data = {
+        "shop": shop.pk,
+        "phone": "8 (916) 123-45-67",
+        "email": "",
+        "name": "Ivan Petrov",
+        "method": "phone",
+        "delivery_address": "Tverskaya 1",
+        "delivery_date": "2026-11-27",
+        "comment": "Call before noon",
+        "items-TOTAL_FORMS": 2,
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 1,
+        "items-MAX_NUM_FORMS": 1000,
+        "items-0-sku": "GR-101",
+        "items-0-name": "Garden hose",
+        "items-0-qty": 2,
+        "items-0-price": "1890",
+        "items-1-sku": "",
+        "items-1-name": "Watering can",
+        "items-1-qty": 1,
+        "items-1-price": "700",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_phoned_in_order_for_a_new_customer_is_routed_like_any_order(client, shop, anna):
+    client.force_login(anna)
+    presence_set(user=anna, presence=Presence.LUNCH)
+    boris = free_manager(username="boris", first_name="Boris", last_name="I", shops=[shop])
+    response = client.post(reverse("orders:new"), posted(shop))
+    order = Order.objects.get()
+    assert response.status_code == 302 and response.url == reverse("orders:detail", args=[order.pk])
+    assert order.customer.phone == "+79161234567" and order.customer.name == "Ivan Petrov"
+    assert order.method == "phone" and str(order.delivery_date) == "2026-11-27" and order.total == 2 * 1890 + 700
+    assert order.manager == boris  # routing chose; Anna typed it in
+    created = order.events.get(kind=OrderEvent.Kind.CREATED)
+    assert created.actor == anna and created.text == "Order received (Phone), total 4480."
+
+
+def test_the_page_finds_a_known_customer_by_a_phone_typed_any_way(client, shop, anna):
+    known = make_order(shop, phone="+79161234567", customer_name="Maria Volkova")
+    client.force_login(anna)
+    fragment = client.get(
+        reverse("orders:new_customer"), {"shop": shop.pk, "phone": "8 916 123 45 67"}
+    ).content.decode()
+    assert "Maria Volkova" in fragment and known.number in fragment and "known customer" in fragment
+    assert (
+        "known customer"
+        not in client.get(
+            reverse("orders:new_customer"), {"shop": shop.pk, "phone": "+79160000000"}
+        ).content.decode()
+    )
+    client.post(reverse("orders:new"), posted(shop, name="Maria Volkova"))
+    assert Customer.objects.count() == 1 and Order.objects.filter(customer__name="Maria Volkova").count() == 2
+
+
+def test_ill_take_it_makes_the_order_mine_through_routings_locks(client, shop, anna):
+    free_manager(username="boris", shops=[shop])  # routing could have picked him
+    client.force_login(anna)
+    client.post(reverse("orders:new"), posted(shop, take_it="on"))
+    order = Order.objects.get()
+    assert order.manager == anna
+    decision = order.assignment_decisions.get()
+    assert decision.rule == "taken" and decision.accepted_at is not None
+
+
+def test_ill_take_it_over_quota_saves_nothing_and_keeps_what_was_typed(client, shop, anna):
+    for _ in range(2):
+        make_order(shop, manager=anna)
+    client.force_login(anna)
+    response = client.post(reverse("orders:new"), posted(shop, take_it="on"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "You are at quota (2/2)" in page and "The order was not saved." in page
+    assert 'value="Garden hose"' in page and 'value="Watering can"' in page and "Tverskaya 1" in page
+    assert Order.objects.count() == 2 and not Customer.objects.filter(name="Ivan Petrov").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"items-1-qty": 0}, "Ensure this value is greater than or equal to 1."),
+        ({"items-0-price": "cheap"}, "Enter a number."),
+        ({"phone": "12", "email": ""}, "not a phone number in use"),
+        ({"phone": "", "email": ""}, "Give the customer&#x27;s phone or email."),
+        ({"items-TOTAL_FORMS": 0}, "Please submit at least 1 form."),
+    ],
+)
+def test_a_refused_order_keeps_every_row_typed_and_says_why(client, shop, anna, changes, error):
+    client.force_login(anna)
+    response = client.post(reverse("orders:new"), posted(shop, **changes))
+    page = response.content.decode()
+    assert response.status_code == 400 and error in page
+    assert 'value="Ivan Petrov"' in page and "Call before noon" in page
+    assert not Order.objects.exists()
+
+
+def test_inspectors_do_not_type_in_orders(client, shop):
+    checker = inspector()
+    grant(checker, shops=[shop])
+    client.force_login(checker)
+    assert client.get(reverse("orders:new")).status_code == 403
+    assert client.post(reverse("orders:new"), posted(shop)).status_code == 403
+    assert not Order.objects.exists()
