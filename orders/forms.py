@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django import forms
 
 from orders.models import CallOutcome, Customer, Order, Task
@@ -228,3 +230,43 @@ class OrderItemForm(IntakeItemForm):
 
 
 OrderItemFormSet = forms.formset_factory(OrderItemForm, extra=0, min_num=1, validate_min=True, can_delete=True)
+
+
+class EditOrderForm(forms.Form):
+    """What a manager may change on an open order; `seen_at` is the order's version on the page being edited."""
+
+    delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    delivery_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    tracking_code = forms.CharField(max_length=64, required=False)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    seen_at = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def clean_seen_at(self):
+        try:
+            return datetime.fromisoformat(self.cleaned_data["seen_at"])
+        except ValueError as exc:
+            raise forms.ValidationError("Reload the order: this page is too old to edit from.") from exc
+
+    def service_kwargs(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items()}
+
+    @classmethod
+    def initial_for(cls, order: Order) -> dict:
+        return {
+            field: getattr(order, field)
+            for field in ("delivery_address", "delivery_date", "tracking_code", "comment")
+        } | {"seen_at": order.updated_at.isoformat()}
+
+
+class EditItemForm(OrderItemForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+EditItemFormSet = forms.formset_factory(EditItemForm, extra=0, min_num=1, validate_min=True, can_delete=True)

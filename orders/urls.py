@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/customer/", views.order_new_customer_view, name="new_customer"),
     path("<int:pk>/", views.order_detail_view, name="detail"),
     path("<int:pk>/status/", views.order_status_view, name="status"),
+    path("<int:pk>/edit/", views.order_edit_view, name="edit"),
     path("<int:pk>/note/", views.order_note_view, name="note"),
     path("<int:pk>/reassign/", views.order_reassign_view, name="reassign"),
     path("reassign/", views.orders_bulk_reassign_view, name="bulk_reassign"),

@@ -178,6 +178,7 @@ class OrderEvent(models.Model):
         TASK = "task", "Task"
         NOTE = "note", "Note"
         PAYMENT = "payment", "Payment"
+        EDIT = "edit", "Edited"
         OVERDUE = "overdue", "Overdue"
         ESCALATION = "escalation", "Escalated"
         RATING = "rating", "Rating"  # written once the feedback issue (#13) lands

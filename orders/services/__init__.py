@@ -9,6 +9,7 @@ from orders.services.clocks import (
     status_clocks_rederive,
 )
 from orders.services.customers import customer_upsert
+from orders.services.editing import order_edit
 from orders.services.followup import (
     PAST_DUE_TOLERANCE,
     CallResult,
@@ -34,6 +35,7 @@ __all__ = [
     "order_add_note",
     "order_change_status",
     "order_create",
+    "order_edit",
     "order_event_add",
     "order_record_call",
     "order_record_payment",

@@ -1,5 +1,6 @@
 """The orders pages: thin views that parse a form, call a service or selector, and render."""
 
+from orders.views.editing import order_edit_view
 from orders.views.followup import next_view, order_call_view, task_create_view, task_done_view
 from orders.views.new_order import order_new_customer_view, order_new_view
 from orders.views.orders import (
@@ -15,6 +16,7 @@ __all__ = [
     "next_view",
     "order_call_view",
     "order_detail_view",
+    "order_edit_view",
     "order_list_view",
     "order_new_customer_view",
     "order_new_view",

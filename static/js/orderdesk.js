@@ -74,10 +74,10 @@ document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
   show();
 });
 
-// The new order page: add and remove item rows without a reload (a Django formset), and show the known
+// The new order and edit pages: add and remove item rows without a reload (a Django formset), and show the known
 // customer for the phone or email being typed.
 (function () {
-  const form = document.getElementById("new-order");
+  const form = document.querySelector("[data-items-form]");
   if (!form) return;
   const rows = form.querySelector("[data-rows]");
   const template = form.querySelector("[data-row-template]");
@@ -96,6 +96,7 @@ document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
     row.classList.add("d-none");
   });
   const known = document.getElementById("known-customer");
+  if (!known) return;  // the edit page has rows but no customer lookup
   const fields = ["shop", "phone", "email"].map((name) => form.querySelector(`[name=${name}]`));
   async function lookup() {
     const query = new URLSearchParams(fields.map((field) => [field.name, field.value]));

@@ -18,7 +18,7 @@ def push_order(key: str, external_id: str, phone: str) -> dict:
                 "external_id": external_id,
                 "customer": {
                     "name": f"Buyer {external_id}",
-                    "phone": f"+7916555{len(external_id):04d}{external_id[-1]}",
+                    "phone": f"+7916555{int(external_id.rsplit('-', 1)[-1]):04d}",
                 },
                 "items": [{"name": "Teapot", "qty": 1, "price": "990"}],
             }

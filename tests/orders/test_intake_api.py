@@ -236,3 +236,10 @@ def test_payment_errors(client, key, shop):
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"state", "amount"}
     assert post(client, "wrong", {"state": "paid", "amount": "1"}, url=url).status_code == 401
     assert Order.objects.get(external_id="web-9").payment_state == "unpaid"
+
+
+def test_intake_stores_a_phone_typed_any_common_way_in_e164_and_finds_the_customer_again(client, key):
+    post(client, key, body(customer={"name": "Ivan Petrov", "phone": "8 (916) 111-22-33"}))
+    post(client, key, body(external_id="web-2", customer={"name": "Ivan Petrov", "phone": "+7 916 111 22 33"}))
+    assert list(Customer.objects.values_list("phone", flat=True)) == ["+79161112233"]
+    assert Order.objects.filter(customer__phone="+79161112233").count() == 2

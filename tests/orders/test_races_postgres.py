@@ -13,6 +13,7 @@ from orders.models import CallOutcome, Customer, Order, OrderEvent, Task
 from orders.services import (
     order_change_status,
     order_create,
+    order_edit,
     order_record_call,
     orders_flag_overdue,
     tasks_remind_due,
@@ -129,3 +130,30 @@ def test_four_reminder_runs_at_once_remind_each_due_task_once():
     assert reminders.count() == sum(results)
     assert sum(results) + sum(tasks_remind_due() for _ in range(3)) == 30
     assert reminders.count() == reminders.values("text").distinct().count() == 30
+
+
+def test_two_people_editing_one_order_at_once_cannot_both_save():
+    order = make_order(ShopFactory(always_open=True))
+    people = [manager(), manager()]
+    copies = [Order.objects.get(pk=order.pk) for _ in people]  # both pages opened before either saves
+    rows = [{"id": i.pk, "sku": i.sku, "name": i.name, "qty": i.qty, "price": i.price} for i in order.items.all()]
+
+    def save(i):
+        return order_edit(
+            order=copies[i],
+            by=people[i],
+            seen_at=copies[i].updated_at,
+            items=rows,
+            delivery_address=f"Address {i}",
+            delivery_date=None,
+            tracking_code="",
+            comment="",
+        )
+
+    results = race(2, save)
+
+    assert sum(isinstance(result, list) for result in results) == 1, results
+    assert sum(isinstance(result, StaleOrder) for result in results) == 1, results
+    order.refresh_from_db()
+    assert order.events.filter(kind=OrderEvent.Kind.EDIT).count() == 1
+    assert order.events.get(kind=OrderEvent.Kind.EDIT).text.endswith(order.delivery_address)

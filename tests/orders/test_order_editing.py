@@ -1,0 +1,142 @@
+"""Changing an open order as the customer asks: one history line per change in the shop's words, the total
+follows, a stale page is refused, closed orders and other people's scope are out of reach."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from assignment.models import AssignmentDecision
+from orders.exceptions import OrderError, StaleOrder
+from orders.models import Order, OrderEvent
+from orders.services import order_change_status, order_edit
+from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, manager
+
+pytestmark = pytest.mark.django_db
+
+HOSE = [{"sku": "GR-101", "name": "Garden hose", "qty": 1, "price": Decimal("1890")}]
+
+
+@pytest.fixture
+def anna():
+    return free_manager(username="anna", first_name="Anna", last_name="S")
+
+
+@pytest.fixture
+def order(anna):
+    return make_order(ShopFactory(always_open=True), items=HOSE, delivery_address="Tverskaya 1")
+
+
+def rows_of(order):
+    return [{"id": i.pk, "sku": i.sku, "name": i.name, "qty": i.qty, "price": i.price} for i in order.items.all()]
+
+
+def edit(order, by, items=None, **fields):
+    current = {f: getattr(order, f) for f in ("delivery_address", "delivery_date", "tracking_code", "comment")}
+    return order_edit(
+        order=order, by=by, seen_at=order.updated_at, items=items or rows_of(order), **(current | fields)
+    )
+
+
+def history(order):
+    return list(order.events.filter(kind=OrderEvent.Kind.EDIT).order_by("pk").values_list("text", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        ({"delivery_address": "Arbat 5"}, "Delivery address: Tverskaya 1 → Arbat 5"),
+        ({"delivery_date": date(2026, 11, 27)}, "Delivery date: — → 27 Nov"),
+        ({"tracking_code": "CDEK-123"}, "Tracking code: — → CDEK-123"),
+        ({"comment": "Leave at the door"}, "Comment: — → Leave at the door"),
+    ],
+)
+def test_each_delivery_field_change_is_one_history_line(order, anna, fields, line):
+    assert edit(order, anna, **fields) == [line]
+    assert history(order) == [line]
+    assert all(getattr(order, key) == value for key, value in fields.items())
+
+
+def test_item_changes_are_told_in_the_shops_words_and_the_total_follows(order, anna):
+    rows = rows_of(order)
+    rows[0]["qty"] = 2
+    rows.append({"sku": "", "name": "Watering can", "qty": 1, "price": Decimal("700")})
+    edit(order, anna, items=rows)
+    assert history(order) == ["Garden hose: quantity 1 → 2", "Added 1 × Watering can at 700"]
+    assert order.total == Decimal("4480")
+    rows = rows_of(order)[1:]  # the hose goes
+    rows[0]["price"] = Decimal("650")
+    edit(order, anna, items=rows)
+    assert history(order)[2:] == ["Removed 2 × Garden hose", "Watering can: price 700 → 650"]
+    assert order.total == Decimal("650")
+
+
+def test_an_edit_counts_as_taking_the_order_up(order, anna):
+    decision = AssignmentDecision.objects.get(order=order)
+    assert decision.manager == anna and decision.accepted_at is None
+    edit(order, anna, tracking_code="X-1")
+    decision.refresh_from_db()
+    assert decision.accepted_at is not None
+
+
+def test_a_stale_edit_is_refused_not_merged(order, anna):
+    stale = Order.objects.get(pk=order.pk)
+    edit(order, anna, comment="First")
+    with pytest.raises(StaleOrder, match="changed since you opened it"):
+        edit(stale, anna, comment="Second")
+    order.refresh_from_db()
+    assert order.comment == "First" and history(order) == ["Comment: — → First"]
+
+
+def test_a_closed_order_cannot_be_edited(order, anna):
+    order_change_status(order=order, target="cancelled", by=anna, reason="changed mind")
+    with pytest.raises(OrderError, match="closed"):
+        edit(order, anna, comment="too late")
+
+
+def test_nothing_changed_writes_no_history(order, anna):
+    assert edit(order, anna) == [] and history(order) == []
+
+
+def test_the_edit_page_saves_through_the_form_and_keeps_input_on_refusal(client, order, anna):
+    client.force_login(anna)
+    url = reverse("orders:edit", args=[order.pk])
+    assert 'data-testid="edit-form"' in client.get(url).content.decode()
+    item = order.items.get()
+    data = {
+        "seen_at": order.updated_at.isoformat(),
+        "delivery_address": "Arbat 5",
+        "delivery_date": "",
+        "tracking_code": "",
+        "comment": "",
+        "items-TOTAL_FORMS": 1,
+        "items-INITIAL_FORMS": 1,
+        "items-MIN_NUM_FORMS": 1,
+        "items-MAX_NUM_FORMS": 1000,
+        "items-0-id": item.pk,
+        "items-0-sku": "GR-101",
+        "items-0-name": "Garden hose",
+        "items-0-qty": 0,
+        "items-0-price": "1890",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "Ensure this value is greater than or equal to 1." in refused.content.decode()
+    assert "Arbat 5" in refused.content.decode()
+    data["items-0-qty"] = 3
+    response = client.post(url, data, follow=True)
+    assert (
+        "Saved: Delivery address: Tverskaya 1 → Arbat 5; Garden hose: quantity 1 → 3." in response.content.decode()
+    )
+    order.refresh_from_db()
+    assert order.total == 3 * 1890
+
+
+def test_people_outside_the_order_or_who_only_read_cannot_edit(client, order):
+    outsider = manager()
+    grant(outsider, shops=[ShopFactory()])
+    client.force_login(outsider)
+    assert client.get(reverse("orders:edit", args=[order.pk])).status_code == 404
+    client.force_login(inspector())
+    assert client.get(reverse("orders:edit", args=[order.pk])).status_code == 403
