@@ -229,7 +229,13 @@ class OrderItemForm(IntakeItemForm):
             field.widget.attrs["aria-label"] = name.capitalize()
 
 
-OrderItemFormSet = forms.formset_factory(OrderItemForm, extra=0, min_num=1, validate_min=True, can_delete=True)
+class ItemRows(forms.BaseFormSet):
+    default_error_messages = {"too_few_forms": "Add at least one item."}
+
+
+OrderItemFormSet = forms.formset_factory(
+    OrderItemForm, formset=ItemRows, extra=0, min_num=1, validate_min=True, can_delete=True
+)
 
 
 class EditOrderForm(forms.Form):
@@ -269,4 +275,6 @@ class EditItemForm(OrderItemForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-EditItemFormSet = forms.formset_factory(EditItemForm, extra=0, min_num=1, validate_min=True, can_delete=True)
+EditItemFormSet = forms.formset_factory(
+    EditItemForm, formset=ItemRows, extra=0, min_num=1, validate_min=True, can_delete=True
+)

@@ -108,7 +108,7 @@ def test_ill_take_it_over_quota_saves_nothing_and_keeps_what_was_typed(client, s
         ({"items-0-price": "cheap"}, "Enter a number."),
         ({"phone": "12", "email": ""}, "not a phone number in use"),
         ({"phone": "", "email": ""}, "Give the customer&#x27;s phone or email."),
-        ({"items-TOTAL_FORMS": 0}, "Please submit at least 1 form."),
+        ({"items-TOTAL_FORMS": 0}, "Add at least one item."),
     ],
 )
 def test_a_refused_order_keeps_every_row_typed_and_says_why(client, shop, anna, changes, error):
