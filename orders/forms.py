@@ -278,3 +278,27 @@ class EditItemForm(OrderItemForm):
 EditItemFormSet = forms.formset_factory(
     EditItemForm, formset=ItemRows, extra=0, min_num=1, validate_min=True, can_delete=True
 )
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    phone = forms.CharField(max_length=32, required=False)
+    email = forms.EmailField(required=False)
+    is_vip = forms.BooleanField(required=False, label="VIP")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-check-input" if name == "is_vip" else "form-control form-control-sm"
+            )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return phone_normalize(phone) if phone else ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email") and not self.errors:
+            raise forms.ValidationError("Keep a phone or an email: the desk finds the customer by them.")
+        return data

@@ -1,7 +1,7 @@
 """The orders core's data, one module per job; the public names stay importable from `orders.models`."""
 
 from orders.models.access import AccessGrant
-from orders.models.customers import E164, Customer
+from orders.models.customers import E164, Customer, CustomerEvent
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.matrix import Status, StatusTransition
 from orders.models.orders import Order, OrderEvent, OrderItem, OrderQuerySet
@@ -20,6 +20,7 @@ __all__ = [
     "CallOutcome",
     "CallScript",
     "Customer",
+    "CustomerEvent",
     "DeskSettings",
     "NoAnswerStep",
     "Order",

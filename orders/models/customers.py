@@ -46,3 +46,21 @@ class Customer(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         """The customer's own zone when known, else the shop's."""
         return zoneinfo.ZoneInfo(self.timezone) if self.timezone else self.shop.zone
+
+
+class CustomerEvent(models.Model):
+    """Append-only history of a customer's details: who changed what, when."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="customerevent_customer_idx")]
+
+    def __str__(self):
+        return self.text

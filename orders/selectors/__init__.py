@@ -12,7 +12,13 @@ from orders.selectors.access import (
     staff_covering_shop,
     supervisors_covering_shop,
 )
-from orders.selectors.customers import KnownCustomer, customer_find
+from orders.selectors.customers import (
+    CustomerPage,
+    KnownCustomer,
+    customer_find,
+    customer_get_for_user,
+    customer_page,
+)
 from orders.selectors.followup import (
     NextThing,
     call_script_filled,
@@ -34,8 +40,11 @@ from orders.selectors.orders import (
 )
 
 __all__ = [
+    "CustomerPage",
     "KnownCustomer",
     "customer_find",
+    "customer_get_for_user",
+    "customer_page",
     "NextThing",
     "OrderPage",
     "call_script_filled",

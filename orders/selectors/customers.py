@@ -1,8 +1,11 @@
-"""Customer reads: the known customer a manager is typing an order for."""
+"""Customer reads: the known customer a manager is typing an order for, and the customer page."""
 
 from dataclasses import dataclass
 
-from orders.models import Customer, Order
+from django.db.models import QuerySet
+from django.http import Http404
+
+from orders.models import Customer, CustomerEvent, Order, OrderEvent, Task
 from orders.selectors.access import order_scope, shop_scope
 
 
@@ -23,3 +26,50 @@ def customer_find(*, user, shop_id, phone: str, email: str) -> KnownCustomer | N
         return None
     orders = order_scope(user).filter(customer=customer, is_final=False).order_by("-created_at")[:10]
     return KnownCustomer(customer=customer, open_orders=list(orders))
+
+
+def customer_get_for_user(*, user, pk: int) -> Customer:
+    """A customer of a shop the user sees; 404 for anyone else."""
+    try:
+        return Customer.objects.select_related("shop", "responsible_manager").get(pk=pk, shop__in=shop_scope(user))
+    except Customer.DoesNotExist as exc:
+        raise Http404("No such customer") from exc
+
+
+@dataclass
+class CustomerPage:
+    orders: QuerySet[Order]  # paginated by the view
+    tasks: list[Task]
+    calls: list[OrderEvent]
+    history: list[CustomerEvent]
+    same_email: int  # other customers of the shop with this email: perhaps the same person
+
+
+def customer_page(*, customer: Customer, user) -> CustomerPage:
+    """What the customer page shows, in a fixed number of queries whatever the customer's history."""
+    orders = (
+        order_scope(user)
+        .filter(customer=customer)
+        .select_related("shop", "customer", "manager")
+        .order_by("-created_at", "-pk")
+    )
+    calls = (
+        OrderEvent.objects.filter(order__customer=customer, kind=OrderEvent.Kind.CALL)
+        .select_related("actor", "order")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    tasks = customer.tasks.filter(done_at__isnull=True).select_related("assignee", "order").order_by("due_at")[:20]
+    same_email = (
+        Customer.objects.filter(shop=customer.shop_id, email__iexact=customer.email)
+        .exclude(pk=customer.pk)
+        .count()
+        if customer.email
+        else 0
+    )
+    return CustomerPage(
+        orders=orders,
+        tasks=list(tasks),
+        calls=list(calls),
+        history=list(customer.events.select_related("actor")[:20]),
+        same_email=same_email,
+    )

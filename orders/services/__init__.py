@@ -8,7 +8,7 @@ from orders.services.clocks import (
     orders_flag_overdue,
     status_clocks_rederive,
 )
-from orders.services.customers import customer_upsert
+from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
 from orders.services.editing import order_edit
 from orders.services.followup import (
     PAST_DUE_TOLERANCE,
@@ -31,6 +31,8 @@ __all__ = [
     "clock_start",
     "ladder_renumber",
     "matrix_save",
+    "customer_set_responsible",
+    "customer_update",
     "customer_upsert",
     "order_add_note",
     "order_change_status",

@@ -1,7 +1,11 @@
-"""Customer writes: found again by phone (or email) per shop, created when new."""
+"""Customer writes: found again by phone (or email) per shop, created when new; contact details and the
+responsible manager changed with a history line each."""
+
+from django.db import transaction
 
 from orders.clock import zone_for_phone
-from orders.models import Customer, Shop
+from orders.models import Customer, CustomerEvent, Shop
+from orders.roles import staff_name
 
 
 def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type: str, is_vip: bool) -> Customer:
@@ -28,4 +32,43 @@ def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type
     # contact (the intake form asks for a phone or an email), without a query each.
     customer.full_clean(exclude=["shop", "responsible_manager"], validate_unique=False, validate_constraints=False)
     customer.save()
+    return customer
+
+
+CONTACT_FIELDS = {"name": "name", "phone": "phone", "email": "email", "is_vip": "VIP"}
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, by, **changes) -> list[str]:
+    """Change a customer's name, phone, email or VIP mark; each change is a line of the customer's history."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    lines = []
+    for field, value in changes.items():
+        old = getattr(customer, field)
+        if field in CONTACT_FIELDS and old != value:
+            lines.append(f"{CONTACT_FIELDS[field].capitalize()}: {_said(old)} → {_said(value)}")
+            setattr(customer, field, value)
+    if not lines:
+        return []
+    customer.full_clean(
+        exclude=["responsible_manager"]
+    )  # a phone another customer of the shop has is refused here
+    customer.save()
+    CustomerEvent.objects.bulk_create([CustomerEvent(customer=customer, actor=by, text=line) for line in lines])
+    return lines
+
+
+def _said(value) -> str:
+    return {True: "yes", False: "no"}.get(value, value) or "—"
+
+
+@transaction.atomic
+def customer_set_responsible(*, customer: Customer, manager, by) -> Customer:
+    """A supervisor names the customer's responsible manager (whom routing sends their next orders to)."""
+    previous = customer.responsible_manager
+    Customer.objects.filter(pk=customer.pk).update(responsible_manager=manager)
+    customer.responsible_manager = manager
+    CustomerEvent.objects.create(
+        customer=customer, actor=by, text=f"Responsible manager: {staff_name(previous)} → {staff_name(manager)}"
+    )
     return customer

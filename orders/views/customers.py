@@ -1,0 +1,78 @@
+"""The customer page: who they are, their orders in the shop, open tasks, calls and their details' history."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from orders import roles
+from orders.forms import CustomerForm, ReassignForm
+from orders.http import form_errors, order_workers_only
+from orders.pagination import paginate
+from orders.selectors import customer_get_for_user, customer_page, managers_covering_shop, status_by_code
+from orders.services import customer_set_responsible, customer_update
+
+
+def customer_detail_view(request, pk: int, *, form=None):
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    page_data = customer_page(customer=customer, user=request.user)
+    return render(
+        request,
+        "orders/customer_detail.html",
+        {
+            "customer": customer,
+            "data": page_data,
+            "page": paginate(request, page_data.orders, per_page=20),
+            "statuses": status_by_code(),
+            "now": timezone.now(),
+            "form": form
+            or CustomerForm(
+                initial={
+                    "name": customer.name,
+                    "phone": customer.phone,
+                    "email": customer.email,
+                    "is_vip": customer.is_vip,
+                }
+            ),
+            "responsible_form": (
+                ReassignForm(managers=managers_covering_shop(shop_id=customer.shop_id))
+                if roles.is_supervisor(request.user)
+                else None
+            ),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@require_POST
+@order_workers_only
+def customer_edit_view(request, pk: int):
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    form = CustomerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return customer_detail_view(request, pk, form=form)
+    try:
+        lines = customer_update(customer=customer, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:  # e.g. the phone belongs to another customer of the shop
+        messages.error(request, " ".join(exc.messages))
+        return customer_detail_view(request, pk, form=form)
+    messages.success(request, "Saved: " + "; ".join(lines) + "." if lines else "Nothing was changed.")
+    return redirect("orders:customer", pk=pk)
+
+
+@require_POST
+def customer_responsible_view(request, pk: int):
+    if not roles.is_supervisor(request.user):
+        raise PermissionDenied("Supervisors decide who is a customer's manager.")
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=customer.shop_id))
+    if form.is_valid():
+        customer_set_responsible(customer=customer, manager=form.cleaned_data["manager"], by=request.user)
+        messages.success(
+            request, f"{customer.name}'s manager is now {roles.staff_name(form.cleaned_data['manager'])}."
+        )
+    else:
+        messages.error(request, "Choose one of the shop's managers.")
+    return redirect("orders:customer", pk=pk)
