@@ -13,7 +13,7 @@ from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from orders import roles
 from orders.clock import working_deadline
-from orders.models import AccessGrant, CallOutcome, CallScript, Order, Shop, Status, Task
+from orders.models import AccessGrant, CallOutcome, CallScript, DeliveryStatusRule, Order, Shop, Status, Task
 from orders.services import (
     order_add_note,
     order_change_status,
@@ -88,6 +88,10 @@ CALL_SCRIPT = dict(
 )
 
 
+# Carrier reports the demo shops act on (admin → Delivery state → status rules).
+DELIVERY_RULES = {"at_pickup_point": "pickup", "delivered": "complete"}
+
+
 def demo_api_key(shop_code: str) -> str:
     return f"demo-{shop_code}-key"
 
@@ -101,6 +105,10 @@ def demo_load() -> list[str]:
         shop, _ = Shop.objects.get_or_create(code=spec["code"], defaults=spec)
         shop_issue_api_key(shop=shop, key=demo_api_key(shop.code))
         CallScript.objects.get_or_create(shop=shop, defaults=CALL_SCRIPT)
+        for state, target in DELIVERY_RULES.items():  # seed 004: "at the pick-up point" starts its reminders
+            DeliveryStatusRule.objects.get_or_create(
+                shop=shop, state=state, defaults={"target": Status.objects.get(code=target)}
+            )
         shops[shop.code] = shop
 
     admin, created = User.objects.get_or_create(

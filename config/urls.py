@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("api/v1/orders/", orders_api.order_intake, name="api_order_intake"),
     path("api/v1/orders/<str:external_id>/payment/", orders_api.order_payment, name="api_order_payment"),
+    path("api/v1/orders/<str:external_id>/delivery/", orders_api.order_delivery, name="api_order_delivery"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's, a JSON answer).

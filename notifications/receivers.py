@@ -138,12 +138,22 @@ def on_order_waiting_too_long(sender, order, minutes, why, **kwargs):
     )
 
 
+def on_delivery_step_refused(sender, order, text, **kwargs):
+    _notify_about_orders(
+        [order],
+        kind=Notification.Kind.INFO,
+        text_for=lambda order: f"Order {order.number}: {text}",
+        to_manager=True,
+    )
+
+
 def connect() -> None:
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
     signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
     signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")
     signals.order_manager_changed.connect(on_order_manager_changed, dispatch_uid="notifications.manager_changed")
     signals.tasks_due.connect(on_tasks_due, dispatch_uid="notifications.tasks_due")
+    signals.delivery_step_refused.connect(on_delivery_step_refused, dispatch_uid="notifications.delivery_refused")
     signals.customer_unreachable.connect(
         on_customer_unreachable, dispatch_uid="notifications.customer_unreachable"
     )

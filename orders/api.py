@@ -10,10 +10,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from orders.exceptions import IntakeConflict
-from orders.forms import IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
+from orders.forms import DeliveryForm, IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
 from orders.models import Order, Shop, hash_api_key
 from orders.roles import staff_name
-from orders.services import order_create, order_record_payment
+from orders.services import order_create, order_record_delivery, order_record_payment
 
 
 def _shop_for(request) -> Shop | None:
@@ -120,3 +120,17 @@ def order_payment(request, shop: Shop, body: dict, external_id: str):
         return JsonResponse({"error": "Invalid payment.", "fields": _errors(form)}, status=400)
     order = order_record_payment(order=order, **form.cleaned_data)
     return JsonResponse(_order_json(Order.objects.select_related("manager").get(pk=order.pk)))
+
+
+@storefront_endpoint
+def order_delivery(request, shop: Shop, body: dict, external_id: str):
+    """A carrier's report about the order's parcel; the same report again answers 200 with nothing new."""
+    order = Order.objects.filter(shop=shop, external_id=external_id).first()
+    if order is None:
+        return JsonResponse({"error": f"No order {external_id!r} in this shop."}, status=404)
+    form = DeliveryForm(body)
+    if not form.is_valid():
+        return JsonResponse({"error": "Invalid delivery event.", "fields": _errors(form)}, status=400)
+    _, created = order_record_delivery(order=order, **form.cleaned_data)
+    order = Order.objects.select_related("manager").get(pk=order.pk)
+    return JsonResponse(_order_json(order), status=201 if created else 200)

@@ -1,8 +1,9 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
+from django.utils import timezone
 
-from orders.models import CallOutcome, Customer, Order, Task
+from orders.models import CallOutcome, Customer, DeliveryState, Order, Task
 from orders.phones import phone_normalize
 from orders.roles import staff_name
 
@@ -302,3 +303,19 @@ class CustomerForm(forms.Form):
         if not data.get("phone") and not data.get("email") and not self.errors:
             raise forms.ValidationError("Keep a phone or an email: the desk finds the customer by them.")
         return data
+
+
+class DeliveryForm(forms.Form):
+    """A carrier's report as the storefront forwards it."""
+
+    carrier = forms.CharField(max_length=64)
+    tracking_code = forms.CharField(max_length=64, required=False)
+    state = forms.ChoiceField(choices=DeliveryState.choices)
+    at = forms.DateTimeField(input_formats=["iso-8601"])
+    location = forms.CharField(max_length=200, required=False)
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at > timezone.now() + timedelta(hours=1):
+            raise forms.ValidationError("This moment is in the future.")
+        return at

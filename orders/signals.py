@@ -21,3 +21,5 @@ orders_escalated = Signal()
 tasks_due = Signal()
 # order, misses: the no-answer ladder ran out and the matrix does not let the order be cancelled
 customer_unreachable = Signal()
+# order, text: a carrier's report would move the order somewhere the matrix does not allow; its manager decides
+delivery_step_refused = Signal()

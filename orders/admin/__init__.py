@@ -1,6 +1,6 @@
 """Orders' admin, one module per job; importing the package registers every model."""
 
-from orders.admin import access, followup, matrix, orders, shops
+from orders.admin import access, delivery, followup, matrix, orders, shops
 from orders.admin.durations import HumanDurationsAdmin, duration_column
 from orders.admin.shops import SingletonSettingsAdmin
 
@@ -8,6 +8,7 @@ __all__ = [
     "HumanDurationsAdmin",
     "SingletonSettingsAdmin",
     "access",
+    "delivery",
     "duration_column",
     "followup",
     "matrix",

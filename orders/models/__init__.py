@@ -2,6 +2,7 @@
 
 from orders.models.access import AccessGrant
 from orders.models.customers import E164, Customer, CustomerEvent
+from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.matrix import Status, StatusTransition
 from orders.models.orders import Order, OrderEvent, OrderItem, OrderQuerySet
@@ -21,6 +22,9 @@ __all__ = [
     "CallScript",
     "Customer",
     "CustomerEvent",
+    "DeliveryEvent",
+    "DeliveryState",
+    "DeliveryStatusRule",
     "DeskSettings",
     "NoAnswerStep",
     "Order",

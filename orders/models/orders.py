@@ -179,6 +179,7 @@ class OrderEvent(models.Model):
         NOTE = "note", "Note"
         PAYMENT = "payment", "Payment"
         EDIT = "edit", "Edited"
+        DELIVERY = "delivery", "Delivery"
         OVERDUE = "overdue", "Overdue"
         ESCALATION = "escalation", "Escalated"
         RATING = "rating", "Rating"  # written once the feedback issue (#13) lands

@@ -52,6 +52,7 @@ class OrderPage:
     tasks: list
     call_script: list[tuple[str, str]]
     ladder_length: int
+    deliveries: list
 
     @property
     def last_task(self) -> bool:
@@ -67,4 +68,5 @@ def order_page(*, order: Order, user) -> OrderPage:
         tasks=list(task_list_open_for_order(order=order)),
         call_script=call_script_filled(order=order, user=user),
         ladder_length=ladder_length(),
+        deliveries=list(order.delivery_events.order_by("at", "pk")),
     )

@@ -9,6 +9,7 @@ from orders.services.clocks import (
     status_clocks_rederive,
 )
 from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
+from orders.services.delivery import order_record_delivery
 from orders.services.editing import order_edit
 from orders.services.followup import (
     PAST_DUE_TOLERANCE,
@@ -40,6 +41,7 @@ __all__ = [
     "order_edit",
     "order_event_add",
     "order_record_call",
+    "order_record_delivery",
     "order_record_payment",
     "order_set_manager",
     "order_take_back",

@@ -1,0 +1,56 @@
+"""Carrier reports reaching an order: recorded once each, shown on the order, and moving the order along the
+matrix when the shop has a rule for the state, never backwards and never past what the matrix allows."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from orders import signals
+from orders.exceptions import StatusChangeRefused
+from orders.models import DeliveryEvent, DeliveryState, DeliveryStatusRule, Order, OrderEvent
+from orders.selectors.matrix import status_name
+from orders.services.matrix import order_change_status
+from orders.services.orders import order_event_add
+
+
+@transaction.atomic
+def order_record_delivery(
+    *, order: Order, carrier: str, state: str, at: datetime, tracking_code: str = "", location: str = ""
+) -> tuple[DeliveryEvent, bool]:
+    """Record a carrier's report (idempotent on order, state and time). Returns (event, created)."""
+    order = Order.objects.select_for_update().select_related("shop").get(pk=order.pk)
+    try:
+        with transaction.atomic():
+            event = DeliveryEvent.objects.create(
+                order=order, carrier=carrier, state=state, at=at, tracking_code=tracking_code, location=location
+            )
+    except IntegrityError:
+        return DeliveryEvent.objects.get(order=order, state=state, at=at), False
+    where = f" ({location})" if location else ""
+    order_event_add(
+        order=order,
+        kind=OrderEvent.Kind.DELIVERY,
+        text=f"{carrier}: {DeliveryState(state).label.lower()}{where}",
+        data={"state": state, "at": at.isoformat(), "carrier": carrier},
+    )
+    if tracking_code and tracking_code != order.tracking_code:
+        Order.objects.filter(pk=order.pk).update(tracking_code=tracking_code)
+    later = DeliveryEvent.objects.filter(order=order, at__gt=at).exists()
+    if not later:  # a report older than one already received moves nothing
+        _apply_rule(order, state=state, carrier=carrier)
+    return event, True
+
+
+def _apply_rule(order: Order, *, state: str, carrier: str) -> None:
+    rule = DeliveryStatusRule.objects.filter(shop=order.shop, state=state).select_related("target").first()
+    if rule is None or order.status == rule.target.code:
+        return
+    try:
+        order_change_status(order=order, target=rule.target.code, reason=f"{carrier} reported it")
+    except StatusChangeRefused:
+        text = (
+            f'{carrier} reported "{DeliveryState(state).label.lower()}", but the status matrix does not allow '
+            f"{status_name(order.status)} → {rule.target.name}: the order stays as it is."
+        )
+        order_event_add(order=order, kind=OrderEvent.Kind.DELIVERY, text=text)
+        signals.delivery_step_refused.send(sender=Order, order=order, text=text)
