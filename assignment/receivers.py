@@ -15,7 +15,7 @@ def on_order_created(sender, order, taken_by=None, **kwargs):
     """Route at once, in the same request, so the storefront's answer names the manager; an order a manager typed
     in and takes goes to them through the same locks (AssignmentRefused, e.g. at quota, undoes the order)."""
     if taken_by is not None:
-        order_take(order_id=order.pk, user=taken_by)
+        order_take(order_id=order.pk, user=taken_by, how="typed it in and took it")
     else:
         order_route(order_id=order.pk)
 

@@ -22,7 +22,8 @@ class NoteForm(forms.Form):
         label="Note",
         max_length=500,
         widget=forms.Textarea(
-            attrs={"rows": 2, "placeholder": "What happened, what's next", "maxlength": 500, "data-counter": ""}
+            # Its own id: the task form on the same page has a "text" field too.
+            attrs={"rows": 2, "placeholder": "What happened, what's next", "maxlength": 500, "id": "note-text"}
         ),
     )
 

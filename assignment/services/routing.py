@@ -132,7 +132,7 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
 
 
 @transaction.atomic
-def order_take(*, order_id: int, user, now=None) -> AssignmentDecision:
+def order_take(*, order_id: int, user, now=None, how: str = "took it from the queue") -> AssignmentDecision:
     """A manager takes a waiting order themselves ("Take it" on the queue), through the same locks as routing:
     the order must still be waiting, granted to them, and they must have room. Taking it is taking it up."""
     now = now or timezone.now()
@@ -155,7 +155,7 @@ def order_take(*, order_id: int, user, now=None) -> AssignmentDecision:
         manager=user,
         by=user,
         rule=AssignmentDecision.Rule.TAKEN,
-        reason=f"{staff_name(user)} took it from the queue",
+        reason=f"{staff_name(user)} {how}",
         now=now,
         accepted_at=now,
     )

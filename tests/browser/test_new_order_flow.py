@@ -43,3 +43,18 @@ def test_a_manager_types_in_a_phone_order_for_a_known_customer(live_server, page
     )
     assert sorted(order.items.values_list("name", flat=True)) == ["Garden hose", "Watering can"]
     assert order.total == 2 * 1890 + 700 and order.customer_id == earlier.customer_id
+
+    # The customer page lists both orders; the manager edits the new one's quantity from its page.
+    page.click("[data-testid=customer-link]")
+    customer_page = page.locator("main").inner_text()
+    assert order.number in customer_page and earlier.number in customer_page
+    page.goto(f"{live_server.url}/orders/{order.pk}/")
+    page.click("[data-testid=edit-order]")
+    hose_row = page.locator("[data-row]", has=page.locator("input[value='Garden hose']"))
+    hose_row.locator("input[name$=qty]").fill("3")
+    page.click("[data-testid=save-edit]")
+    page.wait_for_selector(".alert-success")
+    assert "Garden hose: quantity 2 → 3" in page.locator(".alert-success").inner_text()
+    assert "6,370.00" in page.locator("tfoot").inner_text()  # 3 × 1,890 + 700
+    assert "Garden hose: quantity 2 → 3" in page.locator("[data-testid=history]").inner_text()
+    page.screenshot(path=tmp_path / "edited.png", full_page=True)

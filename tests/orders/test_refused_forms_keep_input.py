@@ -87,7 +87,7 @@ def test_a_notes_line_breaks_stay_in_the_history(client, anna, order):
     )
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     assert "Called twice.<br>Will try tomorrow &lt;b&gt;10:00&lt;/b&gt;." in page
-    assert 'data-counter-for="id_text"' in page and "0 / 500" in page
+    assert 'data-counter-for="note-text"' in page and "0 / 500" in page
 
 
 @pytest.mark.parametrize(
