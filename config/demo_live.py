@@ -39,10 +39,31 @@ def storefront_push(*, base_url: str, rng: random.Random) -> dict:
         "region": rng.choice(["Moscow", "Saint Petersburg", "Kazan"]),
         "items": [{"sku": sku, "name": item_name, "qty": rng.randint(1, 3), "price": str(price)}],
     }
+    return _post(f"{base_url}/api/v1/orders/", body, demo_api_key(shop.code))
+
+
+def carrier_report(*, base_url: str, rng: random.Random) -> dict | None:
+    """A carrier says a parcel in delivery reached its pick-up point (seed 004), through the delivery API."""
+    order = (
+        Order.objects.filter(status="delivery", external_id__gt="").select_related("shop").order_by("?").first()
+    )
+    if order is None:
+        return None
+    body = {
+        "carrier": "CDEK",
+        "tracking_code": f"CDEK-{order.pk:06d}",
+        "state": "at_pickup_point",
+        "at": timezone.now().isoformat(),
+        "location": rng.choice(["Moscow, Arbat 5", "Moscow, Tverskaya 12", "Kazan, Baumana 3"]),
+    }
+    return _post(f"{base_url}/api/v1/orders/{order.external_id}/delivery/", body, demo_api_key(order.shop.code))
+
+
+def _post(url: str, body: dict, key: str) -> dict:
     request = urllib.request.Request(
-        f"{base_url}/api/v1/orders/",
+        url,
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {demo_api_key(shop.code)}"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -134,6 +155,8 @@ def run(
         try:
             answer = storefront_push(base_url=base_url, rng=rng)
             log(f"storefront: order {answer['number']} → {answer['manager'] or 'the queue'}")
+            if rng.random() < 0.3 and (report := carrier_report(base_url=base_url, rng=rng)):
+                log(f"carrier: order {report['number']} is at the pick-up point ({report['status']})")
         except (urllib.error.URLError, OSError) as exc:
             log(f"storefront: the desk did not answer ({exc}); trying again later")
         for line in staff_act(rng=rng):

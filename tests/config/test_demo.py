@@ -11,7 +11,7 @@ from django.test import Client
 
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
-from config.demo_live import staff_act, storefront_push
+from config.demo_live import carrier_report, staff_act, storefront_push
 from orders.models import Order, OrderEvent
 from orders.services import orders_flag_overdue
 from tests.factories import msk
@@ -69,3 +69,13 @@ def test_demo_managers_take_up_their_orders_but_a_logged_in_person_is_left_alone
     assert any("called about" in line for line in done)
     assert any(line.endswith("to Approval") for line in done)  # a customer reached is moved on at once
     assert not any(line.startswith(person.username) for line in done)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_pipeline")
+def test_the_demo_carrier_reports_a_parcel_at_the_pick_up_point_which_moves_the_order(live_server):
+    demo_load()
+    in_delivery = set(Order.objects.filter(status="delivery").values_list("number", flat=True))
+    answer = carrier_report(base_url=live_server.url, rng=random.Random(3))
+    assert answer["number"] in in_delivery and answer["status"] == "pickup"
+    assert Order.objects.get(number=answer["number"]).delivery_events.get().state == "at_pickup_point"
