@@ -5,9 +5,10 @@ from datetime import datetime
 
 from django.db.models import Max
 
-from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
+from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.selectors import open_orders_by_manager, team_profiles
-from orders.models import Order
+from orders.models import AccessGrant, Order
+from orders.models.access import grant_refusal
 
 AWAY = {
     Presence.BUSY: "busy",
@@ -23,16 +24,15 @@ def at_quota(open_orders: int, quota: int) -> str:
 
 @dataclass
 class Candidate:
-    profile: ManagerProfile
+    profile_pk: int
+    user_id: int
+    name: str
+    experience: int
     open_orders: int
     quota: int
     idle_since: datetime
     # When this manager let this very order time out, within the cooling-off time: others are offered it first.
     slipped_at: datetime | None = None
-
-    @property
-    def name(self) -> str:
-        return self.profile.user.username
 
 
 @dataclass
@@ -44,14 +44,25 @@ class Survey:
 
 def survey(order: Order, settings: RoutingSettings, now: datetime) -> Survey:
     """Every manager, eligible or with the reason they are not, in a fixed number of queries."""
+    # Plain values, not model objects: the survey's cost per manager stays small for a team of a thousand.
+    grant = "user__access_grant__"
     profiles = list(
         team_profiles()
-        .select_related("user__access_grant")
-        .prefetch_related("user__access_grant__shops")
         .order_by("pk")
-    )
-    user_ids = [profile.user_id for profile in profiles]
+        .values(
+            "pk", "user_id", "user__username", "presence", "presence_since", "last_assigned_at",
+            "quota_override", "experience",
+            f"{grant}id", f"{grant}order_types", f"{grant}methods", f"{grant}regions",
+        )
+    )  # fmt: skip
+    user_ids = [profile["user_id"] for profile in profiles]
     open_counts = open_orders_by_manager(user_ids)
+    granted_shops: dict[int, set[int]] = {}
+    grant_ids = [profile[f"{grant}id"] for profile in profiles if profile[f"{grant}id"] is not None]
+    if grant_ids:  # no grants, no shops to read
+        links = AccessGrant.shops.through.objects.filter(accessgrant_id__in=grant_ids)
+        for user_id, shop_id in links.values_list("accessgrant__user_id", "shop_id"):
+            granted_shops.setdefault(user_id, set()).add(shop_id)
     # Whoever let this very order time out comes after everyone else for a cooling-off time; never a ban, so an
     # order does not wait in the queue while the only free manager with room is the one who let it slip.
     slipped = dict(
@@ -64,21 +75,35 @@ def survey(order: Order, settings: RoutingSettings, now: datetime) -> Survey:
     )
     result = Survey(eligible=[], excluded={}, granted={})
     for profile in profiles:
+        user_id = profile["user_id"]
+        quota = profile["quota_override"]
         candidate = Candidate(
-            profile=profile,
-            open_orders=open_counts.get(profile.user_id, 0),
-            quota=profile.quota_or(settings.default_quota),
-            idle_since=max(filter(None, [profile.presence_since, profile.last_assigned_at])),
-            slipped_at=slipped.get(profile.user_id),
+            profile_pk=profile["pk"],
+            user_id=user_id,
+            name=profile["user__username"],
+            experience=profile["experience"],
+            open_orders=open_counts.get(user_id, 0),
+            quota=quota if quota is not None else settings.default_quota,
+            idle_since=max(filter(None, [profile["presence_since"], profile["last_assigned_at"]])),
+            slipped_at=slipped.get(user_id),
         )
-        grant = getattr(profile.user, "access_grant", None)  # no grant: everything
-        refusal = grant.refusal_for(order) if grant else ""
+        refusal = (
+            grant_refusal(
+                order,
+                shop_ids=granted_shops.get(user_id, set()),
+                order_types=profile[f"{grant}order_types"],
+                methods=profile[f"{grant}methods"],
+                regions=profile[f"{grant}regions"],
+            )
+            if profile[f"{grant}id"] is not None  # no grant: everything
+            else ""
+        )
         if refusal:
             result.excluded[candidate.name] = refusal
             continue
-        result.granted[profile.user_id] = candidate
-        if profile.presence != Presence.FREE:
-            result.excluded[candidate.name] = AWAY[profile.presence]
+        result.granted[user_id] = candidate
+        if profile["presence"] != Presence.FREE:
+            result.excluded[candidate.name] = AWAY[profile["presence"]]
         elif candidate.open_orders >= candidate.quota:
             result.excluded[candidate.name] = at_quota(candidate.open_orders, candidate.quota)
         else:
@@ -91,13 +116,13 @@ def rank(order: Order, found: Survey) -> tuple[str, list[Candidate]]:
     time out lately comes last, whatever the rule."""
     own = order.customer.responsible_manager_id
     if own is not None:
-        mine = [c for c in found.eligible if c.profile.user_id == own and c.slipped_at is None]
+        mine = [c for c in found.eligible if c.user_id == own and c.slipped_at is None]
         if mine:
             return AssignmentDecision.Rule.REPEAT, mine
     if order.customer.is_vip:
         return AssignmentDecision.Rule.VIP, sorted(
             found.eligible,
-            key=lambda c: (c.slipped_at is not None, -c.profile.experience, c.open_orders, c.idle_since),
+            key=lambda c: (c.slipped_at is not None, -c.experience, c.open_orders, c.idle_since),
         )
     return AssignmentDecision.Rule.EVEN_LOAD, sorted(
         found.eligible, key=lambda c: (c.slipped_at is not None, c.open_orders, c.idle_since)

@@ -113,7 +113,7 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
             # Each candidate is tried in a savepoint: rolling it back releases a refused manager's row lock, so
             # a router holds one manager's lock at a time and two routers can never wait on each other's.
             tried = transaction.savepoint()
-            locked, refusal = _manager_lock(candidate.profile.pk, quota=candidate.quota, must_be_free=True)
+            locked, refusal = _manager_lock(candidate.profile_pk, quota=candidate.quota, must_be_free=True)
             if refusal:
                 transaction.savepoint_rollback(tried)
                 found.excluded[candidate.name] = refusal
