@@ -28,12 +28,11 @@ class NoteForm(forms.Form):
     )
 
 
-class IntakeCustomerForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    phone = forms.CharField(max_length=32, required=False)
-    email = forms.EmailField(required=False)
-    type = forms.ChoiceField(choices=Customer.LegalType.choices, required=False)
-    vip = forms.BooleanField(required=False)
+class PhoneOrEmail:
+    """A customer is found again by phone or email: one of them is needed, and a phone typed any common way is
+    kept in E.164."""
+
+    contact_missing = "Give the customer's phone or email."
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -42,8 +41,16 @@ class IntakeCustomerForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("phone") and not data.get("email") and not self.errors:
-            raise forms.ValidationError("Give the customer's phone or email.")
+            raise forms.ValidationError(self.contact_missing)
         return data
+
+
+class IntakeCustomerForm(PhoneOrEmail, forms.Form):
+    name = forms.CharField(max_length=200)
+    phone = forms.CharField(max_length=32, required=False)
+    email = forms.EmailField(required=False)
+    type = forms.ChoiceField(choices=Customer.LegalType.choices, required=False)
+    vip = forms.BooleanField(required=False)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -162,7 +169,7 @@ class CallForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
-class NewOrderForm(forms.Form):
+class NewOrderForm(PhoneOrEmail, forms.Form):
     """An order a customer phones in, typed by a manager or supervisor."""
 
     shop = forms.ModelChoiceField(queryset=None, empty_label=None)
@@ -189,16 +196,6 @@ class NewOrderForm(forms.Form):
                 else "form-control"
             )
             field.widget.attrs["class"] = css
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return phone_normalize(phone) if phone else ""
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("phone") and not data.get("email") and not self.errors:
-            raise forms.ValidationError("Give the customer's phone or email.")
-        return data
 
     def service_kwargs(self, *, items: list[dict], by) -> dict:
         data = self.cleaned_data
@@ -282,7 +279,8 @@ EditItemFormSet = forms.formset_factory(
 )
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(PhoneOrEmail, forms.Form):
+    contact_missing = "Keep a phone or an email: the desk finds the customer by them."
     name = forms.CharField(max_length=200)
     phone = forms.CharField(max_length=32, required=False)
     email = forms.EmailField(required=False)
@@ -294,16 +292,6 @@ class CustomerForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-check-input" if name == "is_vip" else "form-control form-control-sm"
             )
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return phone_normalize(phone) if phone else ""
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("phone") and not data.get("email") and not self.errors:
-            raise forms.ValidationError("Keep a phone or an email: the desk finds the customer by them.")
-        return data
 
 
 class DeliveryForm(forms.Form):
