@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
-from orders.models import Order, OrderEvent, Task
+from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent, Task
 from orders.roles import MANAGER
 from orders.selectors import managers_covering_user_shops
 
@@ -64,24 +64,19 @@ def team_load(*, user, now=None) -> list[ManagerProfile]:
     return profiles
 
 
-# History lines that change an order's hands, and those that count as the manager taking the order up.
-HAND_EVENTS = {OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER}
-TAKE_UP_EVENTS = {OrderEvent.Kind.STATUS, OrderEvent.Kind.CALL, OrderEvent.Kind.NOTE, OrderEvent.Kind.TASK}
-
-
 def assignment_latest(*, history: list[OrderEvent]) -> OrderEvent | None:
-    """The latest change of hands in a history read newest first: routing's explanation (its candidates and
-    whom it passed over, in the event's data), or who reassigned the order and why."""
-    return next((event for event in history if event.kind in HAND_EVENTS), None)
+    """The latest change of hands in a history read newest first: routing's (its data names the decision that
+    explains it), or who reassigned the order and why."""
+    return next((event for event in history if event.kind in HAND_KINDS), None)
 
 
 def assignment_take_up_by(*, order: Order, history: list[OrderEvent]) -> datetime | None:
     """By when the manager must take up (work on) an order routing gave them, while they still must; read from
     the history, newest first: routing's assignment event carries the deadline (`order_route` writes it)."""
     for event in history:
-        if event.kind in TAKE_UP_EVENTS and event.actor_id is not None and event.actor_id == order.manager_id:
+        if event.kind in TAKE_UP_KINDS and event.actor_id is not None and event.actor_id == order.manager_id:
             return None
-        if event.kind in HAND_EVENTS:
+        if event.kind in HAND_KINDS:
             accept_by = event.data.get("accept_by")
             return (
                 datetime.fromisoformat(accept_by)

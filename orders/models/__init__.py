@@ -5,7 +5,7 @@ from orders.models.customers import E164, Customer, CustomerEvent
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.matrix import Status, StatusTransition
-from orders.models.orders import Order, OrderEvent, OrderItem, OrderQuerySet
+from orders.models.orders import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent, OrderItem, OrderQuerySet
 from orders.models.shops import (
     DeskSettings,
     Shop,
@@ -16,6 +16,8 @@ from orders.models.shops import (
 )
 
 __all__ = [
+    "HAND_KINDS",
+    "TAKE_UP_KINDS",
     "E164",
     "AccessGrant",
     "CallOutcome",

@@ -211,3 +211,17 @@ class OrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Order history is append-only.")
+
+
+# History lines that change an order's hands, and those written when its manager works on it (each sends
+# `order_touched`, which stops routing's acceptance clock).
+HAND_KINDS = frozenset({OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER})
+TAKE_UP_KINDS = frozenset(
+    {
+        OrderEvent.Kind.STATUS,
+        OrderEvent.Kind.CALL,
+        OrderEvent.Kind.NOTE,
+        OrderEvent.Kind.TASK,
+        OrderEvent.Kind.EDIT,
+    }
+)

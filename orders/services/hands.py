@@ -6,11 +6,9 @@ from django.utils import timezone
 
 from orders import signals
 from orders.exceptions import OrderError
-from orders.models import AccessGrant, Customer, Order, OrderEvent, Task
+from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
 from orders.roles import MANAGER, staff_name
 from orders.services.orders import order_event_add
-
-HAND_KINDS = (OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER)
 
 
 def _last_holder_id(order: Order) -> int | None:

@@ -140,3 +140,11 @@ def test_people_outside_the_order_or_who_only_read_cannot_edit(client, order):
     assert client.get(reverse("orders:edit", args=[order.pk])).status_code == 404
     client.force_login(inspector())
     assert client.get(reverse("orders:edit", args=[order.pk])).status_code == 403
+
+
+def test_after_an_edit_the_order_page_no_longer_asks_the_manager_to_take_it_up(client, order, anna):
+    client.force_login(anna)
+    url = reverse("orders:detail", args=[order.pk])
+    assert 'data-testid="take-up"' in client.get(url).content.decode()
+    edit(order, anna, tracking_code="X-1")
+    assert 'data-testid="take-up"' not in client.get(url).content.decode()
