@@ -12,7 +12,6 @@ from django.utils import timezone
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from orders import roles
-from orders.clock import working_deadline
 from orders.models import AccessGrant, CallOutcome, CallScript, DeliveryStatusRule, Order, Shop, Status, Task
 from orders.services import (
     order_add_note,
@@ -20,6 +19,7 @@ from orders.services import (
     order_create,
     order_record_call,
     shop_issue_api_key,
+    status_deadline,
     task_create,
 )
 
@@ -191,9 +191,10 @@ def _place_in_time(order: Order, *, arrived_ago: timedelta, in_status: timedelta
     now = timezone.now()
     status = Status.objects.get(code=order.status)
     entered = now - in_status
-    deadline = working_deadline(order.shop, entered, status.time_limit) if status.time_limit else None
     Order.objects.filter(pk=order.pk).update(
-        created_at=now - arrived_ago, status_entered_at=entered, deadline=deadline
+        created_at=now - arrived_ago,
+        status_entered_at=entered,
+        deadline=status_deadline(status, order.shop, entered),
     )
     if arrived_ago:
         order.events.update(created_at=now - arrived_ago)  # the history reads in the same order, earlier

@@ -7,6 +7,7 @@ from orders.services.clocks import (
     orders_escalate_overdue,
     orders_flag_overdue,
     status_clocks_rederive,
+    status_deadline,
 )
 from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
 from orders.services.delivery import order_record_delivery
@@ -50,6 +51,7 @@ __all__ = [
     "orders_flag_overdue",
     "shop_issue_api_key",
     "status_clocks_rederive",
+    "status_deadline",
     "task_complete",
     "task_create",
     "tasks_remind_due",

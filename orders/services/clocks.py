@@ -14,12 +14,18 @@ from orders.selectors.matrix import status_by_code, status_name
 CLOCK_FIELDS = ["is_final", "status_entered_at", "deadline", "is_overdue", "overdue_since", "escalated_at"]
 
 
+def status_deadline(status: Status, shop, entered_at: datetime) -> datetime | None:
+    """When an order that entered this status at `entered_at` is due, in the shop's working time; None for a
+    final status or one with no time limit."""
+    if status.is_final or not status.time_limit:
+        return None
+    return working_deadline(shop, entered_at, status.time_limit)
+
+
 def clock_start(order: Order, status: Status, now: datetime) -> None:
     order.is_final = status.is_final
     order.status_entered_at = now
-    order.deadline = (
-        working_deadline(order.shop, now, status.time_limit) if status.time_limit and not status.is_final else None
-    )
+    order.deadline = status_deadline(status, order.shop, now)
     order.is_overdue = False
     order.overdue_since = None
     order.escalated_at = None
@@ -84,14 +90,13 @@ def status_clocks_rederive(*, status: Status, now: datetime | None = None, batch
     again from when the order entered the status (in its shop's hours); an order whose new deadline is still
     ahead is no longer overdue; a status made final closes its orders' clocks. One transaction per batch."""
     now = now or timezone.now()
-    limit = None if status.is_final else status.time_limit
     fields = ["is_final", "deadline", "is_overdue", "overdue_since", "escalated_at"]
     open_orders = Order.objects.filter(status=status.code, is_final=False).select_related("shop").order_by("pk")
     last_pk, changed = 0, 0
     while chunk := list(open_orders.filter(pk__gt=last_pk)[:batch]):
         for order in chunk:
             order.is_final = status.is_final
-            order.deadline = working_deadline(order.shop, order.status_entered_at, limit) if limit else None
+            order.deadline = status_deadline(status, order.shop, order.status_entered_at)
             if order.deadline is None or order.deadline > now:
                 order.is_overdue, order.overdue_since, order.escalated_at = False, None, None
         with transaction.atomic():
