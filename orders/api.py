@@ -106,31 +106,41 @@ def order_intake(request, shop: Shop, body: dict):
         return JsonResponse({"error": "Invalid order.", "fields": exc.message_dict}, status=400)
     except IntakeConflict as exc:
         return JsonResponse({"error": str(exc), "number": exc.order.number, "differing": exc.fields}, status=409)
-    order = Order.objects.select_related("manager").get(pk=order.pk)
-    return JsonResponse(_order_json(order), status=201 if created else 200)
+    return _order_answer(order, status=201 if created else 200)
 
 
-@storefront_endpoint
-def order_payment(request, shop: Shop, body: dict, external_id: str):
-    order = Order.objects.filter(shop=shop, external_id=external_id).first()
-    if order is None:
-        return JsonResponse({"error": f"No order {external_id!r} in this shop."}, status=404)
-    form = PaymentForm(body)
-    if not form.is_valid():
-        return JsonResponse({"error": "Invalid payment.", "fields": _errors(form)}, status=400)
-    order = order_record_payment(order=order, **form.cleaned_data)
-    return JsonResponse(_order_json(Order.objects.select_related("manager").get(pk=order.pk)))
+def order_event_endpoint(form_class, what: str):
+    """An event about one of the shop's orders (payment, delivery): the order found by its external_id (404 if
+    the shop has none), the body validated (400 with field errors), then the view records it."""
+
+    def decorate(view):
+        @storefront_endpoint
+        @wraps(view)
+        def endpoint(request, shop: Shop, body: dict, external_id: str):
+            order = Order.objects.filter(shop=shop, external_id=external_id).first()
+            if order is None:
+                return JsonResponse({"error": f"No order {external_id!r} in this shop."}, status=404)
+            form = form_class(body)
+            if not form.is_valid():
+                return JsonResponse({"error": f"Invalid {what}.", "fields": _errors(form)}, status=400)
+            return view(request, order, form.cleaned_data)
+
+        return endpoint
+
+    return decorate
 
 
-@storefront_endpoint
-def order_delivery(request, shop: Shop, body: dict, external_id: str):
+def _order_answer(order: Order, *, status: int = 200) -> JsonResponse:
+    return JsonResponse(_order_json(Order.objects.select_related("manager").get(pk=order.pk)), status=status)
+
+
+@order_event_endpoint(PaymentForm, "payment")
+def order_payment(request, order: Order, data: dict):
+    return _order_answer(order_record_payment(order=order, **data))
+
+
+@order_event_endpoint(DeliveryForm, "delivery event")
+def order_delivery(request, order: Order, data: dict):
     """A carrier's report about the order's parcel; the same report again answers 200 with nothing new."""
-    order = Order.objects.filter(shop=shop, external_id=external_id).first()
-    if order is None:
-        return JsonResponse({"error": f"No order {external_id!r} in this shop."}, status=404)
-    form = DeliveryForm(body)
-    if not form.is_valid():
-        return JsonResponse({"error": "Invalid delivery event.", "fields": _errors(form)}, status=400)
-    _, created = order_record_delivery(order=order, **form.cleaned_data)
-    order = Order.objects.select_related("manager").get(pk=order.pk)
-    return JsonResponse(_order_json(order), status=201 if created else 200)
+    _, created = order_record_delivery(order=order, **data)
+    return _order_answer(order, status=201 if created else 200)

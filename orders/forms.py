@@ -231,6 +231,14 @@ class OrderItemForm(IntakeItemForm):
 class ItemRows(forms.BaseFormSet):
     default_error_messages = {"too_few_forms": "Add at least one item."}
 
+    def kept_rows(self) -> list[dict]:
+        """The items as typed, without the rows removed on the page (call after is_valid)."""
+        return [
+            {key: value for key, value in row.cleaned_data.items() if key != "DELETE"}
+            for row in self
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
+
 
 OrderItemFormSet = forms.formset_factory(
     OrderItemForm, formset=ItemRows, extra=0, min_num=1, validate_min=True, can_delete=True

@@ -42,6 +42,11 @@ class Customer(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def contact_lookup(*, phone: str, email: str) -> dict:
+        """How a shop finds a customer again: by phone, or without one by email (among customers with no phone)."""
+        return {"phone": phone} if phone else {"email": email, "phone": ""}
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The customer's own zone when known, else the shop's."""

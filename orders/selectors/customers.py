@@ -20,7 +20,7 @@ def customer_find(*, user, shop_id, phone: str, email: str) -> KnownCustomer | N
     see; the same lookup intake uses to find a returning customer."""
     if not shop_scope(user).filter(pk=shop_id).exists() or not (phone or email):
         return None
-    lookup = {"phone": phone} if phone else {"email": email, "phone": ""}
+    lookup = Customer.contact_lookup(phone=phone, email=email)
     customer = Customer.objects.filter(shop_id=shop_id, **lookup).select_related("responsible_manager").first()
     if customer is None:
         return None

@@ -10,7 +10,7 @@ from orders.roles import staff_name
 
 def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type: str, is_vip: bool) -> Customer:
     """The shop's customer with this phone (or, without a phone, this email); created when new."""
-    lookup = {"phone": phone} if phone else {"email": email, "phone": ""}
+    lookup = Customer.contact_lookup(phone=phone, email=email)
     customer = Customer.objects.select_for_update().filter(shop=shop, **lookup).first()
     if customer is None:
         customer = Customer(

@@ -22,11 +22,7 @@ def order_edit_view(request, pk: int):
     form = EditOrderForm(request.POST or None, initial=EditOrderForm.initial_for(order))
     items = EditItemFormSet(request.POST or None, prefix="items", initial=initial_items)
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        rows = [
-            {key: value for key, value in row.cleaned_data.items() if key != "DELETE"}
-            for row in items
-            if row.cleaned_data and not row.cleaned_data.get("DELETE")
-        ]
+        rows = items.kept_rows()
         try:
             lines = order_edit(order=order, by=request.user, items=rows, **form.service_kwargs())
         except OrderError as exc:

@@ -19,11 +19,7 @@ def order_new_view(request):
     form = NewOrderForm(request.POST or None, shops=shops, initial={"shop": shops.first()})
     items = OrderItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        rows = [
-            {key: value for key, value in row.cleaned_data.items() if key != "DELETE"}
-            for row in items
-            if row.cleaned_data and not row.cleaned_data.get("DELETE")
-        ]
+        rows = items.kept_rows()
         try:
             order, _ = order_create(**form.service_kwargs(items=rows, by=request.user))
         except ValidationError as exc:
