@@ -7,35 +7,23 @@ from django.utils import timezone
 
 from assignment import signals as assignment_signals
 from notifications.models import Notification
-from notifications.services import notification_create, notifications_create_many, notifications_mark_read
+from notifications.services import (
+    notification_create,
+    notifications_about_orders,
+    notifications_create_many,
+    notifications_mark_read,
+    off_hours_reply,
+    order_link,
+    triggers_on_status_entered,
+)
 from orders import signals
 from orders.roles import staff_name
-from orders.selectors import status_by_code, status_name, supervisors_covering_shop
-
-
-def _order_link(order) -> str:
-    return reverse("orders:detail", args=[order.pk])
-
-
-def _notify_about_orders(orders, *, kind: str, text_for, to_manager: bool) -> None:
-    """Tell each order's manager (or, with no manager or when escalating, the shop's supervisors)."""
-    supervisors_by_shop: dict[int, list[int]] = {}
-    messages = []
-    for order in orders:
-        if to_manager and order.manager_id:
-            recipient_ids = [order.manager_id]
-        else:
-            if order.shop_id not in supervisors_by_shop:
-                supervisors = supervisors_covering_shop(shop_id=order.shop_id)
-                supervisors_by_shop[order.shop_id] = list(supervisors.values_list("pk", flat=True))
-            recipient_ids = supervisors_by_shop[order.shop_id]
-        messages += [(pk, text_for(order), _order_link(order)) for pk in recipient_ids]
-    notifications_create_many(kind=kind, messages=messages)
+from orders.selectors import status_by_code, status_name
 
 
 def on_orders_overdue(sender, orders, **kwargs):
     statuses = status_by_code()
-    _notify_about_orders(
+    notifications_about_orders(
         orders,
         kind=Notification.Kind.OVERDUE,
         text_for=lambda order: f"Order {order.number} is overdue in status {status_name(order.status, statuses)}.",
@@ -45,7 +33,7 @@ def on_orders_overdue(sender, orders, **kwargs):
 
 def on_orders_escalated(sender, orders, **kwargs):
     statuses = status_by_code()
-    _notify_about_orders(
+    notifications_about_orders(
         orders,
         kind=Notification.Kind.ESCALATION,
         text_for=lambda order: (
@@ -56,7 +44,7 @@ def on_orders_escalated(sender, orders, **kwargs):
 
 
 def on_payment_failed(sender, order, amount, **kwargs):
-    _notify_about_orders(
+    notifications_about_orders(
         [order],
         kind=Notification.Kind.PAYMENT_FAILED,
         text_for=lambda order: f"Payment of {amount} failed for order {order.number}: call the customer.",
@@ -67,7 +55,7 @@ def on_payment_failed(sender, order, amount, **kwargs):
 def on_order_manager_changed(sender, order, previous, manager, by, reason, data, **kwargs):
     """Tell a manager an order is now theirs (and, from routing, by when to take it up); tell the one who lost it,
     and take their "this order is yours" off the bell so it never points at an order no longer theirs."""
-    link = _order_link(order)
+    link = order_link(order)
     if previous is not None and previous != manager:
         notifications_mark_read(recipient=previous, kind=Notification.Kind.ASSIGNED, link=link)
         if previous != by:
@@ -93,13 +81,13 @@ def on_tasks_due(sender, tasks, **kwargs):
     messages = []
     for task in tasks:
         about = f"order {task.order.number}" if task.order_id else task.customer.name
-        link = _order_link(task.order) if task.order_id else reverse("orders:list")
+        link = order_link(task.order) if task.order_id else reverse("orders:list")
         messages.append((task.assignee_id, f"{task.get_kind_display()} due now ({about}): {task.text}", link))
     notifications_create_many(kind=Notification.Kind.REMINDER, messages=messages)
 
 
 def on_customer_unreachable(sender, order, misses, **kwargs):
-    _notify_about_orders(
+    notifications_about_orders(
         [order],
         kind=Notification.Kind.ESCALATION,
         text_for=lambda order: (
@@ -118,7 +106,7 @@ def on_assignment_timed_out(sender, order, manager, minutes, rerouted_to, **kwar
     else:
         where = f"it went to {staff_name(rerouted_to)}"
     text = f"{staff_name(manager)} did not take up order {order.number} in {minutes} min; {where}."
-    _notify_about_orders(
+    notifications_about_orders(
         [order],
         kind=Notification.Kind.TIMEOUT,
         text_for=lambda order: text,
@@ -128,7 +116,7 @@ def on_assignment_timed_out(sender, order, manager, minutes, rerouted_to, **kwar
 
 def on_order_waiting_too_long(sender, order, minutes, why, **kwargs):
     reasons = "; ".join(f"{name}: {reason}" for name, reason in why.items()) or "no managers cover this shop"
-    _notify_about_orders(
+    notifications_about_orders(
         [order],
         kind=Notification.Kind.ESCALATION,
         text_for=lambda order: (
@@ -139,7 +127,7 @@ def on_order_waiting_too_long(sender, order, minutes, why, **kwargs):
 
 
 def on_delivery_step_refused(sender, order, text, **kwargs):
-    _notify_about_orders(
+    notifications_about_orders(
         [order],
         kind=Notification.Kind.INFO,
         text_for=lambda order: f"Order {order.number}: {text}",
@@ -147,7 +135,20 @@ def on_delivery_step_refused(sender, order, text, **kwargs):
     )
 
 
+def on_order_created(sender, order, **kwargs):
+    """A new order enters its first status (its "enters" triggers fire) and, when the desk is closed, hears when
+    it opens."""
+    triggers_on_status_entered(order=order)
+    off_hours_reply(order=order)
+
+
+def on_order_status_changed(sender, order, previous, **kwargs):
+    triggers_on_status_entered(order=order)
+
+
 def connect() -> None:
+    signals.order_created.connect(on_order_created, dispatch_uid="notifications.order_created")
+    signals.order_status_changed.connect(on_order_status_changed, dispatch_uid="notifications.status_changed")
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
     signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
     signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")

@@ -182,6 +182,7 @@ class OrderEvent(models.Model):
         DELIVERY = "delivery", "Delivery"
         OVERDUE = "overdue", "Overdue"
         ESCALATION = "escalation", "Escalated"
+        TRIGGER = "trigger", "Trigger"
         RATING = "rating", "Rating"  # written once the feedback issue (#13) lands
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")

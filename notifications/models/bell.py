@@ -1,3 +1,5 @@
+"""The staff bell: in-app messages for one member of staff."""
+
 from django.conf import settings
 from django.db import models
 

@@ -1,9 +1,13 @@
+"""The staff bell: create notifications and mark them read."""
+
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from orders.selectors import supervisors_covering_shop
 
 
 def notification_create(*, recipient, kind: str, text: str, link: str = "") -> Notification:
@@ -39,3 +43,25 @@ def notifications_mark_read(*, recipient, kind: str, link: str) -> int:
     """Mark read what no longer needs the person (e.g. "this order is yours" once it is someone else's)."""
     unread = Notification.objects.filter(recipient=recipient, kind=kind, link=link, read_at__isnull=True)
     return unread.update(read_at=timezone.now())
+
+
+def order_link(order) -> str:
+    return reverse("orders:detail", args=[order.pk])
+
+
+def notifications_about_orders(
+    orders, *, kind: str, text_for, to_manager: bool, and_supervisors: bool = False
+) -> int:
+    """Tell each order's manager (or, with no manager or when escalating, the shop's supervisors; with
+    `and_supervisors`, both)."""
+    supervisors_by_shop: dict[int, list[int]] = {}
+    messages = []
+    for order in orders:
+        recipient_ids = [order.manager_id] if to_manager and order.manager_id else []
+        if not recipient_ids or and_supervisors:
+            if order.shop_id not in supervisors_by_shop:
+                supervisors = supervisors_covering_shop(shop_id=order.shop_id)
+                supervisors_by_shop[order.shop_id] = list(supervisors.values_list("pk", flat=True))
+            recipient_ids += supervisors_by_shop[order.shop_id]
+        messages += [(pk, text_for(order), order_link(order)) for pk in recipient_ids]
+    return notifications_create_many(kind=kind, messages=messages)

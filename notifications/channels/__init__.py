@@ -1,0 +1,20 @@
+"""One transport per channel, as healthchecks.io keeps them: each `send(message)` hands an outbox row to its
+provider and returns the provider's id, or raises ChannelError (permanent or worth another try)."""
+
+from notifications.channels import email, sms, whatsapp
+from notifications.models import Channel
+
+TRANSPORTS = {Channel.SMS: sms.send, Channel.WHATSAPP: whatsapp.send, Channel.EMAIL: email.send}
+
+
+def send(message) -> str:
+    return TRANSPORTS[message.channel](message)
+
+
+def address(channel: str, customer) -> str:
+    """Where a message on this channel goes to, or "" when the customer has no such address."""
+    if channel == Channel.EMAIL:
+        return customer.email
+    if not customer.phone:
+        return ""
+    return f"whatsapp:{customer.phone}" if channel == Channel.WHATSAPP else customer.phone

@@ -1,0 +1,179 @@
+"""What the desk says to customers and what they say back: message templates, the outbox, inbound messages
+and the channels a customer has switched off."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from notifications.exceptions import TemplateRefused
+from notifications.rendering import template_validate
+from orders.models import Customer, Order
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    EMAIL = "email", "Email"
+
+
+CONTENT_SID = RegexValidator(r"^HX[0-9a-fA-F]{32}$", "A Twilio Content SID is HX followed by 32 hex digits.")
+
+
+class MessageTemplate(models.Model):
+    """A message to customers in Django template syntax over `order`, `customer`, `shop` and `manager`.
+
+    WhatsApp refuses free text that starts a conversation (Twilio error 63016), so a WhatsApp template also
+    names the approved Twilio Content template and the values of its numbered variables."""
+
+    name = models.CharField(max_length=120, unique=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    subject = models.CharField(max_length=200, blank=True, help_text="Email only.")
+    body = models.TextField(help_text="E.g. Hello {{ customer.name }}, your order {{ order.number }} is ready.")
+    content_sid = models.CharField(
+        "Content SID", max_length=34, blank=True, validators=[CONTENT_SID], help_text="WhatsApp only: HX…"
+    )
+    content_variables = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='WhatsApp only: each numbered variable and its value, e.g. {"1": "{{ order.number }}"}.',
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_channel_display()})"
+
+    def clean(self):
+        errors = {}
+        if self.channel == Channel.EMAIL and not self.subject.strip():
+            errors["subject"] = "An email needs a subject."
+        if self.channel != Channel.WHATSAPP and (self.content_sid or self.content_variables):
+            errors["content_sid"] = "Content SID and variables are for WhatsApp templates only."
+        if self.channel == Channel.WHATSAPP and self.content_variables and not self.content_sid:
+            errors["content_sid"] = "Variables belong to an approved template: give its Content SID."
+        try:
+            template_validate(subject=self.subject, body=self.body, content_variables=self.content_variables)
+        except TemplateRefused as exc:
+            errors.setdefault("body", str(exc))
+        if errors:
+            raise ValidationError(errors)
+
+
+class OutboundMessage(models.Model):
+    """The outbox: one row per message to a customer, written in the transaction of the change that caused it
+    and sent after commit by a q2 worker that claims it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        HELD = "held", "Held (quiet hours)"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        READ = "read", "Read"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not sent"
+
+    class Purpose(models.TextChoices):
+        TRIGGER = "trigger", "Trigger"
+        MANUAL = "manual", "Written by staff"
+        OFF_HOURS = "off_hours", "Off-hours reply"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="messages_out")
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="messages_out")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    content_sid = models.CharField(max_length=34, blank=True)
+    content_variables = models.JSONField(default=dict, blank=True)
+    template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    firing = models.ForeignKey(
+        "notifications.TriggerFiring", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(max_length=16, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_id"], condition=~Q(provider_id=""), name="outbound_unique_provider_id"
+            ),
+        ]
+        indexes = [
+            # The sender reads only rows waiting to go (pending, held till morning, or a send that stalled).
+            models.Index(
+                fields=["next_try_at"],
+                condition=Q(state__in=["pending", "held", "sending"]),
+                name="outbound_due_idx",
+            ),
+            models.Index(fields=["customer", "-created_at"], name="outbound_customer_idx"),
+            models.Index(fields=["order", "-created_at"], name="outbound_order_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.to}: {self.get_state_display()}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.HELD, self.State.SENDING)
+
+
+class InboundMessage(models.Model):
+    """A customer's SMS or WhatsApp message, kept once per Twilio MessageSid (Twilio retries webhooks)."""
+
+    message_sid = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    from_address = models.CharField(max_length=64)
+    to_address = models.CharField(max_length=64, blank=True)
+    body = models.TextField(blank=True)
+    media_count = models.PositiveSmallIntegerField(default=0)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages_in"
+    )
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages_in")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["order", "-received_at"], name="inbound_order_idx"),
+            models.Index(fields=["customer", "-received_at"], name="inbound_customer_idx"),
+        ]
+
+    def __str__(self):
+        return f"From {self.from_address}: {self.body[:40]}"
+
+
+class OptOut(models.Model):
+    """A channel the customer switched off (STOP, or the carrier said they unsubscribed): nothing more goes
+    to them on it until they write START."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="opt_outs")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "channel"], name="optout_unique_channel")]
+
+    def __str__(self):
+        return f"{self.customer} opted out of {self.get_channel_display()}"

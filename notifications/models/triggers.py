@@ -1,0 +1,188 @@
+"""Triggers the admin sets on statuses ("enters X", "has stayed in X for N hours"), the firings that prove each
+fired once per entry, the per-shop off-hours reply and the messaging limits."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from notifications.models.messages import MessageTemplate
+from orders.durations import validate_positive_duration
+from orders.models import Order, Shop, SingletonSettings, Status, Task
+
+
+class Trigger(models.Model):
+    class When(models.TextChoices):
+        ENTERS = "enters", "Order enters the status"
+        STAYS = "stays", "Order has stayed in the status"
+
+    class Hand(models.TextChoices):
+        KEEP = "", "Keep the manager"
+        MANAGER = "manager", "Hand to the manager below"
+        ROUTING = "routing", "Back to routing"
+
+    class Notify(models.TextChoices):
+        NOBODY = "", "Nobody"
+        MANAGER = "manager", "The order's manager"
+        SUPERVISORS = "supervisors", "The shop's supervisors"
+
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="triggers")
+    when = models.CharField(max_length=8, choices=When.choices, default=When.ENTERS)
+    after = models.DurationField(
+        null=True, blank=True, validators=[validate_positive_duration], help_text="Stays: e.g. 2d or 48h."
+    )
+    working_time = models.BooleanField(
+        "count working hours only", default=False, help_text="Stays: count only the shop's working hours."
+    )
+    repeat_every = models.DurationField(
+        null=True, blank=True, validators=[validate_positive_duration], help_text="Stays: e.g. 1d."
+    )
+    times = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Stays: how many times in all, the first one included.",
+    )
+    # Conditions: empty means any.
+    shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=16, blank=True, choices=Order.Method.choices)
+    order_type = models.CharField(max_length=3, blank=True, choices=Order.Type.choices)
+    payment_state = models.CharField(max_length=8, blank=True, choices=Order.PaymentState.choices)
+    # Actions.
+    template = models.ForeignKey(
+        MessageTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="triggers",
+        help_text="Message the customer with this template.",
+    )
+    task_text = models.CharField(
+        max_length=300, blank=True, help_text="Create a task for the order's manager with this text."
+    )
+    task_kind = models.CharField(max_length=8, choices=Task.Kind.choices, default=Task.Kind.CALL)
+    task_due_in = models.DurationField(default=timedelta(hours=1), validators=[validate_positive_duration])
+    hand = models.CharField("hand the order", max_length=8, blank=True, choices=Hand.choices)
+    hand_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notify = models.CharField(max_length=12, blank=True, choices=Notify.choices)
+    notify_text = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["status__position", "name"]
+        indexes = [models.Index(fields=["status", "when"], condition=Q(is_active=True), name="trigger_active_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.when == self.When.STAYS and not self.after:
+            errors["after"] = "Say how long the order must stay in the status, e.g. 2d."
+        if self.times > 1 and not self.repeat_every:
+            errors["repeat_every"] = "Say how often to repeat, e.g. 1d, or set times to 1."
+        if self.when == self.When.ENTERS and self.times > 1:
+            errors["times"] = "An 'enters' trigger fires once per entry; repeats are for 'has stayed'."
+        if self.hand == self.Hand.MANAGER and not self.hand_to_id:
+            errors["hand_to"] = "Choose the manager to hand the order to."
+        if not (self.template_id or self.task_text.strip() or self.hand or self.notify):
+            errors["template"] = "Give the trigger something to do: a message, a task, a hand-over or a notice."
+        if errors:
+            raise ValidationError(errors)
+
+    def matches(self, order: Order) -> bool:
+        return (
+            (self.shop_id is None or self.shop_id == order.shop_id)
+            and self.method in ("", order.method)
+            and self.order_type in ("", order.order_type)
+            and self.payment_state in ("", order.payment_state)
+        )
+
+
+class TriggerFiring(models.Model):
+    """One firing of a trigger for one entry of an order into the status, planned (due) or done. The unique key
+    proves a trigger fires at most once per order, entry and round."""
+
+    class Outcome(models.TextChoices):
+        PLANNED = "", "Planned"
+        FIRED = "fired", "Fired"
+        NOT_MATCHING = "not_matching", "Skipped: conditions not met"
+        LEFT = "left", "Skipped: the order left the status"
+
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="firings")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="trigger_firings")
+    entered_at = models.DateTimeField(help_text="When the order entered the status: one entry, one series.")
+    round = models.PositiveSmallIntegerField(default=1)
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, blank=True, choices=Outcome.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trigger", "order", "entered_at", "round"], name="firing_once_per_entry_and_round"
+            )
+        ]
+        indexes = [
+            # The every-minute check reads only firings that are due and not done: as many as are due.
+            models.Index(fields=["due_at"], condition=Q(done_at__isnull=True), name="firing_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.trigger} for {self.order} (round {self.round})"
+
+
+class OffHoursReply(models.Model):
+    """A shop's automatic answer to an order that arrives while the desk is closed, saying when it opens."""
+
+    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="off_hours_reply")
+    template = models.ForeignKey(
+        MessageTemplate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Besides order, customer and shop, it may use {{ opens_at }}: when the desk opens next.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "off-hours replies"
+
+    def __str__(self):
+        return f"Off-hours reply of {self.shop}"
+
+
+class MessagingSettings(SingletonSettings):
+    """The limits that protect customers and the outbox's patience (one row, edited in admin)."""
+
+    daily_cap = models.PositiveSmallIntegerField(
+        "automatic messages per customer per day",
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Over any 24 hours. Messages staff write themselves are not held back.",
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Sending tries before failing.",
+    )
+    first_retry = models.DurationField(
+        default=timedelta(minutes=1),
+        validators=[validate_positive_duration],
+        help_text="Wait before the second try; each further wait doubles.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "messaging settings"
+
+    def __str__(self):
+        return "Messaging settings"
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        return self.first_retry * 2 ** max(attempts - 1, 0)

@@ -1,0 +1,50 @@
+"""Notifications' writes, one module per job; the public names stay importable from `notifications.services`."""
+
+from notifications.services.bell import (
+    notification_create,
+    notification_mark_read,
+    notifications_about_orders,
+    notifications_create_many,
+    notifications_mark_all_read,
+    notifications_mark_read,
+    order_link,
+)
+from notifications.services.inbound import inbound_receive, message_status_apply
+from notifications.services.outbox import (
+    message_queue,
+    message_write,
+    outbox_send,
+    outbox_send_due,
+    whatsapp_window_open,
+)
+from notifications.services.templates import template_preview
+from notifications.services.triggers import (
+    firing_due_at,
+    off_hours_reply,
+    trigger_plan_current,
+    triggers_fire_due,
+    triggers_on_status_entered,
+)
+
+__all__ = [
+    "firing_due_at",
+    "inbound_receive",
+    "message_queue",
+    "message_status_apply",
+    "message_write",
+    "notification_create",
+    "notification_mark_read",
+    "notifications_about_orders",
+    "notifications_create_many",
+    "notifications_mark_all_read",
+    "notifications_mark_read",
+    "off_hours_reply",
+    "order_link",
+    "outbox_send",
+    "outbox_send_due",
+    "template_preview",
+    "trigger_plan_current",
+    "triggers_fire_due",
+    "triggers_on_status_entered",
+    "whatsapp_window_open",
+]

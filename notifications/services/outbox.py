@@ -1,0 +1,252 @@
+"""The outbox: a customer message is a row written in the transaction that caused it, checked against the
+limits that protect the customer, held through their night, and sent after commit by a worker that claims it
+(two workers never send one row), retried with backoff, failed loudly when it cannot go."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from notifications import channels
+from notifications.exceptions import ChannelError, MessageRefused
+from notifications.models import (
+    Channel,
+    InboundMessage,
+    MessageTemplate,
+    MessagingSettings,
+    Notification,
+    OptOut,
+    OutboundMessage,
+)
+from notifications.rendering import message_context, render_message
+from notifications.services.bell import notifications_about_orders
+from orders.clock import outside_night
+from orders.models import Customer, Order
+
+State = OutboundMessage.State
+Purpose = OutboundMessage.Purpose
+DUPLICATE_WINDOW = timedelta(hours=1)
+WHATSAPP_WINDOW = timedelta(hours=24)
+# A send that has not come back in this long died with its worker: the row goes out again.
+STALLED_SEND = timedelta(minutes=10)
+# What counts towards the daily cap: everything on its way or gone, not what was never sent.
+_COUNTED = [State.PENDING, State.HELD, State.SENDING, State.SENT, State.DELIVERED, State.READ]
+
+
+def _skip_reason(*, customer: Customer, order: Order | None, channel: str, template, purpose: str, now) -> str:
+    if OptOut.objects.filter(customer=customer, channel=channel).exists():
+        return f"The customer switched {Channel(channel).label} off (STOP)."
+    if purpose == Purpose.MANUAL:
+        return ""  # a person writing decides for themselves; the limits guard what the desk sends on its own
+    if template is not None and order is not None:
+        recent = OutboundMessage.objects.filter(
+            order=order, template=template, created_at__gte=now - DUPLICATE_WINDOW, state__in=_COUNTED
+        )
+        if recent.exists():
+            return f"The same message went to this order less than {DUPLICATE_WINDOW} ago."
+    cap = MessagingSettings.load().daily_cap
+    sent_today = OutboundMessage.objects.filter(
+        customer=customer, created_at__gte=now - timedelta(days=1), state__in=_COUNTED
+    ).count()
+    if sent_today >= cap:
+        return f"The customer already has {sent_today} messages in the last 24 hours (the cap is {cap})."
+    return ""
+
+
+def message_queue(
+    *,
+    customer: Customer,
+    channel: str,
+    purpose: str,
+    order: Order | None = None,
+    template: MessageTemplate | None = None,
+    subject: str = "",
+    body: str = "",
+    author=None,
+    firing=None,
+    now: datetime | None = None,
+) -> OutboundMessage:
+    """Write one message to the outbox in the caller's transaction; it is sent after commit. A message the
+    limits stop (STOP, the daily cap, a duplicate within the hour) is kept as "not sent", with why."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The customer's row lock makes the daily cap hold when two triggers fire for them at once.
+        customer = Customer.objects.select_for_update().select_related("shop").get(pk=customer.pk)
+        if template is not None:
+            context = message_context(order=order, customer=customer, now=now)
+            try:
+                rendered = render_message(
+                    subject=template.subject,
+                    body=template.body,
+                    content_variables=template.content_variables,
+                    context=context,
+                )
+            except MessageRefused as exc:  # an order's data the template cannot show must not stop the order
+                return _skipped(customer, order, channel, purpose, template, firing, str(exc))
+            subject, body, content_variables = rendered.subject, rendered.body, rendered.content_variables
+        else:
+            content_variables = {}
+        message = OutboundMessage(
+            customer=customer,
+            order=order,
+            channel=channel,
+            purpose=purpose,
+            to=channels.address(channel, customer),
+            subject=subject,
+            body=body.strip(),
+            content_sid=template.content_sid if template is not None else "",
+            content_variables=content_variables,
+            template=template,
+            firing=firing,
+            author=author,
+        )
+        reason = "" if message.to else f"The customer has no {'email' if channel == Channel.EMAIL else 'phone'}."
+        reason = reason or _skip_reason(
+            customer=customer, order=order, channel=channel, template=template, purpose=purpose, now=now
+        )
+        if reason:
+            message.state, message.last_error = State.SKIPPED, reason
+        else:
+            # Quiet hours: nothing arrives in the customer's night, except an answer to what they just did.
+            send_at = now if purpose == Purpose.OFF_HOURS else outside_night(now, customer.zone)
+            message.state = State.HELD if send_at > now else State.PENDING
+            message.next_try_at = send_at
+        message.save()
+        if message.state == State.PENDING:
+            transaction.on_commit(lambda: async_task("notifications.tasks.send_message", message.pk))
+    return message
+
+
+def _skipped(customer, order, channel, purpose, template, firing, reason: str) -> OutboundMessage:
+    return OutboundMessage.objects.create(
+        customer=customer,
+        order=order,
+        channel=channel,
+        purpose=purpose,
+        to=channels.address(channel, customer),
+        template=template,
+        firing=firing,
+        body="",
+        state=State.SKIPPED,
+        last_error=reason[:500],
+    )
+
+
+def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:
+    """A member of staff writes to the order's customer, in free text or with a template."""
+    now = now or timezone.now()
+    customer = order.customer
+    if channel not in Channel.values:
+        raise MessageRefused("Choose SMS, WhatsApp or email.")
+    if template is not None and template.channel != channel:
+        raise MessageRefused(f"The template {template.name} is for {template.get_channel_display()}.")
+    if template is None and not body.strip():
+        raise MessageRefused("Write the message, or choose a template.")
+    if not channels.address(channel, customer):
+        raise MessageRefused(f"{customer.name} has no {'email' if channel == Channel.EMAIL else 'phone'}.")
+    if channel == Channel.WHATSAPP and template is None and not whatsapp_window_open(customer=customer, now=now):
+        raise MessageRefused(
+            "WhatsApp takes free text only within 24 hours of the customer's last message: "
+            "choose an approved template, or write an SMS."
+        )
+    if OptOut.objects.filter(customer=customer, channel=channel).exists():
+        raise MessageRefused(f"{customer.name} switched {Channel(channel).label} off (STOP).")
+    return message_queue(
+        customer=customer,
+        order=order,
+        channel=channel,
+        purpose=Purpose.MANUAL,
+        template=template,
+        subject=f"{customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else "",
+        body=body,
+        author=by,
+        now=now,
+    )
+
+
+def whatsapp_window_open(*, customer: Customer, now: datetime) -> bool:
+    return InboundMessage.objects.filter(
+        customer=customer, channel=Channel.WHATSAPP, received_at__gte=now - WHATSAPP_WINDOW
+    ).exists()
+
+
+def _due(now: datetime):
+    return OutboundMessage.objects.filter(
+        Q(state__in=[State.PENDING, State.HELD], next_try_at__lte=now)
+        | Q(state=State.SENDING, claimed_at__lte=now - STALLED_SEND)
+    )
+
+
+def _claim(rows, now: datetime) -> list[OutboundMessage]:
+    """Mark rows as being sent by this worker, skipping rows another worker holds, in one short transaction."""
+    with transaction.atomic():
+        claimed = list(rows.select_for_update(skip_locked=True, of=("self",)))
+        for message in claimed:
+            message.state, message.claimed_at, message.attempts = State.SENDING, now, message.attempts + 1
+        OutboundMessage.objects.bulk_update(claimed, ["state", "claimed_at", "attempts", "updated_at"])
+    return claimed
+
+
+def _deliver(message: OutboundMessage, now: datetime) -> OutboundMessage:
+    """Hand a claimed row to its channel (outside any transaction: the provider may be slow) and record what
+    came of it."""
+    try:
+        provider_id = channels.send(message)
+    except ChannelError as exc:
+        return _record_failure(message, exc, now)
+    OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+        state=State.SENT, provider_id=provider_id, sent_at=now, error_code="", last_error="", updated_at=now
+    )
+    message.state, message.provider_id = State.SENT, provider_id
+    return message
+
+
+@transaction.atomic
+def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) -> OutboundMessage:
+    settings = MessagingSettings.load()
+    message.error_code, message.last_error = exc.code, str(exc)[:500]
+    if exc.permanent or message.attempts >= settings.max_attempts:
+        message.state, message.next_try_at = State.FAILED, None
+        if exc.code == str(channels.twilio.UNSUBSCRIBED):
+            OptOut.objects.get_or_create(
+                customer=message.customer, channel=message.channel, defaults={"reason": "Twilio: unsubscribed"}
+            )
+        if message.order_id:
+            order = message.order
+            notifications_about_orders(
+                [order],
+                kind=Notification.Kind.INFO,
+                text_for=lambda order: (
+                    f"Order {order.number}: the {message.get_channel_display()} to {message.customer.name} "
+                    f"failed after {message.attempts} tries: {message.last_error}"
+                ),
+                to_manager=True,
+                and_supervisors=True,
+            )
+    else:
+        message.state, message.next_try_at = State.PENDING, now + settings.retry_delay(message.attempts)
+    message.save(update_fields=["state", "next_try_at", "error_code", "last_error", "updated_at"])
+    return message
+
+
+def outbox_send(*, message_id: int, now: datetime | None = None) -> OutboundMessage | None:
+    """Send one row if it is due and nobody else holds it (the after-commit task)."""
+    now = now or timezone.now()
+    claimed = _claim(_due(now).filter(pk=message_id).select_related("customer__shop"), now)
+    return _deliver(claimed[0], now) if claimed else None
+
+
+def outbox_send_due(*, now: datetime | None = None, batch: int = 50, budget: float = 40.0) -> int:
+    """Send what is due (left behind, retried, held till morning), batch by batch within a time budget."""
+    now = now or timezone.now()
+    started, sent = timezone.now(), 0
+    while (timezone.now() - started).total_seconds() < budget:
+        rows = _due(now).select_related("customer__shop", "order").order_by("next_try_at")[:batch]
+        claimed = _claim(rows, now)
+        if not claimed:
+            break
+        for message in claimed:
+            sent += _deliver(message, now).state == State.SENT
+    return sent

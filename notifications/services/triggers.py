@@ -1,0 +1,193 @@
+"""Triggers: what the desk does when an order enters a status or stays in it too long, and the off-hours reply.
+A firing row per trigger, order, entry and round (unique) proves each fires once; "has stayed" firings are
+planned when the order enters the status and read back by the every-minute check only when due."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from notifications.models import Notification, OffHoursReply, OutboundMessage, Trigger, TriggerFiring
+from notifications.services.bell import notifications_about_orders
+from notifications.services.outbox import message_queue
+from orders.clock import is_working_time, working_deadline
+from orders.exceptions import OrderError
+from orders.models import Order, OrderEvent
+from orders.services import order_event_add, order_take_back, orders_reassign, task_create
+
+Outcome = TriggerFiring.Outcome
+
+
+def firing_due_at(trigger: Trigger, order: Order, *, entered_at: datetime, round: int) -> datetime:
+    wait = trigger.after + (round - 1) * (trigger.repeat_every or trigger.after)
+    if trigger.working_time:
+        return working_deadline(order.shop, entered_at, wait)
+    return entered_at + wait
+
+
+def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -> list[str]:
+    """Carry out the trigger's actions on the order; what was done, for the order's history."""
+    done = []
+    if trigger.template_id:
+        template = trigger.template
+        message = message_queue(
+            customer=order.customer,
+            order=order,
+            channel=template.channel,
+            purpose=OutboundMessage.Purpose.TRIGGER,
+            template=template,
+            firing=firing,
+            now=now,
+        )
+        done.append(
+            f"{template.get_channel_display()} “{template.name}”"
+            + (f" not sent: {message.last_error}" if message.state == OutboundMessage.State.SKIPPED else " queued")
+        )
+    if trigger.task_text.strip():
+        if order.manager is None:
+            done.append("no task: the order has no manager")
+        else:
+            task_create(
+                customer=order.customer,
+                order=order,
+                assignee=order.manager,
+                by=None,
+                kind=trigger.task_kind,
+                text=trigger.task_text,
+                due_at=now + trigger.task_due_in,
+            )
+            done.append("task planned")
+    if trigger.hand == Trigger.Hand.MANAGER:
+        try:
+            orders_reassign(orders=[order], manager=trigger.hand_to, by=None, reason=f"trigger “{trigger.name}”")
+            done.append("handed over")
+        except OrderError as exc:
+            done.append(f"not handed over: {exc}")
+    elif trigger.hand == Trigger.Hand.ROUTING and order.manager_id:
+        order_take_back(order=order, reason=f"trigger “{trigger.name}”")
+        transaction.on_commit(lambda: async_task("assignment.tasks.serve_queue"))
+        done.append("sent back to routing")
+    if trigger.notify:
+        text = trigger.notify_text or trigger.name
+        notifications_about_orders(
+            [order],
+            kind=Notification.Kind.INFO,
+            text_for=lambda order: f"Order {order.number}: {text}",
+            to_manager=trigger.notify == Trigger.Notify.MANAGER,
+        )
+        done.append("notified")
+    return done
+
+
+def _fire(firing: TriggerFiring, order: Order, now: datetime) -> None:
+    trigger = firing.trigger
+    done = _act(trigger, firing, order, now)
+    firing.done_at, firing.outcome, firing.note = now, Outcome.FIRED, "; ".join(done)[:300]
+    firing.save(update_fields=["done_at", "outcome", "note"])
+    round_note = f" (reminder {firing.round} of {trigger.times})" if trigger.times > 1 else ""
+    order_event_add(
+        order=order,
+        kind=OrderEvent.Kind.TRIGGER,
+        text=f"Trigger “{trigger.name}”{round_note}: {firing.note or 'done'}.",
+        data={"trigger": trigger.pk, "firing": firing.pk},
+    )
+
+
+def triggers_on_status_entered(*, order: Order, now: datetime | None = None) -> int:
+    """Runs in the transaction of the status change (or the intake), which it is part of: fire the "enters"
+    triggers that match, plan the "has stayed" ones. Returns how many fired now."""
+    now = now or timezone.now()
+    fired = 0
+    triggers = Trigger.objects.filter(is_active=True, status__code=order.status).select_related("template")
+    for trigger in triggers:
+        if trigger.when == Trigger.When.STAYS:
+            if trigger.shop_id in (None, order.shop_id):
+                _plan(trigger, order, entered_at=order.status_entered_at, round=1)
+            continue
+        if not trigger.matches(order):
+            continue
+        try:
+            with transaction.atomic():
+                firing = TriggerFiring.objects.create(
+                    trigger=trigger, order=order, entered_at=order.status_entered_at, round=1, due_at=now
+                )
+        except IntegrityError:
+            continue  # already fired for this entry
+        _fire(firing, order, now)
+        fired += 1
+    return fired
+
+
+def _plan(trigger: Trigger, order: Order, *, entered_at: datetime, round: int) -> None:
+    TriggerFiring.objects.get_or_create(
+        trigger=trigger,
+        order=order,
+        entered_at=entered_at,
+        round=round,
+        defaults={"due_at": firing_due_at(trigger, order, entered_at=entered_at, round=round)},
+    )
+
+
+def triggers_fire_due(*, now: datetime | None = None, batch: int = 200) -> int:
+    """The every-minute check of "has stayed" triggers: reads only firings that are due (partial index), skips
+    rows another worker holds, fires those whose order is still in the same entry of the status."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        firings = list(
+            TriggerFiring.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(done_at__isnull=True, due_at__lte=now)
+            .select_related("trigger__status", "trigger__template", "order__customer__shop", "order__manager")
+            .order_by("due_at")[:batch]
+        )
+        fired = 0
+        for firing in firings:
+            trigger, order = firing.trigger, firing.order
+            still_there = order.status == trigger.status.code and order.status_entered_at == firing.entered_at
+            if not still_there or not trigger.is_active:
+                firing.done_at, firing.outcome = now, Outcome.LEFT
+                firing.note = "" if still_there else "the order left the status"
+                firing.save(update_fields=["done_at", "outcome", "note"])
+                continue
+            if trigger.matches(order):
+                _fire(firing, order, now)
+                fired += 1
+            else:
+                firing.done_at, firing.outcome = now, Outcome.NOT_MATCHING
+                firing.save(update_fields=["done_at", "outcome"])
+            if firing.round < trigger.times:
+                _plan(trigger, order, entered_at=firing.entered_at, round=firing.round + 1)
+    return fired
+
+
+@transaction.atomic
+def trigger_plan_current(*, trigger: Trigger) -> int:
+    """A "has stayed" trigger saved in admin also watches the orders already in its status."""
+    if not trigger.is_active or trigger.when != Trigger.When.STAYS:
+        return 0
+    orders = Order.objects.filter(status=trigger.status.code, is_final=False).select_related("shop")
+    if trigger.shop_id:
+        orders = orders.filter(shop_id=trigger.shop_id)
+    planned = 0
+    for order in orders.iterator(chunk_size=500):
+        _plan(trigger, order, entered_at=order.status_entered_at, round=1)
+        planned += 1
+    return planned
+
+
+def off_hours_reply(*, order: Order, now: datetime | None = None) -> OutboundMessage | None:
+    """An order that arrives while the shop's desk is closed gets the shop's reply saying when it opens."""
+    now = now or timezone.now()
+    if is_working_time(order.shop, now):
+        return None
+    reply = OffHoursReply.objects.filter(shop=order.shop, is_active=True).select_related("template").first()
+    if reply is None or not reply.template.is_active:
+        return None
+    return message_queue(
+        customer=order.customer,
+        order=order,
+        channel=reply.template.channel,
+        purpose=OutboundMessage.Purpose.OFF_HOURS,
+        template=reply.template,
+        now=now,
+    )

@@ -1,0 +1,15 @@
+"""django-q2 entry points: each only calls a service."""
+
+from notifications.services import outbox_send, outbox_send_due, triggers_fire_due
+
+
+def send_message(message_id: int) -> None:
+    outbox_send(message_id=message_id)
+
+
+def send_due() -> int:
+    return outbox_send_due()
+
+
+def fire_stale_triggers() -> int:
+    return triggers_fire_due()

@@ -1,0 +1,51 @@
+import pytest
+
+from config.fake_twilio import FakeTwilio
+from notifications.models import MessageTemplate
+
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "test-auth-token"
+SMS_FROM = "+15005550006"
+WHATSAPP_FROM = "whatsapp:+14155238886"
+
+
+@pytest.fixture
+def twilio(settings):
+    """The real twilio client, pointed at a fake Twilio on 127.0.0.1 that records what it was sent."""
+    fake = FakeTwilio(token=AUTH_TOKEN).start()
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.TWILIO_SMS_FROM = SMS_FROM
+    settings.TWILIO_WHATSAPP_FROM = WHATSAPP_FROM
+    settings.TWILIO_BASE_URL = fake.base_url
+    settings.SITE_URL = "https://desk.example.com"
+    yield fake
+    fake.stop()
+
+
+def sms_template(name="Order confirmed", body="Hello {{ customer.name }}, order {{ order.number }} is confirmed."):
+    return MessageTemplate.objects.create(name=name, channel="sms", body=body)
+
+
+def whatsapp_template(name="Parcel waiting"):
+    return MessageTemplate.objects.create(
+        name=name,
+        channel="whatsapp",
+        body="Your order {{ order.number }} waits at the pick-up point.",
+        content_sid="HX" + "ab" * 16,
+        content_variables={"1": "{{ customer.name }}", "2": "{{ order.number }}"},
+    )
+
+
+def email_template(name="Shipped"):
+    return MessageTemplate.objects.create(
+        name=name,
+        channel="email",
+        subject="Order {{ order.number }} is on its way",
+        body="Hello {{ customer.name }},\nyour order <b>{{ order.number }}</b> has left {{ shop.name }}.",
+    )
+
+
+def delivered_to(fake: FakeTwilio, to: str) -> list:
+    """What Twilio accepted (not the refused tries) for this address."""
+    return [sent for sent in fake.sent if sent.sid and sent.form["To"] == to]
