@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
 from django.utils import timezone
 
 from notifications.exceptions import TemplateRefused
@@ -49,6 +50,12 @@ def message_context(*, order: Order | None, customer: Customer, now: datetime | 
 
 
 def _render(source: str, context: dict, what: str) -> str:
+    # Django leaves a tag it cannot parse ("{{ name }") as text: the customer would read it.
+    if any(
+        token.token_type == TokenType.TEXT and ("{{" in token.contents or "{%" in token.contents)
+        for token in Lexer(source).tokenize()
+    ):
+        raise TemplateRefused(f"The {what} does not render: a {{{{ or {{% is not closed.")
     try:
         text = _ENGINE.from_string(source).render(Context(context, autoescape=False))
     except TemplateSyntaxError as exc:

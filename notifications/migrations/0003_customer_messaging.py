@@ -11,190 +11,580 @@ import orders.durations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_timeout_kind'),
-        ('orders', '0012_customer_messaging'),
+        ("notifications", "0002_timeout_kind"),
+        ("orders", "0012_customer_messaging"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MessageTemplate',
+            name="MessageTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('channel', models.CharField(choices=[('sms', 'SMS'), ('whatsapp', 'WhatsApp'), ('email', 'Email')], max_length=8)),
-                ('subject', models.CharField(blank=True, help_text='Email only.', max_length=200)),
-                ('body', models.TextField(help_text='E.g. Hello {{ customer.name }}, your order {{ order.number }} is ready.')),
-                ('content_sid', models.CharField(blank=True, help_text='WhatsApp only: HX…', max_length=34, validators=[django.core.validators.RegexValidator('^HX[0-9a-fA-F]{32}$', 'A Twilio Content SID is HX followed by 32 hex digits.')], verbose_name='Content SID')),
-                ('content_variables', models.JSONField(blank=True, default=dict, help_text='WhatsApp only: each numbered variable and its value, e.g. {"1": "{{ order.number }}"}.')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "Email")], max_length=8
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, help_text="Email only.", max_length=200)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="E.g. Hello {{ customer.name }}, your order {{ order.number }} is ready."
+                    ),
+                ),
+                (
+                    "content_sid",
+                    models.CharField(
+                        blank=True,
+                        help_text="WhatsApp only: HX…",
+                        max_length=34,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^HX[0-9a-fA-F]{32}$", "A Twilio Content SID is HX followed by 32 hex digits."
+                            )
+                        ],
+                        verbose_name="Content SID",
+                    ),
+                ),
+                (
+                    "content_variables",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='WhatsApp only: each numbered variable and its value, e.g. {"1": "{{ order.number }}"}.',
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='MessagingSettings',
+            name="MessagingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('daily_cap', models.PositiveSmallIntegerField(default=3, help_text='Over any 24 hours. Messages staff write themselves are not held back.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='automatic messages per customer per day')),
-                ('max_attempts', models.PositiveSmallIntegerField(default=6, help_text='Sending tries before failing.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)])),
-                ('first_retry', models.DurationField(default=datetime.timedelta(seconds=60), help_text='Wait before the second try; each further wait doubles.', validators=[orders.durations.validate_positive_duration])),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "daily_cap",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="Over any 24 hours. Messages staff write themselves are not held back.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="automatic messages per customer per day",
+                    ),
+                ),
+                (
+                    "max_attempts",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        help_text="Sending tries before failing.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                    ),
+                ),
+                (
+                    "first_retry",
+                    models.DurationField(
+                        default=datetime.timedelta(seconds=60),
+                        help_text="Wait before the second try; each further wait doubles.",
+                        validators=[orders.durations.validate_positive_duration],
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'messaging settings',
-                'verbose_name_plural': 'messaging settings',
+                "verbose_name": "messaging settings",
+                "verbose_name_plural": "messaging settings",
             },
         ),
         migrations.CreateModel(
-            name='OffHoursReply',
+            name="OffHoursReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_active', models.BooleanField(default=True)),
-                ('shop', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='off_hours_reply', to='orders.shop')),
-                ('template', models.ForeignKey(help_text='Besides order, customer and shop, it may use {{ opens_at }}: when the desk opens next.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='notifications.messagetemplate')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "shop",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="off_hours_reply",
+                        to="orders.shop",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        help_text="Besides order, customer and shop, it may use {{ opens_at }}: when the desk opens next.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="notifications.messagetemplate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'off-hours replies',
+                "verbose_name_plural": "off-hours replies",
             },
         ),
         migrations.CreateModel(
-            name='Trigger',
+            name="Trigger",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('is_active', models.BooleanField(default=True)),
-                ('when', models.CharField(choices=[('enters', 'Order enters the status'), ('stays', 'Order has stayed in the status')], default='enters', max_length=8)),
-                ('after', models.DurationField(blank=True, help_text='Stays: e.g. 2d or 48h.', null=True, validators=[orders.durations.validate_positive_duration])),
-                ('working_time', models.BooleanField(default=False, help_text="Stays: count only the shop's working hours.", verbose_name='count working hours only')),
-                ('repeat_every', models.DurationField(blank=True, help_text='Stays: e.g. 1d.', null=True, validators=[orders.durations.validate_positive_duration])),
-                ('times', models.PositiveSmallIntegerField(default=1, help_text='Stays: how many times in all, the first one included.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)])),
-                ('method', models.CharField(blank=True, choices=[('cart', 'Cart'), ('one_click', 'One click'), ('phone', 'Phone'), ('landing', 'Landing page'), ('chat', 'Chat'), ('manual', 'Manual'), ('marketplace', 'Marketplace')], max_length=16)),
-                ('order_type', models.CharField(blank=True, choices=[('b2c', 'B2C'), ('b2b', 'B2B')], max_length=3)),
-                ('payment_state', models.CharField(blank=True, choices=[('unpaid', 'Not paid'), ('paid', 'Paid'), ('failed', 'Payment failed')], max_length=8)),
-                ('task_text', models.CharField(blank=True, help_text="Create a task for the order's manager with this text.", max_length=300)),
-                ('task_kind', models.CharField(choices=[('call', 'Call'), ('custom', 'To do')], default='call', max_length=8)),
-                ('task_due_in', models.DurationField(default=datetime.timedelta(seconds=3600), validators=[orders.durations.validate_positive_duration])),
-                ('hand', models.CharField(blank=True, choices=[('', 'Keep the manager'), ('manager', 'Hand to the manager below'), ('routing', 'Back to routing')], max_length=8, verbose_name='hand the order')),
-                ('notify', models.CharField(blank=True, choices=[('', 'Nobody'), ('manager', "The order's manager"), ('supervisors', "The shop's supervisors")], max_length=12)),
-                ('notify_text', models.CharField(blank=True, max_length=300)),
-                ('hand_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('shop', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.shop')),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='triggers', to='orders.status')),
-                ('template', models.ForeignKey(blank=True, help_text='Message the customer with this template.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='triggers', to='notifications.messagetemplate')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "when",
+                    models.CharField(
+                        choices=[
+                            ("enters", "Order enters the status"),
+                            ("stays", "Order has stayed in the status"),
+                        ],
+                        default="enters",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "after",
+                    models.DurationField(
+                        blank=True,
+                        help_text="Stays: e.g. 2d or 48h.",
+                        null=True,
+                        validators=[orders.durations.validate_positive_duration],
+                    ),
+                ),
+                (
+                    "working_time",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Stays: count only the shop's working hours.",
+                        verbose_name="count working hours only",
+                    ),
+                ),
+                (
+                    "repeat_every",
+                    models.DurationField(
+                        blank=True,
+                        help_text="Stays: e.g. 1d.",
+                        null=True,
+                        validators=[orders.durations.validate_positive_duration],
+                    ),
+                ),
+                (
+                    "times",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="Stays: how many times in all, the first one included.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("cart", "Cart"),
+                            ("one_click", "One click"),
+                            ("phone", "Phone"),
+                            ("landing", "Landing page"),
+                            ("chat", "Chat"),
+                            ("manual", "Manual"),
+                            ("marketplace", "Marketplace"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "order_type",
+                    models.CharField(blank=True, choices=[("b2c", "B2C"), ("b2b", "B2B")], max_length=3),
+                ),
+                (
+                    "payment_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[("unpaid", "Not paid"), ("paid", "Paid"), ("failed", "Payment failed")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "task_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Create a task for the order's manager with this text.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "task_kind",
+                    models.CharField(
+                        choices=[("call", "Call"), ("custom", "To do")], default="call", max_length=8
+                    ),
+                ),
+                (
+                    "task_due_in",
+                    models.DurationField(
+                        default=datetime.timedelta(seconds=3600),
+                        validators=[orders.durations.validate_positive_duration],
+                    ),
+                ),
+                (
+                    "hand",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Keep the manager"),
+                            ("manager", "Hand to the manager below"),
+                            ("routing", "Back to routing"),
+                        ],
+                        max_length=8,
+                        verbose_name="hand the order",
+                    ),
+                ),
+                (
+                    "notify",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Nobody"),
+                            ("manager", "The order's manager"),
+                            ("supervisors", "The shop's supervisors"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("notify_text", models.CharField(blank=True, max_length=300)),
+                (
+                    "hand_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orders.shop",
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="triggers", to="orders.status"
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Message the customer with this template.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="triggers",
+                        to="notifications.messagetemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status__position', 'name'],
+                "ordering": ["status__position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='TriggerFiring',
+            name="TriggerFiring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entered_at', models.DateTimeField(help_text='When the order entered the status: one entry, one series.')),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('due_at', models.DateTimeField()),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Planned'), ('fired', 'Fired'), ('not_matching', 'Skipped: conditions not met'), ('left', 'Skipped: the order left the status')], max_length=16)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trigger_firings', to='orders.order')),
-                ('trigger', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='firings', to='notifications.trigger')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "entered_at",
+                    models.DateTimeField(help_text="When the order entered the status: one entry, one series."),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                ("due_at", models.DateTimeField()),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Planned"),
+                            ("fired", "Fired"),
+                            ("not_matching", "Skipped: conditions not met"),
+                            ("left", "Skipped: the order left the status"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trigger_firings",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="firings",
+                        to="notifications.trigger",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-due_at'],
+                "ordering": ["-due_at"],
             },
         ),
         migrations.CreateModel(
-            name='OutboundMessage',
+            name="OutboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('sms', 'SMS'), ('whatsapp', 'WhatsApp'), ('email', 'Email')], max_length=8)),
-                ('purpose', models.CharField(choices=[('trigger', 'Trigger'), ('manual', 'Written by staff'), ('off_hours', 'Off-hours reply')], max_length=16)),
-                ('to', models.CharField(max_length=254)),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('body', models.TextField()),
-                ('content_sid', models.CharField(blank=True, max_length=34)),
-                ('content_variables', models.JSONField(blank=True, default=dict)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('held', 'Held (quiet hours)'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('read', 'Read'), ('failed', 'Failed'), ('skipped', 'Not sent')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_try_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('provider_id', models.CharField(blank=True, max_length=64)),
-                ('error_code', models.CharField(blank=True, max_length=16)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages_out', to='orders.customer')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages_out', to='orders.order')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notifications.messagetemplate')),
-                ('firing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='messages', to='notifications.triggerfiring')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "Email")], max_length=8
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("trigger", "Trigger"),
+                            ("manual", "Written by staff"),
+                            ("off_hours", "Off-hours reply"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("to", models.CharField(max_length=254)),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                ("body", models.TextField()),
+                ("content_sid", models.CharField(blank=True, max_length=34)),
+                ("content_variables", models.JSONField(blank=True, default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("held", "Held (quiet hours)"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("delivered", "Delivered"),
+                            ("read", "Read"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_try_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("provider_id", models.CharField(blank=True, max_length=64)),
+                ("error_code", models.CharField(blank=True, max_length=16)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages_out",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages_out",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="notifications.messagetemplate",
+                    ),
+                ),
+                (
+                    "firing",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="messages",
+                        to="notifications.triggerfiring",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InboundMessage',
+            name="InboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_sid', models.CharField(max_length=64, unique=True)),
-                ('channel', models.CharField(choices=[('sms', 'SMS'), ('whatsapp', 'WhatsApp'), ('email', 'Email')], max_length=8)),
-                ('from_address', models.CharField(max_length=64)),
-                ('to_address', models.CharField(blank=True, max_length=64)),
-                ('body', models.TextField(blank=True)),
-                ('media_count', models.PositiveSmallIntegerField(default=0)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='messages_in', to='orders.customer')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='messages_in', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("message_sid", models.CharField(max_length=64, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "Email")], max_length=8
+                    ),
+                ),
+                ("from_address", models.CharField(max_length=64)),
+                ("to_address", models.CharField(blank=True, max_length=64)),
+                ("body", models.TextField(blank=True)),
+                ("media_count", models.PositiveSmallIntegerField(default=0)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="messages_in",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="messages_in",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-pk'],
-                'indexes': [models.Index(fields=['order', '-received_at'], name='inbound_order_idx'), models.Index(fields=['customer', '-received_at'], name='inbound_customer_idx')],
+                "ordering": ["-received_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["order", "-received_at"], name="inbound_order_idx"),
+                    models.Index(fields=["customer", "-received_at"], name="inbound_customer_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OptOut',
+            name="OptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('sms', 'SMS'), ('whatsapp', 'WhatsApp'), ('email', 'Email')], max_length=8)),
-                ('reason', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opt_outs', to='orders.customer')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "Email")], max_length=8
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="opt_outs", to="orders.customer"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('customer', 'channel'), name='optout_unique_channel')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("customer", "channel"), name="optout_unique_channel")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='trigger',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['status', 'when'], name='trigger_active_idx'),
+            model_name="trigger",
+            index=models.Index(
+                condition=models.Q(("is_active", True)), fields=["status", "when"], name="trigger_active_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='triggerfiring',
-            index=models.Index(condition=models.Q(('done_at__isnull', True)), fields=['due_at'], name='firing_due_idx'),
+            model_name="triggerfiring",
+            index=models.Index(
+                condition=models.Q(("done_at__isnull", True)), fields=["due_at"], name="firing_due_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='triggerfiring',
-            constraint=models.UniqueConstraint(fields=('trigger', 'order', 'entered_at', 'round'), name='firing_once_per_entry_and_round'),
+            model_name="triggerfiring",
+            constraint=models.UniqueConstraint(
+                fields=("trigger", "order", "entered_at", "round"), name="firing_once_per_entry_and_round"
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboundmessage',
-            index=models.Index(condition=models.Q(('state__in', ['pending', 'held', 'sending'])), fields=['next_try_at'], name='outbound_due_idx'),
+            model_name="outboundmessage",
+            index=models.Index(
+                condition=models.Q(("state__in", ["pending", "held", "sending"])),
+                fields=["next_try_at"],
+                name="outbound_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboundmessage',
-            index=models.Index(fields=['customer', '-created_at'], name='outbound_customer_idx'),
+            model_name="outboundmessage",
+            index=models.Index(fields=["customer", "-created_at"], name="outbound_customer_idx"),
         ),
         migrations.AddIndex(
-            model_name='outboundmessage',
-            index=models.Index(fields=['order', '-created_at'], name='outbound_order_idx'),
+            model_name="outboundmessage",
+            index=models.Index(fields=["order", "-created_at"], name="outbound_order_idx"),
         ),
         migrations.AddConstraint(
-            model_name='outboundmessage',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_id', ''), _negated=True), fields=('provider_id',), name='outbound_unique_provider_id'),
+            model_name="outboundmessage",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_id", ""), _negated=True),
+                fields=("provider_id",),
+                name="outbound_unique_provider_id",
+            ),
         ),
     ]

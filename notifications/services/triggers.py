@@ -2,6 +2,7 @@
 A firing row per trigger, order, entry and round (unique) proves each fires once; "has stayed" firings are
 planned when the order enters the status and read back by the every-minute check only when due."""
 
+import time
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -119,45 +120,56 @@ def triggers_on_status_entered(*, order: Order, now: datetime | None = None) -> 
     return fired
 
 
-def _plan(trigger: Trigger, order: Order, *, entered_at: datetime, round: int) -> None:
+def _plan(trigger: Trigger, order: Order, *, entered_at: datetime, round: int, not_before=None) -> None:
+    due_at = firing_due_at(trigger, order, entered_at=entered_at, round=round)
+    if not_before is not None and due_at <= not_before:
+        due_at = not_before + trigger.repeat_every
     TriggerFiring.objects.get_or_create(
-        trigger=trigger,
-        order=order,
-        entered_at=entered_at,
-        round=round,
-        defaults={"due_at": firing_due_at(trigger, order, entered_at=entered_at, round=round)},
+        trigger=trigger, order=order, entered_at=entered_at, round=round, defaults={"due_at": due_at}
     )
 
 
-def triggers_fire_due(*, now: datetime | None = None, batch: int = 200) -> int:
-    """The every-minute check of "has stayed" triggers: reads only firings that are due (partial index), skips
-    rows another worker holds, fires those whose order is still in the same entry of the status."""
+def triggers_fire_due(*, now: datetime | None = None, batch: int = 200, budget: float = 40.0) -> int:
+    """The every-minute check of "has stayed" triggers: reads only firings that are due (partial index), batch
+    by batch within a time budget, skipping rows another worker holds."""
     now = now or timezone.now()
-    with transaction.atomic():
-        firings = list(
-            TriggerFiring.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(done_at__isnull=True, due_at__lte=now)
-            .select_related("trigger__status", "trigger__template", "order__customer__shop", "order__manager")
-            .order_by("due_at")[:batch]
-        )
-        fired = 0
-        for firing in firings:
-            trigger, order = firing.trigger, firing.order
-            still_there = order.status == trigger.status.code and order.status_entered_at == firing.entered_at
-            if not still_there or not trigger.is_active:
-                firing.done_at, firing.outcome = now, Outcome.LEFT
-                firing.note = "" if still_there else "the order left the status"
-                firing.save(update_fields=["done_at", "outcome", "note"])
-                continue
-            if trigger.matches(order):
-                _fire(firing, order, now)
-                fired += 1
-            else:
-                firing.done_at, firing.outcome = now, Outcome.NOT_MATCHING
-                firing.save(update_fields=["done_at", "outcome"])
-            if firing.round < trigger.times:
-                _plan(trigger, order, entered_at=firing.entered_at, round=firing.round + 1)
+    started, fired = time.monotonic(), 0
+    while time.monotonic() - started < budget:
+        done, fired_now = _fire_batch(now, batch)
+        fired += fired_now
+        if done < batch:
+            break
     return fired
+
+
+@transaction.atomic
+def _fire_batch(now: datetime, batch: int) -> tuple[int, int]:
+    """One batch in one transaction: fire the firings whose order is still in the same entry of the status."""
+    firings = list(
+        TriggerFiring.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(done_at__isnull=True, due_at__lte=now)
+        .select_related("trigger__status", "trigger__template", "order__customer__shop", "order__manager")
+        .order_by("due_at")[:batch]
+    )
+    fired = 0
+    for firing in firings:
+        trigger, order = firing.trigger, firing.order
+        still_there = order.status == trigger.status.code and order.status_entered_at == firing.entered_at
+        if not still_there or not trigger.is_active:
+            firing.done_at, firing.outcome = now, Outcome.LEFT
+            firing.note = "the trigger is switched off" if still_there else "the order left the status"
+            firing.save(update_fields=["done_at", "outcome", "note"])
+            continue
+        if trigger.matches(order):
+            _fire(firing, order, now)
+            fired += 1
+        else:
+            firing.done_at, firing.outcome = now, Outcome.NOT_MATCHING
+            firing.save(update_fields=["done_at", "outcome"])
+        if firing.round < trigger.times:
+            # After the desk was down, the next reminder still waits its interval: never two at once.
+            _plan(trigger, order, entered_at=firing.entered_at, round=firing.round + 1, not_before=now)
+    return len(firings), fired
 
 
 @transaction.atomic

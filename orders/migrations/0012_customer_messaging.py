@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0011_delivery_tracking'),
+        ("orders", "0011_delivery_tracking"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orderevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('status', 'Status changed'), ('assignment', 'Assigned'), ('manager', 'Manager changed'), ('call', 'Call'), ('task', 'Task'), ('note', 'Note'), ('payment', 'Payment'), ('edit', 'Edited'), ('delivery', 'Delivery'), ('overdue', 'Overdue'), ('escalation', 'Escalated'), ('trigger', 'Trigger'), ('rating', 'Rating')], max_length=16),
+            model_name="orderevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("status", "Status changed"),
+                    ("assignment", "Assigned"),
+                    ("manager", "Manager changed"),
+                    ("call", "Call"),
+                    ("task", "Task"),
+                    ("note", "Note"),
+                    ("payment", "Payment"),
+                    ("edit", "Edited"),
+                    ("delivery", "Delivery"),
+                    ("overdue", "Overdue"),
+                    ("escalation", "Escalated"),
+                    ("trigger", "Trigger"),
+                    ("rating", "Rating"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

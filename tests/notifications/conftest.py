@@ -10,15 +10,21 @@ WHATSAPP_FROM = "whatsapp:+14155238886"
 
 
 @pytest.fixture
-def twilio(settings):
-    """The real twilio client, pointed at a fake Twilio on 127.0.0.1 that records what it was sent."""
-    fake = FakeTwilio(token=AUTH_TOKEN).start()
+def twilio_account(settings):
+    """The desk's Twilio account and public address, as production sets them from the environment."""
     settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
     settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
     settings.TWILIO_SMS_FROM = SMS_FROM
     settings.TWILIO_WHATSAPP_FROM = WHATSAPP_FROM
-    settings.TWILIO_BASE_URL = fake.base_url
     settings.SITE_URL = "https://desk.example.com"
+    return settings
+
+
+@pytest.fixture
+def twilio(twilio_account):
+    """The real twilio client, pointed at a fake Twilio on 127.0.0.1 that records what it was sent."""
+    fake = FakeTwilio(token=AUTH_TOKEN).start()
+    twilio_account.TWILIO_BASE_URL = fake.base_url
     yield fake
     fake.stop()
 

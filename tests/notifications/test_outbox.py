@@ -123,10 +123,9 @@ def test_an_email_has_a_plain_and_an_escaped_html_part(order, django_capture_on_
 
 def test_a_change_that_rolls_back_sends_nothing(twilio, order, django_capture_on_commit_callbacks):
     template = sms_template()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            queue(order, template)
-            raise RuntimeError("the order's change failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        queue(order, template)
+        raise RuntimeError("the order's change failed")
     assert not OutboundMessage.objects.exists() and not twilio.sent
     outbox_send_due(now=NOON + timedelta(minutes=5))
     assert not twilio.sent
@@ -138,7 +137,11 @@ def test_a_failed_try_waits_longer_each_time_then_goes_once(twilio, order):
     message = queue(order, template)  # not sent after commit here: the schedule picks it up
     outbox_send_due(now=NOON)
     message.refresh_from_db()
-    assert (message.state, message.attempts, message.next_try_at) == (State.PENDING, 1, NOON + timedelta(minutes=1))
+    assert (message.state, message.attempts, message.next_try_at) == (
+        State.PENDING,
+        1,
+        NOON + timedelta(minutes=1),
+    )
     outbox_send_due(now=NOON + timedelta(seconds=59))  # not due yet
     outbox_send_due(now=NOON + timedelta(minutes=1))
     message.refresh_from_db()
@@ -185,7 +188,9 @@ def test_a_permanent_error_fails_at_once_and_tells_the_manager_and_the_superviso
     outbox_send_due(now=NOON)
     message.refresh_from_db()
     assert (message.state, message.attempts, message.error_code) == (State.FAILED, 1, "21211")
-    told = set(Notification.objects.filter(text__contains="failed after 1 tries").values_list("recipient", flat=True))
+    told = set(
+        Notification.objects.filter(text__contains="failed after 1 tries").values_list("recipient", flat=True)
+    )
     assert told == {anna.pk, boss.pk}
     outbox_send_due(now=NOON + timedelta(hours=1))
     assert len(twilio.sent) == 1  # never tried again
