@@ -1,4 +1,4 @@
-from notifications.models import Notification
+from notifications.models import InboundMessage, MessageTemplate, Notification, OptOut, OutboundMessage
 
 
 def notification_unread_count(*, user) -> int:
@@ -10,3 +10,26 @@ def notification_list(*, user, unread_only: bool = False):
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
+
+
+def conversation(*, order=None, customer=None, limit: int = 100) -> list:
+    """The messages sent to a customer and theirs back, about one order (or all of a customer's), newest first,
+    as one timeline; two queries whatever the history."""
+    where = {"order": order} if order is not None else {"customer": customer}
+    sent = list(
+        OutboundMessage.objects.filter(**where)
+        .select_related("author", "template", "customer__shop")
+        .order_by("-created_at")[:limit]
+    )
+    received = list(
+        InboundMessage.objects.filter(**where).select_related("customer").order_by("-received_at")[:limit]
+    )
+    return sorted(sent + received, key=lambda message: message.at, reverse=True)[:limit]
+
+
+def message_templates_for_staff():
+    return MessageTemplate.objects.filter(is_active=True).order_by("channel", "name")
+
+
+def opt_outs(*, customer) -> list:
+    return list(OptOut.objects.filter(customer=customer).order_by("channel"))

@@ -1,13 +1,19 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from notifications.exceptions import MessageRefused
+from notifications.forms import MessageForm
 from notifications.models import Notification
 from notifications.selectors import notification_list, notification_unread_count
-from notifications.services import notification_mark_read, notifications_mark_all_read
+from notifications.services import message_write, notification_mark_read, notifications_mark_all_read
+from orders.http import form_errors, order_workers_only
 from orders.pagination import paginate
+from orders.selectors import order_get_for_user
+from orders.views.orders import render_order_page
 
 
 def notification_list_view(request):
@@ -38,3 +44,30 @@ def notification_read_all_view(request):
 def notification_unread_count_view(request):
     """The bell's number, polled by the page so a manager hears of a new order without reloading."""
     return JsonResponse({"unread": notification_unread_count(user=request.user)})
+
+
+@require_POST
+@order_workers_only
+def order_message_view(request, pk: int):
+    """A manager writes to the order's customer through the outbox; a refused message comes back as typed."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = message_write(
+                order=order,
+                by=request.user,
+                channel=form.cleaned_data["channel"],
+                body=form.cleaned_data["body"],
+                template=form.cleaned_data["template"],
+            )
+        except MessageRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            if message.state == message.State.HELD:
+                messages.success(request, f"Message queued; it goes at {message.held_until:%H:%M} customer time.")
+            else:
+                messages.success(request, "Message queued.")
+            return redirect(reverse("orders:detail", args=[order.pk]) + "#conversation")
+    messages.error(request, form_errors(form))
+    return render_order_page(request, order, extra={"message_form": form})

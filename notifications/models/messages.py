@@ -133,8 +133,19 @@ class OutboundMessage(models.Model):
         return f"{self.get_channel_display()} to {self.to}: {self.get_state_display()}"
 
     @property
-    def is_waiting(self) -> bool:
-        return self.state in (self.State.PENDING, self.State.HELD, self.State.SENDING)
+    def at(self):
+        return self.created_at
+
+    @property
+    def is_inbound(self) -> bool:
+        return False
+
+    @property
+    def held_until(self):
+        """When a message held through the customer's night goes, on the customer's clock."""
+        if self.state != self.State.HELD or self.next_try_at is None:
+            return None
+        return self.next_try_at.astimezone(self.customer.zone)
 
 
 class InboundMessage(models.Model):
@@ -161,6 +172,14 @@ class InboundMessage(models.Model):
 
     def __str__(self):
         return f"From {self.from_address}: {self.body[:40]}"
+
+    @property
+    def at(self):
+        return self.received_at
+
+    @property
+    def is_inbound(self) -> bool:
+        return True
 
 
 class OptOut(models.Model):

@@ -62,8 +62,11 @@ def order_detail_view(request, pk: int):
     return render_order_page(request, order_get_for_user(user=request.user, pk=pk))
 
 
-def render_order_page(request, order, *, task_form=None, note_form=None, done_form=None, done_task_id=None):
-    """The order page; a form the desk refused comes back bound, with what the person typed and its errors."""
+def render_order_page(
+    request, order, *, task_form=None, note_form=None, done_form=None, done_task_id=None, extra=None
+):
+    """The order page; a form the desk refused comes back bound, with what the person typed and its errors
+    (`extra`: another app's refused form, for its part of the page)."""
     now = timezone.now()
     next_due_default = now + NEXT_STEP_DEFAULT
     return render(
@@ -89,8 +92,9 @@ def render_order_page(request, order, *, task_form=None, note_form=None, done_fo
                 if roles.is_supervisor(request.user)
                 else None
             ),
+            **(extra or {}),
         },
-        status=400 if task_form or note_form or done_form else 200,
+        status=400 if task_form or note_form or done_form or extra else 200,
     )
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assignment.models import Presence
 from assignment.services import presence_set
+from notifications.models import OutboundMessage
 from orders.exceptions import StatusChangeRefused
 from orders.models import Order, OrderEvent, Task
 from orders.services import order_change_status
@@ -99,6 +100,12 @@ ACTIONS = {
         HANDERS,
         lambda d: Order.objects.get(pk=d["order"].pk).manager == d["boris"],
     ),
+    "message the customer": (
+        lambda d: reverse("notifications:order_message", args=[d["order"].pk]),
+        lambda d: {"channel": "sms", "body": "Your order is packed"},
+        WORKERS,
+        lambda d: OutboundMessage.objects.filter(body="Your order is packed").exists(),
+    ),
     "take it": (
         lambda d: reverse("assignment:take", args=[d["waiting"].pk]),
         lambda d: {},
@@ -126,7 +133,14 @@ def test_an_inspector_reads_the_order_page_without_any_working_form(client, desk
     client.force_login(desk["users"]["inspector"])
     page = client.get(reverse("orders:detail", args=[desk["order"].pk])).content.decode()
     assert desk["order"].number in page and "Call back" in page
-    for form in ("orders:status", "orders:note", "orders:call", "orders:task_create", "orders:reassign"):
+    for form in (
+        "orders:status",
+        "orders:note",
+        "orders:call",
+        "orders:task_create",
+        "orders:reassign",
+        "notifications:order_message",
+    ):
         assert reverse(form, args=[desk["order"].pk]) not in page
     assert reverse("orders:task_done", args=[desk["task"].pk]) not in page
     assert "You read this order; managers and supervisors work it." in page

@@ -1,0 +1,30 @@
+"""Messaging's part of the order and customer pages: the conversation with the customer and the form to write."""
+
+from django import template
+
+from notifications.forms import MessageForm
+from notifications.selectors import conversation, message_templates_for_staff, opt_outs
+from orders import roles
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_conversation.html", takes_context=True)
+def customer_conversation(context, order):
+    user = context["user"]
+    return {
+        "order": order,
+        "customer": order.customer,
+        "timeline": conversation(order=order),
+        "opt_outs": opt_outs(customer=order.customer),
+        "form": context.get("message_form") or MessageForm(),
+        "templates": list(message_templates_for_staff()),
+        "can_write": roles.can_work_orders(user),
+        "csrf_token": context.get("csrf_token"),
+        "user": user,
+    }
+
+
+@register.inclusion_tag("notifications/_customer_messages.html")
+def customer_messages(customer):
+    return {"timeline": conversation(customer=customer, limit=30), "opt_outs": opt_outs(customer=customer)}

@@ -1,0 +1,176 @@
+"""The conversation on the order page: a manager writes through the outbox, sees each message's state (queued,
+held until the customer's morning, delivered, failed with why, not sent with why) and the customer's replies;
+a refused message keeps what was typed; the page's queries stay flat as messages pile up; markup is escaped."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from notifications.models import InboundMessage, OptOut, OutboundMessage
+from notifications.services import message_queue
+from tests.factories import ShopFactory, free_manager, make_order, msk
+from tests.notifications.conftest import sms_template
+
+pytestmark = pytest.mark.django_db
+NOON = msk(2026, 11, 24, 12, 0)
+State = OutboundMessage.State
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(always_open=True)
+
+
+@pytest.fixture
+def anna(shop):
+    return free_manager(shops=[shop], first_name="Anna", last_name="Smirnova")
+
+
+@pytest.fixture
+def order(shop, anna):
+    with time_machine.travel(NOON, tick=False):
+        return make_order(shop, phone="+79161112233", customer_name="Olga", manager=anna)
+
+
+def page_of(client, order) -> str:
+    return client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+
+
+def write(client, order, **data):
+    return client.post(reverse("notifications:order_message", args=[order.pk]), data)
+
+
+def test_a_manager_writes_an_sms_and_sees_it_queued_under_their_name(client, order, anna):
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        response = write(client, order, channel="sms", body="Your order is packed, Olga.")
+    assert response.status_code == 302 and response.url.endswith("#conversation")
+    message = OutboundMessage.objects.get()
+    assert (message.author, message.purpose, message.to) == (anna, "manual", "+79161112233")
+    with time_machine.travel(NOON, tick=False):
+        html = page_of(client, order)
+    timeline = html.split('data-testid="timeline"')[1]
+    assert "Your order is packed, Olga." in timeline and "Anna Smirnova" in timeline and "queued" in timeline
+
+
+def test_a_template_chosen_on_the_form_is_rendered_for_this_order_on_its_own_channel(client, order, anna):
+    template = sms_template()
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        write(client, order, channel="email", template=template.pk, body="")
+    message = OutboundMessage.objects.get()
+    assert message.channel == "sms" and message.body == f"Hello Olga, order {order.number} is confirmed."
+
+
+def test_a_message_written_at_the_customers_night_says_when_it_goes(client, order, anna):
+    client.force_login(anna)
+    with time_machine.travel(msk(2026, 11, 24, 23, 30), tick=False):
+        response = write(client, order, channel="sms", body="Tomorrow at ten?")
+        assert response.status_code == 302
+        html = page_of(client, order)
+    assert "held until 09:00 customer time" in html
+
+
+def test_a_refused_message_comes_back_as_typed_with_why(client, order, anna):
+    client.force_login(anna)
+    response = write(client, order, channel="whatsapp", body="Hello from the desk <3")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "WhatsApp takes free text only within 24 hours" in html
+    assert "Hello from the desk &lt;3</textarea>" in html
+    assert '<option value="whatsapp" selected>' in html
+    assert not OutboundMessage.objects.exists()
+
+
+def test_an_empty_message_is_refused_and_nothing_is_written(client, order, anna):
+    client.force_login(anna)
+    response = write(client, order, channel="sms", body="   ")
+    assert response.status_code == 400 and "Write the message, or choose a template." in response.content.decode()
+    assert not OutboundMessage.objects.exists()
+
+
+def test_writing_to_a_customer_of_an_order_out_of_reach_is_not_found(client, order):
+    stranger = free_manager(shops=[ShopFactory()])
+    client.force_login(stranger)
+    assert write(client, order, channel="sms", body="Hi").status_code == 404
+    assert not OutboundMessage.objects.exists()
+
+
+def test_the_page_shows_delivery_states_failures_and_skips_with_why(client, order, anna):
+    for state, error in [
+        (State.DELIVERED, ""),
+        (State.READ, ""),
+        (State.FAILED, "Twilio: The 'To' number is not valid"),
+        (State.SKIPPED, "The customer already has 3 messages in the last 24 hours (the cap is 3)."),
+    ]:
+        OutboundMessage.objects.create(
+            customer=order.customer, order=order, channel="sms", purpose="trigger", to="+79161112233",
+            body=f"Body {state}", state=state, last_error=error,
+        )  # fmt: skip
+    client.force_login(anna)
+    html = page_of(client, order)
+    for text in ("delivered", "read", "failed", "not sent", "not valid", "the cap is 3"):
+        assert text in html, text
+
+
+def test_the_customers_reply_and_their_stop_show_on_the_order_and_the_customer(client, order, anna):
+    InboundMessage.objects.create(
+        message_sid="SM1", channel="sms", from_address="+79161112233", body="<b>Where</b> is it?",
+        customer=order.customer, order=order,
+    )  # fmt: skip
+    OptOut.objects.create(customer=order.customer, channel="whatsapp", reason="replied STOP")
+    client.force_login(anna)
+    html = page_of(client, order)
+    assert 'data-testid="message-in"' in html and "&lt;b&gt;Where&lt;/b&gt; is it?" in html
+    assert "WhatsApp off (STOP)" in html
+    customer_html = client.get(reverse("orders:customer", args=[order.customer.pk])).content.decode()
+    assert "&lt;b&gt;Where&lt;/b&gt; is it?" in customer_html and "WhatsApp off (STOP)" in customer_html
+
+
+def test_the_order_page_costs_the_same_with_2_and_40_messages(client, order, anna):
+    client.force_login(anna)
+
+    def add(count):
+        for n in range(count):
+            message_queue(customer=order.customer, order=order, channel="sms", purpose="manual", body=f"M{n}")
+            InboundMessage.objects.create(
+                message_sid=f"SM{OutboundMessage.objects.count()}-{n}", channel="sms", from_address="+79161112233",
+                customer=order.customer, order=order, body="Reply",
+            )  # fmt: skip
+
+    def queries() -> int:
+        page_of(client, order)
+        with CaptureQueriesContext(connection) as ctx:
+            page_of(client, order)
+        return len(ctx)
+
+    add(1)
+    few = queries()
+    add(20)
+    assert queries() == few
+
+
+def test_an_inspector_reads_the_conversation_without_the_form(client, order):
+    from tests.factories import inspector
+
+    InboundMessage.objects.create(
+        message_sid="SM1", channel="sms", from_address="+79161112233", body="Hello", customer=order.customer,
+        order=order,
+    )  # fmt: skip
+    client.force_login(inspector())
+    html = page_of(client, order)
+    assert 'data-testid="conversation"' in html and "Hello" in html and 'data-testid="message-form"' not in html
+
+
+def test_a_manual_message_is_not_stopped_by_the_hourly_duplicate_rule(client, order, anna):
+    client.force_login(anna)
+    template = sms_template()
+    with time_machine.travel(NOON, tick=False):
+        write(client, order, channel="sms", template=template.pk)
+    with time_machine.travel(NOON + timedelta(minutes=5), tick=False):
+        write(client, order, channel="sms", template=template.pk)
+    assert list(OutboundMessage.objects.values_list("state", flat=True)) == [State.PENDING, State.PENDING]
