@@ -13,6 +13,7 @@ from notifications.services.inbound import inbound_receive, message_status_apply
 from notifications.services.outbox import (
     message_queue,
     message_write,
+    outbox_retry,
     outbox_send,
     outbox_send_due,
     whatsapp_window_open,
@@ -40,6 +41,7 @@ __all__ = [
     "notifications_mark_read",
     "off_hours_reply",
     "order_link",
+    "outbox_retry",
     "outbox_send",
     "outbox_send_due",
     "template_preview",

@@ -250,3 +250,12 @@ def outbox_send_due(*, now: datetime | None = None, batch: int = 50, budget: flo
         for message in claimed:
             sent += _deliver(message, now).state == State.SENT
     return sent
+
+
+@transaction.atomic
+def outbox_retry(*, message_ids: list[int], now: datetime | None = None) -> int:
+    """Send failed messages again from the start (after the number was fixed, or Twilio came back)."""
+    now = now or timezone.now()
+    return OutboundMessage.objects.filter(pk__in=message_ids, state=State.FAILED).update(
+        state=State.PENDING, attempts=0, next_try_at=now, error_code="", last_error="", updated_at=now
+    )

@@ -1,3 +1,5 @@
+"""The staff bell's notifications."""
+
 from django.contrib import admin
 
 from notifications.models import Notification
