@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
+from config.demo_messaging import demo_messaging_load
 from orders import roles
 from orders.models import AccessGrant, CallOutcome, CallScript, DeliveryStatusRule, Order, Shop, Status, Task
 from orders.services import (
@@ -133,6 +134,7 @@ def demo_load() -> list[str]:
             ManagerProfile.objects.get_or_create(user=user, defaults={"experience": DEMO_EXPERIENCE[username]})
             presence_set(user=user, presence=Presence.LUNCH if username == "manager5" else Presence.FREE)
 
+    demo_messaging_load(night_shop=shops["garden"])
     for shop_index, shop in enumerate(shops.values()):
         for n, (name, phone, email) in enumerate(CUSTOMERS):
             _demo_order(shop, shop_index, n, name, phone, email)

@@ -8,12 +8,15 @@ import time
 import urllib.error
 import urllib.request
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.urls import reverse
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence
 from assignment.services import presence_note_activity, presence_set
 from config.demo import CUSTOMERS, ITEMS, demo_api_key
+from config.fake_twilio import FakeTwilio
 from orders.exceptions import OrderError
 from orders.models import CallOutcome, Order, Shop, Task
 from orders.selectors import status_next_for
@@ -57,6 +60,29 @@ def carrier_report(*, base_url: str, rng: random.Random) -> dict | None:
         "location": rng.choice(["Moscow, Arbat 5", "Moscow, Tverskaya 12", "Kazan, Baumana 3"]),
     }
     return _post(f"{base_url}/api/v1/orders/{order.external_id}/delivery/", body, demo_api_key(order.shop.code))
+
+
+REPLIES = [
+    "Can you deliver on Saturday?",
+    "Thank you!",
+    "Is it possible to pay by card on delivery?",
+    "OK",
+    "STOP",
+]
+
+
+def customer_reply(*, rng: random.Random) -> str | None:
+    """A customer with an open order writes back, as Twilio would call the inbound webhook (signed)."""
+    if not settings.TWILIO_AUTH_TOKEN:
+        return None
+    order = Order.objects.filter(is_final=False).exclude(customer__phone="").select_related("customer")
+    order = order.order_by("?").first()
+    if order is None:
+        return None
+    body = rng.choice(REPLIES[:-1] if rng.random() < 0.9 else REPLIES)
+    fake = FakeTwilio(token=settings.TWILIO_AUTH_TOKEN)
+    fake.reply(settings.SITE_URL + reverse("webhooks:twilio_inbound"), from_=order.customer.phone, body=body)
+    return f"{order.customer.name} wrote about {order.number}: {body}"
 
 
 def _post(url: str, body: dict, key: str) -> dict:
@@ -157,6 +183,8 @@ def run(
             log(f"storefront: order {answer['number']} → {answer['manager'] or 'the queue'}")
             if rng.random() < 0.3 and (report := carrier_report(base_url=base_url, rng=rng)):
                 log(f"carrier: order {report['number']} is at the pick-up point ({report['status']})")
+            if rng.random() < 0.3 and (reply := customer_reply(rng=rng)):
+                log(f"customer: {reply}")
         except (urllib.error.URLError, OSError) as exc:
             log(f"storefront: the desk did not answer ({exc}); trying again later")
         for line in staff_act(rng=rng):

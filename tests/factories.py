@@ -104,7 +104,7 @@ def make_order(
         **kwargs,
     )
     order.refresh_from_db()  # routing may have assigned it on creation
-    if manager is not None:
+    if manager is not None and order.manager != manager:
         order_set_manager(order=order, manager=manager)
     return order
 
