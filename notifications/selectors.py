@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from notifications.models import InboundMessage, MessageTemplate, Notification, OptOut, OutboundMessage
 
 
@@ -33,3 +37,10 @@ def message_templates_for_staff():
 
 def opt_outs(*, customer) -> list:
     return list(OptOut.objects.filter(customer=customer).order_by("channel"))
+
+
+def messages_counted_today(*, customer, now=None) -> int:
+    """The messages that count towards the customer's daily cap: the last 24 hours', sent or on their way."""
+    now = now or timezone.now()
+    recent = OutboundMessage.objects.filter(customer=customer, created_at__gte=now - timedelta(days=1))
+    return recent.filter(state__in=OutboundMessage.COUNTED_STATES).count()

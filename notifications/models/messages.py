@@ -82,6 +82,9 @@ class OutboundMessage(models.Model):
         MANUAL = "manual", "Written by staff"
         OFF_HOURS = "off_hours", "Off-hours reply"
 
+    # What counts towards the daily cap and the duplicate rule: everything on its way or gone.
+    COUNTED_STATES = ["pending", "held", "sending", "sent", "delivered", "read"]
+
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="messages_out")
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="messages_out")
     channel = models.CharField(max_length=8, choices=Channel.choices)

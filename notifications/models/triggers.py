@@ -90,6 +90,10 @@ class Trigger(models.Model):
             errors["times"] = "An 'enters' trigger fires once per entry; repeats are for 'has stayed'."
         if self.hand == self.Hand.MANAGER and not self.hand_to_id:
             errors["hand_to"] = "Choose the manager to hand the order to."
+        if self.template_id and self.template.channel == "whatsapp" and not self.template.content_sid:
+            errors["template"] = (
+                "WhatsApp refuses free text that starts a conversation: give this template a Content SID first."
+            )
         if not (self.template_id or self.task_text.strip() or self.hand or self.notify):
             errors["template"] = "Give the trigger something to do: a message, a task, a hand-over or a notice."
         if errors:
@@ -156,6 +160,12 @@ class OffHoursReply(models.Model):
 
     def __str__(self):
         return f"Off-hours reply of {self.shop}"
+
+    def clean(self):
+        if self.template_id and self.template.channel == "whatsapp" and not self.template.content_sid:
+            raise ValidationError(
+                {"template": "WhatsApp refuses free text that starts a conversation: give it a Content SID first."}
+            )
 
 
 class MessagingSettings(SingletonSettings):

@@ -21,6 +21,7 @@ from notifications.models import (
     OutboundMessage,
 )
 from notifications.rendering import message_context, render_message
+from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
 from orders.clock import outside_night
 from orders.models import Customer, Order
@@ -31,8 +32,6 @@ DUPLICATE_WINDOW = timedelta(hours=1)
 WHATSAPP_WINDOW = timedelta(hours=24)
 # A send that has not come back in this long died with its worker: the row goes out again.
 STALLED_SEND = timedelta(minutes=10)
-# What counts towards the daily cap: everything on its way or gone, not what was never sent.
-_COUNTED = [State.PENDING, State.HELD, State.SENDING, State.SENT, State.DELIVERED, State.READ]
 
 
 def _skip_reason(*, customer: Customer, order: Order | None, channel: str, template, purpose: str, now) -> str:
@@ -42,14 +41,15 @@ def _skip_reason(*, customer: Customer, order: Order | None, channel: str, templ
         return ""  # a person writing decides for themselves; the limits guard what the desk sends on its own
     if template is not None and order is not None:
         recent = OutboundMessage.objects.filter(
-            order=order, template=template, created_at__gte=now - DUPLICATE_WINDOW, state__in=_COUNTED
+            order=order,
+            template=template,
+            created_at__gte=now - DUPLICATE_WINDOW,
+            state__in=OutboundMessage.COUNTED_STATES,
         )
         if recent.exists():
             return f"The same message went to this order less than {DUPLICATE_WINDOW} ago."
     cap = MessagingSettings.load().daily_cap
-    sent_today = OutboundMessage.objects.filter(
-        customer=customer, created_at__gte=now - timedelta(days=1), state__in=_COUNTED
-    ).count()
+    sent_today = messages_counted_today(customer=customer, now=now)
     if sent_today >= cap:
         return f"The customer already has {sent_today} messages in the last 24 hours (the cap is {cap})."
     return ""

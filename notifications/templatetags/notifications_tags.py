@@ -3,7 +3,8 @@
 from django import template
 
 from notifications.forms import MessageForm
-from notifications.selectors import conversation, message_templates_for_staff, opt_outs
+from notifications.models import MessagingSettings
+from notifications.selectors import conversation, message_templates_for_staff, messages_counted_today, opt_outs
 from orders import roles
 
 register = template.Library()
@@ -27,4 +28,9 @@ def customer_conversation(context, order):
 
 @register.inclusion_tag("notifications/_customer_messages.html")
 def customer_messages(customer):
-    return {"timeline": conversation(customer=customer, limit=30), "opt_outs": opt_outs(customer=customer)}
+    return {
+        "timeline": conversation(customer=customer, limit=30),
+        "opt_outs": opt_outs(customer=customer),
+        "today": messages_counted_today(customer=customer),
+        "cap": MessagingSettings.load().daily_cap,
+    }

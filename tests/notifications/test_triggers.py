@@ -362,3 +362,11 @@ def test_the_same_entry_announced_twice_fires_its_trigger_once(order):
     with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
         assert triggers_on_status_entered(order=order) == 0
     assert len(messages(order)) == 1
+
+
+def test_a_whatsapp_template_without_a_content_sid_cannot_start_a_conversation():
+    free_text = MessageTemplate.objects.create(name="WA free", channel="whatsapp", body="Hi")
+    with pytest.raises(ValidationError, match="Content SID"):
+        Trigger(name="WA", status=status("pickup"), template=free_text).full_clean()
+    with pytest.raises(ValidationError, match="Content SID"):
+        OffHoursReply(shop=ShopFactory(), template=free_text).full_clean()

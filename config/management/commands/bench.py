@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.services import assignments_expire, order_route
-from config import bench_http
+from config import bench_http, bench_messaging
 from orders import roles
 from orders.models import Customer, Order, Shop, Task
 from orders.selectors import order_next_for_manager
@@ -85,6 +85,8 @@ class Command(BaseCommand):
         self.say(f"overdue sweep, nothing due of {orders}: {ms:.2f} ms")
 
         self._tasks_and_timeouts(user, customer, now)
+        bench_messaging.stale_triggers(now=now, say=self.say)
+        bench_messaging.outbox_drain(customer=customer, now=now, say=self.say)
 
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
