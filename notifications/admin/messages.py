@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from notifications.admin.readonly import ReadOnlyAdmin
 from notifications.exceptions import TemplateRefused
 from notifications.models import InboundMessage, MessageTemplate, OptOut, OutboundMessage
 from notifications.services import outbox_retry, template_preview
@@ -85,7 +86,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(ReadOnlyAdmin):
     """The outbox, read only: what went to whom, its state, tries, provider id and last error."""
 
     list_display = [
@@ -106,12 +107,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["send_again"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.action(description="Send the failed ones again")
     def send_again(self, request, queryset):
         count = outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
@@ -119,17 +114,11 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "from_address", "customer", "order", "channel", "body"]
     list_filter = ["channel"]
     list_select_related = ["customer", "order"]
     search_fields = ["from_address", "body", "message_sid", "order__number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OptOut)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from notifications.admin.readonly import ReadOnlyAdmin
 from notifications.models import MessagingSettings, OffHoursReply, Trigger, TriggerFiring
 from notifications.services import trigger_plan_current
 from orders.admin import HumanDurationsAdmin, SingletonSettingsAdmin, duration_column
@@ -65,17 +66,11 @@ class TriggerAdmin(HumanDurationsAdmin, admin.ModelAdmin):
 
 
 @admin.register(TriggerFiring)
-class TriggerFiringAdmin(admin.ModelAdmin):
+class TriggerFiringAdmin(ReadOnlyAdmin):
     list_display = ["trigger", "order", "round", "due_at", "done_at", "outcome", "note"]
     list_filter = ["outcome", "trigger"]
     list_select_related = ["trigger", "order"]
     search_fields = ["order__number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OffHoursReply)

@@ -74,6 +74,7 @@ def message_queue(
     with transaction.atomic():
         # The customer's row lock makes the daily cap hold when two triggers fire for them at once.
         customer = Customer.objects.select_for_update().select_related("shop").get(pk=customer.pk)
+        reason, content_variables = "", {}
         if template is not None:
             context = message_context(order=order, customer=customer, now=now)
             try:
@@ -83,11 +84,9 @@ def message_queue(
                     content_variables=template.content_variables,
                     context=context,
                 )
+                subject, body, content_variables = rendered.subject, rendered.body, rendered.content_variables
             except MessageRefused as exc:  # an order's data the template cannot show must not stop the order
-                return _skipped(customer, order, channel, purpose, template, firing, str(exc))
-            subject, body, content_variables = rendered.subject, rendered.body, rendered.content_variables
-        else:
-            content_variables = {}
+                reason = str(exc)
         message = OutboundMessage(
             customer=customer,
             order=order,
@@ -102,12 +101,13 @@ def message_queue(
             firing=firing,
             author=author,
         )
-        reason = "" if message.to else f"The customer has no {'email' if channel == Channel.EMAIL else 'phone'}."
+        if not message.to:
+            reason = reason or f"The customer has no {'email' if channel == Channel.EMAIL else 'phone'}."
         reason = reason or _skip_reason(
             customer=customer, order=order, channel=channel, template=template, purpose=purpose, now=now
         )
         if reason:
-            message.state, message.last_error = State.SKIPPED, reason
+            message.state, message.last_error = State.SKIPPED, reason[:500]
         else:
             # Quiet hours: nothing arrives in the customer's night, except an answer to what they just did.
             send_at = now if purpose == Purpose.OFF_HOURS else outside_night(now, customer.zone)
@@ -117,21 +117,6 @@ def message_queue(
         if message.state == State.PENDING:
             transaction.on_commit(lambda: async_task("notifications.tasks.send_message", message.pk))
     return message
-
-
-def _skipped(customer, order, channel, purpose, template, firing, reason: str) -> OutboundMessage:
-    return OutboundMessage.objects.create(
-        customer=customer,
-        order=order,
-        channel=channel,
-        purpose=purpose,
-        to=channels.address(channel, customer),
-        template=template,
-        firing=firing,
-        body="",
-        state=State.SKIPPED,
-        last_error=reason[:500],
-    )
 
 
 def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:

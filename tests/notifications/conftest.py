@@ -1,12 +1,32 @@
 import pytest
+import time_machine
 
 from config.fake_twilio import FakeTwilio
 from notifications.models import MessageTemplate
+from tests.factories import ShopFactory, free_manager, make_order, msk
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "test-auth-token"
 SMS_FROM = "+15005550006"
 WHATSAPP_FROM = "whatsapp:+14155238886"
+NOON = msk(2026, 11, 24, 12, 0)
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory(always_open=True)
+
+
+@pytest.fixture
+def anna(shop):
+    return free_manager(shops=[shop], first_name="Anna", last_name="Smirnova")
+
+
+@pytest.fixture
+def order(shop, anna):
+    """Olga's order, Anna's to work, placed at noon on the desk's clock."""
+    with time_machine.travel(NOON, tick=False):
+        return make_order(shop, phone="+79161112233", customer_name="Olga", manager=anna)
 
 
 @pytest.fixture

@@ -12,28 +12,12 @@ from django.urls import reverse
 
 from notifications.models import InboundMessage, OptOut, OutboundMessage
 from notifications.services import message_queue
-from tests.factories import ShopFactory, free_manager, make_order, msk
+from tests.factories import ShopFactory, free_manager, msk
 from tests.notifications.conftest import sms_template
 
 pytestmark = pytest.mark.django_db
 NOON = msk(2026, 11, 24, 12, 0)
 State = OutboundMessage.State
-
-
-@pytest.fixture
-def shop():
-    return ShopFactory(always_open=True)
-
-
-@pytest.fixture
-def anna(shop):
-    return free_manager(shops=[shop], first_name="Anna", last_name="Smirnova")
-
-
-@pytest.fixture
-def order(shop, anna):
-    with time_machine.travel(NOON, tick=False):
-        return make_order(shop, phone="+79161112233", customer_name="Olga", manager=anna)
 
 
 def page_of(client, order) -> str:

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import transaction
 
 from notifications.exceptions import MessageRefused
-from notifications.models import MessagingSettings, Notification, OptOut, OutboundMessage
+from notifications.models import MessageTemplate, MessagingSettings, Notification, OptOut, OutboundMessage
 from notifications.services import message_queue, message_write, outbox_send_due
 from tests.factories import ShopFactory, free_manager, make_order, msk, supervisor
 from tests.notifications.conftest import (
@@ -291,3 +291,11 @@ def test_a_message_that_stalled_with_its_worker_goes_out_again(twilio, order):
     outbox_send_due(now=NOON + timedelta(minutes=10))
     message.refresh_from_db()
     assert message.state == State.SENT and message.attempts == 2
+
+
+def test_a_template_that_cannot_render_for_this_order_is_kept_as_not_sent_and_the_order_goes_on(twilio, order):
+    broken = MessageTemplate.objects.create(name="Broken", channel="sms", body="{{ order.no_such_thing }}")
+    message = queue(order, broken)  # saved past the admin's check, e.g. from the shell
+    assert message.state == State.SKIPPED and "{{ order.no_such_thing }}" in message.last_error
+    outbox_send_due(now=NOON)
+    assert not twilio.sent

@@ -45,22 +45,6 @@ def move(order: Order, *codes: str, by=None, at=NOON) -> Order:
     return order
 
 
-@pytest.fixture
-def shop():
-    return ShopFactory(always_open=True)
-
-
-@pytest.fixture
-def anna(shop):
-    return free_manager(shops=[shop], first_name="Anna", last_name="Smirnova")
-
-
-@pytest.fixture
-def order(shop, anna):
-    with time_machine.travel(NOON, tick=False):
-        return make_order(shop, phone="+79161112233", manager=anna)
-
-
 def messages(order) -> list[str]:
     return list(OutboundMessage.objects.filter(order=order).order_by("pk").values_list("body", flat=True))
 

@@ -10,7 +10,7 @@ from notifications import signals
 from notifications.models import InboundMessage, Notification, OptOut, OutboundMessage
 from notifications.services import message_queue, outbox_send_due
 from orders.services import order_change_status
-from tests.factories import ShopFactory, free_manager, grant, make_order, msk, supervisor
+from tests.factories import grant, make_order, msk, supervisor
 from tests.notifications.conftest import AUTH_TOKEN, sms_template
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("twilio_account")]
@@ -25,22 +25,6 @@ def post(client, path, params, *, signed_for=None, token=AUTH_TOKEN):
     url = signed_for if signed_for is not None else SITE + path
     signature = RequestValidator(token).compute_signature(url, params)
     return client.post(path, params, headers={"X-Twilio-Signature": signature})
-
-
-@pytest.fixture
-def shop():
-    return ShopFactory(always_open=True)
-
-
-@pytest.fixture
-def anna(shop):
-    return free_manager(shops=[shop], first_name="Anna")
-
-
-@pytest.fixture
-def order(shop, anna):
-    with time_machine.travel(NOON, tick=False):
-        return make_order(shop, phone="+79161112233", customer_name="Olga", manager=anna)
 
 
 @pytest.fixture
