@@ -94,11 +94,9 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
         "customer",
         "order",
         "channel",
-        "purpose",
         "state",
         "attempts",
         "next_try_at",
-        "provider_id",
         "last_error",
     ]
     list_filter = ["state", "channel", "purpose"]
