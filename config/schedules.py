@@ -8,6 +8,8 @@ EVERY_MINUTE = [
     ("orders: remind people of tasks that fell due", "orders.tasks.remind_due_tasks"),
     ("notifications: fire triggers of orders that stayed too long", "notifications.tasks.fire_stale_triggers"),
     ("notifications: send customer messages that are due", "notifications.tasks.send_due"),
+    ("feedback: ask for feedback, email where WhatsApp failed", "feedback.tasks.ask_for_feedback"),
+    ("feedback: flag overdue claims", "feedback.tasks.flag_overdue_claims"),
 ]
 
 

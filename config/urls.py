@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("assignment.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
+    path("feedback/", include("feedback.urls")),
     path("api/v1/orders/", orders_api.order_intake, name="api_order_intake"),
     path("api/v1/orders/<str:external_id>/payment/", orders_api.order_payment, name="api_order_payment"),
     path("api/v1/orders/<str:external_id>/delivery/", orders_api.order_delivery, name="api_order_delivery"),

@@ -81,6 +81,8 @@ class OutboundMessage(models.Model):
         TRIGGER = "trigger", "Trigger"
         MANUAL = "manual", "Written by staff"
         OFF_HOURS = "off_hours", "Off-hours reply"
+        FEEDBACK = "feedback", "Feedback request"
+        ANSWER = "answer", "Answer to the customer"
 
     # What counts towards the daily cap and the duplicate rule: everything on its way or gone.
     COUNTED_STATES = ["pending", "held", "sending", "sent", "delivered", "read"]

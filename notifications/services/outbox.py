@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from notifications import channels
+from notifications import channels, signals
 from notifications.exceptions import ChannelError, MessageRefused
 from notifications.models import (
     Channel,
@@ -64,6 +64,8 @@ def message_queue(
     template: MessageTemplate | None = None,
     subject: str = "",
     body: str = "",
+    content_sid: str = "",
+    content_variables: dict | None = None,
     author=None,
     firing=None,
     now: datetime | None = None,
@@ -74,7 +76,7 @@ def message_queue(
     with transaction.atomic():
         # The customer's row lock makes the daily cap hold when two triggers fire for them at once.
         customer = Customer.objects.select_for_update().select_related("shop").get(pk=customer.pk)
-        reason, content_variables = "", {}
+        reason, content_variables = "", content_variables or {}
         if template is not None:
             context = message_context(order=order, customer=customer, now=now)
             try:
@@ -95,7 +97,7 @@ def message_queue(
             to=channels.address(channel, customer),
             subject=subject,
             body=body.strip(),
-            content_sid=template.content_sid if template is not None else "",
+            content_sid=template.content_sid if template is not None else content_sid,
             content_variables=content_variables,
             template=template,
             firing=firing,
@@ -110,7 +112,8 @@ def message_queue(
             message.state, message.last_error = State.SKIPPED, reason[:500]
         else:
             # Quiet hours: nothing arrives in the customer's night, except an answer to what they just did.
-            send_at = now if purpose == Purpose.OFF_HOURS else outside_night(now, customer.zone)
+            answering = purpose in (Purpose.OFF_HOURS, Purpose.ANSWER)
+            send_at = now if answering else outside_night(now, customer.zone)
             message.state = State.HELD if send_at > now else State.PENDING
             message.next_try_at = send_at
         message.save()
@@ -213,6 +216,8 @@ def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) 
     else:
         message.state, message.next_try_at = State.PENDING, now + settings.retry_delay(message.attempts)
     message.save(update_fields=["state", "next_try_at", "error_code", "last_error", "updated_at"])
+    if message.state == State.FAILED:
+        signals.message_delivery_changed.send(sender=OutboundMessage, message=message, previous=State.SENDING)
     return message
 
 

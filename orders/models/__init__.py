@@ -5,7 +5,15 @@ from orders.models.customers import E164, Customer, CustomerEvent
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.matrix import Status, StatusTransition
-from orders.models.orders import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent, OrderItem, OrderQuerySet
+from orders.models.orders import (
+    HAND_KINDS,
+    TAKE_UP_KINDS,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderQuerySet,
+    TransitionsOnlyQuerySet,
+)
 from orders.models.shops import (
     DeskSettings,
     Shop,
@@ -38,6 +46,7 @@ __all__ = [
     "Status",
     "StatusTransition",
     "Task",
+    "TransitionsOnlyQuerySet",
     "default_escalation_grace",
     "hash_api_key",
     "validate_timezone",

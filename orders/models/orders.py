@@ -15,13 +15,20 @@ from orders.models.shops import Shop
 from orders.roles import ORDER_WORKERS
 
 
-class OrderQuerySet(models.QuerySet):
+class TransitionsOnlyQuerySet(models.QuerySet):
+    """A state that moves only through its django-fsm transitions: a bulk update must not skip them."""
+
+    state_field = "status"
+
     def update(self, **kwargs):
-        # The status only moves through Order.change_status (the matrix); a bulk update must not skip it.
-        if "status" in kwargs:
-            raise TransitionNotAllowed("Order status changes only through the status matrix.")
+        if self.state_field in kwargs:
+            raise TransitionNotAllowed(
+                f"{self.model.__name__} {self.state_field} changes only through its transitions."
+            )
         return super().update(**kwargs)
 
+
+class OrderQuerySet(TransitionsOnlyQuerySet):
     def open(self):
         return self.filter(is_final=False)
 
@@ -78,7 +85,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     cancel_reason = models.CharField(max_length=200, blank=True)
     # Calls in a row that did not reach the customer: the step of the no-answer ladder the order is on.
     missed_calls = models.PositiveSmallIntegerField(default=0, editable=False)
-    # Set only by the customer's feedback, never by staff; the feedback issue (#13) fills it.
+    # Set only by the customer's feedback (orders.services.order_record_rating), never edited by staff.
     rating = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # A hash per field of what the storefront sent, so a repeat of the same external_id with other content is
     # told apart from a retry (empty for orders typed in by hand).
@@ -183,7 +190,7 @@ class OrderEvent(models.Model):
         OVERDUE = "overdue", "Overdue"
         ESCALATION = "escalation", "Escalated"
         TRIGGER = "trigger", "Trigger"
-        RATING = "rating", "Rating"  # written once the feedback issue (#13) lands
+        RATING = "rating", "Rating"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -3,6 +3,7 @@ names stay importable from `orders.selectors`."""
 
 from orders.selectors.access import (
     colleagues_covering_shop,
+    inspectors_covering_shop,
     managers_covering_shop,
     managers_covering_user_shops,
     order_get_for_user,
@@ -37,6 +38,7 @@ from orders.selectors.orders import (
     order_list_overdue,
     order_list_waiting,
     order_page,
+    order_staff_ids,
 )
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "customer_page",
     "NextThing",
     "OrderPage",
+    "order_staff_ids",
     "call_script_filled",
     "colleagues_covering_shop",
     "ladder_length",
@@ -67,6 +70,7 @@ __all__ = [
     "status_name",
     "status_next_for",
     "supervisors_covering_shop",
+    "inspectors_covering_shop",
     "task_get_for_user",
     "task_list_open",
     "task_list_open_for_order",

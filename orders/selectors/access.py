@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from orders.models import AccessGrant, Order, Shop
-from orders.roles import MANAGER, SUPERVISOR, is_admin, user_roles
+from orders.roles import INSPECTOR, MANAGER, SUPERVISOR, is_admin, user_roles
 
 
 def _grant(user) -> AccessGrant | None:
@@ -72,6 +72,10 @@ def staff_covering_shop(*, shop_id: int, roles: tuple[str, ...]):
 
 def supervisors_covering_shop(*, shop_id: int):
     return staff_covering_shop(shop_id=shop_id, roles=(SUPERVISOR,))
+
+
+def inspectors_covering_shop(*, shop_id: int):
+    return staff_covering_shop(shop_id=shop_id, roles=(INSPECTOR,))
 
 
 def managers_covering_shop(*, shop_id: int):

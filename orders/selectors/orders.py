@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 
 from orders.filters import OrderFilter
-from orders.models import Order, OrderEvent, Status, Task
+from orders.models import HAND_KINDS, Order, OrderEvent, Status, Task
 from orders.selectors.access import managers_covering_user_shops, order_scope, shop_scope
 from orders.selectors.followup import call_script_filled, ladder_length, task_list_open_for_order
 from orders.selectors.matrix import status_by_code, status_next_for
@@ -70,3 +70,12 @@ def order_page(*, order: Order, user) -> OrderPage:
         ladder_length=ladder_length(),
         deliveries=list(order.delivery_events.order_by("at", "pk")),
     )
+
+
+def order_staff_ids(*, order: Order) -> set[int]:
+    """Everyone on the staff who worked on the order, read from its history: whoever acted on it (status
+    changes, calls, notes, tasks, hand-overs) and whoever it was assigned to."""
+    events = OrderEvent.objects.filter(order=order)
+    acted = set(events.filter(actor__isnull=False).values_list("actor_id", flat=True))
+    held = {data.get("to") for data in events.filter(kind__in=HAND_KINDS).values_list("data", flat=True)}
+    return (acted | held | {order.manager_id}) - {None}

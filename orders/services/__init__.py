@@ -23,7 +23,13 @@ from orders.services.followup import (
 )
 from orders.services.hands import order_set_manager, order_take_back, orders_reassign
 from orders.services.matrix import matrix_save, order_change_status
-from orders.services.orders import order_add_note, order_create, order_event_add, order_record_payment
+from orders.services.orders import (
+    order_add_note,
+    order_create,
+    order_event_add,
+    order_record_payment,
+    order_record_rating,
+)
 from orders.services.shops import shop_issue_api_key
 
 __all__ = [
@@ -44,6 +50,7 @@ __all__ = [
     "order_record_call",
     "order_record_delivery",
     "order_record_payment",
+    "order_record_rating",
     "order_set_manager",
     "order_take_back",
     "orders_reassign",

@@ -1,4 +1,4 @@
-"""Order writes: intake, history, notes and payments."""
+"""Order writes: intake, history, notes, payments and the customer's rating."""
 
 import hashlib
 import json
@@ -9,8 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from orders import signals
-from orders.exceptions import IntakeConflict, StatusChangeRefused
+from orders.exceptions import IntakeConflict, OrderError, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
+from orders.roles import staff_name
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
 
@@ -195,4 +196,24 @@ def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
     )
     if state == Order.PaymentState.FAILED:
         signals.payment_failed.send(sender=Order, order=order, amount=amount)
+    return order
+
+
+@transaction.atomic
+def order_record_rating(*, order: Order, rating: int, source: str, by=None) -> Order:
+    """The customer's rating (1–5) on the order; staff never edit it, an inspector's correction (`by`) is its
+    own history line."""
+    if rating not in range(1, 6):
+        raise OrderError("A rating is a whole number from 1 to 5.")
+    previous = Order.objects.select_for_update().values_list("rating", flat=True).get(pk=order.pk)
+    Order.objects.filter(pk=order.pk).update(rating=rating)
+    order.rating = rating
+    if by is None:
+        text = f"Rated {rating}/5 by the customer ({source})."
+    else:
+        was = f", was {previous}/5" if previous else ""
+        text = f"Rating set to {rating}/5 by {staff_name(by)} ({source}){was}."
+    order_event_add(
+        order=order, kind=OrderEvent.Kind.RATING, actor=by, text=text, data={"rating": rating, "was": previous}
+    )
     return order

@@ -1,0 +1,25 @@
+from django import forms
+
+from feedback.models import Claim
+
+
+class ClaimStepForm(forms.Form):
+    action = forms.ChoiceField(choices=[("take", "Take in work"), ("resolve", "Resolve"), ("fail", "Failed")])
+    text = forms.CharField(required=False, max_length=1000)
+
+
+class ClaimNoteForm(forms.Form):
+    text = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClaimFilterForm(forms.Form):
+    state = forms.ChoiceField(required=False, choices=[("open", "Open"), ("", "All"), *Claim.State.choices])
+    overdue = forms.BooleanField(required=False)
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(coerce=int, choices=[(n, str(n)) for n in range(1, 6)])
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,25 @@
+"""How feedback hears about orders and messages."""
+
+from feedback.services import feedback_on_delivery, feedback_plan, reply_receive
+from notifications import signals as messaging
+from orders import signals
+from orders.models import Status
+
+
+def on_order_status_changed(sender, order, previous, **kwargs):
+    if order.is_final and Status.objects.filter(code=order.status, group=Status.Group.COMPLETE).exists():
+        feedback_plan(order=order)
+
+
+def on_customer_replied(sender, inbound, **kwargs) -> bool:
+    return reply_receive(inbound=inbound)
+
+
+def on_message_delivery_changed(sender, message, previous, **kwargs):
+    feedback_on_delivery(message=message)
+
+
+def connect() -> None:
+    signals.order_status_changed.connect(on_order_status_changed, dispatch_uid="feedback.status_changed")
+    messaging.customer_replied.connect(on_customer_replied, dispatch_uid="feedback.customer_replied")
+    messaging.message_delivery_changed.connect(on_message_delivery_changed, dispatch_uid="feedback.delivery")

@@ -1,0 +1,91 @@
+"""Feedback's reads: claims and replies within the user's scope (the same rule as orders), the claim page, and
+what the supervisor dashboard shows."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from feedback.models import Claim, ClaimEvent, FeedbackReply, FeedbackRequest
+from notifications.selectors import conversation
+from orders.selectors import order_scope
+
+CLAIM_STATES = dict(Claim.State.choices)
+
+
+def claim_scope(*, user) -> QuerySet[Claim]:
+    return Claim.objects.filter(order__in=order_scope(user))
+
+
+def claim_list(*, user, state: str = "", shop: str = "", inspector: str = "", overdue: bool = False):
+    claims = claim_scope(user=user).select_related("order", "customer", "shop", "inspector")
+    if state == "open":
+        claims = claims.filter(state__in=Claim.OPEN_STATES)
+    elif state in CLAIM_STATES:
+        claims = claims.filter(state=state)
+    if shop.isdigit():
+        claims = claims.filter(shop_id=int(shop))
+    if inspector.isdigit():
+        claims = claims.filter(inspector_id=int(inspector))
+    if overdue:
+        claims = claims.filter(is_overdue=True)
+    return claims.order_by("-is_overdue", "due_at", "-pk")
+
+
+def claim_get_for_user(*, user, pk: int) -> Claim:
+    return (
+        claim_scope(user=user).select_related("order", "customer__shop", "shop", "inspector", "request").get(pk=pk)
+    )
+
+
+@dataclass
+class ClaimPage:
+    events: list
+    orders: list
+    messages: list
+    ratings: list
+    replies: list
+
+
+def claim_page(*, claim: Claim, user) -> ClaimPage:
+    customer = claim.customer
+    return ClaimPage(
+        events=list(ClaimEvent.objects.filter(claim=claim).select_related("actor")),
+        orders=list(order_scope(user).filter(customer=customer).order_by("-created_at")[:10]),
+        messages=conversation(customer=customer, limit=30),
+        ratings=list(
+            FeedbackRequest.objects.filter(customer=customer, rating__isnull=False)
+            .select_related("order")
+            .order_by("-answered_at")[:10]
+        ),
+        replies=list(FeedbackReply.objects.filter(request__customer=customer).order_by("-created_at")[:20]),
+    )
+
+
+def replies_waiting(*, user) -> QuerySet[FeedbackReply]:
+    """Customers' answers nobody could read as a rating, for an inspector to read."""
+    return (
+        FeedbackReply.objects.filter(outcome=FeedbackReply.Outcome.INSPECTOR, handled_at__isnull=True)
+        .filter(request__order__in=order_scope(user))
+        .select_related("request__order", "request__customer")
+        .order_by("created_at")
+    )
+
+
+@dataclass
+class ClaimsAtAGlance:
+    open: int
+    overdue: int
+    replies: int
+    latest: list
+
+
+def claims_at_a_glance(*, user, limit: int = 5) -> ClaimsAtAGlance:
+    open_claims = claim_scope(user=user).filter(state__in=Claim.OPEN_STATES)
+    return ClaimsAtAGlance(
+        open=open_claims.count(),
+        overdue=open_claims.filter(is_overdue=True).count(),
+        replies=replies_waiting(user=user).count(),
+        latest=list(
+            open_claims.select_related("order", "customer", "inspector").order_by("-is_overdue", "due_at")[:limit]
+        ),
+    )

@@ -1,0 +1,132 @@
+"""Claims: opened for an unhappy customer and given to the inspector with the fewest open claims; moved only along
+Created → In work → Resolved or Failed (django-fsm); flagged overdue past their due time."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from feedback.exceptions import ClaimRefused
+from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings
+from notifications.models import Notification
+from notifications.services import notifications_about_orders, notifications_create_many
+from orders.models import Order
+from orders.roles import staff_name
+from orders.selectors import inspectors_covering_shop, supervisors_covering_shop
+
+
+def _claim_link(claim: Claim) -> str:
+    return reverse("feedback:claim", args=[claim.pk])
+
+
+def _least_busy_inspector(shop_id: int):
+    open_claims = Count("claims", filter=Q(claims__state__in=Claim.OPEN_STATES))
+    return (
+        inspectors_covering_shop(shop_id=shop_id)
+        .annotate(open_claims=open_claims)
+        .order_by("open_claims", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def claim_open(
+    *, order: Order, reason: str, request: FeedbackRequest | None = None, now: datetime | None = None
+) -> Claim:
+    now = now or timezone.now()
+    inspector = _least_busy_inspector(order.shop_id)
+    claim = Claim.objects.create(
+        order=order,
+        customer_id=order.customer_id,
+        shop_id=order.shop_id,
+        inspector=inspector,
+        request=request,
+        reason=reason,
+        due_at=now + FeedbackSettings.load().claim_due_in,
+    )
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEvent.Kind.CREATED,
+        text=f"Opened for {staff_name(inspector, 'nobody yet')}: {reason}",
+    )
+    text = f"Claim on order {order.number}: {reason}"[:500]
+    if inspector is not None:
+        notifications_create_many(
+            kind=Notification.Kind.CLAIM, messages=[(inspector.pk, text, _claim_link(claim))]
+        )
+    else:  # no inspector covers the shop: the supervisors must see it
+        supervisors = supervisors_covering_shop(shop_id=order.shop_id).values_list("pk", flat=True)
+        notifications_create_many(
+            kind=Notification.Kind.CLAIM, messages=[(pk, text, _claim_link(claim)) for pk in supervisors]
+        )
+    return claim
+
+
+_MOVES = {"take": ClaimEvent.Kind.TAKEN, "resolve": ClaimEvent.Kind.RESOLVED, "fail": ClaimEvent.Kind.FAILED}
+
+
+@transaction.atomic
+def claim_move(*, claim: Claim, action: str, by, text: str = "") -> Claim:
+    """Take a claim in work, resolve it or fail it: only the pipeline's steps; resolving or failing says how."""
+    if action not in _MOVES:
+        raise ClaimRefused(f"Unknown step {action!r}.")
+    text = text.strip()
+    if action != "take" and not text:
+        raise ClaimRefused("Say what was done for the customer.")
+    try:
+        getattr(claim, action)()
+        if action == "take" and claim.inspector_id is None:
+            claim.inspector = by
+        if not claim.is_open:
+            claim.closed_at = timezone.now()
+        claim.save()
+    except TransitionNotAllowed as exc:
+        claim.refresh_from_db()
+        raise ClaimRefused(f"A claim that is {claim.get_state_display().lower()} cannot be {action}d.") from exc
+    except ConcurrentTransition as exc:
+        claim.refresh_from_db()
+        raise ClaimRefused("Someone moved this claim at the same moment; reload and check.") from exc
+    label = ClaimEvent.Kind(_MOVES[action]).label
+    ClaimEvent.objects.create(
+        claim=claim, kind=_MOVES[action], actor=by, text=f"{label}" + (f": {text}" if text else ".")
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_add_note(*, claim: Claim, by, text: str) -> ClaimEvent:
+    text = text.strip()
+    if not text:
+        raise ClaimRefused("A note cannot be empty.")
+    return ClaimEvent.objects.create(claim=claim, kind=ClaimEvent.Kind.NOTE, actor=by, text=text[:1000])
+
+
+def claims_flag_overdue(*, now: datetime | None = None, batch: int = 200) -> int:
+    """Open claims past their due time: flagged once, with a history line, and the shop's supervisors told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claims = list(
+            Claim.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(is_overdue=False, state__in=Claim.OPEN_STATES, due_at__lte=now)
+            .select_related("order")
+            .order_by("due_at")[:batch]
+        )
+        if not claims:
+            return 0
+        Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(is_overdue=True)
+        ClaimEvent.objects.bulk_create(
+            [
+                ClaimEvent(claim=claim, kind=ClaimEvent.Kind.OVERDUE, text="Overdue: past its due time.")
+                for claim in claims
+            ]
+        )
+        notifications_about_orders(
+            [claim.order for claim in claims],
+            kind=Notification.Kind.CLAIM,
+            text_for=lambda order: f"A claim on order {order.number} is overdue.",
+            to_manager=False,
+        )
+    return len(claims)

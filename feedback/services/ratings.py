@@ -1,0 +1,194 @@
+"""The customer's answer: a rating read from a reply or a link, what the desk answers, the claim when they are
+unhappy, the question for a 3, the inspector when nobody can read it, and the rating credited to everyone who
+worked on the order."""
+
+import re
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
+from feedback.services.claims import claim_open
+from notifications.models import Channel, Notification, OutboundMessage
+from notifications.services import message_queue, notifications_create_many, order_link
+from orders.selectors import inspectors_covering_shop, order_staff_ids
+from orders.services import order_record_rating
+
+State = FeedbackRequest.State
+Outcome = FeedbackReply.Outcome
+THANKS = "Thank you for your rating! We are glad you liked it."
+SORRY = "We are sorry it went wrong. Our quality control has your answer and will get in touch."
+ASK_CONTACT = "Thank you! Would you like us to contact you about it? Reply yes or no."
+CONTACT_YES = "Thank you: our quality control will contact you."
+CONTACT_NO = "Understood. We are sorry it was not better, and thank you for telling us."
+YES = {"yes", "y", "да", "+", "ага", "конечно", "yes please", "да пожалуйста"}
+NO = {"no", "n", "нет", "-", "не надо", "no thanks", "нет спасибо"}
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def rating_parse(text: str) -> int | None:
+    """A rating from a short reply that holds one digit 1–5 ("5", " 4.", "5!", "оценка 3", "5 👍", "5️⃣");
+    None for several digits, a long text, or no digit at all."""
+    text = text.strip()
+    digits = re.findall(r"[0-9]", text)
+    if len(digits) != 1 or len(text) > 30 or len(_WORDS.findall(text)) > 3:
+        return None
+    if re.search(r"[0-9][.,][0-9]", text):
+        return None
+    rating = int(digits[0])
+    return rating if 1 <= rating <= 5 else None
+
+
+def _word(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower())) or text.strip(" .!")
+
+
+def _answer(request: FeedbackRequest, channel: str, text: str, now: datetime) -> None:
+    """Answer the customer on the channel they wrote on (a message, never an email)."""
+    if channel in (Channel.SMS, Channel.WHATSAPP):
+        message_queue(
+            customer=request.customer,
+            order=request.order,
+            channel=channel,
+            purpose=OutboundMessage.Purpose.ANSWER,
+            body=text,
+            now=now,
+        )
+
+
+def _to_inspectors(request: FeedbackRequest, text: str) -> None:
+    order = request.order
+    inspectors = inspectors_covering_shop(shop_id=order.shop_id).values_list("pk", flat=True)
+    about = f"{request.customer.name} answered the feedback on order {order.number}: {text or 'an attachment'}"
+    notifications_create_many(
+        kind=Notification.Kind.REPLY, messages=[(pk, about, order_link(order)) for pk in inspectors]
+    )
+
+
+def rating_credit(*, order, rating: int, now: datetime) -> int:
+    """Credit the rating to every member of staff who worked on the order (read from its history)."""
+    staff = order_staff_ids(order=order)
+    for user_id in staff:
+        RatingCredit.objects.update_or_create(
+            order=order, user_id=user_id, defaults={"rating": rating, "rated_at": now}
+        )
+    return len(staff)
+
+
+@transaction.atomic
+def rating_receive(
+    *, request: FeedbackRequest, rating: int, source: str, text: str = "", by=None, now: datetime | None = None
+) -> FeedbackRequest:
+    """Record a rating (the customer's, or an inspector's reading of a reply: `by`); the same handler for a
+    reply, a link and an inspector. A second rating from the customer changes nothing."""
+    now = now or timezone.now()
+    request = (
+        FeedbackRequest.objects.select_for_update()
+        .select_related("order__customer", "customer__shop")
+        .get(pk=request.pk)
+    )
+    if request.rating is not None and by is None:
+        FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.AFTER)
+        return request
+    order = request.order
+    order_record_rating(order=order, rating=rating, source=source, by=by)
+    rating_credit(order=order, rating=rating, now=now)
+    FeedbackReply.objects.create(
+        request=request,
+        text=text or str(rating),
+        source=source,
+        outcome=Outcome.RATED,
+        handled_by=by,
+        handled_at=now if by else None,
+    )
+    request.rating, request.answered_at = rating, now
+    if rating >= 4:
+        request.state = State.ANSWERED
+        _answer(request, source, THANKS, now)
+    elif rating <= 2:
+        request.state = State.ANSWERED
+        claim_open(
+            order=order,
+            reason=f"Rated {rating}/5" + (f": “{text}”" if text and text != str(rating) else "."),
+            request=request,
+            now=now,
+        )
+        _answer(request, source, SORRY, now)
+    else:
+        request.state = State.CONTACT if by is None else State.ANSWERED
+        _answer(request, source, ASK_CONTACT, now)
+    request.save(update_fields=["rating", "answered_at", "state"])
+    return request
+
+
+@transaction.atomic
+def contact_answer(
+    *, request: FeedbackRequest, wants: bool, source: str, text: str = "", now=None
+) -> FeedbackRequest:
+    """The customer who gave a 3 says whether they want to be contacted: yes opens a claim, no closes."""
+    now = now or timezone.now()
+    request = (
+        FeedbackRequest.objects.select_for_update().select_related("order", "customer__shop").get(pk=request.pk)
+    )
+    if request.state != State.CONTACT:
+        FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.AFTER)
+        return request
+    if wants:
+        claim_open(order=request.order, reason="Rated 3/5 and asked to be contacted.", request=request, now=now)
+    FeedbackReply.objects.create(
+        request=request,
+        text=text or ("yes" if wants else "no"),
+        source=source,
+        outcome=Outcome.CONTACT_YES if wants else Outcome.CONTACT_NO,
+    )
+    request.state = State.ANSWERED
+    request.save(update_fields=["state"])
+    _answer(request, source, CONTACT_YES if wants else CONTACT_NO, now)
+    return request
+
+
+def reply_receive(*, inbound, now: datetime | None = None) -> bool:
+    """A customer's message that answers their open feedback request (within its validity). True when feedback
+    took care of it; a message after the answer is kept on the request and still reaches the manager."""
+    now = now or timezone.now()
+    if inbound.customer_id is None:
+        return False
+    request = (
+        FeedbackRequest.objects.filter(customer_id=inbound.customer_id, valid_until__gte=now)
+        .filter(state__in=[*FeedbackRequest.OPEN_STATES, State.ANSWERED])
+        .select_related("order__customer", "customer__shop")
+        .order_by("-sent_at")
+        .first()
+    )
+    if request is None:
+        return False
+    text, source = inbound.body.strip(), inbound.channel
+    if request.state == State.ANSWERED:
+        FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.AFTER)
+        return False
+    if request.state == State.CONTACT and _word(text) in YES | NO:
+        contact_answer(request=request, wants=_word(text) in YES, source=source, text=text, now=now)
+        return True
+    rating = rating_parse(text) if request.state == State.SENT and not inbound.media_count else None
+    if rating is not None:
+        rating_receive(request=request, rating=rating, source=source, text=text, now=now)
+        return True
+    with transaction.atomic():
+        FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.INSPECTOR)
+        _to_inspectors(request, text)
+    return True
+
+
+@transaction.atomic
+def reply_rate(*, reply: FeedbackReply, rating: int, by, now: datetime | None = None) -> FeedbackRequest:
+    """An inspector reads a reply nobody could parse and sets the rating from it (a correction is its own
+    history line on the order)."""
+    now = now or timezone.now()
+    reply = FeedbackReply.objects.select_for_update().get(pk=reply.pk)
+    request = rating_receive(
+        request=reply.request, rating=rating, source="inspector", text=reply.text, by=by, now=now
+    )
+    reply.handled_by, reply.handled_at = by, now
+    reply.save(update_fields=["handled_by", "handled_at"])
+    return request

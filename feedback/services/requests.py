@@ -1,0 +1,157 @@
+"""Asking for feedback: a request planned when an order is complete, sent when due through the outbox (WhatsApp
+with the approved template to a mobile phone, else email with five signed rating links), and the email sent
+once instead when WhatsApp does not reach the customer."""
+
+import time
+from datetime import datetime
+
+import phonenumbers
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback
+from notifications.models import Channel, OutboundMessage
+from notifications.services import message_queue
+from orders.models import Order
+
+State = FeedbackRequest.State
+LINK_SALT = "feedback.rating"
+MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+REACHED = {OutboundMessage.State.DELIVERED, OutboundMessage.State.READ}
+
+
+def feedback_plan(*, order: Order, now: datetime | None = None) -> FeedbackRequest | None:
+    """In the transaction of the status change that completed the order: plan the request after the shop's
+    delay (once per order)."""
+    config = ShopFeedback.objects.filter(shop_id=order.shop_id, is_active=True).first()
+    if config is None:
+        return None
+    now = now or timezone.now()
+    request, _ = FeedbackRequest.objects.get_or_create(
+        order=order, defaults={"customer_id": order.customer_id, "due_at": now + config.delay}
+    )
+    return request
+
+
+def rating_link(request: FeedbackRequest, rating: int) -> str:
+    """A one-click link that records this rating for this request only (signed; valid as long as the request)."""
+    token = signing.dumps({"q": request.pk, "o": request.order_id, "r": rating}, salt=LINK_SALT, compress=True)
+    return settings.SITE_URL + reverse("feedback:rate", args=[token])
+
+
+def _is_mobile(phone: str) -> bool:
+    try:
+        return phonenumbers.number_type(phonenumbers.parse(phone)) in MOBILE
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _email(request: FeedbackRequest, config: ShopFeedback, now: datetime) -> OutboundMessage | None:
+    if not request.customer.email:
+        return None
+    links = "\n".join(f"{rating} — {rating_link(request, rating)}" for rating in (5, 4, 3, 2, 1))
+    message = message_queue(
+        customer=request.customer,
+        order=request.order,
+        channel=Channel.EMAIL,
+        purpose=OutboundMessage.Purpose.FEEDBACK,
+        subject=config.email_subject,
+        body=config.email_text.format(signer=config.signer, links=links),
+        now=now,
+    )
+    request.email_message = message
+    return message
+
+
+def _ask(request: FeedbackRequest, now: datetime) -> None:
+    customer, feedback = request.customer, FeedbackSettings.load()
+    config = ShopFeedback.objects.filter(shop_id=request.order.shop_id, is_active=True).first()
+    asked = FeedbackRequest.objects.filter(customer=customer, sent_at__gte=now - feedback.ask_once_per)
+    if config is None:
+        request.state, request.note = State.SKIPPED, "The shop no longer asks for feedback."
+    elif asked.exclude(pk=request.pk).exists():
+        request.state, request.note = State.SKIPPED, "Asked recently about another order."
+    else:
+        if config.whatsapp_content_sid and customer.phone and _is_mobile(customer.phone):
+            request.whatsapp_message = message_queue(
+                customer=customer,
+                order=request.order,
+                channel=Channel.WHATSAPP,
+                purpose=OutboundMessage.Purpose.FEEDBACK,
+                body=config.whatsapp_text.format(signer=config.signer, links=""),
+                content_sid=config.whatsapp_content_sid,
+                content_variables={"1": config.signer},
+                now=now,
+            )
+        whatsapp_going = (
+            request.whatsapp_message and request.whatsapp_message.state != OutboundMessage.State.SKIPPED
+        )
+        if not whatsapp_going:
+            _email(request, config, now)
+        if whatsapp_going or request.email_message:
+            request.state, request.sent_at, request.valid_until = State.SENT, now, now + feedback.valid_for
+        else:
+            request.state, request.note = State.SKIPPED, "No mobile phone for WhatsApp and no email (or both off)."
+    request.save()
+
+
+def feedback_send_due(*, now: datetime | None = None, batch: int = 100, budget: float = 40.0) -> int:
+    """The every-minute run: ask the customers whose requests are due (batch by batch, skipping rows another
+    worker holds); then send the email where WhatsApp has not reached the customer in time."""
+    now = now or timezone.now()
+    started, asked = time.monotonic(), 0
+    while time.monotonic() - started < budget:
+        with transaction.atomic():
+            due = list(
+                FeedbackRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=State.PLANNED, due_at__lte=now)
+                .select_related("order", "customer__shop")
+                .order_by("due_at")[:batch]
+            )
+            for request in due:
+                _ask(request, now)
+        asked += len(due)
+        if len(due) < batch:
+            break
+    feedback_fallback_due(now=now)
+    return asked
+
+
+def feedback_fallback_due(*, now: datetime | None = None) -> int:
+    """WhatsApp sent but not delivered within the wait: the email goes instead (once)."""
+    now = now or timezone.now()
+    waited = now - FeedbackSettings.load().whatsapp_wait
+    late = FeedbackRequest.objects.filter(
+        state=State.SENT, email_message__isnull=True, whatsapp_message__isnull=False, sent_at__lte=waited
+    ).exclude(whatsapp_message__state__in=REACHED)
+    return sum(feedback_fallback(request_id=pk, now=now) for pk in late.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def feedback_fallback(*, request_id: int, now: datetime | None = None) -> bool:
+    """Send the email instead of WhatsApp, once: under the request's lock, and only while no email went yet."""
+    now = now or timezone.now()
+    request = (
+        FeedbackRequest.objects.select_for_update(of=("self",))
+        .select_related("order", "customer__shop")
+        .filter(pk=request_id, state=State.SENT, email_message__isnull=True)
+        .first()
+    )
+    if request is None:
+        return False
+    config = ShopFeedback.objects.filter(shop_id=request.order.shop_id).first()
+    if config is None or _email(request, config, now) is None:
+        return False
+    request.save(update_fields=["email_message"])
+    return True
+
+
+def feedback_on_delivery(*, message: OutboundMessage) -> bool:
+    """Twilio says a request's WhatsApp failed or was undelivered (e.g. 63003, no WhatsApp): email at once."""
+    if message.state != OutboundMessage.State.FAILED or message.channel != Channel.WHATSAPP:
+        return False
+    request_id = FeedbackRequest.objects.filter(whatsapp_message=message).values_list("pk", flat=True).first()
+    return request_id is not None and feedback_fallback(request_id=request_id)

@@ -1,0 +1,152 @@
+"""The inspectors' pages: the claims board, a claim with its customer, and the replies nobody could read as a
+rating. Supervisors and admins read them too; only inspectors (and admins) work claims."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from feedback.exceptions import FeedbackError
+from feedback.forms import ClaimFilterForm, ClaimNoteForm, ClaimStepForm, RatingForm
+from feedback.models import Claim
+from feedback.selectors import claim_get_for_user, claim_list, claim_page, replies_waiting
+from feedback.services import claim_add_note, claim_move, reply_rate
+from orders import roles
+from orders.http import form_errors
+from orders.pagination import paginate
+from orders.selectors import shop_scope
+
+
+def claims_readers_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (
+            roles.is_inspector(request.user) or roles.is_supervisor(request.user) or roles.is_admin(request.user)
+        ):
+            raise PermissionDenied("Claims are for inspectors, supervisors and admins.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def claims_workers_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (roles.is_inspector(request.user) or roles.is_admin(request.user)):
+            raise PermissionDenied("Inspectors work claims; supervisors read them.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _claim(request, pk: int) -> Claim:
+    try:
+        return claim_get_for_user(user=request.user, pk=pk)
+    except Claim.DoesNotExist as exc:
+        raise Http404("No such claim") from exc
+
+
+@claims_readers_only
+def claim_list_view(request):
+    filters = ClaimFilterForm(request.GET or {"state": "open"})
+    filters.is_valid()
+    data = filters.cleaned_data
+    claims = claim_list(
+        user=request.user,
+        state=data.get("state", "open"),
+        shop=request.GET.get("shop", ""),
+        inspector=request.GET.get("inspector", ""),
+        overdue=data.get("overdue", False),
+    )
+    return render(
+        request,
+        "feedback/claim_list.html",
+        {
+            "page": paginate(request, claims, per_page=25),
+            "filters": filters,
+            "shops": shop_scope(request.user),
+            "replies_waiting": replies_waiting(user=request.user).count(),
+        },
+    )
+
+
+@claims_readers_only
+def claim_detail_view(request, pk: int, *, note_form=None, step_form=None):
+    claim = _claim(request, pk)
+    can_work = roles.is_inspector(request.user) or roles.is_admin(request.user)
+    return render(
+        request,
+        "feedback/claim_detail.html",
+        {
+            "claim": claim,
+            "page": claim_page(claim=claim, user=request.user),
+            "can_work": can_work,
+            "note_form": note_form or ClaimNoteForm(),
+            "step_form": step_form,
+        },
+        status=400 if note_form or step_form else 200,
+    )
+
+
+@require_POST
+@claims_workers_only
+def claim_step_view(request, pk: int):
+    claim = _claim(request, pk)
+    form = ClaimStepForm(request.POST)
+    if form.is_valid():
+        try:
+            claim_move(
+                claim=claim, action=form.cleaned_data["action"], by=request.user, text=form.cleaned_data["text"]
+            )
+        except FeedbackError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Claim {claim.pk}: {claim.get_state_display().lower()}.")
+            return redirect("feedback:claim", pk=pk)
+    messages.error(request, form_errors(form))
+    return claim_detail_view(request, pk, step_form=form)
+
+
+@require_POST
+@claims_workers_only
+def claim_note_view(request, pk: int):
+    claim = _claim(request, pk)
+    form = ClaimNoteForm(request.POST)
+    if form.is_valid():
+        claim_add_note(claim=claim, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Note added.")
+        return redirect("feedback:claim", pk=pk)
+    messages.error(request, form_errors(form))
+    return claim_detail_view(request, pk, note_form=form)
+
+
+@claims_readers_only
+def replies_view(request):
+    return render(
+        request,
+        "feedback/replies.html",
+        {
+            "replies": replies_waiting(user=request.user)[:100],
+            "can_work": roles.is_inspector(request.user) or roles.is_admin(request.user),
+        },
+    )
+
+
+@require_POST
+@claims_workers_only
+def reply_rate_view(request, pk: int):
+    reply = replies_waiting(user=request.user).filter(pk=pk).first()
+    if reply is None:
+        raise Http404("No such reply waiting")
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a rating from 1 to 5.")
+        return redirect("feedback:replies")
+    reply_rate(reply=reply, rating=form.cleaned_data["rating"], by=request.user)
+    messages.success(
+        request, f"Rating {form.cleaned_data['rating']}/5 recorded on order {reply.request.order.number}."
+    )
+    return redirect("feedback:replies")
