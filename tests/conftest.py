@@ -4,7 +4,14 @@ import shutil
 import pytest
 from django.db import connection
 
+from config.fake_twilio import FakeTwilio
+
 CHROMIUM = "/usr/bin/chromium"
+# The desk's Twilio account in tests; the real client talks to a fake Twilio on 127.0.0.1 (config/fake_twilio.py).
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "test-auth-token"
+SMS_FROM = "+15005550006"
+WHATSAPP_FROM = "whatsapp:+14155238886"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls a test makes beside it are
 # still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -81,3 +88,23 @@ def default_pipeline(transactional_db):
 
     importlib.import_module("orders.migrations.0002_roles_and_default_pipeline").create(apps, None)
     importlib.import_module("orders.migrations.0004_default_no_answer_ladder").create(apps, None)
+
+
+@pytest.fixture
+def twilio_account(settings):
+    """The desk's Twilio account and public address, as production sets them from the environment."""
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.TWILIO_SMS_FROM = SMS_FROM
+    settings.TWILIO_WHATSAPP_FROM = WHATSAPP_FROM
+    settings.SITE_URL = "https://desk.example.com"
+    return settings
+
+
+@pytest.fixture
+def twilio(twilio_account):
+    """The real twilio client, pointed at a fake Twilio on 127.0.0.1 that records what it was sent."""
+    fake = FakeTwilio(token=AUTH_TOKEN).start()
+    twilio_account.TWILIO_BASE_URL = fake.base_url
+    yield fake
+    fake.stop()

@@ -3,12 +3,9 @@ import time_machine
 
 from config.fake_twilio import FakeTwilio
 from notifications.models import MessageTemplate
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, SMS_FROM, WHATSAPP_FROM  # noqa: F401 (used by the tests)
 from tests.factories import ShopFactory, free_manager, make_order, msk
 
-ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
-AUTH_TOKEN = "test-auth-token"
-SMS_FROM = "+15005550006"
-WHATSAPP_FROM = "whatsapp:+14155238886"
 NOON = msk(2026, 11, 24, 12, 0)
 
 
@@ -27,26 +24,6 @@ def order(shop, anna):
     """Olga's order, Anna's to work, placed at noon on the desk's clock."""
     with time_machine.travel(NOON, tick=False):
         return make_order(shop, phone="+79161112233", customer_name="Olga", manager=anna)
-
-
-@pytest.fixture
-def twilio_account(settings):
-    """The desk's Twilio account and public address, as production sets them from the environment."""
-    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
-    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
-    settings.TWILIO_SMS_FROM = SMS_FROM
-    settings.TWILIO_WHATSAPP_FROM = WHATSAPP_FROM
-    settings.SITE_URL = "https://desk.example.com"
-    return settings
-
-
-@pytest.fixture
-def twilio(twilio_account):
-    """The real twilio client, pointed at a fake Twilio on 127.0.0.1 that records what it was sent."""
-    fake = FakeTwilio(token=AUTH_TOKEN).start()
-    twilio_account.TWILIO_BASE_URL = fake.base_url
-    yield fake
-    fake.stop()
 
 
 def sms_template(name="Order confirmed", body="Hello {{ customer.name }}, order {{ order.number }} is confirmed."):

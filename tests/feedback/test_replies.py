@@ -1,0 +1,134 @@
+"""The customer's reply, through the real inbound webhook with signed requests: each branch (4–5 thanks, 1–2 a
+claim, 3 the question and its yes/no/other, anything else for inspectors), a reply after the answer, a reply
+outside the request's validity; and the digit parser over real-looking replies."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from feedback.models import Claim, FeedbackReply, FeedbackRequest, RatingCredit
+from feedback.services import rating_parse
+from notifications.models import Notification, OutboundMessage
+from tests.feedback.conftest import NOON, customer_writes
+
+pytestmark = pytest.mark.django_db
+LATER = NOON + timedelta(days=4)
+
+
+def answers() -> list[str]:
+    return list(OutboundMessage.objects.filter(purpose="answer").order_by("pk").values_list("body", flat=True))
+
+
+def writes(client, body, sid="SMreply1"):
+    with time_machine.travel(LATER, tick=False):
+        assert customer_writes(client, body, sid=sid).status_code == 200
+
+
+@pytest.mark.parametrize("reply", ["5", "4", " 5! ", "оценка 4", "5 👍"])
+def test_a_good_rating_is_thanked_recorded_and_credited(client, asked, anna, igor, reply):
+    writes(client, reply)
+    asked.refresh_from_db()
+    assert asked.state == "answered" and asked.rating in (4, 5)
+    asked.order.refresh_from_db()
+    assert asked.order.rating == asked.rating
+    assert answers() == ["Thank you for your rating! We are glad you liked it."]
+    assert RatingCredit.objects.filter(order=asked.order, user=anna, rating=asked.rating).exists()
+    assert not Claim.objects.exists()
+    assert not Notification.objects.filter(kind="reply").exists()  # nobody needs to read it
+
+
+@pytest.mark.parametrize("reply", ["1", "2", "1 😡"])
+def test_a_bad_rating_opens_a_claim_for_an_inspector_and_tells_the_customer(client, asked, igor, reply):
+    writes(client, reply)
+    claim = Claim.objects.get()
+    assert (claim.order, claim.inspector, claim.state, claim.request) == (asked.order, igor, "created", asked)
+    assert answers() == ["We are sorry it went wrong. Our quality control has your answer and will get in touch."]
+    assert Notification.objects.filter(recipient=igor, kind="claim").exists()
+    asked.refresh_from_db()
+    assert asked.state == "answered"
+
+
+@pytest.mark.parametrize(
+    ("answer", "claim"), [("yes", True), ("Да", True), ("+", True), ("no", False), ("нет", False), ("-", False)]
+)
+def test_a_three_asks_whether_to_get_in_touch_and_the_answer_decides(client, asked, igor, answer, claim):
+    writes(client, "3")
+    assert answers() == ["Thank you! Would you like us to contact you about it? Reply yes or no."]
+    asked.refresh_from_db()
+    assert asked.state == "contact" and asked.rating == 3
+    writes(client, answer, sid="SMreply2")
+    assert Claim.objects.exists() is claim
+    assert answers()[-1] == (
+        "Thank you: our quality control will contact you."
+        if claim
+        else "Understood. We are sorry it was not better, and thank you for telling us."
+    )
+    asked.refresh_from_db()
+    assert asked.state == "answered"
+
+
+def test_after_a_three_anything_else_goes_to_an_inspector(client, asked, igor):
+    writes(client, "3")
+    writes(client, "The courier was rude but the goods are fine", sid="SMreply2")
+    assert not Claim.objects.exists()
+    reply = FeedbackReply.objects.get(outcome="inspector")
+    assert "courier was rude" in reply.text
+    assert Notification.objects.filter(recipient=igor, kind="reply", text__contains="courier was rude").exists()
+
+
+@pytest.mark.parametrize(
+    "reply", ["10", "1 2", "👍", "The teapot arrived broken, the lid was cracked, I want 5 back"]
+)
+def test_anything_else_is_kept_for_the_inspectors_who_can_rate_it_by_hand(client, asked, igor, anna, reply):
+    from feedback.services import reply_rate
+
+    writes(client, reply)
+    kept = FeedbackReply.objects.get()
+    assert (kept.outcome, kept.text) == ("inspector", reply)
+    assert Notification.objects.filter(recipient=igor, kind="reply").exists()
+    assert asked.order.rating is None and not answers()
+    reply_rate(reply=kept, rating=2, by=igor)
+    asked.order.refresh_from_db()
+    assert asked.order.rating == 2
+    assert Claim.objects.count() == 1
+    assert not answers()  # an inspector's reading is not answered to the customer
+    assert "Rating set to 2/5 by Igor" in asked.order.events.get(kind="rating").text
+
+
+def test_a_second_reply_changes_nothing_kept_on_the_timeline_and_reaches_the_manager(client, asked, anna):
+    writes(client, "5")
+    writes(client, "1", sid="SMreply2")
+    asked.refresh_from_db()
+    assert asked.rating == 5
+    assert list(FeedbackReply.objects.order_by("pk").values_list("outcome", flat=True)) == ["rated", "after"]
+    assert Notification.objects.filter(recipient=anna, kind="reply", text__contains=": 1").exists()
+
+
+def test_a_reply_after_the_requests_validity_is_an_ordinary_message(client, asked, anna):
+    with time_machine.travel(NOON + timedelta(days=3 + 15), tick=False):
+        customer_writes(client, "5")
+    assert FeedbackRequest.objects.get().rating is None
+    assert Notification.objects.filter(recipient=anna, kind="reply").exists()
+
+
+def test_twilio_retrying_the_reply_rates_once(client, asked):
+    writes(client, "5")
+    writes(client, "5")
+    assert FeedbackReply.objects.count() == 1 and len(answers()) == 1
+
+
+# Real-looking replies and what the desk reads in them.
+REPLIES = [
+    ("5", 5), ("4", 4), ("3", 3), ("2", 2), ("1", 1),
+    (" 4.", 4), ("5!", 5), ("5!!!", 5), ("оценка 3", 3), ("Оценка: 5", 5), ("5 👍", 5), ("👍 5", 5),
+    ("5️⃣", 5), ("5/5", None), ("ставлю 4", 4), ("my rating is 4", 4), ("4 stars", 4), ("«5»", 5), ("(2)", 2),
+    ("10", None), ("0", None), ("6", None), ("1 2", None), ("4.5", None), ("4,5", None), ("👍", None), ("", None),
+    ("   ", None), ("Всё отлично, спасибо!", None), ("Спасибо, всё пришло вовремя и в целости, ставлю 5", None),
+    ("yes", None), ("Order 12345", None), ("5 5", None), ("-3", 3),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "rating"), REPLIES)
+def test_the_digit_parser_reads_a_single_digit_from_a_short_reply(text, rating):
+    assert rating_parse(text) == rating
