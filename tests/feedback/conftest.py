@@ -31,7 +31,7 @@ def anna(shop):
 
 @pytest.fixture
 def igor(shop):
-    checker = inspector(username="igor", first_name="Igor")
+    checker = inspector(username="igor", first_name="Igor", last_name="")
     grant(checker, shops=[shop])
     return checker
 
