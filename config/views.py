@@ -10,4 +10,6 @@ def home(request):
         return redirect("assignment:dashboard")
     if roles.is_manager(user):
         return redirect("orders:list")
+    if roles.is_inspector(user):
+        return redirect("feedback:claims")
     return redirect("notifications:list")

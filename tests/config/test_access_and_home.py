@@ -39,7 +39,7 @@ def test_wrong_password_shows_an_error(client):
     [
         (manager, "orders:list"),
         (supervisor, "assignment:dashboard"),
-        (inspector, "notifications:list"),
+        (inspector, "feedback:claims"),
         (lambda: UserFactory(is_staff=True, is_superuser=True), "assignment:dashboard"),
     ],
 )
