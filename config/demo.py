@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
+from config.demo_feedback import demo_feedback_load
 from config.demo_messaging import demo_messaging_load
 from orders import roles
 from orders.models import AccessGrant, CallOutcome, CallScript, DeliveryStatusRule, Order, Shop, Status, Task
@@ -139,6 +140,7 @@ def demo_load() -> list[str]:
         for n, (name, phone, email) in enumerate(CUSTOMERS):
             _demo_order(shop, shop_index, n, name, phone, email)
 
+    demo_feedback_load(shops=shops)
     lines = [f"Log in at /login/ with password '{PASSWORD}' as: admin, " + ", ".join(s[0] for s in STAFF)]
     lines += [f"Intake API key for shop '{code}': {demo_api_key(code)}" for code in shops]
     return lines

@@ -10,6 +10,7 @@ import urllib.request
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,7 +76,9 @@ def customer_reply(*, rng: random.Random) -> str | None:
     """A customer with an open order writes back, as Twilio would call the inbound webhook (signed)."""
     if not settings.TWILIO_AUTH_TOKEN:
         return None
-    order = Order.objects.filter(is_final=False).exclude(customer__phone="").select_related("customer")
+    # Customers of open orders ask things; customers asked for feedback answer it.
+    order = Order.objects.filter(Q(is_final=False) | Q(feedback_request__state="sent")).exclude(customer__phone="")
+    order = order.select_related("customer")
     order = order.order_by("?").first()
     if order is None:
         return None

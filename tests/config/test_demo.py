@@ -12,6 +12,7 @@ from django.test import Client
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
 from config.demo_live import carrier_report, staff_act, storefront_push
+from feedback.models import Claim, FeedbackReply
 from orders.models import Order, OrderEvent
 from orders.services import orders_flag_overdue
 from tests.factories import msk
@@ -31,9 +32,13 @@ def test_the_demo_is_a_realistic_mix_placed_relative_to_now_and_loads_once():
     with time_machine.travel(DAYTIME, tick=False):
         demo_load()
         demo_load()  # idempotent
-    assert Order.objects.count() == 12
+    assert Order.objects.count() == 15
     by_status = dict(Order.objects.values_list("status").annotate(n=Count("pk")))
-    assert by_status == {"new": 4, "approval": 4, "assembly": 2, "delivery": 2}
+    assert by_status == {"new": 4, "approval": 4, "assembly": 2, "delivery": 2, "complete": 3}
+    # The feedback loop has something to show: a 5, a 2 with its claim, a reply for an inspector.
+    assert sorted(Order.objects.exclude(rating=None).values_list("rating", flat=True)) == [2, 5]
+    assert Claim.objects.filter(state="created").count() == 1
+    assert FeedbackReply.objects.filter(outcome="inspector").count() == 1
     oldest = Order.objects.order_by("created_at").first()
     assert DAYTIME - oldest.created_at == timedelta(hours=26)
     with time_machine.travel(DAYTIME, tick=False):

@@ -1,0 +1,62 @@
+"""The demo's feedback loop: both shops ask for feedback (the garden shop at once, so it shows in a demo), and a
+few delivered orders already have their answers: a 5, a 2 that opened a claim, and a reply for an inspector."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from config.demo_messaging import DEMO_CONTENT_SID
+from feedback.models import FeedbackRequest, ShopFeedback
+from feedback.services import rating_receive, reply_receive
+from notifications.models import Channel, InboundMessage
+from orders.models import Shop
+from orders.services import order_change_status, order_create
+
+# customer, phone, what they answered
+ANSWERS = [
+    ("Irina Orlova", "+79161234511", "5"),
+    ("Nikolai Belov", "+79161234512", "2"),
+    ("Ksenia Zaitseva", "+79161234513", "The hose is fine but the box was torn and wet"),
+]
+
+
+def demo_feedback_load(*, shops: dict[str, Shop]) -> None:
+    for code, delay in (("garden", timedelta(0)), ("gadgets", timedelta(days=3))):
+        ShopFeedback.objects.get_or_create(
+            shop=shops[code],
+            defaults={
+                "signer": f"Maria, {shops[code].name}",
+                "delay": delay,
+                "whatsapp_content_sid": DEMO_CONTENT_SID,
+            },
+        )
+    shop = shops["garden"]
+    for n, (name, phone, answer) in enumerate(ANSWERS):
+        order, created = order_create(
+            shop=shop,
+            external_id=f"demo-feedback-{n + 1}",
+            customer={"name": name, "phone": phone, "email": "", "legal_type": "person", "is_vip": False},
+            items=[{"sku": "GR-101", "name": "Garden hose 25 m", "qty": 1, "price": Decimal("1890")}],
+        )
+        if not created:
+            continue
+        order.refresh_from_db()
+        if order.manager is None:
+            continue
+        for target in ("approval", "assembly", "delivery", "complete"):
+            order_change_status(order=order, target=target, by=order.manager)
+        now = timezone.now()
+        request = FeedbackRequest.objects.get(order=order)
+        FeedbackRequest.objects.filter(pk=request.pk).update(
+            state="sent", sent_at=now, valid_until=now + timedelta(days=14)
+        )
+        request.refresh_from_db()
+        if answer.isdigit():
+            rating_receive(request=request, rating=int(answer), source=Channel.WHATSAPP, text=answer)
+        else:
+            inbound = InboundMessage.objects.create(
+                message_sid=f"SMdemo{n}", channel=Channel.WHATSAPP, from_address=f"whatsapp:{phone}", body=answer,
+                customer=order.customer, order=order,
+            )  # fmt: skip
+            reply_receive(inbound=inbound)
