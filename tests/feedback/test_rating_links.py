@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import signing
+from django.utils import timezone
 
 from feedback.models import Claim, FeedbackReply, FeedbackRequest, ShopFeedback
 from feedback.services import LINK_SALT, feedback_send_due, rating_link
@@ -109,3 +110,13 @@ def test_garbage_tokens_are_4xx_never_5xx(client, emailed, token):
 
 def test_the_rating_page_needs_no_login(client, emailed):
     assert click(client, rating_link(emailed, 4)).status_code == 200  # an anonymous client
+
+
+def test_a_link_older_than_the_validity_the_admin_now_sets_has_expired(client, emailed):
+    from feedback.models import FeedbackSettings
+
+    link = rating_link(emailed, 5)  # signed now; the request itself stays valid for 14 days
+    FeedbackSettings.objects.update_or_create(pk=1, defaults={"valid_for": timedelta(days=1)})
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        response = client.get(path_of(link))
+    assert response.status_code == 410
