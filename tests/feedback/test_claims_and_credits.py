@@ -269,7 +269,7 @@ def test_the_supervisor_dashboard_shows_open_claims_and_replies_waiting(client, 
     FeedbackReply.objects.create(request=request_for(delivered), text="?", source="sms", outcome="inspector")
     client.force_login(people["supervisor"])
     html = client.get(reverse("assignment:dashboard")).content.decode()
-    assert 'data-testid="open-claims">1 open' in html and "1 reply need a person" in html
+    assert 'data-testid="open-claims">1 open' in html and "1 reply needs a person" in html
     assert "the lid was cracked" in html
 
 
