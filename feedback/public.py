@@ -43,17 +43,12 @@ def rate_view(request, token: str):
     already = feedback.rating is not None
     if not already:
         feedback = rating_receive(request=feedback, rating=rating, source="email")
-    return render(
-        request,
-        "feedback/public/rate.html",
-        {
-            "feedback": feedback,
-            "rating": feedback.rating,
-            "already": already,
-            "token": token,
-            "form": CommentForm(),
-        },
-    )
+    return _rate_page(request, feedback, token, form=CommentForm(), already=already)
+
+
+def _rate_page(request, feedback, token: str, *, form, already: bool, status: int = 200):
+    context = {"feedback": feedback, "rating": feedback.rating, "already": already, "token": token, "form": form}
+    return render(request, "feedback/public/rate.html", context, status=status)
 
 
 @require_POST
@@ -69,12 +64,7 @@ def rate_answer_view(request, token: str):
     else:
         form = CommentForm(request.POST)
         if not form.is_valid():
-            return render(
-                request,
-                "feedback/public/rate.html",
-                {"feedback": feedback, "rating": feedback.rating, "already": True, "token": token, "form": form},
-                status=400,
-            )
+            return _rate_page(request, feedback, token, form=form, already=True, status=400)
         FeedbackReply.objects.create(
             request=feedback,
             text=form.cleaned_data["comment"],

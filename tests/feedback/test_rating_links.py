@@ -120,3 +120,13 @@ def test_a_link_older_than_the_validity_the_admin_now_sets_has_expired(client, e
     with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
         response = client.get(path_of(link))
     assert response.status_code == 410
+
+
+def test_a_comment_too_long_comes_back_as_typed(client, emailed):
+    link = rating_link(emailed, 5)
+    click(client, link)
+    long = "Great " * 400
+    with time_machine.travel(ASK + timedelta(hours=1), tick=False):
+        response = client.post(path_of(link) + "answer/", {"comment": long})
+    assert response.status_code == 400 and long.strip() in response.content.decode()
+    assert not FeedbackReply.objects.filter(outcome="comment").exists()
