@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from orders.clock import desk_time, is_night
+from orders.durations import duration_label
 from orders.models import Task
 from orders.roles import staff_name
 
@@ -59,6 +60,12 @@ def person(user, fallback="—"):
 def due_count(tasks, now) -> int:
     """How many of these (already loaded) tasks have fallen due."""
     return sum(task.due_at <= now for task in tasks)
+
+
+@register.filter
+def duration(value) -> str:
+    """A duration as people say it: "15 min", "2 h"."""
+    return duration_label(value)
 
 
 @register.filter
