@@ -11,16 +11,22 @@ from django.views.decorators.http import require_POST
 
 from orders.exceptions import IntakeConflict
 from orders.forms import DeliveryForm, IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
-from orders.models import Order, Shop, hash_api_key
+from orders.models import Order, Shop
 from orders.roles import staff_name
-from orders.services import order_create, order_record_delivery, order_record_payment
+from orders.services import (
+    api_key_authenticate,
+    api_rate_take,
+    order_create,
+    order_record_delivery,
+    order_record_payment,
+)
 
 
 def _shop_for(request) -> Shop | None:
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         return None
-    return Shop.objects.filter(api_key_hash=hash_api_key(key.strip())).first()
+    return api_key_authenticate(raw_key=key.strip())
 
 
 def _body(request):
@@ -62,6 +68,11 @@ def storefront_endpoint(view):
         shop = _shop_for(request)
         if shop is None:
             return _unauthorized()
+        retry_after = api_rate_take(shop=shop)
+        if retry_after is not None:
+            response = JsonResponse({"error": "Too many requests: slow down and retry later."}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
         body = _body(request)
         if body is None:
             return JsonResponse({"error": "The body must be a JSON object."}, status=400)

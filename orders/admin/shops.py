@@ -3,33 +3,70 @@
 from django.contrib import admin, messages
 
 from orders.admin.durations import HumanDurationsAdmin, duration_column
-from orders.models import DeskSettings, Shop
-from orders.services import shop_issue_api_key
+from orders.models import ApiKey, DeskSettings, Shop
+from orders.services import api_key_revoke, shop_issue_api_key
+
+
+class ApiKeyInline(admin.TabularInline):
+    """A shop's storefront keys: named, with their last use; revoked ones stay listed."""
+
+    model = ApiKey
+    extra = 0
+    can_delete = False
+    fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "timezone", "hours", "has_api_key"]
+    list_display = ["name", "code", "timezone", "hours", "live_keys", "api_requests_per_minute"]
     search_fields = ["name", "code"]
-    actions = ["issue_api_key"]
+    inlines = [ApiKeyInline]
 
     @admin.display(description="Hours")
     def hours(self, shop):
         return shop.hours_label
 
-    @admin.display(boolean=True, description="API key")
-    def has_api_key(self, shop):
-        return bool(shop.api_key_hash)
+    @admin.display(description="Live keys")
+    def live_keys(self, shop):
+        return shop.api_keys.filter(revoked_at__isnull=True).count()
 
-    @admin.action(description="Issue a new API key (the old one stops working)")
-    def issue_api_key(self, request, queryset):
-        for shop in queryset:
-            key = shop_issue_api_key(shop=shop)
-            self.message_user(
-                request,
-                f"New API key for {shop.code}: {key} — copy it now, it is not shown again.",
-                messages.WARNING,
-            )
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Issue a key by naming it (the key is shown once, then only its hash is kept); revoke one to stop it at once.
+    Issuing a live name again rotates that key."""
+
+    list_display = ["shop", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["shop", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["shop"]
+    fields = ["shop", "name"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        key = shop_issue_api_key(shop=obj.shop, name=obj.name)
+        saved = ApiKey.objects.get(shop=obj.shop, name=obj.name.strip(), revoked_at__isnull=True)
+        obj.pk, obj.key_hash, obj.prefix = saved.pk, saved.key_hash, saved.prefix
+        self.message_user(
+            request,
+            f"Key “{obj.name}” for {obj.shop.code}: {key} — copy it now, it is not shown again.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the selected keys (they stop working at once)")
+    def revoke(self, request, queryset):
+        for key in queryset:
+            api_key_revoke(key=key)
+        self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
 
 
 class SingletonSettingsAdmin(HumanDurationsAdmin, admin.ModelAdmin):

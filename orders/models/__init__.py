@@ -4,6 +4,7 @@ from orders.models.access import AccessGrant
 from orders.models.customers import E164, Customer, CustomerEvent
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
+from orders.models.keys import ApiKey, ApiRateWindow
 from orders.models.matrix import Status, StatusTransition
 from orders.models.orders import (
     HAND_KINDS,
@@ -28,6 +29,8 @@ __all__ = [
     "TAKE_UP_KINDS",
     "E164",
     "AccessGrant",
+    "ApiKey",
+    "ApiRateWindow",
     "CallOutcome",
     "CallScript",
     "Customer",

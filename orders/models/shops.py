@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from orders.durations import validate_not_negative_duration
@@ -34,7 +34,12 @@ class Shop(models.Model):
     working_days = models.CharField(
         max_length=7, default="1234567", validators=[WORKING_DAYS], help_text="ISO weekdays, 1 = Monday."
     )
-    api_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    api_requests_per_minute = models.PositiveIntegerField(
+        "storefront requests per minute",
+        default=120,
+        validators=[MinValueValidator(1)],
+        help_text="Over this, the storefront API answers 429 with Retry-After (all the shop's keys together).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -30,7 +30,7 @@ from orders.services.orders import (
     order_record_payment,
     order_record_rating,
 )
-from orders.services.shops import shop_issue_api_key
+from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
     "CLOCK_FIELDS",
@@ -57,6 +57,9 @@ __all__ = [
     "orders_escalate_overdue",
     "orders_flag_overdue",
     "shop_issue_api_key",
+    "api_key_authenticate",
+    "api_key_revoke",
+    "api_rate_take",
     "status_clocks_rederive",
     "status_deadline",
     "task_complete",

@@ -1,17 +1,85 @@
-"""Shop writes: storefront keys."""
+"""Shop writes: storefront keys (issued, used, revoked) and the per-shop request counter of the rate limit."""
 
+import math
 import secrets
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
-from orders.models import Shop, hash_api_key
+from orders.exceptions import OrderError
+from orders.models import ApiKey, ApiRateWindow, Shop, hash_api_key
+
+# A key's last use is written at most this often: a busy storefront must not write a row per request.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def shop_issue_api_key(*, shop: Shop, key: str | None = None) -> str:
-    """A fresh storefront key (random unless given, as the demo does); the previous one stops working at
-    once. Only the hash is kept."""
+def shop_issue_api_key(*, shop: Shop, name: str = "default", key: str | None = None) -> str:
+    """A new storefront key for the shop under this name (random unless given, as the demo does). The shop's
+    other keys keep working, so a storefront can move to the new one without downtime; a live key of the same
+    name is revoked, so issuing "website" again rotates the website's key."""
+    name = name.strip()
+    if not name:
+        raise OrderError("Name the key after what uses it, e.g. website.")
     key = key or f"od_{shop.code}_{secrets.token_urlsafe(32)}"
-    Shop.objects.filter(pk=shop.pk).update(api_key_hash=hash_api_key(key))
-    shop.api_key_hash = hash_api_key(key)
+    now = timezone.now()
+    ApiKey.objects.filter(shop=shop, name=name, revoked_at__isnull=True).update(revoked_at=now)
+    ApiKey.objects.filter(key_hash=hash_api_key(key)).delete()  # the demo's fixed key, issued again
+    ApiKey.objects.create(shop=shop, name=name, key_hash=hash_api_key(key), prefix=key[:16])
     return key
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    key.refresh_from_db()
+    return key
+
+
+def api_key_authenticate(*, raw_key: str, now: datetime | None = None) -> Shop | None:
+    """The shop a live key belongs to (None for an unknown or revoked key); notes when the key was used."""
+    now = now or timezone.now()
+    key = (
+        ApiKey.objects.select_related("shop")
+        .filter(key_hash=hash_api_key(raw_key), revoked_at__isnull=True)
+        .first()
+    )
+    if key is None:
+        return None
+    if key.last_used_at is None or key.last_used_at < now - LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key.shop
+
+
+def api_rate_take(*, shop: Shop, now: datetime | None = None) -> int | None:
+    """Count one storefront request in the shop's current minute; over its limit, the seconds until the next
+    minute (for Retry-After), else None. The count is a row, so every web process counts together."""
+    now = now or timezone.now()
+    window = now.replace(second=0, microsecond=0)
+    count = _count_request(shop, window)
+    if count is None:
+        try:
+            with transaction.atomic():
+                ApiRateWindow.objects.create(shop=shop, window=window, count=1)
+            count = 1
+        except IntegrityError:  # another process opened the minute first
+            count = _count_request(shop, window)
+        else:  # a new minute: the shop's old ones are no longer read
+            ApiRateWindow.objects.filter(shop=shop, window__lt=window - timedelta(minutes=5)).delete()
+    if count <= shop.api_requests_per_minute:
+        return None
+    return max(1, math.ceil(60 - (now - window).total_seconds()))
+
+
+def _count_request(shop: Shop, window: datetime) -> int | None:
+    """One more request in the minute, and the minute's count, in one statement (None: no row yet)."""
+    table, count, minute = (
+        connection.ops.quote_name(name) for name in (ApiRateWindow._meta.db_table, "count", "window")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 WHERE shop_id = %s AND {minute} = %s RETURNING {count}",
+            [shop.pk, connection.ops.adapt_datetimefield_value(window)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
