@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
     "orders",
     "assignment",
     "notifications",
@@ -47,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "assignment.middleware.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -113,6 +119,12 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp, TOTP with backup codes): required for superusers and the groups named here,
+# chosen by anyone else who enrols; TWO_FACTOR=0 turns it off (make demo does).
+TWO_FACTOR = env_bool("TWO_FACTOR", True)
+TWO_FACTOR_REQUIRED_FOR = env_list("TWO_FACTOR_REQUIRED_FOR", "Supervisor")
+OTP_TOTP_ISSUER = "Orderdesk"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Seconds of inactivity after which a session ends (activity renews it; a manager then goes Offline).

@@ -14,3 +14,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests travel in time after logging in; sessions must outlive the trip (idle expiry is tested with explicit
 # times).
 SESSION_COOKIE_AGE = 365 * 24 * 3600
+# Two-factor sign-in is off for the suite; its own tests (tests/accounts/) turn it on.
+TWO_FACTOR = False

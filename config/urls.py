@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.urls")),
     path("orders/", include("orders.urls")),
     path("", include("assignment.urls")),
     path("notifications/", include("notifications.urls")),

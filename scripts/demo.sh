@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
+export TWO_FACTOR="${TWO_FACTOR:-0}"  # the demo's logins work with a password alone
 PY=.venv/bin/python
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null' EXIT INT TERM

@@ -1,0 +1,43 @@
+"""Two-factor devices: an authenticator app (TOTP) enrolled with a QR code, and single-use backup codes."""
+
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+BACKUP_CODES = 10
+
+
+def totp_device_pending(*, user) -> TOTPDevice:
+    """The device being enrolled: the same one on every reload, so the QR code scanned stays the right one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm enrolment with the first code the app shows; the backup codes to show once, or None when the
+    code is wrong."""
+    if not device.verify_token(code.strip().replace(" ", "")):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    return backup_codes_issue(user=device.user)
+
+
+@transaction.atomic
+def backup_codes_issue(*, user) -> list[str]:
+    """A fresh set of single-use backup codes (the previous set stops working)."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(*, user) -> int:
+    """Remove the person's app and backup codes; they enrol again at their next sign-in. How many went."""
+    return TOTPDevice.objects.filter(user=user).delete()[1].get(
+        "otp_totp.TOTPDevice", 0
+    ) + StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)

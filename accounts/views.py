@@ -1,0 +1,70 @@
+"""Two-factor sign-in pages: enrol an authenticator app (QR code), give the code at sign-in (or a backup code),
+and issue new backup codes."""
+
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from accounts.policy import two_factor_required
+from accounts.services import backup_codes_issue, totp_device_confirm, totp_device_pending
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
+
+
+def enrol_view(request):
+    if request.user.is_verified():
+        return redirect("accounts:settings")
+    device = totp_device_pending(user=request.user)
+    error, status = "", 200
+    if request.method == "POST":
+        codes = totp_device_confirm(device=device, code=request.POST.get("code", ""))
+        if codes is not None:
+            otp_login(request, device)
+            return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next(request)})
+        error, status = "That code is not right: type the 6 digits your app shows now.", 400
+    qr = segno.make(device.config_url).svg_inline(scale=5, dark="#212529")
+    context = {"qr": qr, "secret": b32encode(device.bin_key).decode().rstrip("="), "error": error}
+    return render(request, "accounts/enrol.html", {**context, "next": _next(request)}, status=status)
+
+
+def verify_view(request):
+    if request.user.is_verified() or not user_has_device(request.user):
+        return redirect(_next(request))
+    error, status = "", 200
+    if request.method == "POST":
+        device = match_token(request.user, request.POST.get("code", "").strip().replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        error, status = (
+            "That code is not right. Use the code your app shows now, or one of your backup codes.",
+            400,
+        )
+    return render(request, "accounts/verify.html", {"error": error, "next": _next(request)}, status=status)
+
+
+def settings_view(request):
+    return render(
+        request,
+        "accounts/settings.html",
+        {"enrolled": user_has_device(request.user), "required": two_factor_required(request.user)},
+    )
+
+
+@require_POST
+def backup_codes_view(request):
+    if not request.user.is_verified():
+        messages.error(request, "Give your current code first.")
+        return redirect("accounts:verify")
+    return render(
+        request, "accounts/backup_codes.html", {"codes": backup_codes_issue(user=request.user), "next": "/"}
+    )
