@@ -4,11 +4,11 @@ from django.contrib import admin
 
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings, RatingCredit, ShopFeedback
 from notifications.admin.readonly import ReadOnlyAdmin
-from orders.admin import HumanDurationsAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import AuditedAdmin, HumanDurationsAdmin, SingletonSettingsAdmin, duration_column
 
 
 @admin.register(ShopFeedback)
-class ShopFeedbackAdmin(HumanDurationsAdmin, admin.ModelAdmin):
+class ShopFeedbackAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     list_display = ["shop", "is_active", "wait", "signer", "whatsapp_content_sid"]
     list_select_related = ["shop"]
     wait = duration_column("delay", "Asks after")

@@ -10,11 +10,12 @@ from notifications.admin.readonly import ReadOnlyAdmin
 from notifications.exceptions import TemplateRefused
 from notifications.models import InboundMessage, MessageTemplate, OptOut, OutboundMessage
 from notifications.services import outbox_retry, template_preview
+from orders.admin import AuditedAdmin
 from orders.models import Order
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "channel", "is_active", "content_sid", "preview_link"]
     list_filter = ["channel", "is_active"]
     search_fields = ["name", "body"]

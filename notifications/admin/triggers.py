@@ -5,12 +5,12 @@ from django.contrib import admin
 from notifications.admin.readonly import ReadOnlyAdmin
 from notifications.models import MessagingSettings, OffHoursReply, Trigger, TriggerFiring
 from notifications.services import trigger_plan_current
-from orders.admin import HumanDurationsAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import AuditedAdmin, HumanDurationsAdmin, SingletonSettingsAdmin, duration_column
 from orders.roles import MANAGER
 
 
 @admin.register(Trigger)
-class TriggerAdmin(HumanDurationsAdmin, admin.ModelAdmin):
+class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "status",
@@ -74,7 +74,7 @@ class TriggerFiringAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OffHoursReply)
-class OffHoursReplyAdmin(admin.ModelAdmin):
+class OffHoursReplyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["shop", "template", "is_active"]
     list_select_related = ["shop", "template"]
 

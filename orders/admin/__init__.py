@@ -1,10 +1,13 @@
 """Orders' admin, one module per job; importing the package registers every model."""
 
-from orders.admin import access, delivery, followup, matrix, orders, shops
+from orders.admin import access, audit, delivery, followup, matrix, orders, shops
+from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin, duration_column
 from orders.admin.shops import SingletonSettingsAdmin
 
 __all__ = [
+    "AuditedAdmin",
+    "audit",
     "HumanDurationsAdmin",
     "SingletonSettingsAdmin",
     "access",

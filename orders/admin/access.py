@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 
+from orders.admin.audit import AuditedAdmin
 from orders.models import AccessGrant, Order
 
 
@@ -35,7 +36,7 @@ class AccessGrantForm(forms.ModelForm):
 
 
 @admin.register(AccessGrant)
-class AccessGrantAdmin(admin.ModelAdmin):
+class AccessGrantAdmin(AuditedAdmin, admin.ModelAdmin):
     form = AccessGrantForm
     list_display = ["user", "shop_list", "order_types", "methods", "regions"]
     filter_horizontal = ["shops"]

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from orders.admin.audit import AuditedAdmin
 from orders.models import DeliveryEvent, DeliveryStatusRule
 
 
 @admin.register(DeliveryStatusRule)
-class DeliveryStatusRuleAdmin(admin.ModelAdmin):
+class DeliveryStatusRuleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["shop", "state", "target"]
     list_filter = ["shop", "state"]
     list_select_related = ["shop", "target"]

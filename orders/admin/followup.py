@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin
 from orders.models import CallScript, NoAnswerStep, Task
 from orders.services import ladder_renumber
@@ -18,7 +19,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(NoAnswerStep)
-class NoAnswerStepAdmin(HumanDurationsAdmin, admin.ModelAdmin):
+class NoAnswerStepAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     """The no-answer ladder: one row per miss (1, 2, 3… with no gap); a miss after the last row gives up on the
     customer. Deleting a step moves the later ones up."""
 
@@ -36,7 +37,7 @@ class NoAnswerStepAdmin(HumanDurationsAdmin, admin.ModelAdmin):
 
 
 @admin.register(CallScript)
-class CallScriptAdmin(admin.ModelAdmin):
+class CallScriptAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["shop"]
     list_select_related = ["shop"]
     fieldsets = [

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
+from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin
 from orders.models import Status, StatusTransition
 from orders.roles import INSPECTOR
@@ -49,7 +50,9 @@ class StatusForm(forms.ModelForm):
 
 
 @admin.register(Status)
-class StatusAdmin(HumanDurationsAdmin, admin.ModelAdmin):
+class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
+    audit_related = {"transitions_out": "target__code"}
+
     form = StatusForm
     list_display = ["name", "code", "group", "position", "colour_swatch", "time_limit", "is_final"]
     list_editable = ["position", "time_limit"]
@@ -89,7 +92,7 @@ class StatusAdmin(HumanDurationsAdmin, admin.ModelAdmin):
         if request.method == "POST":
             ticked = _ticked_steps(request.POST, statuses, groups)
             try:
-                matrix_save(steps=ticked)
+                matrix_save(steps=ticked, by=request.user)
             except ValidationError as exc:
                 errors = exc.messages
             else:

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin, duration_column
 from orders.models import ApiKey, DeskSettings, Shop
 from orders.services import api_key_revoke, shop_issue_api_key
@@ -21,7 +22,7 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "timezone", "hours", "live_keys", "api_requests_per_minute"]
     search_fields = ["name", "code"]
     inlines = [ApiKeyInline]
@@ -69,7 +70,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
 
 
-class SingletonSettingsAdmin(HumanDurationsAdmin, admin.ModelAdmin):
+class SingletonSettingsAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     """One row: it can be edited, never added twice or deleted."""
 
     def has_add_permission(self, request):

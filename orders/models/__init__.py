@@ -1,6 +1,7 @@
 """The orders core's data, one module per job; the public names stay importable from `orders.models`."""
 
 from orders.models.access import AccessGrant
+from orders.models.audit import SettingChange
 from orders.models.customers import E164, Customer, CustomerEvent
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
@@ -44,6 +45,7 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "OrderQuerySet",
+    "SettingChange",
     "Shop",
     "SingletonSettings",
     "Status",

@@ -8,8 +8,9 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from orders import signals
 from orders.exceptions import StaleOrder, StatusChangeRefused
-from orders.models import Order, OrderEvent, Status, StatusTransition, Task
+from orders.models import Order, OrderEvent, SettingChange, Status, StatusTransition, Task
 from orders.selectors.matrix import status_name
+from orders.services.audit import setting_change_record
 from orders.services.clocks import CLOCK_FIELDS, clock_start
 from orders.services.orders import order_event_add
 
@@ -60,9 +61,11 @@ def order_change_status(
 
 
 @transaction.atomic
-def matrix_save(*, steps: dict[tuple[int, int], set[int]]) -> None:
+def matrix_save(*, steps: dict[tuple[int, int], set[int]], by=None) -> None:
     """Replace the status matrix with these steps ((from, to) status ids → the group ids that may take it; none
-    means managers and supervisors). Each step is validated as in admin; any error saves nothing."""
+    means managers and supervisors). Each step is validated as in admin; any error saves nothing. The audit
+    trail keeps the whole matrix before and after."""
+    before = _matrix_snapshot()
     existing = {(step.source_id, step.target_id): step for step in StatusTransition.objects.all()}
     StatusTransition.objects.exclude(pk__in=[existing[pair].pk for pair in steps if pair in existing]).delete()
     errors = []
@@ -79,3 +82,21 @@ def matrix_save(*, steps: dict[tuple[int, int], set[int]]) -> None:
         step.groups.set(group_ids)
     if errors:
         raise ValidationError(errors)
+    setting_change_record(
+        actor=by,
+        action=SettingChange.Action.CHANGED,
+        before=before,
+        after=_matrix_snapshot(),
+        model=StatusTransition._meta.label_lower,
+        object_id="matrix",
+        name="The status matrix",
+    )
+
+
+def _matrix_snapshot() -> dict[str, list[str]]:
+    steps = StatusTransition.objects.select_related("source", "target").prefetch_related("groups")
+    return {
+        f"{step.source.code} → {step.target.code}": sorted(group.name for group in step.groups.all())
+        or ["anyone working orders"]
+        for step in steps
+    }
