@@ -1,6 +1,7 @@
 """How feedback hears about orders and messages."""
 
-from feedback.services import feedback_on_delivery, feedback_plan, reply_receive
+from feedback.selectors import feedback_export
+from feedback.services import feedback_forget, feedback_on_delivery, feedback_plan, reply_receive
 from notifications import signals as messaging
 from orders import signals
 from orders.models import Status
@@ -23,3 +24,13 @@ def connect() -> None:
     signals.order_status_changed.connect(on_order_status_changed, dispatch_uid="feedback.status_changed")
     messaging.customer_replied.connect(on_customer_replied, dispatch_uid="feedback.customer_replied")
     messaging.message_delivery_changed.connect(on_message_delivery_changed, dispatch_uid="feedback.delivery")
+    signals.customer_data_requested.connect(on_customer_data_requested, dispatch_uid="feedback.export")
+    signals.customer_anonymised.connect(on_customer_anonymised, dispatch_uid="feedback.anonymised")
+
+
+def on_customer_data_requested(sender, customer, **kwargs):
+    return {"feedback": feedback_export(customer=customer)}
+
+
+def on_customer_anonymised(sender, customer, **kwargs):
+    feedback_forget(customer=customer)

@@ -89,3 +89,19 @@ def claims_at_a_glance(*, user, limit: int = 5) -> ClaimsAtAGlance:
             open_claims.select_related("order", "customer", "inspector").order_by("-is_overdue", "due_at")[:limit]
         ),
     )
+
+
+def feedback_export(*, customer) -> list[dict]:
+    """The customer's feedback: each request, its rating and their answers, for their copy of their data."""
+    requests = (
+        FeedbackRequest.objects.filter(customer=customer).select_related("order").prefetch_related("replies")
+    )
+    return [
+        {
+            "order": request.order.number,
+            "asked_at": request.sent_at.isoformat() if request.sent_at else None,
+            "rating": request.rating,
+            "answers": [reply.text for reply in request.replies.all()],
+        }
+        for request in requests
+    ]

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from assignment import signals as assignment_signals
 from notifications.models import Notification
+from notifications.selectors import customer_messages_export
 from notifications.services import (
+    customer_messages_forget,
     notification_create,
     notifications_about_orders,
     notifications_create_many,
@@ -147,6 +149,7 @@ def on_order_status_changed(sender, order, previous, **kwargs):
 
 
 def connect() -> None:
+    connect_customer_data()
     signals.order_created.connect(on_order_created, dispatch_uid="notifications.order_created")
     signals.order_status_changed.connect(on_order_status_changed, dispatch_uid="notifications.status_changed")
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
@@ -164,3 +167,16 @@ def connect() -> None:
     assignment_signals.order_waiting_too_long.connect(
         on_order_waiting_too_long, dispatch_uid="notifications.order_waiting_too_long"
     )
+
+
+def on_customer_data_requested(sender, customer, **kwargs):
+    return {"messages": customer_messages_export(customer=customer)}
+
+
+def on_customer_anonymised(sender, customer, **kwargs):
+    customer_messages_forget(customer=customer)
+
+
+def connect_customer_data() -> None:
+    signals.customer_data_requested.connect(on_customer_data_requested, dispatch_uid="notifications.export")
+    signals.customer_anonymised.connect(on_customer_anonymised, dispatch_uid="notifications.anonymised")

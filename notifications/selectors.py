@@ -44,3 +44,22 @@ def messages_counted_today(*, customer, now=None) -> int:
     now = now or timezone.now()
     recent = OutboundMessage.objects.filter(customer=customer, created_at__gte=now - timedelta(days=1))
     return recent.filter(state__in=OutboundMessage.COUNTED_STATES).count()
+
+
+def customer_messages_export(*, customer) -> list[dict]:
+    """Every message to and from the customer, for their copy of their data."""
+    sent = OutboundMessage.objects.filter(customer=customer).order_by("created_at")
+    received = InboundMessage.objects.filter(customer=customer).order_by("received_at")
+    return [
+        {
+            "at": m.created_at.isoformat(),
+            "to_customer": True,
+            "channel": m.channel,
+            "text": m.body,
+            "state": m.state,
+        }
+        for m in sent
+    ] + [
+        {"at": m.received_at.isoformat(), "to_customer": False, "channel": m.channel, "text": m.body}
+        for m in received
+    ]

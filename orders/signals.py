@@ -23,3 +23,7 @@ tasks_due = Signal()
 customer_unreachable = Signal()
 # order, text: a carrier's report would move the order somewhere the matrix does not allow; its manager decides
 delivery_step_refused = Signal()
+# customer: a copy of everything the desk holds about them is asked for; receivers return {"section": data}
+customer_data_requested = Signal()
+# customer: the customer was anonymised on request; receivers remove what they hold that names them
+customer_anonymised = Signal()

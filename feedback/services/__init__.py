@@ -3,6 +3,7 @@
 from feedback.services.claims import claim_add_note, claim_move, claim_open, claims_flag_overdue
 from feedback.services.ratings import (
     contact_answer,
+    feedback_forget,
     rating_credit,
     rating_parse,
     rating_receive,
@@ -20,6 +21,7 @@ from feedback.services.requests import (
 )
 
 __all__ = [
+    "feedback_forget",
     "LINK_SALT",
     "claim_add_note",
     "claim_move",

@@ -192,3 +192,8 @@ def reply_rate(*, reply: FeedbackReply, rating: int, by, now: datetime | None = 
     reply.handled_by, reply.handled_at = by, now
     reply.save(update_fields=["handled_by", "handled_at"])
     return request
+
+
+def feedback_forget(*, customer) -> int:
+    """An anonymised customer's answers keep their ratings, not their words."""
+    return FeedbackReply.objects.filter(request__customer=customer).update(text="")

@@ -11,6 +11,7 @@ from notifications.services.bell import (
 )
 from notifications.services.inbound import inbound_receive, message_status_apply
 from notifications.services.outbox import (
+    customer_messages_forget,
     message_queue,
     message_write,
     outbox_retry,
@@ -28,6 +29,7 @@ from notifications.services.triggers import (
 )
 
 __all__ = [
+    "customer_messages_forget",
     "firing_due_at",
     "inbound_receive",
     "message_queue",

@@ -249,3 +249,14 @@ def outbox_retry(*, message_ids: list[int], now: datetime | None = None) -> int:
     return OutboundMessage.objects.filter(pk__in=message_ids, state=State.FAILED).update(
         state=State.PENDING, attempts=0, next_try_at=now, error_code="", last_error="", updated_at=now
     )
+
+
+@transaction.atomic
+def customer_messages_forget(*, customer) -> int:
+    """An anonymised customer's messages keep their dates and states, not their words or addresses."""
+    sent = OutboundMessage.objects.filter(customer=customer).update(
+        to="", subject="", body="", content_variables={}
+    )
+    received = InboundMessage.objects.filter(customer=customer).update(from_address="", body="")
+    OptOut.objects.filter(customer=customer).delete()
+    return sent + received

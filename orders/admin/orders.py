@@ -1,8 +1,13 @@
 """Customers, orders and their history: read-mostly; the status moves only through the matrix."""
 
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 
 from orders.models import Customer, Order, OrderEvent, OrderItem
+from orders.services import customer_anonymise, customer_export
 
 
 @admin.register(Customer)
@@ -12,6 +17,24 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["name", "phone", "email"]
     list_select_related = ["shop", "responsible_manager"]
     raw_id_fields = ["responsible_manager"]
+    actions = ["export_data", "anonymise"]
+
+    @admin.action(description="Export everything the desk holds about this customer (JSON)")
+    def export_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one customer to export.", messages.ERROR)
+            return None
+        customer = queryset.get()
+        data = json.dumps(customer_export(customer=customer, by=request.user), cls=DjangoJSONEncoder, indent=2)
+        response = HttpResponse(data, content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
+        return response
+
+    @admin.action(description="Anonymise on the customer's request (orders and figures are kept)")
+    def anonymise(self, request, queryset):
+        for customer in queryset:
+            customer_anonymise(customer=customer, by=request.user)
+        self.message_user(request, f"Anonymised {queryset.count()} customer(s).", messages.SUCCESS)
 
     def has_delete_permission(self, request, obj=None):
         # No one erases a customer by mistake; only a superuser can.

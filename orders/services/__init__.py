@@ -9,6 +9,7 @@ from orders.services.clocks import (
     status_clocks_rederive,
     status_deadline,
 )
+from orders.services.customer_data import customer_anonymise, customer_export
 from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
 from orders.services.delivery import order_record_delivery
 from orders.services.editing import order_edit
@@ -39,6 +40,8 @@ __all__ = [
     "clock_start",
     "ladder_renumber",
     "matrix_save",
+    "customer_anonymise",
+    "customer_export",
     "customer_set_responsible",
     "customer_update",
     "customer_upsert",
