@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
 from assignment.services import queue_serve_after_commit
-from orders.admin import AuditedAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import AuditedAdmin, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
 
 
 class ServesQueueOnQuotaChange:
@@ -51,14 +51,8 @@ class RoutingSettingsAdmin(ServesQueueOnQuotaChange, SingletonSettingsAdmin):
 
 
 @admin.register(AssignmentDecision)
-class AssignmentDecisionAdmin(admin.ModelAdmin):
+class AssignmentDecisionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "order", "manager", "rule", "accepted_at", "timed_out_at"]
     list_filter = ["rule", ("timed_out_at", admin.EmptyFieldListFilter)]
     list_select_related = ["order", "manager"]
     search_fields = ["order__number", "manager__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

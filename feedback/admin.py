@@ -3,8 +3,7 @@
 from django.contrib import admin
 
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings, RatingCredit, ShopFeedback
-from notifications.admin.readonly import ReadOnlyAdmin
-from orders.admin import AuditedAdmin, HumanDurationsAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import AuditedAdmin, HumanDurationsAdmin, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
 
 
 @admin.register(ShopFeedback)

@@ -6,11 +6,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from notifications.admin.readonly import ReadOnlyAdmin
 from notifications.exceptions import TemplateRefused
 from notifications.models import InboundMessage, MessageTemplate, OptOut, OutboundMessage
 from notifications.services import outbox_retry, template_preview
-from orders.admin import AuditedAdmin
+from orders.admin import AuditedAdmin, ReadOnlyAdmin
 from orders.models import Order
 
 

@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 
-from notifications.admin.readonly import ReadOnlyAdmin
 from notifications.models import MessagingSettings, OffHoursReply, Trigger, TriggerFiring
 from notifications.services import trigger_plan_current
-from orders.admin import AuditedAdmin, HumanDurationsAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import AuditedAdmin, HumanDurationsAdmin, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
 from orders.roles import MANAGER
 
 

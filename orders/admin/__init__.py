@@ -3,10 +3,12 @@
 from orders.admin import access, audit, delivery, followup, matrix, orders, shops
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin, duration_column
+from orders.admin.readonly import ReadOnlyAdmin
 from orders.admin.shops import SingletonSettingsAdmin
 
 __all__ = [
     "AuditedAdmin",
+    "ReadOnlyAdmin",
     "audit",
     "HumanDurationsAdmin",
     "SingletonSettingsAdmin",

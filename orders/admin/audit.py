@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from orders.admin.readonly import ReadOnlyAdmin
 from orders.models.audit import SettingChange
 from orders.services.audit import setting_change_record, setting_snapshot
 
@@ -41,20 +42,13 @@ class AuditedAdmin:
 
 
 @admin.register(SettingChange)
-class SettingChangeAdmin(admin.ModelAdmin):
-    """The audit trail, read only."""
+class SettingChangeAdmin(ReadOnlyAdmin):
+    """The audit trail, read only, kept for good."""
+
+    keep_forever = True
 
     list_display = ["at", "actor", "action", "model", "object_repr", "before", "after"]
     list_filter = ["action", "model"]
     search_fields = ["object_repr", "actor__username"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

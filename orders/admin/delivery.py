@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from orders.admin.audit import AuditedAdmin
+from orders.admin.readonly import ReadOnlyAdmin
 from orders.models import DeliveryEvent, DeliveryStatusRule
 
 
@@ -14,14 +15,8 @@ class DeliveryStatusRuleAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(DeliveryEvent)
-class DeliveryEventAdmin(admin.ModelAdmin):
+class DeliveryEventAdmin(ReadOnlyAdmin):
     list_display = ["order", "carrier", "state", "at", "location", "received_at"]
     list_filter = ["state", "carrier"]
     search_fields = ["order__number", "tracking_code"]
     list_select_related = ["order"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

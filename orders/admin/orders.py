@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
+from orders.admin.readonly import ReadOnlyAdmin
 from orders.models import Customer, Order, OrderEvent, OrderItem
 from orders.services import customer_anonymise, customer_export
 
@@ -111,17 +112,10 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ReadOnlyAdmin):
+    keep_forever = True
+
     list_display = ["created_at", "order", "kind", "text", "actor"]
     list_filter = ["kind"]
     search_fields = ["order__number", "text"]
     list_select_related = ["order", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
