@@ -156,3 +156,33 @@ class QueueAlert(models.Model):
 
     def __str__(self):
         return f"{self.order} waited in the queue"
+
+
+class ManagerDay(models.Model):
+    """One manager's figures for one day on the desk's clock: the KPI page adds these up for a period instead of
+    reading the orders (the current day is computed live)."""
+
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kpi_days")
+    day = models.DateField()
+    taken = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    timeouts = models.PositiveIntegerField(default=0)
+    calls = models.PositiveIntegerField(default=0)
+    reached = models.PositiveIntegerField(default=0)
+    tasks_done = models.PositiveIntegerField(default=0)
+    tasks_on_time = models.PositiveIntegerField(default=0)
+    ratings = models.JSONField(default=list, blank=True, help_text="How many 1s … 5s were credited.")
+    claims_opened = models.PositiveIntegerField(default=0)
+    claims_resolved = models.PositiveIntegerField(default=0)
+    # Seconds from assignment to first touch, one per order: a period's median needs the values, not a mean.
+    first_touch = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["manager", "day"], name="managerday_once")]
+        indexes = [models.Index(fields=["day", "manager"], name="managerday_day_idx")]
+
+    def __str__(self):
+        return f"{self.manager} on {self.day}"

@@ -1,5 +1,6 @@
 """django-q2 entry points for routing."""
 
+from assignment.kpi import kpi_rollup_due
 from assignment.services import assignments_expire, presences_expire_idle, queue_report_waiting, queue_serve
 
 
@@ -13,3 +14,7 @@ def serve_queue() -> dict:
         "assigned": queue_serve(),
         "reported": queue_report_waiting(),
     }
+
+
+def roll_up_kpis() -> int:
+    return kpi_rollup_due()

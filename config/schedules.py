@@ -1,5 +1,8 @@
 """The django-q2 schedules of the whole desk, kept in one place and applied idempotently."""
 
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 from django_q.models import Schedule
 
 EVERY_MINUTE = [
@@ -13,8 +16,27 @@ EVERY_MINUTE = [
 ]
 
 
+# Once a day, half an hour after midnight on the desk's clock.
+NIGHTLY = [
+    ("assignment: roll up yesterday's KPIs (and days late data changed)", "assignment.tasks.roll_up_kpis"),
+]
+NIGHTLY_AT = time(0, 30)
+
+
+def _next_night() -> datetime:
+    now = timezone.localtime()
+    moment = datetime.combine(now.date(), NIGHTLY_AT, tzinfo=now.tzinfo)
+    return moment if moment > now else moment + timedelta(days=1)
+
+
 def schedules_sync() -> list[str]:
     names = []
+    for name, func in NIGHTLY:
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={"func": func, "schedule_type": Schedule.DAILY, "repeats": -1, "next_run": _next_night()},
+        )
+        names.append(name)
     for name, func in EVERY_MINUTE:
         Schedule.objects.update_or_create(
             name=name,

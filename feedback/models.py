@@ -192,10 +192,15 @@ class RatingCredit(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rating_credits")
     rating = models.PositiveSmallIntegerField(validators=RATING)
     rated_at = models.DateTimeField()
+    # The KPI page counts a rating in the period the order was completed, however late it comes.
+    completed_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["order", "user"], name="credit_once_per_person")]
-        indexes = [models.Index(fields=["user", "rated_at"], name="credit_user_idx")]
+        indexes = [
+            models.Index(fields=["user", "rated_at"], name="credit_user_idx"),
+            models.Index(fields=["completed_at"], name="credit_completed_idx"),
+        ]
 
     def __str__(self):
         return f"{self.rating}/5 for {self.user} on {self.order}"

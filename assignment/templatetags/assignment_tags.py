@@ -33,3 +33,26 @@ def waiting_queue(context, limit: int = 10):
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def sort_query(query, key: str, current: str) -> str:
+    """The page's query with the table sorted by `key` (again on the same column: the other way round)."""
+    query = query.copy()
+    query["sort"] = f"-{key}" if current == key else key
+    return query.urlencode()
+
+
+@register.filter
+def percent(value) -> str:
+    return f"{value:.0%}"
+
+
+@register.filter
+def seconds(value) -> str:
+    """A short duration from seconds: "45 s", "12 min", "3.5 h"."""
+    if value < 60:
+        return f"{value:.0f} s"
+    if value < 3600:
+        return f"{value / 60:.0f} min"
+    return f"{value / 3600:.1f} h"

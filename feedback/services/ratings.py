@@ -12,7 +12,7 @@ from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.services.claims import claim_open
 from notifications.models import Channel, Notification, OutboundMessage
 from notifications.services import message_queue, notifications_create_many, order_link
-from orders.selectors import inspectors_covering_shop, order_staff_ids
+from orders.selectors import inspectors_covering_shop, order_completed_at, order_staff_ids
 from orders.services import order_record_rating
 
 State = FeedbackRequest.State
@@ -69,9 +69,12 @@ def _to_inspectors(request: FeedbackRequest, text: str) -> None:
 def rating_credit(*, order, rating: int, now: datetime) -> int:
     """Credit the rating to every member of staff who worked on the order (read from its history)."""
     staff = order_staff_ids(order=order)
+    completed_at = order_completed_at(order=order) or now
     for user_id in staff:
         RatingCredit.objects.update_or_create(
-            order=order, user_id=user_id, defaults={"rating": rating, "rated_at": now}
+            order=order,
+            user_id=user_id,
+            defaults={"rating": rating, "rated_at": now, "completed_at": completed_at},
         )
     return len(staff)
 

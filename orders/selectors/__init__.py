@@ -33,6 +33,7 @@ from orders.selectors.followup import (
 from orders.selectors.matrix import status_by_code, status_name, status_next_for
 from orders.selectors.orders import (
     OrderPage,
+    order_completed_at,
     order_history,
     order_list,
     order_list_overdue,
@@ -49,6 +50,7 @@ __all__ = [
     "customer_page",
     "NextThing",
     "OrderPage",
+    "order_completed_at",
     "order_staff_ids",
     "call_script_filled",
     "colleagues_covering_shop",

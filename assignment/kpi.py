@@ -1,0 +1,215 @@
+"""KPIs: what each manager did in a day, counted from what the apps record (history, decisions, tasks, rating
+credits, claims) with a handful of grouped queries per day, kept as daily rollups; and a period's figures added
+up from them (today's computed live), with the team's totals and average."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from statistics import median
+
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from assignment.models import AssignmentDecision, ManagerDay
+from feedback.models import Claim, RatingCredit
+from orders.models import HAND_KINDS, OrderEvent, Status, Task
+from orders.services import PAST_DUE_TOLERANCE
+
+COUNTS = [
+    "taken", "completed", "cancelled", "overdue", "timeouts", "calls", "reached", "tasks_done", "tasks_on_time",
+    "claims_opened", "claims_resolved",
+]  # fmt: skip
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A day on the desk's clock, as the moments it starts and ends."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(day, time(), tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+
+
+def _grouped(queryset, by, **counts) -> dict[int, dict]:
+    rows = queryset.values(person=by).annotate(**counts).values("person", *counts)
+    return {row.pop("person"): row for row in rows if row["person"] is not None}
+
+
+def _codes(group: str) -> list[str]:
+    return list(Status.objects.filter(group=group).values_list("code", flat=True))
+
+
+def day_figures(day: date) -> dict[int, dict]:
+    """Every manager's figures for one day: {manager id: {figure: value}}."""
+    start, end = day_bounds(day)
+    events = OrderEvent.objects.filter(created_at__gte=start, created_at__lt=end)
+    someone = Coalesce("actor", "order__manager")
+    status_events = events.filter(kind=OrderEvent.Kind.STATUS)
+    sources = [
+        _grouped(
+            events.filter(kind__in=HAND_KINDS, data__to__isnull=False),
+            Cast(KT("data__to"), IntegerField()),
+            taken=Count("order", distinct=True),
+        ),
+        _grouped(status_events.filter(data__to__in=_codes(Status.Group.COMPLETE)), someone, completed=Count("pk")),
+        _grouped(status_events.filter(data__to__in=_codes(Status.Group.CANCEL)), someone, cancelled=Count("pk")),
+        _grouped(
+            events.filter(kind=OrderEvent.Kind.OVERDUE), F("order__manager"), overdue=Count("order", distinct=True)
+        ),
+        _grouped(
+            events.filter(kind=OrderEvent.Kind.CALL),
+            F("actor"),
+            calls=Count("pk"),
+            reached=Count("pk", filter=Q(data__outcome="reached")),
+        ),
+        _grouped(
+            AssignmentDecision.objects.filter(timed_out_at__gte=start, timed_out_at__lt=end),
+            F("manager"),
+            timeouts=Count("pk"),
+        ),
+        _grouped(
+            Task.objects.filter(done_at__gte=start, done_at__lt=end),
+            F("done_by"),
+            tasks_done=Count("pk"),
+            tasks_on_time=Count("pk", filter=Q(done_at__lte=F("due_at") + PAST_DUE_TOLERANCE)),
+        ),
+        # A claim counts once for each person credited with the order's rating.
+        _grouped(
+            Claim.objects.filter(created_at__gte=start, created_at__lt=end),
+            F("order__rating_credits__user"),
+            claims_opened=Count("pk", distinct=True),
+        ),
+        _grouped(
+            Claim.objects.filter(state=Claim.State.RESOLVED, closed_at__gte=start, closed_at__lt=end),
+            F("order__rating_credits__user"),
+            claims_resolved=Count("pk", distinct=True),
+        ),
+    ]
+    figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": []})
+    for source in sources:
+        for person, values in source.items():
+            figures[person].update(values)
+    credits = RatingCredit.objects.filter(completed_at__gte=start, completed_at__lt=end)
+    for person, rating, count in credits.values_list("user", "rating").annotate(n=Count("pk")):
+        figures[person]["ratings"][rating - 1] = count
+    touched = AssignmentDecision.objects.filter(
+        created_at__gte=start, created_at__lt=end, accept_by__isnull=False, accepted_at__isnull=False
+    )
+    for person, assigned, accepted in touched.values_list("manager", "created_at", "accepted_at"):
+        figures[person]["first_touch"].append(round((accepted - assigned).total_seconds()))
+    return {person: {name: values.get(name, 0) for name in COUNTS} | values for person, values in figures.items()}
+
+
+@transaction.atomic
+def kpi_rollup_day(*, day: date) -> int:
+    """Write (or rewrite, when late data arrived) the day's rollups; how many managers had figures."""
+    figures = day_figures(day)
+    ManagerDay.objects.filter(day=day).exclude(manager_id__in=figures).delete()
+    for person, values in figures.items():
+        ManagerDay.objects.update_or_create(manager_id=person, day=day, defaults=values)
+    return len(figures)
+
+
+def kpi_rollup_due(*, now: datetime | None = None) -> int:
+    """The nightly run: yesterday, and each earlier day a late rating or claim changed since the last run."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    last_run = ManagerDay.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    days = {today - timedelta(days=1)}
+    if last_run is not None:
+        late = RatingCredit.objects.filter(rated_at__gte=last_run, completed_at__lt=day_bounds(today)[0])
+        days |= {timezone.localdate(moment) for moment in late.values_list("completed_at", flat=True)}
+        claims = Claim.objects.filter(Q(created_at__gte=last_run) | Q(closed_at__gte=last_run))
+        days |= {timezone.localdate(moment) for moment in claims.values_list("created_at", flat=True)}
+    return sum(kpi_rollup_day(day=day) for day in sorted(days) if day < today)
+
+
+@dataclass
+class Row:
+    """A manager's (or the team's) figures for a period."""
+
+    manager: object = None
+    values: dict = field(
+        default_factory=lambda: {name: 0 for name in COUNTS} | {"ratings": [0] * 5, "first_touch": []}
+    )
+
+    def add(self, values: dict) -> None:
+        for name in COUNTS:
+            self.values[name] += values.get(name, 0)
+        self.values["ratings"] = [
+            a + b for a, b in zip(self.values["ratings"], values.get("ratings", [0] * 5), strict=True)
+        ]
+        self.values["first_touch"] = self.values["first_touch"] + list(values.get("first_touch", []))
+
+    def __getattr__(self, name):
+        if name in COUNTS:
+            return self.values[name]
+        raise AttributeError(name)
+
+    @property
+    def rating_count(self) -> int:
+        return sum(self.values["ratings"])
+
+    @property
+    def rating_average(self) -> float | None:
+        count = self.rating_count
+        return sum((n + 1) * c for n, c in enumerate(self.values["ratings"])) / count if count else None
+
+    @property
+    def ratings(self) -> list[int]:
+        return self.values["ratings"]
+
+    @property
+    def overdue_share(self) -> float | None:
+        return self.overdue / self.taken if self.taken else None
+
+    @property
+    def reached_share(self) -> float | None:
+        return self.reached / self.calls if self.calls else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.tasks_on_time / self.tasks_done if self.tasks_done else None
+
+    @property
+    def first_touch_median(self) -> float | None:
+        values = self.values["first_touch"]
+        return median(values) if values else None
+
+    @property
+    def first_touch_p90(self) -> float | None:
+        values = sorted(self.values["first_touch"])
+        return values[min(len(values) - 1, int(0.9 * len(values)))] if values else None
+
+
+@dataclass
+class Period:
+    first: date
+    last: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.first:%d %b %Y}" if self.first == self.last else f"{self.first:%d %b} – {self.last:%d %b %Y}"
+        )
+
+
+def kpi_period(*, managers, period: Period, today: date | None = None) -> tuple[list[Row], Row]:
+    """Each manager's figures for the period (rollups for past days, today live) and the team's totals; the
+    number of queries does not grow with the days or the orders."""
+    today = today or timezone.localdate()
+    rows = {manager.pk: Row(manager=manager) for manager in managers}
+    past = ManagerDay.objects.filter(
+        manager_id__in=rows, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
+    )
+    for day in past.values("manager_id", *COUNTS, "ratings", "first_touch"):
+        rows[day.pop("manager_id")].add(day)
+    if period.first <= today <= period.last:
+        for person, values in day_figures(today).items():
+            if person in rows:
+                rows[person].add(values)
+    team = Row()
+    for row in rows.values():
+        team.add(row.values)
+    return list(rows.values()), team

@@ -1,0 +1,147 @@
+"""The KPI page and its CSV: supervisors see every manager of their shops; a manager sees their own row and the
+team's totals, never a colleague's name."""
+
+import csv
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from assignment.kpi import Period, Row, kpi_period
+from orders import roles
+from orders.selectors import managers_covering_user_shops, shop_scope
+
+PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]
+SORTS = {
+    "name": lambda row: str(row.manager.get_full_name() or row.manager.username).lower(),
+    "taken": lambda row: row.taken,
+    "completed": lambda row: row.completed,
+    "cancelled": lambda row: row.cancelled,
+    "overdue": lambda row: row.overdue_share,
+    "timeouts": lambda row: row.timeouts,
+    "touch": lambda row: row.first_touch_median,
+    "calls": lambda row: row.calls,
+    "reached": lambda row: row.reached_share,
+    "tasks": lambda row: row.on_time_share,
+    "ratings": lambda row: row.rating_count,
+    "rating": lambda row: row.rating_average,
+    "claims": lambda row: row.claims_opened,
+}
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(choices=PERIODS, required=False)
+    first = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    shop = forms.IntegerField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") == "custom":
+            first, last = cleaned.get("first"), cleaned.get("last")
+            if not first or not last:
+                raise forms.ValidationError("Give both days of a custom period.")
+            if first > last:
+                raise forms.ValidationError("The period's first day comes after its last.")
+            if last - first > timedelta(days=366):
+                raise forms.ValidationError("A period is at most a year.")
+        return cleaned
+
+    def period_of(self, today) -> Period:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        choice = data.get("period") or "7d"
+        if choice == "custom":
+            return Period(data["first"], data["last"])
+        days = {"today": 1, "7d": 7, "30d": 30}[choice]
+        return Period(today - timedelta(days=days - 1), today)
+
+
+def _figures(request):
+    user = request.user
+    if not (roles.is_supervisor(user) or roles.is_manager(user) or roles.is_admin(user)):
+        raise PermissionDenied("The KPI page is for supervisors and managers.")
+    form = PeriodForm(request.GET or None)
+    period = form.period_of(timezone.localdate())
+    managers = managers_covering_user_shops(user)
+    shop = form.cleaned_data.get("shop") if form.is_bound and form.is_valid() else None
+    if shop:
+        managers = managers.filter(access_grant__shops=shop) | managers.filter(access_grant__shops__isnull=True)
+    rows, team = kpi_period(managers=list(managers.distinct()), period=period)
+    sees_all = roles.is_supervisor(user) or roles.is_admin(user)
+    if not sees_all:
+        rows = [row for row in rows if row.manager.pk == user.pk]
+    sort = request.GET.get("sort", "name")
+    key = SORTS.get(sort.lstrip("-"), SORTS["name"])
+    present = [row for row in rows if key(row) is not None]
+    rows = sorted(present, key=key, reverse=sort.startswith("-")) + [row for row in rows if key(row) is None]
+    return form, period, rows, team, len(managers.distinct()) or 1, sees_all, shop
+
+
+def kpi_view(request):
+    form, period, rows, team, headcount, sees_all, shop = _figures(request)
+    average = Row()
+    average.values = {
+        name: value / headcount for name, value in team.values.items() if not isinstance(value, list)
+    }
+    return render(
+        request,
+        "assignment/kpi.html",
+        {
+            "form": form,
+            "period": period,
+            "rows": rows,
+            "team": team,
+            "headcount": headcount,
+            "average": average,
+            "sees_all": sees_all,
+            "shops": shop_scope(request.user),
+            "shop": shop,
+            "sort": request.GET.get("sort", "name"),
+            "query": request.GET.copy(),
+            "columns": COLUMN_HEADS,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+COLUMN_HEADS = [
+    ("name", "Manager"), ("taken", "Taken"), ("completed", "Completed"), ("cancelled", "Cancelled"),
+    ("overdue", "Overdue"), ("timeouts", "Timeouts"), ("touch", "First touch"), ("calls", "Calls"),
+    ("reached", "Reached"), ("tasks", "Tasks on time"), ("ratings", "Ratings"), ("rating", "Avg rating"),
+    ("claims", "Claims"),
+]  # fmt: skip
+
+COLUMNS = [
+    "manager", "username", "taken", "completed", "cancelled", "overdue share", "acceptance timeouts",
+    "first touch median s", "first touch p90 s", "calls", "reached share", "tasks closed", "on time share",
+    "ratings", "average rating", "1", "2", "3", "4", "5", "claims opened", "claims resolved",
+]  # fmt: skip
+
+
+def _csv_row(row: Row, name: str, username: str) -> list:
+    def share(value):
+        return "" if value is None else f"{value:.3f}"
+
+    return [
+        name, username, row.taken, row.completed, row.cancelled, share(row.overdue_share), row.timeouts,
+        "" if row.first_touch_median is None else round(row.first_touch_median), row.first_touch_p90 or "",
+        row.calls, share(row.reached_share), row.tasks_done, share(row.on_time_share), row.rating_count,
+        share(row.rating_average), *row.ratings, row.claims_opened, row.claims_resolved,
+    ]  # fmt: skip
+
+
+def kpi_csv_view(request):
+    """The table for payroll, with the period and the shop in the file name."""
+    form, period, rows, team, headcount, sees_all, shop = _figures(request)
+    where = f"shop-{shop}" if shop else "all-shops"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kpi_{where}_{period.first}_{period.last}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(_csv_row(row, row.manager.get_full_name() or row.manager.username, row.manager.username))
+    writer.writerow(_csv_row(team, "Team", ""))
+    return response

@@ -1,0 +1,204 @@
+"""KPIs against a small hand-built history on a frozen clock: each figure, an order worked by three people and
+rated 2 (all three credited, the claim counted once for each), day boundaries on the desk's clock, a late rating
+re-rolling the month it belongs to, scoping (a manager sees their row and the team's totals only), the CSV, and
+a query count that does not grow with the team or the days."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assignment.kpi import Period, day_figures, kpi_period, kpi_rollup_day, kpi_rollup_due
+from assignment.models import ManagerDay, Presence
+from assignment.services import presence_set
+from feedback.models import FeedbackRequest
+from feedback.services import rating_receive
+from orders.models import CallOutcome
+from orders.services import order_change_status, order_record_call, order_set_manager, task_complete
+from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, make_task, msk, supervisor
+
+pytestmark = pytest.mark.django_db
+DAY = date(2026, 11, 20)
+
+
+def at(hour, minute=0, day=DAY):
+    return msk(day.year, day.month, day.day, hour, minute)
+
+
+@pytest.fixture
+def desk():
+    shop = ShopFactory(always_open=True)
+    anna = free_manager(shops=[shop], first_name="Anna", last_name="A", username="anna")
+    boris = free_manager(shops=[shop], first_name="Boris", last_name="B", username="boris")
+    boss = supervisor(first_name="Svetlana", last_name="S", username="boss")
+    grant(boss, shops=[shop])
+    checker = inspector()
+    grant(checker, shops=[shop])
+    return {"shop": shop, "anna": anna, "boris": boris, "boss": boss}
+
+
+def rate(order, rating, when):
+    request = FeedbackRequest.objects.get(order=order)
+    FeedbackRequest.objects.filter(pk=request.pk).update(
+        state="sent", sent_at=when, valid_until=when + timedelta(days=30)
+    )
+    with time_machine.travel(when, tick=False):
+        rating_receive(request=request, rating=rating, source="sms")
+
+
+@pytest.fixture
+def history(desk):
+    """Anna takes two orders; she calls about the first, a supervisor hands it to Boris, who completes it; it is
+    rated 2 (a claim). Anna cancels the second and closes a task on time."""
+    from feedback.models import ShopFeedback
+
+    ShopFeedback.objects.create(shop=desk["shop"], signer="Maria", delay=timedelta(0))
+    anna, boris, boss = desk["anna"], desk["boris"], desk["boss"]
+    presence_set(user=boris, presence=Presence.LUNCH)  # so routing gives both orders to Anna
+    with time_machine.travel(at(10), tick=False):
+        first = make_order(desk["shop"], manager=anna)
+        second = make_order(desk["shop"], manager=anna)
+    with time_machine.travel(at(10, 5), tick=False):
+        order_record_call(order=first, by=anna, outcome=CallOutcome.REACHED)
+        order_change_status(order=first, target="approval", by=anna)
+    with time_machine.travel(at(11), tick=False):
+        order_set_manager(order=first, manager=boris, by=boss, reason="Anna's lunch")
+        for code in ("assembly", "delivery", "complete"):
+            order_change_status(order=first, target=code, by=boris)
+        order_change_status(order=second, target="cancelled", by=anna, reason="changed their mind")
+        task = make_task(second, assignee=anna, due_at=at(12))
+    with time_machine.travel(at(11, 30), tick=False):
+        task_complete(task=task, by=anna, without_next_step=True)
+    rate(first, 2, at(15))
+    return {"first": first, "second": second}
+
+
+def test_each_figure_of_a_day_for_each_person(history, desk):
+    figures = day_figures(DAY)
+    anna, boris, boss = (figures[desk[name].pk] for name in ("anna", "boris", "boss"))
+    assert (anna["taken"], anna["cancelled"], anna["calls"], anna["reached"]) == (2, 1, 1, 1)
+    assert (boris["taken"], boris["completed"], boris["cancelled"]) == (1, 1, 0)
+    # Rated 2: credited to all three who worked on it; the claim counts once for each of them.
+    for person in (anna, boris, boss):
+        assert person["ratings"] == [0, 1, 0, 0, 0] and person["claims_opened"] == 1
+    assert (anna["tasks_done"], anna["tasks_on_time"]) == (1, 1)
+
+
+def test_a_rollup_is_the_day_and_a_period_adds_days_up(history, desk):
+    kpi_rollup_day(day=DAY)
+    assert ManagerDay.objects.get(manager=desk["anna"], day=DAY).taken == 2
+    rows, team = kpi_period(
+        managers=[desk["anna"], desk["boris"]],
+        period=Period(DAY - timedelta(days=6), DAY),
+        today=DAY + timedelta(days=1),
+    )
+    by_name = {row.manager.username: row for row in rows}
+    assert by_name["anna"].rating_average == 2 and by_name["boris"].completed == 1
+    assert team.taken == 3 and team.rating_count == 2
+
+
+def test_day_boundaries_are_on_the_desks_clock(desk):
+    with time_machine.travel(at(23, 59), tick=False):
+        make_order(desk["shop"], manager=desk["anna"])
+    with time_machine.travel(at(0, 1, day=DAY + timedelta(days=1)), tick=False):
+        make_order(desk["shop"], manager=desk["anna"])
+    assert day_figures(DAY)[desk["anna"].pk]["taken"] == 1
+    assert day_figures(DAY + timedelta(days=1))[desk["anna"].pk]["taken"] == 1
+
+
+def test_a_late_rating_re_rolls_the_day_the_order_was_completed(history, desk):
+    with time_machine.travel(at(1, 0, day=DAY + timedelta(days=1)), tick=False):
+        kpi_rollup_due()
+    with time_machine.travel(at(16), tick=False):
+        third = make_order(desk["shop"], manager=desk["anna"])
+        for code in ("approval", "assembly", "delivery", "complete"):
+            order_change_status(order=third, target=code, by=desk["anna"])
+    with time_machine.travel(at(1, 0, day=DAY + timedelta(days=2)), tick=False):
+        kpi_rollup_due()
+    assert ManagerDay.objects.get(manager=desk["anna"], day=DAY).ratings == [0, 1, 0, 0, 0]
+    rate(third, 5, at(10, day=DAY + timedelta(days=35)))  # a month later
+    with time_machine.travel(at(0, 30, day=DAY + timedelta(days=36)), tick=False):
+        kpi_rollup_due()
+    assert ManagerDay.objects.get(manager=desk["anna"], day=DAY).ratings == [0, 1, 0, 0, 1]
+
+
+def page(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("assignment:kpi"), params)
+
+
+def test_a_supervisor_sees_every_manager_and_a_manager_only_their_row_and_the_team(client, history, desk):
+    with time_machine.travel(at(18), tick=False):
+        html = page(client, desk["boss"], period="today").content.decode()
+        assert "Anna A" in html and "Boris B" in html and "Team" in html
+        html = page(client, desk["anna"], period="today").content.decode()
+    assert "Anna A" in html and "Boris B" not in html and "Team" in html
+
+
+@pytest.mark.parametrize("role", ["inspector", "no role"])
+def test_the_kpi_page_is_closed_to_other_roles(client, desk, role):
+    from tests.factories import UserFactory
+
+    user = inspector() if role == "inspector" else UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("assignment:kpi")).status_code == 403
+    assert client.get(reverse("assignment:kpi_csv")).status_code == 403
+
+
+def test_a_custom_period_that_makes_no_sense_is_refused_and_kept(client, desk):
+    response = page(client, desk["boss"], period="custom", first="2026-11-20", last="2026-11-01")
+    html = response.content.decode()
+    assert response.status_code == 400 and "comes after its last" in html and 'value="2026-11-20"' in html
+
+
+def test_sorting_by_average_rating(client, history, desk):
+    presence_set(user=desk["anna"], presence=Presence.LUNCH)
+    presence_set(user=desk["boris"], presence=Presence.FREE)  # his alone, from the start
+    with time_machine.travel(at(16), tick=False):
+        his = make_order(desk["shop"], manager=desk["boris"])
+        for code in ("approval", "assembly", "delivery", "complete"):
+            order_change_status(order=his, target=code, by=desk["boris"])
+    rate(his, 5, at(17))  # Boris: 2 and 5, average 3.5; Anna: 2
+    with time_machine.travel(at(18), tick=False):
+        best_first = page(client, desk["boss"], period="today", sort="-rating").content.decode()
+        worst_first = page(client, desk["boss"], period="today", sort="rating").content.decode()
+    assert best_first.index("Boris B") < best_first.index("Anna A")
+    assert worst_first.index("Anna A") < worst_first.index("Boris B")
+
+
+def test_the_csv_has_the_columns_for_payroll_and_the_period_in_its_name(client, history, desk):
+    client.force_login(desk["boss"])
+    with time_machine.travel(at(18), tick=False):
+        response = client.get(reverse("assignment:kpi_csv"), {"period": "today"})
+    assert response["Content-Disposition"] == f'attachment; filename="kpi_all-shops_{DAY}_{DAY}.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:6] == ["manager", "username", "taken", "completed", "cancelled", "overdue share"]
+    by_user = {row[1]: row for row in rows[1:]}
+    assert by_user["anna"][2] == "2" and by_user["boris"][3] == "1" and rows[-1][0] == "Team"
+
+
+def test_the_page_costs_the_same_for_a_small_and_a_larger_team_over_thirty_days(client, desk):
+    client.force_login(desk["boss"])
+
+    def queries() -> int:
+        client.get(reverse("assignment:kpi"), {"period": "30d"})
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("assignment:kpi"), {"period": "30d"}).status_code == 200
+        return len(ctx)
+
+    small = queries()
+    today = date.today()
+    for n in range(8):
+        person = free_manager(shops=[desk["shop"]], username=f"m{n}")
+        ManagerDay.objects.bulk_create(
+            [
+                ManagerDay(manager=person, day=today - timedelta(days=d), taken=d, ratings=[0, 0, 0, 1, d])
+                for d in range(1, 30)
+            ]
+        )
+    assert queries() == small
