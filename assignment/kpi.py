@@ -213,3 +213,48 @@ def kpi_period(*, managers, period: Period, today: date | None = None) -> tuple[
     for row in rows.values():
         team.add(row.values)
     return list(rows.values()), team
+
+
+@dataclass
+class Series:
+    """What the charts draw (and the tables beside them show): the team's orders and overdue share per day, and
+    each manager's average rating per week."""
+
+    days: list[tuple[date, int, float | None]]
+    weeks: list[date]
+    rating_by_manager: list[tuple[object, list[float | None]]]
+
+
+def kpi_series(*, managers, period: Period, today: date | None = None) -> Series:
+    today = today or timezone.localdate()
+    people = {manager.pk: manager for manager in managers}
+    per_day: dict[date, dict[int, dict]] = defaultdict(dict)
+    rows = ManagerDay.objects.filter(
+        manager_id__in=people, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
+    )
+    for row in rows.values("day", "manager_id", "taken", "overdue", "ratings"):
+        per_day[row["day"]][row["manager_id"]] = row
+    if period.first <= today <= period.last:
+        per_day[today] = {person: values for person, values in day_figures(today).items() if person in people}
+    days, day = [], period.first
+    while day <= period.last:
+        taken = sum(values["taken"] for values in per_day[day].values())
+        overdue = sum(values["overdue"] for values in per_day[day].values())
+        days.append((day, taken, overdue / taken if taken else None))
+        day += timedelta(days=1)
+    weeks = sorted({day - timedelta(days=day.weekday()) for day, _, _ in days})
+    ratings: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0] * 5)
+    for day, by_person in per_day.items():
+        week = day - timedelta(days=day.weekday())
+        for person, values in by_person.items():
+            ratings[person, week] = [a + b for a, b in zip(ratings[person, week], values["ratings"], strict=True)]
+    by_manager = []
+    for person, manager in people.items():
+        averages = []
+        for week in weeks:
+            counts = ratings.get((person, week), [0] * 5)
+            total = sum(counts)
+            averages.append(round(sum((n + 1) * c for n, c in enumerate(counts)) / total, 2) if total else None)
+        if any(value is not None for value in averages):
+            by_manager.append((manager, averages))
+    return Series(days=days, weeks=weeks, rating_by_manager=by_manager)

@@ -1,0 +1,62 @@
+"""A supervisor opens the KPI page: the charts are drawn (from the tables beside them, under the CSP), sorting by
+average rating puts the best first, and a number leads to the orders behind it."""
+
+import pytest
+from django.utils import timezone
+
+from feedback.models import FeedbackRequest, ShopFeedback
+from feedback.services import rating_receive
+from orders.services import order_change_status
+from tests.factories import PASSWORD, ShopFactory, free_manager, grant, make_order, supervisor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def completed_and_rated(shop, manager, rating):
+    from datetime import timedelta
+
+    order = make_order(shop, manager=manager)
+    for code in ("approval", "assembly", "delivery", "complete"):
+        order_change_status(order=order, target=code, by=manager)
+    now = timezone.now()
+    FeedbackRequest.objects.filter(order=order).update(
+        state="sent", sent_at=now, valid_until=now + timedelta(days=1)
+    )
+    rating_receive(request=FeedbackRequest.objects.get(order=order), rating=rating, source="sms")
+    return order
+
+
+def test_a_supervisor_sorts_by_average_rating_and_follows_a_number_to_the_orders(live_server, page, tmp_path):
+    shop = ShopFactory(always_open=True)
+    ShopFeedback.objects.create(shop=shop, signer="Maria", delay=timezone.timedelta(0))
+    anna = free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[shop])
+    boss = supervisor(username="boss")
+    grant(boss, shops=[shop])
+    completed_and_rated(shop, anna, 2)
+    from assignment.models import Presence
+    from assignment.services import presence_set
+
+    presence_set(user=anna, presence=Presence.LUNCH)
+    boris = free_manager(username="boris", first_name="Boris", last_name="Ivanov", shops=[shop])
+    completed_and_rated(shop, boris, 5)
+    violations = []
+    page.on(
+        "console", lambda message: "Content Security Policy" in message.text and violations.append(message.text)
+    )
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.click("[data-testid=kpi-link]")
+    page.wait_for_selector("canvas.kpi-chart[data-drawn=yes]")
+    page.click("[data-testid=sort-rating]")  # ascending
+    page.click("[data-testid=sort-rating]")  # best first
+    names = page.locator("[data-testid=kpi] tbody tr td:first-child").all_inner_texts()
+    assert names[:2] == ["Boris Ivanov", "Anna Smirnova"]
+    page.screenshot(path=tmp_path / "kpi.png", full_page=True)
+    page.locator("[data-testid=kpi] tbody tr").nth(1).locator("[data-testid=taken-link]").click()
+    page.wait_for_url("**/orders/?*manager=*")
+    assert "Anna" in page.locator("main").inner_text() or page.locator("[data-testid=total]").count() == 1
+    assert violations == []
