@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 from django_q.conf import Conf
+from playwright.sync_api import expect
 
 from config.fake_twilio import FakeTwilio
 from notifications.models import MessageTemplate, OutboundMessage, Trigger
@@ -90,9 +91,7 @@ def test_a_trigger_message_goes_out_is_delivered_and_the_reply_lands_on_the_orde
     page.reload()
     reply = page.locator("[data-testid=message-in]").first.inner_text()
     assert "Can you bring it after six?" in reply and "Tatiana Egorova" in reply
-    page.wait_for_function(
-        "document.querySelector('[data-testid=unread-count]').textContent.trim() !== '0'", timeout=10_000
-    )
+    expect(page.locator("[data-testid=unread-count]")).not_to_have_text("0", timeout=10_000)
     page.screenshot(path=tmp_path / "message-delivered-and-reply.png", full_page=True)
     page.goto(f"{live_server.url}/notifications/")
     assert "Tatiana Egorova wrote about order" in page.content() and "after six" in page.content()
