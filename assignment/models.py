@@ -142,6 +142,13 @@ class AssignmentDecision(models.Model):
                 name="decision_timeouts_idx",
                 condition=models.Q(timed_out_at__isnull=False),
             ),
+            # The KPI rollup reads one day's decisions and one day's timeouts.
+            models.Index(fields=["created_at"], name="decision_created_idx"),
+            models.Index(
+                fields=["timed_out_at"],
+                name="decision_timed_out_idx",
+                condition=models.Q(timed_out_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -80,3 +80,16 @@ def test_the_unassigned_queue_is_read_from_the_queue_index(django_user_model):
 def test_the_team_views_open_orders_are_counted_from_the_manager_index():
     plan = explained(lambda: open_orders_by_manager([1, 2, 3]))
     assert "order_manager_open_idx" in plan, plan
+
+
+def test_the_kpi_rollup_reads_one_days_decisions_timeouts_and_closed_tasks_from_their_indexes():
+    from datetime import timedelta
+
+    now = timezone.now()
+    day = {"gte": now - timedelta(days=1), "lt": now}
+    decisions = AssignmentDecision.objects.filter(created_at__gte=day["gte"], created_at__lt=day["lt"])
+    timeouts = AssignmentDecision.objects.filter(timed_out_at__gte=day["gte"], timed_out_at__lt=day["lt"])
+    closed = Task.objects.filter(done_at__gte=day["gte"], done_at__lt=day["lt"])
+    assert "decision_created_idx" in plan_of(decisions)
+    assert "decision_timed_out_idx" in plan_of(timeouts) or "decision_timeouts_idx" in plan_of(timeouts)
+    assert "task_done_idx" in plan_of(closed)

@@ -18,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
+from assignment.models import AssignmentDecision, ManagerDay, ManagerProfile, Presence, RoutingSettings
 from assignment.services import assignments_expire, order_route
 from config import bench_http, bench_messaging
 from orders import roles
@@ -168,8 +168,10 @@ class Command(BaseCommand):
         boss.is_superuser = True
         boss.save()
         order = Order.objects.filter(shop=shop, manager=user).first()
+        bench_kpi_rollups(days=30)
         for label, who, url in [
             ("dashboard", boss, "/dashboard/"),
+            ("KPI page, 30 days", boss, "/kpi/?period=30d"),
             ("order page", user, f"/orders/{order.pk}/"),
             ("order list, all", boss, "/orders/?scope=all"),
         ]:
@@ -289,6 +291,18 @@ class Command(BaseCommand):
         self.say(
             f"Next button, {len(mine)} orders of the manager's, no due call: {ms:.1f} ms, {len(ctx) // 5} queries"
         )
+
+
+def bench_kpi_rollups(*, days: int) -> int:
+    """A month of nightly rollups for every manager, as the KPI page finds them on a desk in use."""
+    today = timezone.localdate()
+    rows = [
+        ManagerDay(manager_id=pk, day=today - timedelta(days=d), taken=10, completed=8, ratings=[0, 1, 1, 3, 5],
+                   first_touch=[60, 120, 300])
+        for pk in ManagerProfile.objects.values_list("user_id", flat=True)
+        for d in range(1, days)
+    ]  # fmt: skip
+    return len(ManagerDay.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 def _bulk_managers(count: int, prefix: str) -> list:
