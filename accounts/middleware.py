@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-from accounts.policy import two_factor_asked
+from accounts.policy import two_factor_required
 
 # Reachable before the second factor: the pages that give it, logging out, static files, the health check.
 OPEN_PREFIXES = ("/account/two-factor/", "/logout/", "/static/", "/favicon.ico", "/healthz")
+# Noted in the session of someone who need not give a second factor and has no device: no device query per page.
+NO_DEVICE = "two_factor_no_device"
 
 
 class TwoFactorMiddleware:
@@ -17,12 +20,22 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(OPEN_PREFIXES)
-            and not user.is_verified()
-            and two_factor_asked(user)
-        ):
-            target = "accounts:verify" if user_has_device(user) else "accounts:enrol"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES) and not user.is_verified():
+            redirect_to = self._second_factor_page(request, user)
+            if redirect_to:
+                return redirect(f"{reverse(redirect_to)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+    @staticmethod
+    def _second_factor_page(request, user) -> str:
+        if not settings.TWO_FACTOR:
+            return ""
+        required = two_factor_required(user)
+        if not required and request.session.get(NO_DEVICE):
+            return ""
+        if user_has_device(user):
+            return "accounts:verify"
+        if required:
+            return "accounts:enrol"
+        request.session[NO_DEVICE] = True
+        return ""

@@ -3,7 +3,6 @@ by default) must enrol; anyone else who has enrolled a device is asked for it to
 (`make demo` does)."""
 
 from django.conf import settings
-from django_otp import user_has_device
 
 from orders.roles import user_roles
 
@@ -12,8 +11,3 @@ def two_factor_required(user) -> bool:
     if not settings.TWO_FACTOR or not user.is_authenticated:
         return False
     return user.is_superuser or bool(user_roles(user) & set(settings.TWO_FACTOR_REQUIRED_FOR))
-
-
-def two_factor_asked(user) -> bool:
-    """Required, or chosen: a manager who enrolled a device is asked for it like anyone."""
-    return settings.TWO_FACTOR and user.is_authenticated and (two_factor_required(user) or user_has_device(user))

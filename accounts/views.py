@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from accounts.middleware import NO_DEVICE
 from accounts.policy import two_factor_required
 from accounts.services import backup_codes_issue, totp_device_confirm, totp_device_pending
 
@@ -29,6 +30,7 @@ def enrol_view(request):
         codes = totp_device_confirm(device=device, code=request.POST.get("code", ""))
         if codes is not None:
             otp_login(request, device)
+            request.session.pop(NO_DEVICE, None)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next(request)})
         error, status = "That code is not right: type the 6 digits your app shows now.", 400
     qr = segno.make(device.config_url).svg_inline(scale=5, dark="#212529")

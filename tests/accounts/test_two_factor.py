@@ -153,3 +153,15 @@ def test_turned_off_nobody_is_asked(client, settings):
     supervisor(username="boss")
     sign_in(client, "boss")
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_a_manager_without_a_device_costs_no_device_query_per_page(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager(username="anna")
+    sign_in(client, "anna")
+    client.get("/orders/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/orders/")
+    assert not [query for query in ctx.captured_queries if "otp_" in query["sql"]]
