@@ -195,20 +195,28 @@ class Period:
         )
 
 
-def kpi_period(*, managers, period: Period, today: date | None = None) -> tuple[list[Row], Row]:
+def live_figures(*, period: Period, today: date | None = None) -> dict[int, dict]:
+    """Today's figures when the period holds today (computed once, shared by the table and the charts)."""
+    today = today or timezone.localdate()
+    return day_figures(today) if period.first <= today <= period.last else {}
+
+
+def kpi_period(
+    *, managers, period: Period, today: date | None = None, live: dict | None = None
+) -> tuple[list[Row], Row]:
     """Each manager's figures for the period (rollups for past days, today live) and the team's totals; the
     number of queries does not grow with the days or the orders."""
     today = today or timezone.localdate()
+    live = live_figures(period=period, today=today) if live is None else live
     rows = {manager.pk: Row(manager=manager) for manager in managers}
     past = ManagerDay.objects.filter(
         manager_id__in=rows, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
     )
     for day in past.values("manager_id", *COUNTS, "ratings", "first_touch"):
         rows[day.pop("manager_id")].add(day)
-    if period.first <= today <= period.last:
-        for person, values in day_figures(today).items():
-            if person in rows:
-                rows[person].add(values)
+    for person, values in live.items():
+        if person in rows:
+            rows[person].add(values)
     team = Row()
     for row in rows.values():
         team.add(row.values)
@@ -225,8 +233,9 @@ class Series:
     rating_by_manager: list[tuple[object, list[float | None]]]
 
 
-def kpi_series(*, managers, period: Period, today: date | None = None) -> Series:
+def kpi_series(*, managers, period: Period, today: date | None = None, live: dict | None = None) -> Series:
     today = today or timezone.localdate()
+    live = live_figures(period=period, today=today) if live is None else live
     people = {manager.pk: manager for manager in managers}
     per_day: dict[date, dict[int, dict]] = defaultdict(dict)
     rows = ManagerDay.objects.filter(
@@ -234,8 +243,8 @@ def kpi_series(*, managers, period: Period, today: date | None = None) -> Series
     )
     for row in rows.values("day", "manager_id", "taken", "overdue", "ratings"):
         per_day[row["day"]][row["manager_id"]] = row
-    if period.first <= today <= period.last:
-        per_day[today] = {person: values for person, values in day_figures(today).items() if person in people}
+    if live:
+        per_day[today] = {person: values for person, values in live.items() if person in people}
     days, day = [], period.first
     while day <= period.last:
         taken = sum(values["taken"] for values in per_day[day].values())

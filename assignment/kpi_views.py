@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from assignment.kpi import Period, Row, kpi_period, kpi_series
+from assignment.kpi import Period, Row, kpi_period, kpi_series, live_figures
 from orders import roles
 from orders.selectors import managers_covering_user_shops, shop_scope
 
@@ -70,26 +70,26 @@ def _figures(request):
     if shop:
         managers = managers.filter(access_grant__shops=shop) | managers.filter(access_grant__shops__isnull=True)
     team_members = list(managers.distinct())
-    rows, team = kpi_period(managers=team_members, period=period)
+    live = live_figures(period=period)
+    rows, team = kpi_period(managers=team_members, period=period, live=live)
     sees_all = roles.is_supervisor(user) or roles.is_admin(user)
-    # A manager's charts show the team's orders and their own ratings, never a colleague's.
-    charted = team_members if sees_all else [member for member in team_members if member.pk == user.pk]
     if not sees_all:
         rows = [row for row in rows if row.manager.pk == user.pk]
     sort = request.GET.get("sort", "name")
     key = SORTS.get(sort.lstrip("-"), SORTS["name"])
     present = [row for row in rows if key(row) is not None]
     rows = sorted(present, key=key, reverse=sort.startswith("-")) + [row for row in rows if key(row) is None]
-    series = kpi_series(managers=team_members, period=period)
-    if not sees_all:
-        series.rating_by_manager = [
-            (manager, values) for manager, values in series.rating_by_manager if manager in charted
-        ]
-    return form, period, rows, team, len(team_members) or 1, sees_all, shop, series
+    return form, period, rows, team, team_members, sees_all, shop, live
 
 
 def kpi_view(request):
-    form, period, rows, team, headcount, sees_all, shop, series = _figures(request)
+    form, period, rows, team, team_members, sees_all, shop, live = _figures(request)
+    headcount = len(team_members) or 1
+    series = kpi_series(managers=team_members, period=period, live=live)
+    if not sees_all:  # a manager's chart shows the team's orders and their own ratings, never a colleague's
+        series.rating_by_manager = [
+            (m, values) for m, values in series.rating_by_manager if m.pk == request.user.pk
+        ]
     average = Row()
     average.values = {
         name: value / headcount for name, value in team.values.items() if not isinstance(value, list)
@@ -144,7 +144,7 @@ def _csv_row(row: Row, name: str, username: str) -> list:
 
 def kpi_csv_view(request):
     """The table for payroll, with the period and the shop in the file name."""
-    form, period, rows, team, headcount, sees_all, shop, _ = _figures(request)
+    form, period, rows, team, _, sees_all, shop, _ = _figures(request)
     where = f"shop-{shop}" if shop else "all-shops"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpi_{where}_{period.first}_{period.last}.csv"'

@@ -202,3 +202,10 @@ def test_the_page_costs_the_same_for_a_small_and_a_larger_team_over_thirty_days(
             ]
         )
     assert queries() == small
+
+
+def test_a_managers_chart_shows_their_own_ratings_only(client, history, desk):
+    with time_machine.travel(at(18), tick=False):
+        html = page(client, desk["anna"], period="7d").content.decode()
+    table = html.split('data-testid="ratings-per-week"')[1].split("</table>")[0]
+    assert "Anna A" in table and "Boris B" not in table and "Svetlana" not in table
