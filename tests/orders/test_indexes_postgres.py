@@ -56,7 +56,7 @@ def test_the_reminder_sweep_reads_the_partial_reminder_index():
 def test_the_acceptance_timeout_sweep_reads_the_awaiting_decision_index():
     awaiting = AssignmentDecision.objects.filter(
         accept_by__lte=timezone.now(), accepted_at__isnull=True, timed_out_at__isnull=True
-    )
+    ).order_by("accept_by")  # as the sweep asks
     assert "decision_awaiting_idx" in plan_of(awaiting)
 
 
@@ -87,9 +87,12 @@ def test_the_kpi_rollup_reads_one_days_decisions_timeouts_and_closed_tasks_from_
 
     now = timezone.now()
     day = {"gte": now - timedelta(days=1), "lt": now}
-    decisions = AssignmentDecision.objects.filter(created_at__gte=day["gte"], created_at__lt=day["lt"])
-    timeouts = AssignmentDecision.objects.filter(timed_out_at__gte=day["gte"], timed_out_at__lt=day["lt"])
-    closed = Task.objects.filter(done_at__gte=day["gte"], done_at__lt=day["lt"])
+    # As the rollup asks: grouped counts, so no ordering.
+    decisions = AssignmentDecision.objects.filter(created_at__gte=day["gte"], created_at__lt=day["lt"]).order_by()
+    timeouts = AssignmentDecision.objects.filter(
+        timed_out_at__gte=day["gte"], timed_out_at__lt=day["lt"]
+    ).order_by()
+    closed = Task.objects.filter(done_at__gte=day["gte"], done_at__lt=day["lt"]).order_by()
     assert "decision_created_idx" in plan_of(decisions)
     assert "decision_timed_out_idx" in plan_of(timeouts) or "decision_timeouts_idx" in plan_of(timeouts)
     assert "task_done_idx" in plan_of(closed)
