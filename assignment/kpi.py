@@ -86,19 +86,46 @@ def day_figures(day: date) -> dict[int, dict]:
             claims_resolved=Count("pk", distinct=True),
         ),
     ]
-    figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": []})
+    figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": [], "status_time": {}})
     for source in sources:
         for person, values in source.items():
             figures[person].update(values)
     credits = RatingCredit.objects.filter(completed_at__gte=start, completed_at__lt=end)
     for person, rating, count in credits.values_list("user", "rating").annotate(n=Count("pk")):
         figures[person]["ratings"][rating - 1] = count
+    for person, code, seconds in _status_stays(start, end):
+        spent = figures[person].setdefault("status_time", {}).setdefault(code, [0, 0])
+        spent[0], spent[1] = spent[0] + seconds, spent[1] + 1
     touched = AssignmentDecision.objects.filter(
         created_at__gte=start, created_at__lt=end, accept_by__isnull=False, accepted_at__isnull=False
     )
     for person, assigned, accepted in touched.values_list("manager", "created_at", "accepted_at"):
         figures[person]["first_touch"].append(round((accepted - assigned).total_seconds()))
     return {person: {name: values.get(name, 0) for name in COUNTS} | values for person, values in figures.items()}
+
+
+def _status_stays(start: datetime, end: datetime) -> list[tuple[int, str, int]]:
+    """(person, status, seconds) for each order that left a status in the day: from when it entered it (its
+    previous status line, or its creation) to the line that moved it on; the person who moved it on (else the
+    order's manager) is credited. Two queries, as many rows as the day's status changes."""
+    left = list(
+        OrderEvent.objects.filter(kind=OrderEvent.Kind.STATUS, created_at__gte=start, created_at__lt=end)
+        .annotate(person=Coalesce("actor", "order__manager"))
+        .values_list("order_id", "created_at", "data", "person")
+    )
+    if not left:
+        return []
+    entries = defaultdict(list)
+    kinds = [OrderEvent.Kind.STATUS, OrderEvent.Kind.CREATED]
+    history = OrderEvent.objects.filter(order_id__in={row[0] for row in left}, kind__in=kinds, created_at__lt=end)
+    for order_id, moment in history.order_by("created_at").values_list("order_id", "created_at"):
+        entries[order_id].append(moment)
+    stays = []
+    for order_id, moment, data, person in left:
+        before = [entry for entry in entries[order_id] if entry < moment]
+        if before and person is not None and data.get("from"):
+            stays.append((person, data["from"], round((moment - before[-1]).total_seconds())))
+    return stays
 
 
 @transaction.atomic
@@ -137,6 +164,10 @@ class Row:
     def add(self, values: dict) -> None:
         for name in COUNTS:
             self.values[name] += values.get(name, 0)
+        spent = self.values.setdefault("status_time", {})
+        for code, (seconds, times) in (values.get("status_time") or {}).items():
+            total = spent.setdefault(code, [0, 0])
+            spent[code] = [total[0] + seconds, total[1] + times]
         self.values["ratings"] = [
             a + b for a, b in zip(self.values["ratings"], values.get("ratings", [0] * 5), strict=True)
         ]
@@ -171,6 +202,10 @@ class Row:
     @property
     def on_time_share(self) -> float | None:
         return self.tasks_on_time / self.tasks_done if self.tasks_done else None
+
+    def status_average(self, code: str) -> float | None:
+        seconds, times = self.values.get("status_time", {}).get(code, [0, 0])
+        return seconds / times if times else None
 
     @property
     def first_touch_median(self) -> float | None:
@@ -212,7 +247,7 @@ def kpi_period(
     past = ManagerDay.objects.filter(
         manager_id__in=rows, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
     )
-    for day in past.values("manager_id", *COUNTS, "ratings", "first_touch"):
+    for day in past.values("manager_id", *COUNTS, "ratings", "first_touch", "status_time"):
         rows[day.pop("manager_id")].add(day)
     for person, values in live.items():
         if person in rows:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assignment.kpi import Period, Row, kpi_period, kpi_series, live_figures
 from orders import roles
+from orders.models import Status
 from orders.selectors import managers_covering_user_shops, shop_scope
 
 PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]
@@ -90,10 +91,15 @@ def kpi_view(request):
         series.rating_by_manager = [
             (m, values) for m, values in series.rating_by_manager if m.pk == request.user.pk
         ]
-    average = Row()
-    average.values = {
-        name: value / headcount for name, value in team.values.items() if not isinstance(value, list)
+    average = {
+        name: round(value / headcount, 1) for name, value in team.values.items() if isinstance(value, int | float)
     }
+    statuses = list(Status.objects.filter(is_final=False).order_by("position"))
+    # Average time in each status: a row per manager shown, then the team (the chart draws the team's row).
+    stays = [
+        (label, [row.status_average(status.code) for status in statuses])
+        for label, row in [*((row.manager, row) for row in rows), ("Team", team)]
+    ]
     return render(
         request,
         "assignment/kpi.html",
@@ -111,6 +117,8 @@ def kpi_view(request):
             "query": request.GET.copy(),
             "columns": COLUMN_HEADS,
             "series": series,
+            "statuses": statuses,
+            "stays": stays,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

@@ -185,6 +185,8 @@ class ManagerDay(models.Model):
     claims_resolved = models.PositiveIntegerField(default=0)
     # Seconds from assignment to first touch, one per order: a period's median needs the values, not a mean.
     first_touch = models.JSONField(default=list, blank=True)
+    # Time orders spent in each status, counted when they left it: {status code: [seconds, times]}.
+    status_time = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -56,3 +56,9 @@ def seconds(value) -> str:
     if value < 3600:
         return f"{value / 60:.0f} min"
     return f"{value / 3600:.1f} h"
+
+
+@register.filter
+def hours(value) -> str:
+    """Seconds as hours for a chart's data ("1.25"), with a dot whatever the language."""
+    return f"{value / 3600:.2f}"

@@ -47,10 +47,25 @@
     });
   }
 
+  function staysChart(canvas, table) {
+    var statuses = Array.prototype.map.call(table.querySelectorAll("thead th[data-status]"), function (th) {
+      return th.dataset.status;
+    });
+    var team = table.querySelector("tbody tr[data-team]");
+    var hours = Array.prototype.map.call(team.querySelectorAll("td[data-hours]"), function (td) { return number(td.dataset.hours); });
+    return new window.Chart(canvas, {
+      type: "bar",
+      data: { labels: statuses, datasets: [{ label: "Team, hours on average", data: hours, backgroundColor: "rgba(111,66,193,.45)" }] },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true } } }
+    });
+  }
+
+  var charts = { orders: ordersChart, ratings: ratingsChart, stays: staysChart };
+
   document.querySelectorAll("canvas.kpi-chart").forEach(function (canvas) {
     var table = document.getElementById(canvas.dataset.source);
     if (!table) return;
-    (canvas.dataset.chart === "orders" ? ordersChart : ratingsChart)(canvas, table);
+    charts[canvas.dataset.chart](canvas, table);
     canvas.dataset.drawn = "yes";
     var numbers = table.closest("details");
     if (numbers) numbers.open = false;  // the chart says it; the numbers stay one click away

@@ -209,3 +209,21 @@ def test_a_managers_chart_shows_their_own_ratings_only(client, history, desk):
         html = page(client, desk["anna"], period="7d").content.decode()
     table = html.split('data-testid="ratings-per-week"')[1].split("</table>")[0]
     assert "Anna A" in table and "Boris B" not in table and "Svetlana" not in table
+
+
+def test_time_in_each_status_runs_from_entering_it_to_the_line_that_moved_the_order_on(client, history, desk):
+    figures = day_figures(DAY)
+    # Anna: the first order 5 min in New before she confirmed it, the second an hour before she cancelled it.
+    assert figures[desk["anna"].pk]["status_time"]["new"] == [300 + 3600, 2]
+    # Boris moved the first on from Approval, where it had sat 55 min since Anna put it there.
+    assert figures[desk["boris"].pk]["status_time"]["approval"] == [55 * 60, 1]
+    kpi_rollup_day(day=DAY)
+    rows, team = kpi_period(
+        managers=[desk["anna"], desk["boris"]], period=Period(DAY, DAY), today=DAY + timedelta(days=1)
+    )
+    assert {row.manager.username: row.status_average("new") for row in rows}["anna"] == 1950
+    assert team.status_average("approval") == 55 * 60
+    with time_machine.travel(at(18), tick=False):
+        html = page(client, desk["boss"], period="today").content.decode()
+    table = html.split('data-testid="time-in-status"')[1].split("</table>")[0]
+    assert "32 min" in table and "55 min" in table  # Anna's 1,950 s in New; Boris's Approval

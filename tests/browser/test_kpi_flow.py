@@ -51,6 +51,7 @@ def test_a_supervisor_sorts_by_average_rating_and_follows_a_number_to_the_orders
     page.wait_for_load_state()
     page.click("[data-testid=kpi-link]")
     page.wait_for_selector("canvas.kpi-chart[data-drawn=yes]")
+    assert page.locator("canvas.kpi-chart[data-drawn=yes]").count() == 3  # orders, ratings, time in status
     page.click("[data-testid=sort-rating]")  # ascending
     page.click("[data-testid=sort-rating]")  # best first
     names = page.locator("[data-testid=kpi] tbody tr td:first-child").all_inner_texts()
