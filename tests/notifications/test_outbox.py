@@ -87,11 +87,13 @@ def test_whatsapp_free_text_is_sent_as_a_body_inside_the_customers_24_hour_windo
 ):
     from notifications.models import InboundMessage
 
-    InboundMessage.objects.create(
-        message_sid="SMin1", channel="whatsapp", from_address="whatsapp:+79161112233", customer=order.customer
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        message_write(order=order, by=None, channel="whatsapp", body="Yes, we deliver on Sunday.")
+    # At noon in the customer's zone: at night quiet hours would rightly hold the reply.
+    with time_machine.travel(NOON, tick=False):
+        InboundMessage.objects.create(
+            message_sid="SMin1", channel="whatsapp", from_address="whatsapp:+79161112233", customer=order.customer
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            message_write(order=order, by=None, channel="whatsapp", body="Yes, we deliver on Sunday.")
     [sent] = twilio.sent
     assert sent.form == {
         "To": "whatsapp:+79161112233",
