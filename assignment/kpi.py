@@ -8,15 +8,14 @@ from datetime import date, datetime, time, timedelta
 from statistics import median
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Q
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assignment.models import AssignmentDecision, ManagerDay
+from assignment.kpi_sources import SOURCES, source_grouped
+from assignment.models import ManagerDay
 from feedback.models import Claim, RatingCredit
-from orders.models import HAND_KINDS, OrderEvent, Status, Task
-from orders.services import PAST_DUE_TOLERANCE
+from orders.models import OrderEvent
 
 COUNTS = [
     "taken", "completed", "cancelled", "overdue", "timeouts", "calls", "reached", "tasks_done", "tasks_on_time",
@@ -31,74 +30,21 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
 
 
-def _grouped(queryset, by, **counts) -> dict[int, dict]:
-    rows = queryset.values(person=by).annotate(**counts).values("person", *counts)
-    return {row.pop("person"): row for row in rows if row["person"] is not None}
-
-
-def _codes(group: str) -> list[str]:
-    return list(Status.objects.filter(group=group).values_list("code", flat=True))
-
-
 def day_figures(day: date) -> dict[int, dict]:
     """Every manager's figures for one day: {manager id: {figure: value}}."""
     start, end = day_bounds(day)
-    events = OrderEvent.objects.filter(created_at__gte=start, created_at__lt=end)
-    someone = Coalesce("actor", "order__manager")
-    status_events = events.filter(kind=OrderEvent.Kind.STATUS)
-    sources = [
-        _grouped(
-            events.filter(kind__in=HAND_KINDS, data__to__isnull=False),
-            Cast(KT("data__to"), IntegerField()),
-            taken=Count("order", distinct=True),
-        ),
-        _grouped(status_events.filter(data__to__in=_codes(Status.Group.COMPLETE)), someone, completed=Count("pk")),
-        _grouped(status_events.filter(data__to__in=_codes(Status.Group.CANCEL)), someone, cancelled=Count("pk")),
-        _grouped(
-            events.filter(kind=OrderEvent.Kind.OVERDUE), F("order__manager"), overdue=Count("order", distinct=True)
-        ),
-        _grouped(
-            events.filter(kind=OrderEvent.Kind.CALL),
-            F("actor"),
-            calls=Count("pk"),
-            reached=Count("pk", filter=Q(data__outcome="reached")),
-        ),
-        _grouped(
-            AssignmentDecision.objects.filter(timed_out_at__gte=start, timed_out_at__lt=end),
-            F("manager"),
-            timeouts=Count("pk"),
-        ),
-        _grouped(
-            Task.objects.filter(done_at__gte=start, done_at__lt=end),
-            F("done_by"),
-            tasks_done=Count("pk"),
-            tasks_on_time=Count("pk", filter=Q(done_at__lte=F("due_at") + PAST_DUE_TOLERANCE)),
-        ),
-        # A claim counts once for each person credited with the order's rating.
-        _grouped(
-            Claim.objects.filter(created_at__gte=start, created_at__lt=end),
-            F("order__rating_credits__user"),
-            claims_opened=Count("pk", distinct=True),
-        ),
-        _grouped(
-            Claim.objects.filter(state=Claim.State.RESOLVED, closed_at__gte=start, closed_at__lt=end),
-            F("order__rating_credits__user"),
-            claims_resolved=Count("pk", distinct=True),
-        ),
-    ]
     figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": [], "status_time": {}})
-    for source in sources:
-        for person, values in source.items():
-            figures[person].update(values)
-    credits = RatingCredit.objects.filter(completed_at__gte=start, completed_at__lt=end)
+    for source in SOURCES.values():
+        if source.counts:
+            for person, values in source_grouped(source, start, end).items():
+                figures[person].update(values)
+    credits = SOURCES["ratings"].rows(start, end)
     for person, rating, count in credits.values_list("user", "rating").annotate(n=Count("pk")):
         figures[person]["ratings"][rating - 1] = count
     for person, code, seconds in _status_stays(start, end):
         spent = figures[person].setdefault("status_time", {}).setdefault(code, [0, 0])
         spent[0], spent[1] = spent[0] + seconds, spent[1] + 1
-    touched = AssignmentDecision.objects.filter(
-        created_at__gte=start, created_at__lt=end, accept_by__isnull=False, accepted_at__isnull=False
-    )
+    touched = SOURCES["touch"].rows(start, end)
     for person, assigned, accepted in touched.values_list("manager", "created_at", "accepted_at"):
         figures[person]["first_touch"].append(round((accepted - assigned).total_seconds()))
     return {person: {name: values.get(name, 0) for name in COUNTS} | values for person, values in figures.items()}

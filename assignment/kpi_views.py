@@ -6,14 +6,17 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from assignment.kpi import Period, Row, kpi_period, kpi_series, live_figures
+from assignment.kpi import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
+from assignment.kpi_sources import FIGURES
+from assignment.selectors import kpi_orders
 from orders import roles
 from orders.models import Status
-from orders.selectors import managers_covering_user_shops, shop_scope
+from orders.pagination import paginate
+from orders.selectors import managers_covering_user_shops, shop_scope, status_by_code
 
 PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]
 SORTS = {
@@ -60,7 +63,10 @@ class PeriodForm(forms.Form):
         return Period(today - timedelta(days=days - 1), today)
 
 
-def _figures(request):
+def _team(request):
+    """Who the viewer's KPI page covers, for the period and shop asked: (form, period, shop, managers, whether
+    the viewer sees every row). Supervisors and admins see every manager of their shops; a manager, their own
+    row."""
     user = request.user
     if not (roles.is_supervisor(user) or roles.is_manager(user) or roles.is_admin(user)):
         raise PermissionDenied("The KPI page is for supervisors and managers.")
@@ -70,10 +76,14 @@ def _figures(request):
     shop = form.cleaned_data.get("shop") if form.is_bound and form.is_valid() else None
     if shop:
         managers = managers.filter(access_grant__shops=shop) | managers.filter(access_grant__shops__isnull=True)
-    team_members = list(managers.distinct())
+    return form, period, shop, list(managers.distinct()), roles.is_supervisor(user) or roles.is_admin(user)
+
+
+def _figures(request):
+    form, period, shop, team_members, sees_all = _team(request)
+    user = request.user
     live = live_figures(period=period)
     rows, team = kpi_period(managers=team_members, period=period, live=live)
-    sees_all = roles.is_supervisor(user) or roles.is_admin(user)
     if not sees_all:
         rows = [row for row in rows if row.manager.pk == user.pk]
     sort = request.GET.get("sort", "name")
@@ -162,3 +172,45 @@ def kpi_csv_view(request):
         writer.writerow(_csv_row(row, row.manager.get_full_name() or row.manager.username, row.manager.username))
     writer.writerow(_csv_row(team, "Team", ""))
     return response
+
+
+def kpi_orders_view(request):
+    """The orders behind a number of the KPI table: a figure, for one manager or (for those who see every row)
+    the whole team, over the page's period."""
+    form, period, _, team_members, sees_all = _team(request)
+    figure = request.GET.get("figure", "")
+    if figure not in FIGURES:
+        raise Http404("The KPI table has no such number.")
+    who = request.GET.get("manager", "")
+    if who == "team" and sees_all:
+        people = team_members
+    else:
+        people = [m for m in team_members if str(m.pk) == who and (sees_all or m.pk == request.user.pk)]
+        if not people:
+            raise Http404("No such manager on this KPI page.")
+    start, end = day_bounds(period.first)[0], day_bounds(period.last)[1]
+    back = request.GET.copy()  # the KPI page as it was: period, shop and sort
+    for key in ("figure", "manager", "page"):
+        back.pop(key, None)
+    orders = kpi_orders(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
+    return render(
+        request,
+        "assignment/kpi_orders.html",
+        {
+            "figure": FIGURE_NAMES[figure],
+            "who": people[0] if len(people) == 1 and who != "team" else None,
+            "period": period,
+            "page": paginate(request, orders),
+            "statuses": status_by_code(),
+            "back": back,
+        },
+    )
+
+
+FIGURE_NAMES = {
+    "taken": "Taken", "completed": "Completed", "cancelled": "Cancelled", "overdue": "Went overdue",
+    "timeouts": "Acceptance timed out", "touch": "Taken up after assignment", "calls": "Called",
+    "reached": "Called and reached", "tasks": "Tasks closed", "tasks_on_time": "Tasks closed on time",
+    "ratings": "Rated", "claims": "Claims opened", "claims_resolved": "Claims resolved",
+    **{f"rated_{n}": f"Rated {n}" for n in range(1, 6)},
+}  # fmt: skip

@@ -3,10 +3,11 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from assignment.kpi_sources import figure_orders
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
 from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent, Task
 from orders.roles import MANAGER
-from orders.selectors import managers_covering_user_shops
+from orders.selectors import managers_covering_user_shops, order_scope
 
 # Timeouts are counted over this window; this many or more marks a manager as letting orders slip.
 TIMEOUT_WINDOW = timedelta(days=7)
@@ -90,3 +91,13 @@ def assignment_decision_of(*, event: OrderEvent | None) -> AssignmentDecision | 
     """The routing decision a change of hands names (none for a supervisor's reassign)."""
     decision_id = event.data.get("decision") if event is not None else None
     return AssignmentDecision.objects.filter(pk=decision_id).first() if decision_id else None
+
+
+def kpi_orders(*, user, figure: str, people: list[int], start: datetime, end: datetime):
+    """The orders behind a KPI number that the viewer may see, newest first, with what a list row shows."""
+    return (
+        order_scope(user)
+        .filter(pk__in=figure_orders(figure, start, end, people))
+        .select_related("shop", "customer", "manager")
+        .order_by("-created_at", "-pk")
+    )

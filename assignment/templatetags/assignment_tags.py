@@ -2,6 +2,9 @@
 Both read the history the page already holds, so they cost no query."""
 
 from django import template
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 
 from assignment.selectors import assignment_decision_of, assignment_latest, assignment_take_up_by
 from orders.selectors import order_list_waiting
@@ -62,3 +65,26 @@ def seconds(value) -> str:
 def hours(value) -> str:
     """Seconds as hours for a chart's data ("1.25"), with a dot whatever the language."""
     return f"{value / 3600:.2f}"
+
+
+@register.simple_tag(takes_context=True)
+def kpi_number(context, value, figure: str, shown=None):
+    """A number of the KPI table, linked to the orders behind it when the row's orders are the viewer's to see
+    (`link_to` in the context: a manager's id, "team", or nothing); a zero has nothing behind it."""
+    text = value if shown is None else shown
+    link_to = context.get("link_to")
+    if not link_to or not value:
+        return conditional_escape(text)
+    query = QueryDict(mutable=True)
+    for key in ("period", "first", "last", "shop", "sort"):  # sort: for the way back
+        if context["query"].get(key):
+            query[key] = context["query"][key]
+    query.update({"figure": figure, "manager": link_to})
+    url = f"{reverse('assignment:kpi_orders')}?{query.urlencode()}"
+    return format_html('<a href="{}" data-testid="kpi-{}">{}</a>', url, figure, text)
+
+
+@register.filter
+def rated_figure(rating: int) -> str:
+    """The KPI figure of the orders rated `rating`."""
+    return f"rated_{rating}"

@@ -16,66 +16,11 @@ from django.urls import reverse
 from assignment.kpi import Period, day_figures, kpi_period, kpi_rollup_day, kpi_rollup_due
 from assignment.models import ManagerDay, Presence
 from assignment.services import presence_set
-from feedback.models import FeedbackRequest
-from feedback.services import rating_receive
-from orders.models import CallOutcome
-from orders.services import order_change_status, order_record_call, order_set_manager, task_complete
-from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, make_task, msk, supervisor
+from orders.services import order_change_status
+from tests.assignment.kpi_history import DAY, at, rate
+from tests.factories import free_manager, inspector, make_order
 
 pytestmark = pytest.mark.django_db
-DAY = date(2026, 11, 20)
-
-
-def at(hour, minute=0, day=DAY):
-    return msk(day.year, day.month, day.day, hour, minute)
-
-
-@pytest.fixture
-def desk():
-    shop = ShopFactory(always_open=True)
-    anna = free_manager(shops=[shop], first_name="Anna", last_name="A", username="anna")
-    boris = free_manager(shops=[shop], first_name="Boris", last_name="B", username="boris")
-    boss = supervisor(first_name="Svetlana", last_name="S", username="boss")
-    grant(boss, shops=[shop])
-    checker = inspector()
-    grant(checker, shops=[shop])
-    return {"shop": shop, "anna": anna, "boris": boris, "boss": boss}
-
-
-def rate(order, rating, when):
-    request = FeedbackRequest.objects.get(order=order)
-    FeedbackRequest.objects.filter(pk=request.pk).update(
-        state="sent", sent_at=when, valid_until=when + timedelta(days=30)
-    )
-    with time_machine.travel(when, tick=False):
-        rating_receive(request=request, rating=rating, source="sms")
-
-
-@pytest.fixture
-def history(desk):
-    """Anna takes two orders; she calls about the first, a supervisor hands it to Boris, who completes it; it is
-    rated 2 (a claim). Anna cancels the second and closes a task on time."""
-    from feedback.models import ShopFeedback
-
-    ShopFeedback.objects.create(shop=desk["shop"], signer="Maria", delay=timedelta(0))
-    anna, boris, boss = desk["anna"], desk["boris"], desk["boss"]
-    presence_set(user=boris, presence=Presence.LUNCH)  # so routing gives both orders to Anna
-    with time_machine.travel(at(10), tick=False):
-        first = make_order(desk["shop"], manager=anna)
-        second = make_order(desk["shop"], manager=anna)
-    with time_machine.travel(at(10, 5), tick=False):
-        order_record_call(order=first, by=anna, outcome=CallOutcome.REACHED)
-        order_change_status(order=first, target="approval", by=anna)
-    with time_machine.travel(at(11), tick=False):
-        order_set_manager(order=first, manager=boris, by=boss, reason="Anna's lunch")
-        for code in ("assembly", "delivery", "complete"):
-            order_change_status(order=first, target=code, by=boris)
-        order_change_status(order=second, target="cancelled", by=anna, reason="changed their mind")
-        task = make_task(second, assignee=anna, due_at=at(12))
-    with time_machine.travel(at(11, 30), tick=False):
-        task_complete(task=task, by=anna, without_next_step=True)
-    rate(first, 2, at(15))
-    return {"first": first, "second": second}
 
 
 def test_each_figure_of_a_day_for_each_person(history, desk):

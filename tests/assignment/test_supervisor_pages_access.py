@@ -72,3 +72,22 @@ def test_the_reassign_form_is_offered_only_to_supervisors_and_admins(client, rol
         return
     assert response.status_code == 200
     assert ('data-testid="reassign"' in response.content.decode()) is (role in ALLOWED)
+
+
+KPI_PAGES = {
+    "assignment:kpi": {},
+    "assignment:kpi_csv": {},
+    "assignment:kpi_orders": {"figure": "taken", "manager": "team"},
+}
+
+
+@pytest.mark.parametrize("name", KPI_PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_kpis_are_for_supervisors_admins_and_managers_and_the_teams_orders_for_supervisors(client, role, name):
+    login_as(client, role)
+    response = client.get(reverse(name), KPI_PAGES[name])
+    if role == "manager":
+        # A manager reads their own row and the team's totals, never the orders of the whole team.
+        assert response.status_code == (404 if name == "assignment:kpi_orders" else 200)
+    else:
+        expect(role, response, 200)

@@ -1,5 +1,5 @@
 """A supervisor opens the KPI page: the charts are drawn (from the tables beside them, under the CSP), sorting by
-average rating puts the best first, and a number leads to the orders behind it."""
+average rating puts the best first, and a number leads to the orders behind it and back."""
 
 import pytest
 from django.utils import timezone
@@ -32,13 +32,13 @@ def test_a_supervisor_sorts_by_average_rating_and_follows_a_number_to_the_orders
     anna = free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[shop])
     boss = supervisor(username="boss")
     grant(boss, shops=[shop])
-    completed_and_rated(shop, anna, 2)
+    hers = completed_and_rated(shop, anna, 2)
     from assignment.models import Presence
     from assignment.services import presence_set
 
     presence_set(user=anna, presence=Presence.LUNCH)
     boris = free_manager(username="boris", first_name="Boris", last_name="Ivanov", shops=[shop])
-    completed_and_rated(shop, boris, 5)
+    his = completed_and_rated(shop, boris, 5)
     violations = []
     page.on(
         "console", lambda message: "Content Security Policy" in message.text and violations.append(message.text)
@@ -57,7 +57,14 @@ def test_a_supervisor_sorts_by_average_rating_and_follows_a_number_to_the_orders
     names = page.locator("[data-testid=kpi] tbody tr td:first-child").all_inner_texts()
     assert names[:2] == ["Boris Ivanov", "Anna Smirnova"]
     page.screenshot(path=tmp_path / "kpi.png", full_page=True)
-    page.locator("[data-testid=kpi] tbody tr").nth(1).locator("[data-testid=taken-link]").click()
-    page.wait_for_url("**/orders/?*manager=*")
-    assert "Anna" in page.locator("main").inner_text() or page.locator("[data-testid=total]").count() == 1
+    # Anna's rating of 2 leads to the one order behind it, and back to the page as it was.
+    page.locator("[data-testid=kpi] tbody tr").nth(1).locator("[data-testid=avg-rating] a").click()
+    page.wait_for_url("**/kpi/orders/?*figure=ratings*")
+    assert "Rated" in page.locator("[data-testid=kpi-orders-title]").inner_text()
+    table = page.locator("table.table-orders").inner_text()
+    assert hers.number in table and his.number not in table
+    page.screenshot(path=tmp_path / "kpi-orders.png", full_page=True)
+    page.click("[data-testid=back-to-kpi]")
+    page.wait_for_selector("[data-testid=kpi]")
+    assert page.locator("[data-testid=kpi] tbody tr td:first-child").all_inner_texts()[:2] == names[:2]
     assert violations == []

@@ -1,0 +1,136 @@
+"""What each KPI number counts: for a figure, the rows of a day that count it and the person each is credited
+to. The day's rollup groups them by person (assignment.kpi.day_figures); the drill-down from a number lists
+the orders behind them (`figure_orders`), so the figure and its orders can never disagree."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from assignment.models import AssignmentDecision
+from feedback.models import Claim, RatingCredit
+from orders.models import HAND_KINDS, OrderEvent, Status, Task
+from orders.services import PAST_DUE_TOLERANCE
+
+REACHED = Q(data__outcome="reached")
+ON_TIME = Q(done_at__lte=F("due_at") + PAST_DUE_TOLERANCE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Rows of a day [start, end) and who each is credited to; `order` is the path to the order's id."""
+
+    rows: Callable[[datetime, datetime], QuerySet]
+    person: Callable[[], Expression]
+    counts: dict[str, Callable[[], Count]]
+    order: str = "order"
+
+
+def _events(kind, **lookups):
+    def rows(start, end):
+        return OrderEvent.objects.filter(kind=kind, created_at__gte=start, created_at__lt=end, **lookups)
+
+    return rows
+
+
+def _status_events(group: str):
+    def rows(start, end):
+        codes = Status.objects.filter(group=group).values_list("code", flat=True)
+        return _events(OrderEvent.Kind.STATUS)(start, end).filter(data__to__in=list(codes))
+
+    return rows
+
+
+def _hand_overs(start, end):
+    return OrderEvent.objects.filter(
+        kind__in=HAND_KINDS, created_at__gte=start, created_at__lt=end, data__to__isnull=False
+    )
+
+
+def _someone():
+    # Whoever made the change; a change the desk made itself counts for the order's manager.
+    return Coalesce("actor", "order__manager")
+
+
+SOURCES: dict[str, Source] = {
+    "taken": Source(
+        _hand_overs, lambda: Cast(KT("data__to"), IntegerField()), {"taken": lambda: Count("order", distinct=True)}
+    ),
+    "completed": Source(_status_events(Status.Group.COMPLETE), _someone, {"completed": lambda: Count("pk")}),
+    "cancelled": Source(_status_events(Status.Group.CANCEL), _someone, {"cancelled": lambda: Count("pk")}),
+    "overdue": Source(
+        _events(OrderEvent.Kind.OVERDUE),
+        lambda: F("order__manager"),
+        {"overdue": lambda: Count("order", distinct=True)},
+    ),
+    "calls": Source(
+        _events(OrderEvent.Kind.CALL),
+        lambda: F("actor"),
+        {"calls": lambda: Count("pk"), "reached": lambda: Count("pk", filter=REACHED)},
+    ),
+    "timeouts": Source(
+        lambda start, end: AssignmentDecision.objects.filter(timed_out_at__gte=start, timed_out_at__lt=end),
+        lambda: F("manager"),
+        {"timeouts": lambda: Count("pk")},
+    ),
+    "touch": Source(
+        lambda start, end: AssignmentDecision.objects.filter(
+            created_at__gte=start, created_at__lt=end, accept_by__isnull=False, accepted_at__isnull=False
+        ),
+        lambda: F("manager"),
+        {},
+    ),
+    "tasks": Source(
+        lambda start, end: Task.objects.filter(done_at__gte=start, done_at__lt=end),
+        lambda: F("done_by"),
+        {
+            "tasks_done": lambda: Count("pk"),
+            "tasks_on_time": lambda: Count("pk", filter=ON_TIME),
+        },
+    ),
+    # A rating counts in the day its order was completed, for everyone credited with it.
+    "ratings": Source(
+        lambda start, end: RatingCredit.objects.filter(completed_at__gte=start, completed_at__lt=end),
+        lambda: F("user"),
+        {},
+    ),
+    # A claim counts once for each person credited with the order's rating.
+    "claims": Source(
+        lambda start, end: Claim.objects.filter(created_at__gte=start, created_at__lt=end),
+        lambda: F("order__rating_credits__user"),
+        {"claims_opened": lambda: Count("pk", distinct=True)},
+    ),
+    "claims_resolved": Source(
+        lambda start, end: Claim.objects.filter(
+            state=Claim.State.RESOLVED, closed_at__gte=start, closed_at__lt=end
+        ),
+        lambda: F("order__rating_credits__user"),
+        {"claims_resolved": lambda: Count("pk", distinct=True)},
+    ),
+}
+
+# A number that counts only some of its source's rows: (source, the rows' extra filter).
+NARROWER = {
+    "reached": ("calls", REACHED),
+    "tasks_on_time": ("tasks", ON_TIME),
+    **{f"rated_{n}": ("ratings", Q(rating=n)) for n in range(1, 6)},
+}
+FIGURES = [*SOURCES, *NARROWER]
+
+
+def source_grouped(source: Source, start: datetime, end: datetime) -> dict[int, dict]:
+    """{person: {count name: value}} for the source's counts over the day."""
+    counts = {name: count() for name, count in source.counts.items()}
+    rows = source.rows(start, end).values(person=source.person()).annotate(**counts).values("person", *counts)
+    return {row.pop("person"): row for row in rows if row["person"] is not None}
+
+
+def figure_orders(figure: str, start: datetime, end: datetime, people) -> QuerySet:
+    """The ids of the orders a figure counted for these people between two moments (a subquery)."""
+    name, narrower = NARROWER.get(figure, (figure, Q()))
+    source = SOURCES[name]
+    rows = source.rows(start, end).filter(narrower).annotate(person=source.person())
+    return rows.filter(person__in=people).values(source.order)

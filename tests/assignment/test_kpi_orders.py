@@ -1,0 +1,145 @@
+"""The orders behind each KPI number, from the small hand-built history: each figure lists exactly the orders it
+counted, for one manager or the whole team; who may follow which number; and a page cost that does not grow."""
+
+import re
+from html import unescape
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.assignment.kpi_history import at
+from tests.factories import ShopFactory, UserFactory, free_manager, grant, inspector, make_order, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+def behind(client, user, figure, manager, **params):
+    client.force_login(user)
+    with time_machine.travel(at(18), tick=False):
+        return client.get(
+            reverse("assignment:kpi_orders"), {"figure": figure, "manager": manager, "period": "today", **params}
+        )
+
+
+def numbers(response) -> set[str]:
+    return set(re.findall(r"SHOP\d+-\d+", response.content.decode()))
+
+
+@pytest.mark.parametrize(
+    "person, figure, expected",
+    [
+        ("anna", "taken", {"first", "second"}),
+        ("boris", "taken", {"first"}),
+        ("boris", "completed", {"first"}),
+        ("anna", "completed", set()),
+        ("anna", "cancelled", {"second"}),
+        ("anna", "calls", {"first"}),
+        ("anna", "reached", {"first"}),
+        ("boris", "calls", set()),
+        ("anna", "tasks", {"second"}),
+        ("anna", "tasks_on_time", {"second"}),
+        ("anna", "ratings", {"first"}),
+        ("boris", "rated_2", {"first"}),
+        ("boris", "rated_5", set()),
+        ("anna", "claims", {"first"}),
+        ("anna", "claims_resolved", set()),
+    ],
+)
+def test_each_number_leads_to_exactly_the_orders_it_counted(client, history, desk, person, figure, expected):
+    response = behind(client, desk["boss"], figure, desk[person].pk)
+    assert response.status_code == 200
+    assert numbers(response) == {history[name].number for name in expected}
+
+
+def test_the_team_number_leads_to_the_orders_of_every_manager_shown(client, history, desk):
+    response = behind(client, desk["boss"], "taken", "team")
+    assert numbers(response) == {history["first"].number, history["second"].number}
+
+
+def test_every_linked_number_on_the_page_opens_a_list_that_agrees_with_it(client, history, desk):
+    """Taken, ratings and claims count orders, so a manager's link lists as many orders as the number says; the
+    team's total adds the managers' up, and an order two of them took is listed once."""
+    client.force_login(desk["boss"])
+    with time_machine.travel(at(18), tick=False):
+        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+        links = re.findall(r'<a href="([^"]+)" data-testid="kpi-(taken|ratings|claims)">(\d+)</a>', html)
+        assert len(links) >= 6  # two managers and the team, three figures
+        for url, _, shown in links:
+            listed = set(re.findall(r"SHOP\d+-\d+", client.get(unescape(url)).content.decode()))
+            if "manager=team" in url:
+                assert 0 < len(listed) <= int(shown), url
+            else:
+                assert len(listed) == int(shown), url
+
+
+def test_a_zero_has_no_link(client, history, desk):
+    client.force_login(desk["boss"])
+    with time_machine.travel(at(18), tick=False):
+        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+    assert "kpi-timeouts" not in html and "kpi-claims_resolved" not in html and "kpi-taken" in html
+
+
+def test_a_manager_follows_their_own_numbers_only(client, history, desk):
+    assert numbers(behind(client, desk["anna"], "cancelled", desk["anna"].pk)) == {history["second"].number}
+    assert behind(client, desk["anna"], "taken", desk["boris"].pk).status_code == 404
+    assert behind(client, desk["anna"], "taken", "team").status_code == 404
+
+
+def test_a_managers_page_links_their_row_and_not_the_teams(client, history, desk):
+    client.force_login(desk["anna"])
+    with time_machine.travel(at(18), tick=False):
+        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+    assert f"manager={desk['anna'].pk}" in html and "manager=team" not in html
+    assert f"manager={desk['boris'].pk}" not in html
+
+
+def test_a_supervisor_of_another_shop_cannot_follow_these_managers(client, history, desk):
+    stranger = supervisor(username="elsewhere")
+    grant(stranger, shops=[ShopFactory()])
+    assert behind(client, stranger, "taken", desk["anna"].pk).status_code == 404
+    assert numbers(behind(client, stranger, "taken", "team")) == set()
+
+
+@pytest.mark.parametrize("role", ["inspector", "no role"])
+def test_other_roles_are_refused(client, history, desk, role):
+    user = inspector() if role == "inspector" else UserFactory()
+    assert behind(client, user, "taken", desk["anna"].pk).status_code == 403
+
+
+@pytest.mark.parametrize("figure, manager", [("salary", "anna"), ("", "anna"), ("taken", "nobody"), ("taken", "")])
+def test_nonsense_in_the_address_is_a_clear_404(client, history, desk, figure, manager):
+    response = behind(client, desk["boss"], figure, desk[manager].pk if manager == "anna" else manager)
+    assert response.status_code == 404
+
+
+def test_the_list_costs_the_same_for_two_orders_and_for_twenty(client, desk):
+    client.force_login(desk["boss"])
+    params = {"figure": "taken", "manager": "team", "period": "today"}
+
+    def queries() -> int:
+        with time_machine.travel(at(18), tick=False):
+            client.get(reverse("assignment:kpi_orders"), params)  # the first visit also fills per-process caches
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(reverse("assignment:kpi_orders"), params)
+        assert response.status_code == 200
+        return len(ctx)
+
+    with time_machine.travel(at(10), tick=False):
+        for _ in range(2):
+            make_order(desk["shop"], manager=desk["anna"])
+    few = queries()
+    with time_machine.travel(at(11), tick=False):
+        for n in range(18):
+            make_order(desk["shop"], manager=free_manager(shops=[desk["shop"]], username=f"extra{n}"))
+    assert queries() == few
+
+
+def test_a_supervisor_sees_only_their_shops_orders_behind_a_managers_number(client, history, desk):
+    """Anna also works for a shop the supervisor does not watch: that order stays out of the list."""
+    with time_machine.travel(at(12), tick=False):
+        elsewhere = make_order(ShopFactory(always_open=True), manager=desk["anna"])
+    listed = numbers(behind(client, desk["boss"], "taken", desk["anna"].pk))
+    assert elsewhere.number not in listed and history["first"].number in listed
