@@ -75,12 +75,16 @@ def kpi_number(context, value, figure: str, shown=None):
     link_to = context.get("link_to")
     if not link_to or not value:
         return conditional_escape(text)
-    query = QueryDict(mutable=True)
-    for key in ("period", "first", "last", "shop", "sort"):  # sort: for the way back
-        if context["query"].get(key):
-            query[key] = context["query"][key]
-    query.update({"figure": figure, "manager": link_to})
-    url = f"{reverse('assignment:kpi_orders')}?{query.urlencode()}"
+    # The address up to the figure is the same for the whole table: made once per page (a table has hundreds).
+    cache = context.render_context
+    if "kpi_orders_url" not in cache:
+        query = QueryDict(mutable=True)
+        for key in ("period", "first", "last", "shop", "sort"):  # sort: for the way back
+            if context["query"].get(key):
+                query[key] = context["query"][key]
+        kept = query.urlencode()
+        cache["kpi_orders_url"] = f"{reverse('assignment:kpi_orders')}?{kept}{'&' if kept else ''}"
+    url = f"{cache['kpi_orders_url']}figure={figure}&manager={link_to}"
     return format_html('<a href="{}" data-testid="kpi-{}">{}</a>', url, figure, text)
 
 
