@@ -5,7 +5,6 @@ up from them (today's computed live), with the team's totals and average."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from statistics import median
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -13,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assignment.kpi_sources import SOURCES, source_grouped
+from assignment.kpi_touch import touch_bucket, touch_count, touch_merge, touch_percentile
 from assignment.models import ManagerDay
 from feedback.models import Claim, RatingCredit
 from orders.models import OrderEvent
@@ -33,7 +33,7 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def day_figures(day: date) -> dict[int, dict]:
     """Every manager's figures for one day: {manager id: {figure: value}}."""
     start, end = day_bounds(day)
-    figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": [], "status_time": {}})
+    figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": {}, "status_time": {}})
     for source in SOURCES.values():
         if source.counts:
             for person, values in source_grouped(source, start, end).items():
@@ -44,9 +44,13 @@ def day_figures(day: date) -> dict[int, dict]:
     for person, code, seconds in _status_stays(start, end):
         spent = figures[person].setdefault("status_time", {}).setdefault(code, [0, 0])
         spent[0], spent[1] = spent[0] + seconds, spent[1] + 1
-    touched = SOURCES["touch"].rows(start, end)
-    for person, assigned, accepted in touched.values_list("manager", "created_at", "accepted_at"):
-        figures[person]["first_touch"].append(round((accepted - assigned).total_seconds()))
+    touched = SOURCES["touch"].rows(start, end).order_by()
+    for person, bucket, count in (
+        touched.values("manager", bucket=touch_bucket())
+        .annotate(n=Count("pk"))
+        .values_list("manager", "bucket", "n")
+    ):
+        figures[person]["first_touch"][str(bucket)] = count
     return {person: {name: values.get(name, 0) for name in COUNTS} | values for person, values in figures.items()}
 
 
@@ -104,7 +108,7 @@ class Row:
 
     manager: object = None
     values: dict = field(
-        default_factory=lambda: {name: 0 for name in COUNTS} | {"ratings": [0] * 5, "first_touch": []}
+        default_factory=lambda: {name: 0 for name in COUNTS} | {"ratings": [0] * 5, "first_touch": {}}
     )
 
     def add(self, values: dict) -> None:
@@ -117,7 +121,7 @@ class Row:
         self.values["ratings"] = [
             a + b for a, b in zip(self.values["ratings"], values.get("ratings", [0] * 5), strict=True)
         ]
-        self.values["first_touch"] = self.values["first_touch"] + list(values.get("first_touch", []))
+        self.values["first_touch"] = touch_merge(self.values["first_touch"], values.get("first_touch") or {})
 
     def __getattr__(self, name):
         if name in COUNTS:
@@ -154,14 +158,17 @@ class Row:
         return seconds / times if times else None
 
     @property
-    def first_touch_median(self) -> float | None:
-        values = self.values["first_touch"]
-        return median(values) if values else None
+    def touch_count(self) -> int:
+        return touch_count(self.values["first_touch"])
 
     @property
-    def first_touch_p90(self) -> float | None:
-        values = sorted(self.values["first_touch"])
-        return values[min(len(values) - 1, int(0.9 * len(values)))] if values else None
+    def first_touch_median(self) -> int | None:
+        """Half the orders were taken up within this many seconds (to the histogram's bound)."""
+        return touch_percentile(self.values["first_touch"], 0.5)
+
+    @property
+    def first_touch_p90(self) -> int | None:
+        return touch_percentile(self.values["first_touch"], 0.9)
 
 
 @dataclass

@@ -183,8 +183,9 @@ class ManagerDay(models.Model):
     ratings = models.JSONField(default=list, blank=True, help_text="How many 1s … 5s were credited.")
     claims_opened = models.PositiveIntegerField(default=0)
     claims_resolved = models.PositiveIntegerField(default=0)
-    # Seconds from assignment to first touch, one per order: a period's median needs the values, not a mean.
-    first_touch = models.JSONField(default=list, blank=True)
+    # Time from assignment to first touch as a histogram ({bucket: count}, assignment.kpi_touch): a period's
+    # median needs the distribution, not a mean, and a day's row stays small however many orders it had.
+    first_touch = models.JSONField(default=dict, blank=True)
     # Time orders spent in each status, counted when they left it: {status code: [seconds, times]}.
     status_time = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(auto_now=True)

@@ -172,3 +172,74 @@ def test_time_in_each_status_runs_from_entering_it_to_the_line_that_moved_the_or
         html = page(client, desk["boss"], period="today").content.decode()
     table = html.split('data-testid="time-in-status"')[1].split("</table>")[0]
     assert "32 min" in table and "55 min" in table  # Anna's 1,950 s in New; Boris's Approval
+
+
+def touched_after(order, manager, delays, *, day=DAY):
+    """Routing's decisions for `manager` at 09:00, each taken up `delays[i]` seconds later (None: never)."""
+    from assignment.models import AssignmentDecision
+
+    assigned = at(9, day=day)
+    AssignmentDecision.objects.bulk_create(
+        AssignmentDecision(
+            order=order, manager=manager, rule="even_load", created_at=assigned,
+            accept_by=assigned + timedelta(minutes=5),
+            accepted_at=None if delay is None else assigned + timedelta(seconds=delay),
+        )
+        for delay in delays
+    )  # fmt: skip
+
+
+def test_first_touch_median_and_p90_are_the_bounds_half_and_nine_tenths_were_taken_up_within(client, desk):
+    carl = free_manager(shops=[desk["shop"]], first_name="Carl", last_name="C", username="carl")
+    with time_machine.travel(at(8), tick=False):
+        order = make_order(desk["shop"])
+    # Ten taken up (four in 30 s, two in 2 min, three in 10 min, one in 2 h) and one never: not counted.
+    touched_after(order, carl, [30] * 4 + [120] * 2 + [600] * 3 + [7200, None])
+    figures = day_figures(DAY)[carl.pk]
+    assert sum(figures["first_touch"].values()) == 10
+    [row], _ = kpi_period(managers=[carl], period=Period(DAY, DAY), today=DAY, live=day_figures(DAY))
+    assert (row.touch_count, row.first_touch_median, row.first_touch_p90) == (10, 120, 600)
+    with time_machine.travel(at(18), tick=False):
+        html = page(client, desk["boss"], period="today").content.decode()
+    carl_row = html.split("Carl C")[1].split("</tr>")[0]
+    assert "2 min" in carl_row and "p90 10 min" in carl_row and "figure=touch" in carl_row
+
+
+def test_first_touch_over_a_period_is_read_from_every_days_touches_not_an_average_of_medians(desk):
+    carl = free_manager(shops=[desk["shop"]], username="carl")
+    with time_machine.travel(at(8), tick=False):
+        order = make_order(desk["shop"])
+    touched_after(order, carl, [30, 30, 30])  # a quick day: median 30 s
+    touched_after(order, carl, [3600] * 4, day=DAY + timedelta(days=1))  # a slow one: 1 h
+    for day in (DAY, DAY + timedelta(days=1)):
+        kpi_rollup_day(day=day)
+    [row], team = kpi_period(
+        managers=[carl], period=Period(DAY, DAY + timedelta(days=1)), today=DAY + timedelta(days=2)
+    )
+    # Seven touches, the fourth is an hour; an average of the two medians would say about half an hour.
+    assert (row.touch_count, row.first_touch_median, row.first_touch_p90) == (7, 3600, 3600)
+    assert team.first_touch_median == 3600
+
+
+def test_a_first_touch_longer_than_the_last_bound_counts_in_the_last_bucket(desk):
+    carl = free_manager(shops=[desk["shop"]], username="carl")
+    with time_machine.travel(at(8), tick=False):
+        order = make_order(desk["shop"])
+    touched_after(order, carl, [30 * 86400])
+    [row], _ = kpi_period(managers=[carl], period=Period(DAY, DAY), today=DAY, live=day_figures(DAY))
+    assert row.first_touch_median == 604800  # "7 days"
+
+
+def test_rollups_written_as_lists_of_seconds_become_histograms_on_migrating(desk):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("assignment.migrations.0009_kpi_first_touch_histogram")
+    old = ManagerDay.objects.create(
+        manager=desk["anna"], day=DAY, ratings=[0] * 5, first_touch=[30, 30, 120, 100000]
+    )
+    migration.lists_to_histograms(apps, None)
+    old.refresh_from_db()
+    [row], _ = kpi_period(managers=[desk["anna"]], period=Period(DAY, DAY), today=DAY + timedelta(days=1))
+    assert (row.touch_count, row.first_touch_median, row.first_touch_p90) == (4, 30, 129600)

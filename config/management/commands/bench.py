@@ -298,7 +298,7 @@ def bench_kpi_rollups(*, days: int) -> int:
     today = timezone.localdate()
     rows = [
         ManagerDay(manager_id=pk, day=today - timedelta(days=d), taken=10, completed=8, ratings=[0, 1, 1, 3, 5],
-                   first_touch=[60, 120, 300])
+                   first_touch={"7": 1, "10": 1, "14": 1})
         for pk in ManagerProfile.objects.values_list("user_id", flat=True)
         for d in range(1, days)
     ]  # fmt: skip
