@@ -17,7 +17,7 @@ def on_order_created(sender, order, taken_by=None, **kwargs):
     if taken_by is not None:
         order_take(order_id=order.pk, user=taken_by, how="typed it in and took it")
     else:
-        order_route(order_id=order.pk)
+        order_route(new_order=order)
 
 
 def on_order_status_changed(sender, order, previous, **kwargs):

@@ -37,9 +37,11 @@ def _manager_lock(profile_pk: int, *, quota: int, must_be_free: bool) -> tuple[M
     return locked, ""
 
 
-def _assign(*, order: Order, manager, rule: str, reason: str, now: datetime, by=None, **explanation):
+def _assign(
+    *, order: Order, manager, rule: str, reason: str, now: datetime, by=None, fresh: bool = False, **explanation
+):
     """Record the decision and hand the order over; the history event names the decision, which the order page
-    reads for the explanation."""
+    reads for the explanation. `fresh`: the order was created in this transaction, so nobody held it before."""
     decision = AssignmentDecision.objects.create(
         order=order, manager=manager, rule=rule, created_at=now, **explanation
     )
@@ -49,6 +51,7 @@ def _assign(*, order: Order, manager, rule: str, reason: str, now: datetime, by=
         manager=manager,
         by=by,
         reason=reason,
+        never_held=fresh,
         data={
             "decision": decision.pk,
             # The order page tells the manager how long they have to take it up.
@@ -94,17 +97,23 @@ def _reason(rule: str, chosen: Candidate) -> str:
     return text
 
 
-def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
+def order_route(
+    *, order_id: int | None = None, new_order: Order | None = None, now=None
+) -> AssignmentDecision | None:
     """Give an unassigned open order to the right free manager with room, and store why. Returns None when
     nobody can take it now (it waits in the queue). Safe to run from many workers at once: the order row
-    and then the chosen manager's row are locked, and the manager's open orders are recounted under that lock."""
+    and then the chosen manager's row are locked, and the manager's open orders are recounted under that lock.
+    `new_order` (intake): an order created in this transaction, invisible to anyone else until it commits, with
+    no history of holders or timeouts; it is routed as it is, without locking or reading it again."""
     now = now or timezone.now()
-    with transaction.atomic():
-        order = _order_lock_waiting(order_id, skip_locked=True)
+    fresh = new_order is not None
+    # No savepoint of its own inside intake's transaction: a failure here undoes the whole order anyway.
+    with transaction.atomic(savepoint=False):
+        order = new_order if fresh else _order_lock_waiting(order_id, skip_locked=True)
         if order is None:
             return None  # assigned or closed meanwhile, or another worker is routing it
         settings = RoutingSettings.load()
-        found = survey(order, settings, now)
+        found = survey(order, settings, now, fresh=fresh)
         own = found.granted.get(order.customer.responsible_manager_id)
         if own is not None and own not in found.eligible and now - order.created_at < settings.sticky_wait:
             return None  # a repeat customer waits a little for their own manager
@@ -125,6 +134,7 @@ def order_route(*, order_id: int, now=None) -> AssignmentDecision | None:
                 rule=rule,
                 reason=_reason(rule, candidate),
                 now=now,
+                fresh=fresh,
                 **_explanation(ranked, found.excluded),
                 accept_by=now + settings.acceptance_timeout if settings.acceptance_timeout else None,
             )

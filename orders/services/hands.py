@@ -30,17 +30,20 @@ def _carry_work(order: Order, *, from_id: int, manager) -> list[str]:
     return moved
 
 
-@transaction.atomic
-def order_set_manager(*, order: Order, manager, by=None, reason: str = "", data: dict | None = None) -> Order:
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, a failure undoes the caller's work too
+def order_set_manager(
+    *, order: Order, manager, by=None, reason: str = "", data: dict | None = None, never_held: bool = False
+) -> Order:
     """Give the order a responsible manager (routing or by hand) and say why in the history. The customer gets
     the same manager as responsible on their first assignment; on a hand-over the previous holder's work on
-    the order goes with it, and the history says what moved."""
+    the order goes with it, and the history says what moved. `never_held`: the caller knows nobody held the
+    order before (it was created in this transaction), so there is no earlier holder to look up."""
     previous = order.manager
     Order.objects.filter(pk=order.pk).update(manager=manager, updated_at=timezone.now())
     order.manager = manager
     moved = []
     if manager is not None:
-        from_id = previous.pk if previous is not None else _last_holder_id(order)
+        from_id = previous.pk if previous is not None else None if never_held else _last_holder_id(order)
         if from_id is not None and from_id != manager.pk:
             moved = _carry_work(order, from_id=from_id, manager=manager)
         if order.customer.responsible_manager_id is None:
