@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerDay, ManagerProfile, Presence, RoutingSettings
 from assignment.services import assignments_expire, order_route
-from config import bench_http, bench_messaging
+from config import bench_http, bench_messaging, bench_queue
 from orders import roles
 from orders.models import Customer, Order, Shop, Task
 from orders.selectors import order_next_for_manager
@@ -135,6 +135,7 @@ class Command(BaseCommand):
         self.say(f"intake repeat (idempotent hit): {ms:.2f} ms")
         self._http_intake(key, clients, f"{orders:,} orders of history", tag="history")
         self._pages(shop, user)
+        bench_queue.queue_drain(shop=shop, team=team, room=2000, say=self.say)
         self._routing_at_scale(shop, team)
         self._invariants()
         self._table(orders)
@@ -175,19 +176,29 @@ class Command(BaseCommand):
             ("order page", user, f"/orders/{order.pk}/"),
             ("order list, all", boss, "/orders/?scope=all"),
         ]:
-            client = Client(SERVER_NAME="localhost")
-            client.force_login(who)
-            client.get(url)
-            times = []
-            with CaptureQueriesContext(connection) as ctx:
-                for _ in range(20):
-                    ms, response = timed(lambda url=url, client=client: client.get(url))
-                    times.append(ms)
-            cuts = statistics.quantiles(times, n=20)
-            self.say(
-                f"{label}: p50 {cuts[9]:.1f} / p95 {cuts[18]:.1f} ms, {len(ctx) // 20} queries, "
-                f"HTTP {response.status_code}"
-            )
+            self._page(label, who, url)
+        # Today is computed live: the same page on a day as busy as the whole history of assignments above.
+        now = timezone.now()
+        busy = AssignmentDecision.objects.filter(manager=user).update(
+            created_at=now, accept_by=now, accepted_at=now
+        )
+        Task.objects.filter(assignee=user, done_at__isnull=False).update(done_at=now)
+        self._page(f"KPI page, 30 days, today {busy:,} assignments", boss, "/kpi/?period=30d")
+
+    def _page(self, label: str, who, url: str) -> None:
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(who)
+        client.get(url)
+        times = []
+        with CaptureQueriesContext(connection) as ctx:
+            for _ in range(20):
+                ms, response = timed(lambda: client.get(url))
+                times.append(ms)
+        cuts = statistics.quantiles(times, n=20)
+        self.say(
+            f"{label}: p50 {cuts[9]:.1f} / p95 {cuts[18]:.1f} ms, {len(ctx) // 20} queries, "
+            f"HTTP {response.status_code}"
+        )
 
     def _routing_at_scale(self, shop, team) -> None:
         per_decision = {}
@@ -255,8 +266,13 @@ class Command(BaseCommand):
         self.stdout.write("\n(written to bench-results.md)")
 
     def _tasks_and_timeouts(self, user, customer, now):
-        """One task and one accepted assignment per order of the manager's (every tenth order), 20 tasks due."""
+        """One task and one accepted assignment per order of the manager's (every tenth order), 20 tasks due;
+        closed tasks and assignments spread over the last 100 days, as a desk's history is."""
         mine = list(Order.objects.filter(manager=user).values_list("pk", flat=True))
+
+        def day(n: int):
+            return now - timedelta(days=n % 100, minutes=10)
+
         Task.objects.bulk_create(
             [
                 Task(
@@ -265,7 +281,7 @@ class Command(BaseCommand):
                     assignee=user,
                     text="Call",
                     due_at=now - timedelta(minutes=1) if n < 20 else now + timedelta(days=1),
-                    done_at=now if 20 <= n < len(mine) // 2 else None,
+                    done_at=day(n) if 20 <= n < len(mine) // 2 else None,
                 )
                 for n, pk in enumerate(mine)
             ],
@@ -273,8 +289,15 @@ class Command(BaseCommand):
         )
         AssignmentDecision.objects.bulk_create(
             [
-                AssignmentDecision(order_id=pk, manager=user, rule="even_load", accept_by=now, accepted_at=now)
-                for pk in mine
+                AssignmentDecision(
+                    order_id=pk,
+                    manager=user,
+                    rule="even_load",
+                    created_at=day(n),
+                    accept_by=day(n) + timedelta(minutes=5),
+                    accepted_at=day(n) + timedelta(minutes=2),
+                )
+                for n, pk in enumerate(mine)
             ],
             batch_size=5000,
         )

@@ -1,0 +1,46 @@
+"""`make bench`: how fast the waiting queue drains when capacity appears (a quota raise)."""
+
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from assignment.models import ManagerProfile, RoutingSettings
+from assignment.selectors import open_orders_by_manager
+from assignment.services import queue_serve
+from orders.models import Customer, Order
+
+
+def queue_drain(*, shop, team: list, room: int, say) -> None:
+    """`room` orders of as many customers wait (newest first, so the desk's older synthetic backlog, all of one
+    customer, stays behind them); a quota raise gives the team room for exactly them. Times the one serve the
+    raise starts, until nobody has room left."""
+    now = timezone.now()
+    customers = Customer.objects.bulk_create(
+        Customer(shop=shop, name=f"Queue {n}", phone=f"+7976{n:07d}") for n in range(room)
+    )
+    Order.objects.bulk_create(
+        Order(shop=shop, customer=customer, number=f"Q{now.timestamp():.0f}-{n}", total=Decimal("100"),
+              status_entered_at=now, deadline=now + timedelta(days=1))
+        for n, customer in enumerate(customers)
+    )  # fmt: skip
+    settings = RoutingSettings.load()
+    priority, settings.queue_priority = settings.queue_priority, RoutingSettings.QueuePriority.NEWEST
+    settings.save()
+    open_now = open_orders_by_manager([user.pk for user in team])
+    each = room // len(team)
+    before = {p.user_id: p.quota_override for p in ManagerProfile.objects.filter(user__in=team)}
+    for user in team:
+        ManagerProfile.objects.filter(user=user).update(quota_override=open_now.get(user.pk, 0) + each)
+    started = time.perf_counter()
+    assigned = queue_serve()
+    seconds = time.perf_counter() - started
+    say(
+        f"queue drain after a quota raise, room for {each * len(team):,}: {assigned:,} assigned in "
+        f"{seconds:.1f} s ({seconds * 1000 / max(assigned, 1):.1f} ms each)"
+    )
+    for user_id, quota in before.items():
+        ManagerProfile.objects.filter(user_id=user_id).update(quota_override=quota)
+    settings.queue_priority = priority
+    settings.save()
