@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assignment.kpi_sources import SOURCES, source_grouped
@@ -58,9 +57,10 @@ def _status_stays(start: datetime, end: datetime) -> list[tuple[int, str, int]]:
     """(person, status, seconds) for each order that left a status in the day: from when it entered it (its
     previous status line, or its creation) to the line that moved it on; the person who moved it on (else the
     order's manager) is credited. Two queries, as many rows as the day's status changes."""
+    source = SOURCES["stays"]
     left = list(
-        OrderEvent.objects.filter(kind=OrderEvent.Kind.STATUS, created_at__gte=start, created_at__lt=end)
-        .annotate(person=Coalesce("actor", "order__manager"))
+        source.rows(start, end)
+        .annotate(person=source.person())
         .values_list("order_id", "created_at", "data", "person")
     )
     if not left:
@@ -152,6 +152,10 @@ class Row:
     @property
     def on_time_share(self) -> float | None:
         return self.tasks_on_time / self.tasks_done if self.tasks_done else None
+
+    def status_times(self, code: str) -> int:
+        """How many times orders left this status (the number behind its average)."""
+        return self.values.get("status_time", {}).get(code, [0, 0])[1]
 
     def status_average(self, code: str) -> float | None:
         seconds, times = self.values.get("status_time", {}).get(code, [0, 0])

@@ -103,6 +103,8 @@ SOURCES: dict[str, Source] = {
         lambda: F("order__rating_credits__user"),
         {"claims_opened": lambda: Count("pk", distinct=True)},
     ),
+    # Orders that left a status, credited to whoever moved them on (the average time in each status).
+    "stays": Source(_events(OrderEvent.Kind.STATUS), _someone, {}),
     "claims_resolved": Source(
         lambda start, end: Claim.objects.filter(
             state=Claim.State.RESOLVED, closed_at__gte=start, closed_at__lt=end
@@ -118,7 +120,16 @@ NARROWER = {
     "tasks_on_time": ("tasks", ON_TIME),
     **{f"rated_{n}": ("ratings", Q(rating=n)) for n in range(1, 6)},
 }
-FIGURES = [*SOURCES, *NARROWER]
+STAY = "stay_"  # + a status code: the orders that left that status
+
+
+def figure_narrowed(figure: str) -> tuple[str, Q] | None:
+    """The source a figure reads and the filter on its rows; None for a figure the KPI table has not."""
+    if figure.startswith(STAY):
+        return "stays", Q(data__from=figure.removeprefix(STAY))
+    if figure in NARROWER:
+        return NARROWER[figure]
+    return (figure, Q()) if figure in SOURCES and figure != "stays" else None
 
 
 def source_grouped(source: Source, start: datetime, end: datetime) -> dict[int, dict]:
@@ -130,7 +141,7 @@ def source_grouped(source: Source, start: datetime, end: datetime) -> dict[int, 
 
 def figure_orders(figure: str, start: datetime, end: datetime, people) -> QuerySet:
     """The ids of the orders a figure counted for these people between two moments (a subquery)."""
-    name, narrower = NARROWER.get(figure, (figure, Q()))
+    name, narrower = figure_narrowed(figure)
     source = SOURCES[name]
     rows = source.rows(start, end).filter(narrower).annotate(person=source.person())
     return rows.filter(person__in=people).values(source.order)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assignment.kpi import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
-from assignment.kpi_sources import FIGURES
+from assignment.kpi_sources import STAY, figure_narrowed
 from assignment.selectors import kpi_orders
 from orders import roles
 from orders.models import Status
@@ -105,10 +105,14 @@ def kpi_view(request):
         name: round(value / headcount, 1) for name, value in team.values.items() if isinstance(value, int | float)
     }
     statuses = list(Status.objects.filter(is_final=False).order_by("position"))
-    # Average time in each status: a row per manager shown, then the team (the chart draws the team's row).
+    # Average time in each status: a row per manager shown, then the team (the chart draws the team's row); each
+    # average leads to the orders that left the status, for whoever may follow the row's numbers.
     stays = [
-        (label, [row.status_average(status.code) for status in statuses])
-        for label, row in [*((row.manager, row) for row in rows), ("Team", team)]
+        (label, link_to, [(s.code, row.status_average(s.code), row.status_times(s.code)) for s in statuses])
+        for label, link_to, row in [
+            *((row.manager, row.manager.pk, row) for row in rows),
+            ("Team", "team" if sees_all else "", team),
+        ]
     ]
     return render(
         request,
@@ -179,7 +183,8 @@ def kpi_orders_view(request):
     the whole team, over the page's period."""
     form, period, _, team_members, sees_all = _team(request)
     figure = request.GET.get("figure", "")
-    if figure not in FIGURES:
+    title = _figure_title(figure)
+    if title is None:
         raise Http404("The KPI table has no such number.")
     who = request.GET.get("manager", "")
     if who == "team" and sees_all:
@@ -197,7 +202,7 @@ def kpi_orders_view(request):
         request,
         "assignment/kpi_orders.html",
         {
-            "figure": FIGURE_NAMES[figure],
+            "figure": title,
             "who": people[0] if len(people) == 1 and who != "team" else None,
             "period": period,
             "page": paginate(request, orders),
@@ -214,3 +219,13 @@ FIGURE_NAMES = {
     "ratings": "Rated", "claims": "Claims opened", "claims_resolved": "Claims resolved",
     **{f"rated_{n}": f"Rated {n}" for n in range(1, 6)},
 }  # fmt: skip
+
+
+def _figure_title(figure: str) -> str | None:
+    """What the orders behind a number are, as the page's title; None for a number the table has not."""
+    if figure_narrowed(figure) is None:
+        return None
+    if figure.startswith(STAY):
+        status = Status.objects.filter(code=figure.removeprefix(STAY)).first()
+        return f"Moved on from {status.name}" if status else None
+    return FIGURE_NAMES[figure]

@@ -143,3 +143,33 @@ def test_a_supervisor_sees_only_their_shops_orders_behind_a_managers_number(clie
         elsewhere = make_order(ShopFactory(always_open=True), manager=desk["anna"])
     listed = numbers(behind(client, desk["boss"], "taken", desk["anna"].pk))
     assert elsewhere.number not in listed and history["first"].number in listed
+
+
+def test_each_average_time_in_a_status_leads_to_the_orders_that_left_it(client, history, desk):
+    """Boris moved the first order on from Approval; Anna moved both orders on from New."""
+    assert numbers(behind(client, desk["boss"], "stay_approval", desk["boris"].pk)) == {history["first"].number}
+    assert numbers(behind(client, desk["boss"], "stay_new", desk["anna"].pk)) == {
+        history["first"].number,
+        history["second"].number,
+    }
+    assert numbers(behind(client, desk["boss"], "stay_new", desk["boris"].pk)) == set()
+    response = behind(client, desk["boss"], "stay_approval", "team")
+    assert "Moved on from Approval" in response.content.decode()
+
+
+def test_the_time_in_status_table_links_each_average_for_the_viewers_rows(client, history, desk):
+    client.force_login(desk["boss"])
+    with time_machine.travel(at(18), tick=False):
+        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+    table = html.split('data-testid="time-in-status"')[1].split("</table>")[0]
+    assert f"figure=stay_approval&amp;manager={desk['boris'].pk}" in table and "manager=team" in table
+    client.force_login(desk["anna"])
+    with time_machine.travel(at(18), tick=False):
+        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+    table = html.split('data-testid="time-in-status"')[1].split("</table>")[0]
+    assert f"manager={desk['anna'].pk}" in table and "manager=team" not in table
+
+
+@pytest.mark.parametrize("figure", ["stay_nosuchstatus", "stays", "stay_"])
+def test_a_status_that_does_not_exist_is_a_404(client, history, desk, figure):
+    assert behind(client, desk["boss"], figure, desk["anna"].pk).status_code == 404
