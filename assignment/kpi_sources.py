@@ -21,12 +21,11 @@ ON_TIME = Q(done_at__lte=F("due_at") + PAST_DUE_TOLERANCE)
 
 @dataclass(frozen=True)
 class Source:
-    """Rows of a day [start, end) and who each is credited to; `order` is the path to the order's id."""
+    """Rows of a day [start, end) (each has an `order`) and who each is credited to."""
 
     rows: Callable[[datetime, datetime], QuerySet]
     person: Callable[[], Expression]
     counts: dict[str, Callable[[], Count]]
-    order: str = "order"
 
 
 def _events(kind, **lookups):
@@ -144,4 +143,4 @@ def figure_orders(figure: str, start: datetime, end: datetime, people) -> QueryS
     name, narrower = figure_narrowed(figure)
     source = SOURCES[name]
     rows = source.rows(start, end).filter(narrower).annotate(person=source.person())
-    return rows.filter(person__in=people).values(source.order)
+    return rows.filter(person__in=people).values("order")
