@@ -42,28 +42,69 @@ class Survey:
     granted: dict[int, Candidate]  # every manager granted the order, whatever their presence or load
 
 
-def survey(order: Order, settings: RoutingSettings, now: datetime, *, fresh: bool = False) -> Survey:
-    """Every manager, eligible or with the reason they are not, in a fixed number of queries (one fewer for a
-    `fresh` order, created in this transaction: nobody can have let it time out)."""
+GRANT = "user__access_grant__"
+
+
+@dataclass
+class Team:
+    """The managers as routing sees them, read in three queries (plus the settings row): their profiles with
+    grants, open orders and granted shops. Routing reads it afresh for each order; the queue reads it once per
+    batch and counts its own assignments into it, because the manager's row lock re-checks presence and quota
+    before every assignment anyway. `stale`: the lock found it out of date; read it again."""
+
+    settings: RoutingSettings
+    profiles: list[dict]
+    open_counts: dict[int, int]
+    granted_shops: dict[int, set[int]]
+    stale: bool = False
+
+    def took_one(self, user_id: int, now: datetime) -> None:
+        """An order was just assigned to this manager."""
+        self.open_counts[user_id] = self.open_counts.get(user_id, 0) + 1
+        for profile in self.profiles:
+            if profile["user_id"] == user_id:
+                profile["last_assigned_at"] = now
+
+    def anyone_has_room(self) -> bool:
+        """Is any Free manager below quota? (Grants aside: routing decides those per order.)"""
+        default_quota = self.settings.default_quota
+        return any(
+            profile["presence"] == Presence.FREE
+            and self.open_counts.get(profile["user_id"], 0)
+            < (profile["quota_override"] if profile["quota_override"] is not None else default_quota)
+            for profile in self.profiles
+        )
+
+
+def team_read(settings: RoutingSettings | None = None) -> Team:
     # Plain values, not model objects: the survey's cost per manager stays small for a team of a thousand.
-    grant = "user__access_grant__"
     profiles = list(
         team_profiles()
         .order_by("pk")
         .values(
             "pk", "user_id", "user__username", "presence", "presence_since", "last_assigned_at",
             "quota_override", "experience",
-            f"{grant}id", f"{grant}order_types", f"{grant}methods", f"{grant}regions",
+            f"{GRANT}id", f"{GRANT}order_types", f"{GRANT}methods", f"{GRANT}regions",
         )
     )  # fmt: skip
-    user_ids = [profile["user_id"] for profile in profiles]
-    open_counts = open_orders_by_manager(user_ids)
     granted_shops: dict[int, set[int]] = {}
-    grant_ids = [profile[f"{grant}id"] for profile in profiles if profile[f"{grant}id"] is not None]
+    grant_ids = [profile[f"{GRANT}id"] for profile in profiles if profile[f"{GRANT}id"] is not None]
     if grant_ids:  # no grants, no shops to read
         links = AccessGrant.shops.through.objects.filter(accessgrant_id__in=grant_ids)
         for user_id, shop_id in links.values_list("accessgrant__user_id", "shop_id"):
             granted_shops.setdefault(user_id, set()).add(shop_id)
+    return Team(
+        settings=settings or RoutingSettings.load(),
+        profiles=profiles,
+        open_counts=open_orders_by_manager([profile["user_id"] for profile in profiles]),
+        granted_shops=granted_shops,
+    )
+
+
+def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> Survey:
+    """Every manager, eligible or with the reason they are not, from the team as read plus one query (none for
+    a `fresh` order, created in this transaction: nobody can have let it time out)."""
+    settings = team.settings
     # Whoever let this very order time out comes after everyone else for a cooling-off time; never a ban, so an
     # order does not wait in the queue while the only free manager with room is the one who let it slip.
     slipped = (
@@ -79,7 +120,7 @@ def survey(order: Order, settings: RoutingSettings, now: datetime, *, fresh: boo
         )
     )
     result = Survey(eligible=[], excluded={}, granted={})
-    for profile in profiles:
+    for profile in team.profiles:
         user_id = profile["user_id"]
         quota = profile["quota_override"]
         candidate = Candidate(
@@ -87,7 +128,7 @@ def survey(order: Order, settings: RoutingSettings, now: datetime, *, fresh: boo
             user_id=user_id,
             name=profile["user__username"],
             experience=profile["experience"],
-            open_orders=open_counts.get(user_id, 0),
+            open_orders=team.open_counts.get(user_id, 0),
             quota=quota if quota is not None else settings.default_quota,
             idle_since=max(filter(None, [profile["presence_since"], profile["last_assigned_at"]])),
             slipped_at=slipped.get(user_id),
@@ -95,12 +136,12 @@ def survey(order: Order, settings: RoutingSettings, now: datetime, *, fresh: boo
         refusal = (
             grant_refusal(
                 order,
-                shop_ids=granted_shops.get(user_id, set()),
-                order_types=profile[f"{grant}order_types"],
-                methods=profile[f"{grant}methods"],
-                regions=profile[f"{grant}regions"],
+                shop_ids=team.granted_shops.get(user_id, set()),
+                order_types=profile[f"{GRANT}order_types"],
+                methods=profile[f"{GRANT}methods"],
+                regions=profile[f"{GRANT}regions"],
             )
-            if profile[f"{grant}id"] is not None  # no grant: everything
+            if profile[f"{GRANT}id"] is not None  # no grant: everything
             else ""
         )
         if refusal:

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from assignment import signals
-from assignment.models import Presence, QueueAlert, RoutingSettings
-from assignment.routing import survey
-from assignment.selectors import open_orders_by_manager, team_profiles
+from assignment.models import QueueAlert, RoutingSettings
+from assignment.routing import survey, team_read
 from assignment.services.routing import order_route
 from orders.models import Order
 
@@ -21,12 +20,14 @@ def queue_serve(*, batch: int = 200, budget: timedelta = timedelta(seconds=20)) 
     """Offer waiting orders to managers in the desk's queue priority, batch after batch through the whole queue,
     until nobody has room or the time budget is spent (the next capacity event or the every-minute run goes on
     from there). Returns how many were assigned."""
-    newest_first = RoutingSettings.load().queue_priority == RoutingSettings.QueuePriority.NEWEST
+    settings = RoutingSettings.load()
+    newest_first = settings.queue_priority == RoutingSettings.QueuePriority.NEWEST
     order_by = ["-created_at", "-pk"] if newest_first else ["created_at", "pk"]
     waiting = Order.objects.filter(manager__isnull=True, is_final=False).order_by(*order_by)
     stop_at = time.monotonic() + budget.total_seconds()
     assigned, after = 0, None
-    while time.monotonic() < stop_at and _anyone_has_room():
+    team = team_read(settings)  # once per batch: the manager's row lock re-checks presence and quota per order
+    while time.monotonic() < stop_at and team.anyone_has_room():
         page = waiting
         if after is not None:  # keyset: the orders after the last one offered, in priority order
             created_at, pk = after
@@ -37,17 +38,13 @@ def queue_serve(*, batch: int = 200, budget: timedelta = timedelta(seconds=20)) 
         rows = list(page.values_list("created_at", "pk")[:batch])
         if not rows:
             break
-        assigned += sum(order_route(order_id=pk) is not None for _, pk in rows)
+        for _, pk in rows:
+            if team.stale:  # the lock found someone away or full: see the team as it is now
+                team = team_read(settings)
+            assigned += order_route(order_id=pk, team=team) is not None
         after = rows[-1]
+        team = team_read(settings)
     return assigned
-
-
-def _anyone_has_room() -> bool:
-    """Is any Free manager below quota? (Grants aside: routing decides those per order.)"""
-    default_quota = RoutingSettings.load().default_quota
-    free = list(team_profiles().filter(presence=Presence.FREE))
-    open_orders = open_orders_by_manager([profile.user_id for profile in free])
-    return any(open_orders.get(p.user_id, 0) < p.quota_or(default_quota) for p in free)
 
 
 def queue_serve_after_commit() -> None:
@@ -71,11 +68,12 @@ def queue_report_waiting(*, now=None, batch: int = 100) -> int:
         .order_by("created_at")[:batch]
     )
     reported = 0
+    team = team_read(settings)  # why each waits, from one reading of the team
     for order in stuck:
         try:
             with transaction.atomic():
                 QueueAlert.objects.create(order=order)
-                why = survey(order, settings, now).excluded
+                why = survey(order, team, now).excluded
                 minutes = round((now - order.created_at).total_seconds() / 60)
                 signals.order_waiting_too_long.send(sender=QueueAlert, order=order, minutes=minutes, why=why)
         except IntegrityError:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
-from assignment.routing import AWAY, Candidate, at_quota, rank, survey
+from assignment.routing import AWAY, Candidate, Team, at_quota, rank, survey, team_read
 from orders.clock import desk_time
 from orders.models import AccessGrant, Order
 from orders.roles import staff_name
@@ -98,13 +98,15 @@ def _reason(rule: str, chosen: Candidate) -> str:
 
 
 def order_route(
-    *, order_id: int | None = None, new_order: Order | None = None, now=None
+    *, order_id: int | None = None, new_order: Order | None = None, now=None, team: Team | None = None
 ) -> AssignmentDecision | None:
     """Give an unassigned open order to the right free manager with room, and store why. Returns None when
     nobody can take it now (it waits in the queue). Safe to run from many workers at once: the order row
     and then the chosen manager's row are locked, and the manager's open orders are recounted under that lock.
     `new_order` (intake): an order created in this transaction, invisible to anyone else until it commits, with
-    no history of holders or timeouts; it is routed as it is, without locking or reading it again."""
+    no history of holders or timeouts; it is routed as it is, without locking or reading it again. `team`: the
+    team as the queue read it for a batch; the assignment is counted into it, a refusal under the lock marks it
+    stale."""
     now = now or timezone.now()
     fresh = new_order is not None
     # No savepoint of its own inside intake's transaction: a failure here undoes the whole order anyway.
@@ -112,8 +114,9 @@ def order_route(
         order = new_order if fresh else _order_lock_waiting(order_id, skip_locked=True)
         if order is None:
             return None  # assigned or closed meanwhile, or another worker is routing it
-        settings = RoutingSettings.load()
-        found = survey(order, settings, now, fresh=fresh)
+        team = team or team_read()
+        settings = team.settings
+        found = survey(order, team, now, fresh=fresh)
         own = found.granted.get(order.customer.responsible_manager_id)
         if own is not None and own not in found.eligible and now - order.created_at < settings.sticky_wait:
             return None  # a repeat customer waits a little for their own manager
@@ -126,8 +129,10 @@ def order_route(
             if refusal:
                 transaction.savepoint_rollback(tried)
                 found.excluded[candidate.name] = refusal
+                team.stale = True
                 continue
             transaction.savepoint_commit(tried)
+            team.took_one(locked.user_id, now)
             return _assign(
                 order=order,
                 manager=locked.user,

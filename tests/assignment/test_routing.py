@@ -227,3 +227,44 @@ def test_a_decision_keeps_the_same_size_for_a_team_of_ten_or_four_hundred(client
     client.force_login(supervisor())
     page = client.get(f"/orders/{order.pk}/").content.decode()
     assert "200 eligible in all" in page and "In all: 200 on lunch" in page
+
+
+def test_one_serve_spreads_the_queue_evenly_though_it_reads_the_team_once_per_batch(shop):
+    """The queue reads the team once per batch and counts its own assignments into it: even load holds."""
+    ManagerProfile.objects.update(presence=Presence.LUNCH)
+    team = [free_manager(username=name, quota=100) for name in ("anna", "boris", "vera")]
+    ManagerProfile.objects.update(presence=Presence.LUNCH)
+    for _ in range(9):
+        make_order(shop)
+    ManagerProfile.objects.update(presence=Presence.FREE)
+    with CaptureQueriesContext(connection) as ctx:
+        assert queue_serve(batch=20) == 9
+    assert [Order.objects.filter(manager=user).count() for user in team] == [3, 3, 3]
+    profile_reads = [
+        q
+        for q in ctx.captured_queries
+        if '"orders_accessgrant"."order_types"' in q["sql"] and "FOR UPDATE" not in q["sql"]
+    ]
+    assert len(profile_reads) <= 3  # the batch's reading (and the one after it), not one per order
+
+
+def test_a_stale_reading_of_the_team_never_breaks_a_quota_or_gives_an_order_to_someone_away(shop):
+    """Between the queue's reading of the team and an order, Anna filled up and Boris went to lunch: the row
+    locks see it, the order goes to Vera, and the reading is marked stale for the next order."""
+    from assignment.routing import team_read
+
+    anna = free_manager(username="anna", quota=1)
+    boris = free_manager(username="boris", quota=5)
+    vera = free_manager(username="vera", quota=5)
+    for user in (boris, vera):
+        make_order(shop, manager=user)  # Anna has the fewest open orders, so she is first in line
+    ManagerProfile.objects.update(presence=Presence.LUNCH)
+    waiting = make_order(shop)
+    ManagerProfile.objects.update(presence=Presence.FREE)
+    team = team_read()
+    make_order(shop, manager=anna)  # now at her quota of 1
+    ManagerProfile.objects.filter(user=boris).update(presence=Presence.LUNCH)
+    decision = order_route(order_id=waiting.pk, team=team)
+    assert decision.manager == vera and team.stale
+    assert Order.objects.filter(manager=anna, is_final=False).count() == 1
+    assert "at quota (1/1)" in decision.excluded["anna"] and decision.excluded["boris"] == "on lunch"
