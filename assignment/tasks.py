@@ -16,5 +16,10 @@ def serve_queue() -> dict:
     }
 
 
+def route_waiting() -> int:
+    """Capacity appeared: one of the routers that serve the queue at once (queue_serve_after_commit)."""
+    return queue_serve()
+
+
 def roll_up_kpis() -> int:
     return kpi_rollup_due()

@@ -4,7 +4,8 @@ wait too long with nobody able to take them are reported to supervisors."""
 import time
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -20,13 +21,13 @@ def queue_serve(*, batch: int = 200, budget: timedelta = timedelta(seconds=20)) 
     """Offer waiting orders to managers in the desk's queue priority, batch after batch through the whole queue,
     until nobody has room or the time budget is spent (the next capacity event or the every-minute run goes on
     from there). Returns how many were assigned."""
-    settings = RoutingSettings.load()
-    newest_first = settings.queue_priority == RoutingSettings.QueuePriority.NEWEST
+    routing = RoutingSettings.load()
+    newest_first = routing.queue_priority == RoutingSettings.QueuePriority.NEWEST
     order_by = ["-created_at", "-pk"] if newest_first else ["created_at", "pk"]
     waiting = Order.objects.filter(manager__isnull=True, is_final=False).order_by(*order_by)
     stop_at = time.monotonic() + budget.total_seconds()
     assigned, after = 0, None
-    team = team_read(settings)  # once per batch: the manager's row lock re-checks presence and quota per order
+    team = team_read(routing)  # once per batch: the manager's row lock re-checks presence and quota per order
     while time.monotonic() < stop_at and team.anyone_has_room():
         page = waiting
         if after is not None:  # keyset: the orders after the last one offered, in priority order
@@ -40,35 +41,45 @@ def queue_serve(*, batch: int = 200, budget: timedelta = timedelta(seconds=20)) 
             break
         for _, pk in rows:
             if team.stale:  # the lock found someone away or full: see the team as it is now
-                team = team_read(settings)
+                team = team_read(routing)
             assigned += order_route(order_id=pk, team=team) is not None
         after = rows[-1]
-        team = team_read(settings)
+        team = team_read(routing)
     return assigned
 
 
+def queue_routers() -> int:
+    """How many routers serve the queue at once when capacity appears: every q2 worker where the database has
+    row locks to share the queue out (`skip_locked` on the order, the manager's row lock), else one."""
+    if not connection.features.has_select_for_update_skip_locked:
+        return 1
+    return max(1, int(settings.Q_CLUSTER.get("workers", 1)))
+
+
 def queue_serve_after_commit() -> None:
-    """Capacity appeared: serve the queue once the change is committed, in a q2 worker."""
-    transaction.on_commit(lambda: async_task("assignment.tasks.serve_queue"))
+    """Capacity appeared: serve the queue once the change is committed, from as many q2 workers as can share it
+    (a queue of thousands drains in seconds, not minutes)."""
+    routers = queue_routers()
+    transaction.on_commit(lambda: [async_task("assignment.tasks.route_waiting") for _ in range(routers)])
 
 
 def queue_report_waiting(*, now=None, batch: int = 100) -> int:
     """Tell supervisors, once per order, about orders still waiting after the alert time: nobody could take
     them (away, at quota, not granted). Run after the queue was served."""
     now = now or timezone.now()
-    settings = RoutingSettings.load()
+    routing = RoutingSettings.load()
     stuck = (
         Order.objects.filter(
             manager__isnull=True,
             is_final=False,
-            created_at__lte=now - settings.queue_alert_after,
+            created_at__lte=now - routing.queue_alert_after,
             queue_alert__isnull=True,
         )
         .select_related("customer", "shop")
         .order_by("created_at")[:batch]
     )
     reported = 0
-    team = team_read(settings)  # why each waits, from one reading of the team
+    team = team_read(routing)  # why each waits, from one reading of the team
     for order in stuck:
         try:
             with transaction.atomic():

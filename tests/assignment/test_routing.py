@@ -268,3 +268,18 @@ def test_a_stale_reading_of_the_team_never_breaks_a_quota_or_gives_an_order_to_s
     assert decision.manager == vera and team.stale
     assert Order.objects.filter(manager=anna, is_final=False).count() == 1
     assert "at quota (1/1)" in decision.excluded["anna"] and decision.excluded["boris"] == "on lunch"
+
+
+def test_capacity_starts_one_router_per_q2_worker_where_rows_lock_and_one_where_they_do_not(settings):
+    from unittest import mock
+
+    from django.db import connection
+
+    from assignment.services.queue import queue_routers
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": 3}
+    expected = 3 if connection.features.has_select_for_update_skip_locked else 1
+    assert queue_routers() == expected
+    # SQLite (the demo) has no row locks to share the queue out: one router, as before.
+    with mock.patch.object(connection.features, "has_select_for_update_skip_locked", False):
+        assert queue_routers() == 1
