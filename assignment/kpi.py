@@ -41,7 +41,7 @@ def day_figures(day: date) -> dict[int, dict]:
     for person, rating, count in credits.values_list("user", "rating").annotate(n=Count("pk")):
         figures[person]["ratings"][rating - 1] = count
     for person, code, seconds in _status_stays(start, end):
-        spent = figures[person].setdefault("status_time", {}).setdefault(code, [0, 0])
+        spent = figures[person]["status_time"].setdefault(code, [0, 0])
         spent[0], spent[1] = spent[0] + seconds, spent[1] + 1
     touched = SOURCES["touch"].rows(start, end).order_by()
     for person, bucket, count in (
@@ -102,6 +102,17 @@ def kpi_rollup_due(*, now: datetime | None = None) -> int:
     return sum(kpi_rollup_day(day=day) for day in sorted(days) if day < today)
 
 
+def ratings_add(counts: list[int], more: list[int]) -> list[int]:
+    """Two distributions of ratings (how many 1s … 5s) added up."""
+    return [a + b for a, b in zip(counts, more, strict=True)]
+
+
+def ratings_mean(counts: list[int]) -> float | None:
+    """The average rating of a distribution (how many 1s … 5s); None without ratings."""
+    total = sum(counts)
+    return sum((n + 1) * c for n, c in enumerate(counts)) / total if total else None
+
+
 @dataclass
 class Row:
     """A manager's (or the team's) figures for a period."""
@@ -118,9 +129,7 @@ class Row:
         for code, (seconds, times) in (values.get("status_time") or {}).items():
             total = spent.setdefault(code, [0, 0])
             spent[code] = [total[0] + seconds, total[1] + times]
-        self.values["ratings"] = [
-            a + b for a, b in zip(self.values["ratings"], values.get("ratings", [0] * 5), strict=True)
-        ]
+        self.values["ratings"] = ratings_add(self.values["ratings"], values.get("ratings", [0] * 5))
         self.values["first_touch"] = touch_merge(self.values["first_touch"], values.get("first_touch") or {})
 
     def __getattr__(self, name):
@@ -134,8 +143,7 @@ class Row:
 
     @property
     def rating_average(self) -> float | None:
-        count = self.rating_count
-        return sum((n + 1) * c for n, c in enumerate(self.values["ratings"])) / count if count else None
+        return ratings_mean(self.values["ratings"])
 
     @property
     def ratings(self) -> list[int]:
@@ -187,6 +195,13 @@ class Period:
         )
 
 
+def _rollups(manager_ids, period: Period, today: date):
+    """The nightly rollups of these managers for the period's days before today (today is computed live)."""
+    return ManagerDay.objects.filter(
+        manager_id__in=manager_ids, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
+    )
+
+
 def live_figures(*, period: Period, today: date | None = None) -> dict[int, dict]:
     """Today's figures when the period holds today (computed once, shared by the table and the charts)."""
     today = today or timezone.localdate()
@@ -201,10 +216,9 @@ def kpi_period(
     today = today or timezone.localdate()
     live = live_figures(period=period, today=today) if live is None else live
     rows = {manager.pk: Row(manager=manager) for manager in managers}
-    past = ManagerDay.objects.filter(
-        manager_id__in=rows, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
-    )
-    for day in past.values("manager_id", *COUNTS, "ratings", "first_touch", "status_time"):
+    for day in _rollups(rows, period, today).values(
+        "manager_id", *COUNTS, "ratings", "first_touch", "status_time"
+    ):
         rows[day.pop("manager_id")].add(day)
     for person, values in live.items():
         if person in rows:
@@ -230,10 +244,7 @@ def kpi_series(*, managers, period: Period, today: date | None = None, live: dic
     live = live_figures(period=period, today=today) if live is None else live
     people = {manager.pk: manager for manager in managers}
     per_day: dict[date, dict[int, dict]] = defaultdict(dict)
-    rows = ManagerDay.objects.filter(
-        manager_id__in=people, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
-    )
-    for row in rows.values("day", "manager_id", "taken", "overdue", "ratings"):
+    for row in _rollups(people, period, today).values("day", "manager_id", "taken", "overdue", "ratings"):
         per_day[row["day"]][row["manager_id"]] = row
     if live:
         per_day[today] = {person: values for person, values in live.items() if person in people}
@@ -248,14 +259,11 @@ def kpi_series(*, managers, period: Period, today: date | None = None, live: dic
     for day, by_person in per_day.items():
         week = day - timedelta(days=day.weekday())
         for person, values in by_person.items():
-            ratings[person, week] = [a + b for a, b in zip(ratings[person, week], values["ratings"], strict=True)]
+            ratings[person, week] = ratings_add(ratings[person, week], values["ratings"])
     by_manager = []
     for person, manager in people.items():
-        averages = []
-        for week in weeks:
-            counts = ratings.get((person, week), [0] * 5)
-            total = sum(counts)
-            averages.append(round(sum((n + 1) * c for n, c in enumerate(counts)) / total, 2) if total else None)
+        means = [ratings_mean(ratings.get((person, week), [0] * 5)) for week in weeks]
+        averages = [None if mean is None else round(mean, 2) for mean in means]
         if any(value is not None for value in averages):
             by_manager.append((manager, averages))
     return Series(days=days, weeks=weeks, rating_by_manager=by_manager)

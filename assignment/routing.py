@@ -65,13 +65,16 @@ class Team:
             if profile["user_id"] == user_id:
                 profile["last_assigned_at"] = now
 
+    def quota_of(self, profile: dict) -> int:
+        """The manager's own quota, else the desk's default."""
+        quota = profile["quota_override"]
+        return quota if quota is not None else self.settings.default_quota
+
     def anyone_has_room(self) -> bool:
         """Is any Free manager below quota? (Grants aside: routing decides those per order.)"""
-        default_quota = self.settings.default_quota
         return any(
             profile["presence"] == Presence.FREE
-            and self.open_counts.get(profile["user_id"], 0)
-            < (profile["quota_override"] if profile["quota_override"] is not None else default_quota)
+            and self.open_counts.get(profile["user_id"], 0) < self.quota_of(profile)
             for profile in self.profiles
         )
 
@@ -122,14 +125,13 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
     result = Survey(eligible=[], excluded={}, granted={})
     for profile in team.profiles:
         user_id = profile["user_id"]
-        quota = profile["quota_override"]
         candidate = Candidate(
             profile_pk=profile["pk"],
             user_id=user_id,
             name=profile["user__username"],
             experience=profile["experience"],
             open_orders=team.open_counts.get(user_id, 0),
-            quota=quota if quota is not None else settings.default_quota,
+            quota=team.quota_of(profile),
             idle_since=max(filter(None, [profile["presence_since"], profile["last_assigned_at"]])),
             slipped_at=slipped.get(user_id),
         )
