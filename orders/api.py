@@ -142,7 +142,8 @@ def order_event_endpoint(form_class, what: str):
 
 
 def _order_answer(order: Order, *, status: int = 200) -> JsonResponse:
-    return JsonResponse(_order_json(Order.objects.select_related("manager").get(pk=order.pk)), status=status)
+    """The order as the service left it: every write to it went through this instance, so no read again."""
+    return JsonResponse(_order_json(order), status=status)
 
 
 @order_event_endpoint(PaymentForm, "payment")
@@ -154,4 +155,5 @@ def order_payment(request, order: Order, data: dict):
 def order_delivery(request, order: Order, data: dict):
     """A carrier's report about the order's parcel; the same report again answers 200 with nothing new."""
     _, created = order_record_delivery(order=order, **data)
-    return _order_answer(order, status=201 if created else 200)
+    # The report may have moved the order on (delivered, returned) through a locked copy of its own.
+    return _order_answer(Order.objects.select_related("manager").get(pk=order.pk), status=201 if created else 200)

@@ -7,11 +7,15 @@ from orders.clock import zone_for_phone
 from orders.models import Customer, CustomerEvent, Shop
 from orders.roles import staff_name
 
+# What intake may change on a customer it finds again.
+UPSERT_FIELDS = ["name", "email", "legal_type", "is_vip", "timezone"]
+
 
 def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type: str, is_vip: bool) -> Customer:
     """The shop's customer with this phone (or, without a phone, this email); created when new."""
     lookup = Customer.contact_lookup(phone=phone, email=email)
     customer = Customer.objects.select_for_update().filter(shop=shop, **lookup).first()
+    known = [getattr(customer, field) for field in UPSERT_FIELDS] if customer is not None else None
     if customer is None:
         customer = Customer(
             shop=shop,
@@ -28,10 +32,12 @@ def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type
         customer.is_vip = customer.is_vip or is_vip
     if not customer.timezone and customer.phone:
         customer.timezone = zone_for_phone(customer.phone)
+    if known == [getattr(customer, field) for field in UPSERT_FIELDS]:
+        return customer  # a repeat customer as we know them: nothing to write
     # Field validation only: the shop was just read, and the database's constraints guard uniqueness and a
     # contact (the intake form asks for a phone or an email), without a query each.
     customer.full_clean(exclude=["shop", "responsible_manager"], validate_unique=False, validate_constraints=False)
-    customer.save()
+    customer.save(update_fields=UPSERT_FIELDS if known is not None else None)
     return customer
 
 

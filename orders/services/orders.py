@@ -56,9 +56,6 @@ def order_create(
     )
     fingerprint = intake_fingerprint(**content)
     content["delivery_date"] = delivery_date
-    existing = _existing_same(shop, external_id, fingerprint)
-    if existing is not None:
-        return existing, False
     try:
         with transaction.atomic():
             fingerprint_kept = fingerprint if external_id else {}
@@ -71,7 +68,8 @@ def order_create(
                 **content,
             ), True
     except IntegrityError:
-        # Another request with the same external_id committed first: answer with its order.
+        # The shop already has an order with this external_id (the unique constraint says so, no query before
+        # every new order): a repeat, answered with that order, or other content under the same id.
         existing = _existing_same(shop, external_id, fingerprint)
         if existing is not None:
             return existing, False

@@ -4,6 +4,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -114,6 +116,25 @@ def test_a_company_customer_makes_a_b2b_order_and_repeat_customers_are_reused(cl
     post(client, key, body(external_id="web-2", customer={"name": "OOO Roga", "phone": "+79161112233"}))
     assert Customer.objects.count() == 1
     assert list(Order.objects.order_by("pk").values_list("order_type", flat=True)) == ["b2b", "b2b"]
+
+
+def test_a_repeat_customer_is_written_only_when_the_order_brings_something_new(client, key):
+    post(client, key, body(customer={"name": "Ivan", "phone": "+79161112233"}))
+    with CaptureQueriesContext(connection) as same:
+        post(client, key, body(external_id="web-2", customer={"name": "Ivan", "phone": "+79161112233"}))
+    with CaptureQueriesContext(connection) as more:
+        post(
+            client,
+            key,
+            body(external_id="web-3", customer={"name": "Ivan", "phone": "+79161112233", "email": "i@ex.ru"}),
+        )
+    customer_writes = [
+        [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "orders_customer"')]
+        for ctx in (same, more)
+    ]
+    assert customer_writes[0] == [] and len(customer_writes[1]) == 1
+    customer = Customer.objects.get()
+    assert (customer.name, customer.email) == ("Ivan", "i@ex.ru")
 
 
 @pytest.mark.parametrize(
