@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Max
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
-from assignment.selectors import open_orders_on_profile, team_profiles
+from assignment.selectors import open_orders_by_manager, team_profiles
 from orders.models import AccessGrant, Order
 from orders.models.access import grant_refusal
 
@@ -47,11 +47,10 @@ GRANT = "user__access_grant__"
 
 @dataclass
 class Team:
-    """The managers as routing sees them, read in two queries (plus the settings row): their profiles with
-    grants and open orders, and their granted shops (none to read when nobody has a grant). Routing reads it
-    afresh for each order; the queue reads it once per batch and counts its own assignments into it, because
-    the manager's row lock re-checks presence and quota before every assignment anyway. `stale`: the lock found
-    it out of date; read it again."""
+    """The managers as routing sees them, read in three queries (plus the settings row): their profiles with
+    grants, open orders and granted shops. Routing reads it afresh for each order; the queue reads it once per
+    batch and counts its own assignments into it, because the manager's row lock re-checks presence and quota
+    before every assignment anyway. `stale`: the lock found it out of date; read it again."""
 
     settings: RoutingSettings
     profiles: list[dict]
@@ -85,10 +84,9 @@ def team_read(settings: RoutingSettings | None = None) -> Team:
     profiles = list(
         team_profiles()
         .order_by("pk")
-        .annotate(open_orders=open_orders_on_profile())
         .values(
             "pk", "user_id", "user__username", "presence", "presence_since", "last_assigned_at",
-            "quota_override", "experience", "open_orders",
+            "quota_override", "experience",
             f"{GRANT}id", f"{GRANT}order_types", f"{GRANT}methods", f"{GRANT}regions",
         )
     )  # fmt: skip
@@ -101,7 +99,7 @@ def team_read(settings: RoutingSettings | None = None) -> Team:
     return Team(
         settings=settings or RoutingSettings.load(),
         profiles=profiles,
-        open_counts={profile["user_id"]: profile["open_orders"] for profile in profiles},
+        open_counts=open_orders_by_manager([profile["user_id"] for profile in profiles]),
         granted_shops=granted_shops,
     )
 

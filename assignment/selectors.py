@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from assignment.kpi_sources import figure_orders
@@ -29,18 +28,6 @@ def open_orders_by_manager(user_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .values_list("manager_id", "n")
     )
-
-
-def open_orders_on_profile():
-    """The manager's open orders as a column of their profile row, counted from the same index as above."""
-    per_manager = (
-        Order.objects.filter(manager_id=OuterRef("user_id"), is_final=False)
-        .order_by()
-        .values("manager_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(per_manager), 0)
 
 
 def team_load(*, user, now=None) -> list[ManagerProfile]:
