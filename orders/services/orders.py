@@ -145,8 +145,8 @@ def _order_insert(
         intake_fingerprint=fingerprint,
     )
     clock_start(order, new_status, now)
-    # Field validation only (the protected status is set only by the fsm): shop and customer were just read, the
-    # external_id was looked up before, and the database's constraints guard the rest without a query each.
+    # Field validation only (the protected status is set only by the fsm): shop and customer were just read, and
+    # the database's constraints guard the rest without a query each (a repeated external_id among them).
     order.full_clean(exclude=["status", "shop", "customer"], validate_unique=False, validate_constraints=False)
     order.save()
     order.number = f"{shop.code.upper()}-{order.pk}"
