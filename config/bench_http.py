@@ -97,8 +97,9 @@ class Gunicorn:
         self.process.wait(10)
 
 
-def intake_load(*, port: int, key: str, clients: int, orders: int, tag: str) -> dict:
-    """`orders` new orders pushed by `clients` storefront connections at once; latency per order and who got it."""
+def intake_load(*, port: int, key: str, clients: int, orders: int, tag: str, first_customer: int = 0) -> dict:
+    """`orders` new orders pushed by `clients` storefront connections at once, each from a customer of their own
+    (numbered from `first_customer`); latency per order and who got it."""
     results: list[tuple[float, bool]] = []
     lock = threading.Lock()
 
@@ -108,7 +109,7 @@ def intake_load(*, port: int, key: str, clients: int, orders: int, tag: str) -> 
             body = json.dumps(
                 {
                     "external_id": f"{tag}-{i}",
-                    "customer": {"name": f"Load buyer {i}", "phone": f"+7977{i % 10**7:07d}"},
+                    "customer": {"name": f"Load buyer {i}", "phone": f"+7977{(first_customer + i) % 10**7:07d}"},
                     "items": [{"sku": "L-1", "name": "Teapot", "qty": 1, "price": "990"}],
                 }
             )

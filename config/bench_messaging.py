@@ -15,16 +15,25 @@ from notifications.services import outbox_send_due, triggers_fire_due
 from orders.models import Order, Status
 
 
-def stale_triggers(*, now, say, every: int = 10, due: int = 20) -> None:
-    """A "has stayed" trigger watching every `every`-th order, `due` of them due now."""
+def still_new_trigger() -> Trigger:
+    """A "has stayed" trigger on New, as a desk has: every order taken in plans a firing for it."""
     template = MessageTemplate.objects.create(
         name=f"Bench reminder {time.time_ns()}", channel="sms", body="Order {{ order.number }} waits for you."
     )
-    trigger = Trigger.objects.create(
+    return Trigger.objects.create(
         name="Bench: still new", status=Status.objects.get(code="new"), when="stays", after=timedelta(hours=1),
         template=template,
     )  # fmt: skip
-    watched = Order.objects.filter(status="new", is_final=False).values_list("pk", "status_entered_at")
+
+
+def stale_triggers(*, trigger: Trigger, now, say, every: int = 10, due: int = 20) -> None:
+    """The trigger watching every `every`-th order of the bulk-loaded history, `due` of them due now."""
+    planned_by_intake = TriggerFiring.objects.filter(trigger=trigger).values("order_id")
+    watched = (
+        Order.objects.filter(status="new", is_final=False)
+        .exclude(pk__in=planned_by_intake)
+        .values_list("pk", "status_entered_at")
+    )
     batch, planned = [], 0
     for n, (pk, entered) in enumerate(watched.iterator(chunk_size=10_000)):
         if n % every:

@@ -124,8 +124,10 @@ def _plan(trigger: Trigger, order: Order, *, entered_at: datetime, round: int, n
     due_at = firing_due_at(trigger, order, entered_at=entered_at, round=round)
     if not_before is not None and due_at <= not_before:
         due_at = not_before + trigger.repeat_every
-    TriggerFiring.objects.get_or_create(
-        trigger=trigger, order=order, entered_at=entered_at, round=round, defaults={"due_at": due_at}
+    # One statement: a firing already planned for this entry and round (the unique constraint) stays as it is.
+    TriggerFiring.objects.bulk_create(
+        [TriggerFiring(trigger=trigger, order=order, entered_at=entered_at, round=round, due_at=due_at)],
+        ignore_conflicts=True,
     )
 
 

@@ -348,6 +348,18 @@ def test_the_same_entry_announced_twice_fires_its_trigger_once(order):
     assert len(messages(order)) == 1
 
 
+def test_a_stay_trigger_planned_again_for_the_same_entry_keeps_its_one_firing_and_due_time(order):
+    from notifications.services import triggers_on_status_entered
+
+    made = trigger("approval", when="stays", after=timedelta(hours=1), template=sms_template())
+    move(order, "approval")
+    planned = TriggerFiring.objects.get()
+    with time_machine.travel(NOON + timedelta(minutes=30), tick=False):
+        triggers_on_status_entered(order=order)  # the entry announced again
+        assert trigger_plan_current(trigger=made) == 1  # the trigger saved again in admin
+    assert list(TriggerFiring.objects.values_list("pk", "due_at")) == [(planned.pk, planned.due_at)]
+
+
 def test_a_whatsapp_template_without_a_content_sid_cannot_start_a_conversation():
     free_text = MessageTemplate.objects.create(name="WA free", channel="whatsapp", body="Hi")
     with pytest.raises(ValidationError, match="Content SID"):
