@@ -26,8 +26,9 @@ def still_new_trigger() -> Trigger:
     )  # fmt: skip
 
 
-def stale_triggers(*, trigger: Trigger, now, say, every: int = 10, due: int = 20) -> None:
-    """The trigger watching every `every`-th order of the bulk-loaded history, `due` of them due now."""
+def stale_triggers(*, trigger: Trigger, now, say, settle, every: int = 10, due: int = 20) -> None:
+    """The trigger watching every `every`-th order of the bulk-loaded history, `due` of them due now (timed once
+    the database has `settle`d after the bulk inserts)."""
     planned_by_intake = TriggerFiring.objects.filter(trigger=trigger).values("order_id")
     watched = (
         Order.objects.filter(status="new", is_final=False)
@@ -45,6 +46,7 @@ def stale_triggers(*, trigger: Trigger, now, say, every: int = 10, due: int = 20
             TriggerFiring.objects.bulk_create(batch)
             batch = []
     TriggerFiring.objects.bulk_create(batch)
+    settle()
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
         fired = triggers_fire_due(now=now)

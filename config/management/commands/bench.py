@@ -88,7 +88,7 @@ class Command(BaseCommand):
         self.say(f"overdue sweep, nothing due of {orders}: {ms:.2f} ms")
 
         self._tasks_and_timeouts(user, customer, now)
-        bench_messaging.stale_triggers(trigger=watcher, now=now, say=self.say)
+        bench_messaging.stale_triggers(trigger=watcher, now=now, say=self.say, settle=_settle)
         bench_messaging.outbox_drain(customer=customer, now=now, say=self.say)
 
         client = Client(SERVER_NAME="localhost")
