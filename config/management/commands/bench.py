@@ -27,7 +27,6 @@ from orders.selectors import order_next_for_manager
 from orders.services import order_create, orders_flag_overdue, shop_issue_api_key, tasks_remind_due
 from tests.factories import grant, manager
 
-
 # Views of each page timed: enough that its p95 is not simply its slowest view on a shared machine.
 PAGE_SAMPLES = 60
 
