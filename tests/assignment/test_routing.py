@@ -21,6 +21,15 @@ def shop():
     return ShopFactory()
 
 
+def orders_waiting(shop, count: int) -> list[Order]:
+    """`count` new orders that wait in the queue (every manager away as they arrive); then everyone is Free again,
+    so the next serve decides who takes them."""
+    ManagerProfile.objects.update(presence=Presence.LUNCH)
+    waiting = [make_order(shop) for _ in range(count)]
+    ManagerProfile.objects.update(presence=Presence.FREE)
+    return waiting
+
+
 def test_a_new_order_goes_at_once_to_the_free_manager_with_fewest_open_orders(shop):
     busy_one, light_one = free_manager(username="busy"), free_manager(username="light")
     for _ in range(2):
@@ -196,10 +205,7 @@ def test_a_quota_raise_drains_the_whole_queue_in_one_serve_not_a_batch_a_minute(
 
 def test_serving_stops_when_nobody_has_room_left(shop):
     free_manager(username="anna", quota=3)
-    ManagerProfile.objects.update(presence=Presence.LUNCH)
-    for _ in range(30):
-        make_order(shop)
-    ManagerProfile.objects.update(presence=Presence.FREE)
+    orders_waiting(shop, 30)
     with CaptureQueriesContext(connection) as ctx:
         assert queue_serve(batch=5) == 3
     pages_read = [q["sql"] for q in ctx.captured_queries if q["sql"].rstrip().endswith("LIMIT 5")]
@@ -231,12 +237,8 @@ def test_a_decision_keeps_the_same_size_for_a_team_of_ten_or_four_hundred(client
 
 def test_one_serve_spreads_the_queue_evenly_though_it_reads_the_team_once_per_batch(shop):
     """The queue reads the team once per batch and counts its own assignments into it: even load holds."""
-    ManagerProfile.objects.update(presence=Presence.LUNCH)
     team = [free_manager(username=name, quota=100) for name in ("anna", "boris", "vera")]
-    ManagerProfile.objects.update(presence=Presence.LUNCH)
-    for _ in range(9):
-        make_order(shop)
-    ManagerProfile.objects.update(presence=Presence.FREE)
+    orders_waiting(shop, 9)
     with CaptureQueriesContext(connection) as ctx:
         assert queue_serve(batch=20) == 9
     assert [Order.objects.filter(manager=user).count() for user in team] == [3, 3, 3]
@@ -258,9 +260,7 @@ def test_a_stale_reading_of_the_team_never_breaks_a_quota_or_gives_an_order_to_s
     vera = free_manager(username="vera", quota=5)
     for user in (boris, vera):
         make_order(shop, manager=user)  # Anna has the fewest open orders, so she is first in line
-    ManagerProfile.objects.update(presence=Presence.LUNCH)
-    waiting = make_order(shop)
-    ManagerProfile.objects.update(presence=Presence.FREE)
+    [waiting] = orders_waiting(shop, 1)
     team = team_read()
     make_order(shop, manager=anna)  # now at her quota of 1
     ManagerProfile.objects.filter(user=boris).update(presence=Presence.LUNCH)
