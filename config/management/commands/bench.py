@@ -159,27 +159,23 @@ class Command(BaseCommand):
         connection.close()  # gunicorn's workers and this process each keep their own connections
         measured = []
         with bench_http.Gunicorn(workers=4) as server:
-            self.customers += 40
-            bench_http.intake_load(
-                port=server.port,
-                key=key,
-                clients=clients,
-                orders=40,
-                tag=f"{tag}-warm",
-                first_customer=self.customers,
-            )
-            for n in range(rounds):
-                self.customers += count
-                app_before = bench_http.tree_cpu_ms(server.process.pid)
-                pg_before = bench_http.tree_cpu_ms(pg_root) if pg_root else 0.0
-                figures = bench_http.intake_load(
+
+            def load(orders: int, tag: str) -> dict:
+                self.customers += orders  # every order from a customer the desk has not seen
+                return bench_http.intake_load(
                     port=server.port,
                     key=key,
                     clients=clients,
-                    orders=count,
-                    tag=f"{tag}{n}",
+                    orders=orders,
+                    tag=tag,
                     first_customer=self.customers,
                 )
+
+            load(40, f"{tag}-warm")
+            for n in range(rounds):
+                app_before = bench_http.tree_cpu_ms(server.process.pid)
+                pg_before = bench_http.tree_cpu_ms(pg_root) if pg_root else 0.0
+                figures = load(count, f"{tag}{n}")
                 figures["app_cpu"] = (bench_http.tree_cpu_ms(server.process.pid) - app_before) / count
                 figures["pg_cpu"] = (bench_http.tree_cpu_ms(pg_root) - pg_before) / count if pg_root else 0.0
                 measured.append(figures)
