@@ -6,8 +6,8 @@ from datetime import datetime
 from django.db.models import Max
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
-from assignment.selectors import open_orders_by_manager, team_profiles
-from orders.models import AccessGrant, Order
+from assignment.selectors import routing_team
+from orders.models import Order
 from orders.models.access import grant_refusal
 
 AWAY = {
@@ -42,27 +42,22 @@ class Survey:
     granted: dict[int, Candidate]  # every manager granted the order, whatever their presence or load
 
 
-GRANT = "user__access_grant__"
-
-
 @dataclass
 class Team:
-    """The managers as routing sees them, read in three queries (plus the settings row): their profiles with
-    grants, open orders and granted shops. Routing reads it afresh for each order; the queue reads it once per
-    batch and counts its own assignments into it, because the manager's row lock re-checks presence and quota
-    before every assignment anyway. `stale`: the lock found it out of date; read it again."""
+    """The managers as routing sees them (`routing_team()`, one statement, plus the settings row). Routing reads
+    it afresh for each order; the queue reads it once per batch and counts its own assignments into it, because
+    the manager's row lock re-checks presence and quota before every assignment anyway. `stale`: the lock found
+    it out of date; read it again."""
 
     settings: RoutingSettings
     profiles: list[dict]
-    open_counts: dict[int, int]
-    granted_shops: dict[int, set[int]]
     stale: bool = False
 
     def took_one(self, user_id: int, now: datetime) -> None:
         """An order was just assigned to this manager."""
-        self.open_counts[user_id] = self.open_counts.get(user_id, 0) + 1
         for profile in self.profiles:
             if profile["user_id"] == user_id:
+                profile["open_orders"] += 1
                 profile["last_assigned_at"] = now
 
     def quota_of(self, profile: dict) -> int:
@@ -73,35 +68,13 @@ class Team:
     def anyone_has_room(self) -> bool:
         """Is any Free manager below quota? (Grants aside: routing decides those per order.)"""
         return any(
-            profile["presence"] == Presence.FREE
-            and self.open_counts.get(profile["user_id"], 0) < self.quota_of(profile)
+            profile["presence"] == Presence.FREE and profile["open_orders"] < self.quota_of(profile)
             for profile in self.profiles
         )
 
 
 def team_read(settings: RoutingSettings | None = None) -> Team:
-    # Plain values, not model objects: the survey's cost per manager stays small for a team of a thousand.
-    profiles = list(
-        team_profiles()
-        .order_by("pk")
-        .values(
-            "pk", "user_id", "user__username", "presence", "presence_since", "last_assigned_at",
-            "quota_override", "experience",
-            f"{GRANT}id", f"{GRANT}order_types", f"{GRANT}methods", f"{GRANT}regions",
-        )
-    )  # fmt: skip
-    granted_shops: dict[int, set[int]] = {}
-    grant_ids = [profile[f"{GRANT}id"] for profile in profiles if profile[f"{GRANT}id"] is not None]
-    if grant_ids:  # no grants, no shops to read
-        links = AccessGrant.shops.through.objects.filter(accessgrant_id__in=grant_ids)
-        for user_id, shop_id in links.values_list("accessgrant__user_id", "shop_id"):
-            granted_shops.setdefault(user_id, set()).add(shop_id)
-    return Team(
-        settings=settings or RoutingSettings.load(),
-        profiles=profiles,
-        open_counts=open_orders_by_manager([profile["user_id"] for profile in profiles]),
-        granted_shops=granted_shops,
-    )
+    return Team(settings=settings or RoutingSettings.load(), profiles=routing_team())
 
 
 def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> Survey:
@@ -128,9 +101,9 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
         candidate = Candidate(
             profile_pk=profile["pk"],
             user_id=user_id,
-            name=profile["user__username"],
+            name=profile["username"],
             experience=profile["experience"],
-            open_orders=team.open_counts.get(user_id, 0),
+            open_orders=profile["open_orders"],
             quota=team.quota_of(profile),
             idle_since=max(filter(None, [profile["presence_since"], profile["last_assigned_at"]])),
             slipped_at=slipped.get(user_id),
@@ -138,12 +111,12 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
         refusal = (
             grant_refusal(
                 order,
-                shop_ids=team.granted_shops.get(user_id, set()),
-                order_types=profile[f"{GRANT}order_types"],
-                methods=profile[f"{GRANT}methods"],
-                regions=profile[f"{GRANT}regions"],
+                shop_ids=profile["shop_ids"],
+                order_types=profile["order_types"],
+                methods=profile["methods"],
+                regions=profile["regions"],
             )
-            if profile[f"{GRANT}id"] is not None  # no grant: everything
+            if profile["grant_id"] is not None  # no grant: everything
             else ""
         )
         if refusal:

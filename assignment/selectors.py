@@ -1,5 +1,7 @@
-from datetime import datetime, timedelta
+import json
+from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -17,6 +19,59 @@ REPEATED_TIMEOUTS = 2
 def team_profiles():
     """Profiles of active members of the Manager group: the people routing and the team view consider."""
     return ManagerProfile.objects.filter(user__is_active=True, user__groups__name=MANAGER).select_related("user")
+
+
+# The granted shops of a grant as one "1,4,7" text (the aggregate is spelt differently per database).
+_SHOP_LIST = {"postgresql": "string_agg(s.shop_id::text, ',')", "sqlite": "group_concat(s.shop_id)"}
+
+# routing_team()'s one statement. Written by hand: routing reads the team for every new order, and building the
+# same reading through the ORM (three querysets) cost 1.9 ms of CPU per order against 0.25 ms for this.
+# The open orders are counted per manager from order_manager_open_idx, so the cost follows what the team holds
+# now, not every order it ever had.
+_ROUTING_TEAM = """
+    SELECT p.id, p.user_id, u.username, p.presence, p.presence_since, p.last_assigned_at, p.quota_override,
+           p.experience, g.id, g.order_types, g.methods, g.regions,
+           (SELECT {shop_list} FROM orders_accessgrant_shops s WHERE s.accessgrant_id = g.id),
+           (SELECT count(*) FROM orders_order o WHERE o.manager_id = p.user_id AND NOT o.is_final)
+    FROM assignment_managerprofile p
+    JOIN auth_user u ON u.id = p.user_id
+    LEFT JOIN orders_accessgrant g ON g.user_id = p.user_id
+    WHERE u.is_active AND EXISTS (
+        SELECT 1 FROM auth_user_groups ug JOIN auth_group r ON r.id = ug.group_id
+        WHERE ug.user_id = p.user_id AND r.name = %s
+    )
+    ORDER BY p.id
+"""
+ROUTING_TEAM_FIELDS = (
+    "pk", "user_id", "username", "presence", "presence_since", "last_assigned_at", "quota_override", "experience",
+    "grant_id", "order_types", "methods", "regions", "shop_ids", "open_orders",
+)  # fmt: skip
+
+
+def routing_team() -> list[dict]:
+    """The managers routing considers (as `team_profiles()`), each a plain dict of ROUTING_TEAM_FIELDS: presence,
+    quota, experience, their grant (`grant_id` None: no grant, everything), its shops as a set, and their open
+    orders. One statement, plain values: a team of a thousand builds no model objects."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ROUTING_TEAM.format(shop_list=_SHOP_LIST[connection.vendor]), [MANAGER])
+        rows = [dict(zip(ROUTING_TEAM_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for field in ("presence_since", "last_assigned_at"):
+            row[field] = _aware(row[field])
+        for field in ("order_types", "methods", "regions"):
+            row[field] = _json(row[field])
+        row["shop_ids"] = {int(shop_id) for shop_id in row["shop_ids"].split(",")} if row["shop_ids"] else set()
+    return rows
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands a raw cursor naive UTC datetimes; PostgreSQL aware ones."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _json(value):
+    """JSON columns come back as text from a raw cursor (Django decodes them in the field, not the driver)."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def open_orders_by_manager(user_ids: list[int]) -> dict[int, int]:

@@ -242,12 +242,8 @@ def test_one_serve_spreads_the_queue_evenly_though_it_reads_the_team_once_per_ba
     with CaptureQueriesContext(connection) as ctx:
         assert queue_serve(batch=20) == 9
     assert [Order.objects.filter(manager=user).count() for user in team] == [3, 3, 3]
-    profile_reads = [
-        q
-        for q in ctx.captured_queries
-        if '"orders_accessgrant"."order_types"' in q["sql"] and "FOR UPDATE" not in q["sql"]
-    ]
-    assert len(profile_reads) <= 3  # the batch's reading (and the one after it), not one per order
+    team_reads = [q for q in ctx.captured_queries if "FROM assignment_managerprofile p" in q["sql"]]
+    assert 1 <= len(team_reads) <= 3  # the batch's reading (and the one after it), not one per order
 
 
 def test_a_stale_reading_of_the_team_never_breaks_a_quota_or_gives_an_order_to_someone_away(shop):
