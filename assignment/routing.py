@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Max
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
@@ -27,12 +29,23 @@ class Candidate:
     profile_pk: int
     user_id: int
     name: str
+    first_name: str
+    last_name: str
     experience: int
     open_orders: int
     quota: int
     idle_since: datetime
     # When this manager let this very order time out, within the cooling-off time: others are offered it first.
     slipped_at: datetime | None = None
+
+    def as_user(self):
+        """The manager as a user built from the team as read, without a query: loaded as `.only()` would load
+        it (any other field is read on first use), enough for the hand-over to store, name and notify."""
+        user = get_user_model()
+        known = dict(id=self.user_id, username=self.name, first_name=self.first_name, last_name=self.last_name)
+        # from_db takes the values in the model's field order.
+        values = [known[field.attname] for field in user._meta.concrete_fields if field.attname in known]
+        return user.from_db(connection.alias, list(known), values)
 
 
 @dataclass
@@ -102,6 +115,8 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
             profile_pk=profile["pk"],
             user_id=user_id,
             name=profile["username"],
+            first_name=profile["first_name"],
+            last_name=profile["last_name"],
             experience=profile["experience"],
             open_orders=profile["open_orders"],
             quota=team.quota_of(profile),

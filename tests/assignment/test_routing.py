@@ -266,6 +266,25 @@ def test_a_stale_reading_of_the_team_never_breaks_a_quota_or_gives_an_order_to_s
     assert "at quota (1/1)" in decision.excluded["anna"] and decision.excluded["boris"] == "on lunch"
 
 
+def test_a_manager_refused_under_the_lock_keeps_their_last_assignment_time_and_the_chosen_one_gets_it(shop):
+    """The lock notes the assignment to come; a refusal rolls the note back, so the refused manager still counts
+    as idle as long as before (the tie-break), and their row is free again for other routers."""
+    from assignment.routing import team_read
+
+    anna = free_manager(username="anna", quota=1)
+    vera = free_manager(username="vera", quota=5)
+    make_order(shop, manager=vera)  # Anna has the fewest open orders, so she is first in line
+    [waiting] = orders_waiting(shop, 1)
+    team = team_read()
+    make_order(shop, manager=anna)  # now at her quota of 1
+    before = ManagerProfile.objects.get(user=anna).last_assigned_at
+    now = timezone.now()
+    decision = order_route(order_id=waiting.pk, team=team, now=now)
+    assert decision.manager == vera and decision.manager.get_full_name() == vera.get_full_name()
+    assert ManagerProfile.objects.get(user=anna).last_assigned_at == before
+    assert ManagerProfile.objects.get(user=vera).last_assigned_at == now
+
+
 def test_capacity_starts_one_router_per_q2_worker_where_rows_lock_and_one_where_they_do_not(settings):
     from unittest import mock
 
