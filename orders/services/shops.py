@@ -39,12 +39,9 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
 def api_key_authenticate(*, raw_key: str, now: datetime | None = None) -> Shop | None:
     """The shop a live key belongs to (None for an unknown or revoked key); notes when the key was used."""
     now = now or timezone.now()
-    key = (
-        ApiKey.objects.select_related("shop")
-        .filter(key_hash=hash_api_key(raw_key), revoked_at__isnull=True)
-        .first()
-    )
-    if key is None:
+    try:  # get(), not first(): the hash is unique, so no ordering to compile and run on every request
+        key = ApiKey.objects.select_related("shop").get(key_hash=hash_api_key(raw_key), revoked_at__isnull=True)
+    except ApiKey.DoesNotExist:
         return None
     if key.last_used_at is None or key.last_used_at < now - LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
