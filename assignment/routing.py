@@ -57,7 +57,7 @@ class Survey:
 
 @dataclass
 class Team:
-    """The managers as routing sees them (`routing_team()`, one statement, plus the settings row). Routing reads
+    """The managers as routing sees them (`routing_team()`, two statements, plus the settings row). Routing reads
     it afresh for each order; the queue reads it once per batch and counts its own assignments into it, because
     the manager's row lock re-checks presence and quota before every assignment anyway. `stale`: the lock found
     it out of date; read it again."""

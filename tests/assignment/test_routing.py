@@ -43,6 +43,21 @@ def test_a_new_order_goes_at_once_to_the_free_manager_with_fewest_open_orders(sh
     assert order.events.filter(kind=OrderEvent.Kind.ASSIGNMENT, text__contains="Even load").exists()
 
 
+@pytest.mark.parametrize("gone", ["deactivated", "no longer in the Manager group"])
+def test_routing_passes_over_a_profile_whose_user_left_the_team(shop, gone):
+    """Only active members of the Manager group are the team: a profile left behind gets nothing, however light."""
+    left = free_manager(username="left")
+    stays = free_manager(username="stays")
+    make_order(shop, manager=stays)  # the one who left would be first in line by load
+    if gone == "deactivated":
+        type(left).objects.filter(pk=left.pk).update(is_active=False)
+    else:
+        left.groups.clear()
+    order = make_order(shop)
+    assert order.manager == stays
+    assert "left" not in json.dumps(order.assignment_decisions.get().candidates)
+
+
 def test_ties_go_to_the_manager_idle_longest(shop):
     with time_machine.travel(timezone.now() - timedelta(hours=1)):
         longest = free_manager(username="early")
