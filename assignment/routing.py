@@ -71,7 +71,7 @@ class Team:
         for profile in self.profiles:
             if profile["user_id"] == user_id:
                 profile["open_orders"] += 1
-                profile["last_assigned_at"] = now
+                profile["idle_since"] = now
 
     def quota_of(self, profile: dict) -> int:
         """The manager's own quota, else the desk's default."""
@@ -120,7 +120,7 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
             experience=profile["experience"],
             open_orders=profile["open_orders"],
             quota=team.quota_of(profile),
-            idle_since=max(filter(None, [profile["presence_since"], profile["last_assigned_at"]])),
+            idle_since=profile["idle_since"],
             slipped_at=slipped.get(user_id),
         )
         refusal = (

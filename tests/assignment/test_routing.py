@@ -65,6 +65,23 @@ def test_ties_go_to_the_manager_idle_longest(shop):
     assert make_order(shop).manager == longest
 
 
+@pytest.mark.parametrize(
+    "anna_free_for, anna_last_assigned",
+    [(timedelta(hours=2), timedelta(minutes=5)), (timedelta(minutes=10), timedelta(hours=2))],
+    ids=["given an order lately", "back from lunch lately"],
+)
+def test_idle_since_is_the_later_of_turning_free_and_the_last_assignment(shop, anna_free_for, anna_last_assigned):
+    """Anna turned Free long ago but was given an order lately, or was given one long ago but is just back from
+    lunch: either way Boris, Free for an hour with nothing given since, has been idle longer."""
+    anna, boris = free_manager(username="anna"), free_manager(username="boris")
+    now = timezone.now()
+    ManagerProfile.objects.filter(user=anna).update(
+        presence_since=now - anna_free_for, last_assigned_at=now - anna_last_assigned
+    )
+    ManagerProfile.objects.filter(user=boris).update(presence_since=now - timedelta(hours=1))
+    assert make_order(shop).manager == boris
+
+
 def test_a_vip_goes_to_the_most_experienced_free_manager(shop):
     free_manager(username="junior", experience=1)
     senior = free_manager(username="senior", experience=9)
