@@ -58,9 +58,10 @@ def routing_team() -> list[dict]:
     for row in rows:
         row["open_orders"] = open_orders.get(row["user_id"], 0)
         row["idle_since"] = _aware(row["idle_since"])
-        for field in ("order_types", "methods", "regions"):
-            row[field] = _json(row[field])
         row["shop_ids"] = {int(shop_id) for shop_id in row["shop_ids"].split(",")} if row["shop_ids"] else set()
+        if row["grant_id"] is not None:  # no grant, nothing to decode
+            for field in ("order_types", "methods", "regions"):
+                row[field] = _json(row[field])
     return rows
 
 
@@ -84,12 +85,15 @@ def open_orders_by_manager(user_ids: list[int]) -> dict[int, int]:
     took 39 ms at 1,000 managers in the bench, against 7 ms planned afresh."""
     if not user_ids:
         return {}
-    managers = ", ".join(["%s"] * len(user_ids))
+    if connection.vendor == "postgresql":  # one array parameter: one statement to parse and prepare, any team size
+        managers, params = "= ANY(%s)", [user_ids]
+    else:
+        managers, params = f"IN ({', '.join(['%s'] * len(user_ids))})", user_ids
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT manager_id, count(*) FROM orders_order WHERE manager_id IN ({managers}) AND NOT is_final"
+            f"SELECT manager_id, count(*) FROM orders_order WHERE manager_id {managers} AND NOT is_final"
             " GROUP BY manager_id",
-            user_ids,
+            params,
         )
         return dict(cursor.fetchall())
 
