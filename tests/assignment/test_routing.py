@@ -58,6 +58,18 @@ def test_routing_passes_over_a_profile_whose_user_left_the_team(shop, gone):
     assert "left" not in json.dumps(order.assignment_decisions.get().candidates)
 
 
+def test_routing_and_the_team_view_see_the_same_team(shop):
+    """Routing's hand-written read and the dashboard's queryset name the same people."""
+    from assignment.selectors import routing_team, team_profiles
+
+    kept = [free_manager(username="kept"), free_manager(username="granted", shops=[shop])]
+    deactivated, outside = free_manager(username="deactivated"), free_manager(username="outside")
+    type(deactivated).objects.filter(pk=deactivated.pk).update(is_active=False)
+    outside.groups.clear()
+    assert sorted(row["user_id"] for row in routing_team()) == sorted(p.user_id for p in team_profiles())
+    assert sorted(row["user_id"] for row in routing_team()) == sorted(user.pk for user in kept)
+
+
 def test_ties_go_to_the_manager_idle_longest(shop):
     with time_machine.travel(timezone.now() - timedelta(hours=1)):
         longest = free_manager(username="early")
