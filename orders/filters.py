@@ -2,10 +2,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from orders.models import Order, Status
+from orders.models import Customer, Order, Status
 from orders.roles import staff_name
 
 UNASSIGNED = "none"
+# A search that names more customers than this (a word most names share) matches them as a subquery: that many
+# customers' orders are read anyway.
+SEARCH_CUSTOMERS = 1000
 
 
 def _status_choices():
@@ -70,14 +73,22 @@ class OrderFilter(django_filters.FilterSet):
             )
 
     def search(self, queryset, name, value):
+        """An order's number (in any case) or storefront id, or its customer's name or phone. The customers are
+        found first, so that each part of the match has an index on the orders (the number's, the storefront
+        id's, the customer's) and a search costs the same at a million orders as at a thousand; an OR across
+        the join to customers made it a scan of every order (0.5 s at 300,000)."""
         value = value.strip()
         if not value:
             return queryset
         digits = "".join(ch for ch in value if ch.isdigit())
-        match = Q(number__iexact=value) | Q(external_id=value) | Q(customer__name__icontains=value)
+        by_customer = Q(name__icontains=value)
         if len(digits) >= 5:
-            match |= Q(customer__phone__contains=digits)
-        return queryset.filter(match)
+            by_customer |= Q(phone__contains=digits)
+        customers = Customer.objects.filter(by_customer).values_list("pk", flat=True)
+        found = list(customers[: SEARCH_CUSTOMERS + 1])
+        if len(found) <= SEARCH_CUSTOMERS:
+            customers = found  # a short list: looked up in the orders' customer index
+        return queryset.filter(Q(number=value.upper()) | Q(external_id=value) | Q(customer_id__in=customers))
 
     def by_manager(self, queryset, name, value):
         if value == UNASSIGNED:

@@ -123,6 +123,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 name="order_queue_idx",
             ),
             models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
+            models.Index(fields=["external_id"], name="order_external_id_idx"),  # the list's search
             models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
             # The queue priority of the order list: overdue first, then soonest due, then oldest.
             models.Index(fields=["-is_overdue", "deadline", "created_at"], name="order_priority_idx"),

@@ -96,3 +96,28 @@ def test_the_kpi_rollup_reads_one_days_decisions_timeouts_and_closed_tasks_from_
     assert "decision_created_idx" in plan_of(decisions)
     assert "decision_timed_out_idx" in plan_of(timeouts) or "decision_timeouts_idx" in plan_of(timeouts)
     assert "task_done_idx" in plan_of(closed)
+
+
+def test_the_lists_search_reads_orders_through_their_indexes_whatever_it_matches(django_user_model):
+    """Number, storefront id, a customer's name or phone: each part of the match has its own index on the orders,
+    so the planner combines them (BitmapOr) instead of scanning every order, on a desk with history."""
+    from orders.models import Customer, Shop
+    from orders.selectors import order_list
+
+    shop = Shop.objects.create(code="idx", name="Index shop")
+    customers = Customer.objects.bulk_create(
+        Customer(shop=shop, name=f"Buyer {n}", phone=f"+7903{n:07d}") for n in range(300)
+    )
+    now = timezone.now()
+    Order.objects.bulk_create(
+        Order(shop=shop, customer=customers[n % 300], number=f"IDX-{n}", external_id=f"web-{n}",
+              status_entered_at=now, deadline=now)
+        for n in range(3000)
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE orders_order")
+        cursor.execute("ANALYZE orders_customer")
+    supervisor = django_user_model.objects.create(username="root", is_superuser=True)
+    for term in ("idx-1234", "web-77", "Buyer 123", "+79030000042"):
+        plan = order_list(user=supervisor, params={"q": term, "scope": "all"}, mine=False).qs.explain()
+        assert "Seq Scan on orders_order" not in plan and "BitmapOr" in plan, (term, plan)

@@ -144,6 +144,8 @@ def test_the_list_filters_and_searches(client):
     assert numbers(q="7776655") == {by_phone.number}
     assert numbers(q="zinaida") == {by_cart.number}
     assert numbers(q=by_cart.number) == {by_cart.number}
+    assert numbers(q=by_cart.number.lower()) == {by_cart.number}
+    assert numbers(q=by_phone.external_id) == {by_phone.number}
     assert numbers(overdue="true") == set()
     assert numbers(status="approval") == set()
 
@@ -158,3 +160,17 @@ def test_the_mine_tab_holds_only_my_orders(client):
     # The colleague's order is hidden by the tab, not by the scope: the "all" tab shows it.
     everything = client.get(reverse("orders:list"), {"scope": "all"}).content.decode()
     assert f">{mine.number}<" in everything and f">{colleagues.number}<" in everything
+
+
+def test_a_search_matching_more_customers_than_listed_one_by_one_still_finds_all_their_orders(client, monkeypatch):
+    """Past SEARCH_CUSTOMERS matching customers the search reads them as a subquery: nothing is left out."""
+    from orders import filters
+
+    monkeypatch.setattr(filters, "SEARCH_CUSTOMERS", 1)
+    user = manager()
+    shop = ShopFactory()
+    orders = [make_order(shop, manager=user, customer_name=f"Zoya Broad {n}") for n in range(3)]
+    other = make_order(shop, manager=user, customer_name="Someone Else")
+    client.force_login(user)
+    html = client.get(reverse("orders:list"), {"q": "zoya broad"}).content.decode()
+    assert all(f">{order.number}<" in html for order in orders) and f">{other.number}<" not in html
