@@ -84,11 +84,11 @@ class OrderFilter(django_filters.FilterSet):
         by_customer = Q(name__icontains=value)
         if len(digits) >= 5:
             by_customer |= Q(phone__contains=digits)
-        customers = Customer.objects.filter(by_customer).values_list("pk", flat=True)
-        found = list(customers[: SEARCH_CUSTOMERS + 1])
-        if len(found) <= SEARCH_CUSTOMERS:
-            customers = found  # a short list: looked up in the orders' customer index
-        return queryset.filter(Q(number=value.upper()) | Q(external_id=value) | Q(customer_id__in=customers))
+        matching = Customer.objects.filter(by_customer).values_list("pk", flat=True)
+        found = list(matching[: SEARCH_CUSTOMERS + 1])
+        # A short list is looked up in the orders' customer index; a longer one stays a subquery.
+        customer_ids = found if len(found) <= SEARCH_CUSTOMERS else matching
+        return queryset.filter(Q(number=value.upper()) | Q(external_id=value) | Q(customer_id__in=customer_ids))
 
     def by_manager(self, queryset, name, value):
         if value == UNASSIGNED:
