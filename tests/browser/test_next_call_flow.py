@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from orders.clock import desk_time
 from orders.models import Task
 from tests.browser.test_order_status_flow import log_in
 from tests.factories import ShopFactory, grant, make_order, make_task, manager
@@ -48,7 +49,7 @@ def test_next_opens_a_due_call_and_no_answer_plans_the_next_call_in_5_minutes(li
     assert tasks.count() == 1
     text = tasks.first.inner_text()
     assert "Call again (no answer ×1)" in text
-    shown = {f"{timezone.localtime(moment + timedelta(minutes=5)):%d %b, %H:%M}" for moment in (before, after)}
+    shown = {desk_time(moment + timedelta(minutes=5)) for moment in (before, after)}  # as the page writes it
     assert any(value in text for value in shown), (text, shown)
     assert "missed 1 of 5" in page.locator("[data-testid=missed-calls]").inner_text()
     assert "Call: no answer (miss 1 of 5)" in page.locator("[data-testid=history]").inner_text()
