@@ -50,6 +50,16 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def browser_environment() -> dict[str, str]:
+    """Chromium on the machine's real clock: under `faketime` (CI's run at an awkward moment) the desk is moved
+    in time, but Chromium hangs with libfaketime loaded. The pages carry the desk's own "now" (data-desk-now)."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    }
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -57,6 +67,7 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
+            env=browser_environment(),
             args=[
                 "--no-sandbox",
                 "--disable-gpu",

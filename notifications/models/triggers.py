@@ -88,6 +88,8 @@ class Trigger(models.Model):
             errors["repeat_every"] = "Say how often to repeat, e.g. 1d, or set times to 1."
         if self.when == self.When.ENTERS and self.times > 1:
             errors["times"] = "An 'enters' trigger fires once per entry; repeats are for 'has stayed'."
+        if self.hand and self.status_id and self.status.is_final:
+            errors["hand"] = "An order in a final status keeps its manager: hand-overs are for open statuses."
         if self.hand == self.Hand.MANAGER and not self.hand_to_id:
             errors["hand_to"] = "Choose the manager to hand the order to."
         if self.template_id and self.template.channel == "whatsapp" and not self.template.content_sid:

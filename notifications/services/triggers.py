@@ -66,9 +66,13 @@ def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -
         except OrderError as exc:
             done.append(f"not handed over: {exc}")
     elif trigger.hand == Trigger.Hand.ROUTING and order.manager_id:
-        order_take_back(order=order, reason=f"trigger “{trigger.name}”")
-        transaction.on_commit(lambda: async_task("assignment.tasks.serve_queue"))
-        done.append("sent back to routing")
+        try:
+            order_take_back(order=order, reason=f"trigger “{trigger.name}”")
+        except OrderError as exc:
+            done.append(f"not sent back to routing: {exc}")
+        else:
+            transaction.on_commit(lambda: async_task("assignment.tasks.serve_queue"))
+            done.append("sent back to routing")
     if trigger.notify:
         text = trigger.notify_text or trigger.name
         notifications_about_orders(

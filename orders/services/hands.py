@@ -77,7 +77,10 @@ def order_set_manager(
 def order_take_back(*, order: Order, reason: str) -> Order:
     """Take an order back from a manager who never worked on it, so routing can give it to someone else. If
     this order is all that made them the customer's responsible manager, the customer is released too: their
-    next order must not wait for someone who never served them."""
+    next order must not wait for someone who never served them. A closed order keeps its manager: its
+    history, credits and KPIs are theirs."""
+    if order.is_final:
+        raise OrderError(f"Order {order.number} is closed: it keeps its manager.")
     previous_id = order.manager_id
     customer = order.customer
     served_before = Order.objects.filter(customer=customer, manager_id=previous_id).exclude(pk=order.pk).exists()

@@ -221,6 +221,27 @@ def test_the_routing_action_takes_the_order_back_for_routing(order, anna, django
     assert order.manager == anna
 
 
+@pytest.mark.parametrize("hand", ["routing", "manager"])
+def test_a_hand_over_on_a_final_status_is_refused_when_saved(hand, shop):
+    made = Trigger(name="Strip it", status=status("complete"), hand=hand, hand_to=free_manager(shops=[shop]))
+    with pytest.raises(ValidationError) as refused:
+        made.full_clean()
+    assert "final status keeps its manager" in refused.value.message_dict["hand"][0]
+
+
+def test_a_completed_order_keeps_its_manager_even_if_a_routing_trigger_slipped_through(
+    order, anna, django_capture_on_commit_callbacks
+):
+    # Saved before the rule, or past the form: the service still refuses to strip a closed order.
+    Trigger.objects.create(name="Strip it", status=status("complete"), hand="routing")
+    with django_capture_on_commit_callbacks(execute=True):
+        move(order, "approval", "assembly", "delivery", "complete")
+    order.refresh_from_db()
+    assert order.status == "complete" and order.manager == anna
+    assert "not sent back to routing" in TriggerFiring.objects.get(order=order).note
+    assert not OrderEvent.objects.filter(order=order, kind="manager", text__contains="trigger").exists()
+
+
 @pytest.mark.parametrize("who", ["manager", "supervisors"])
 def test_the_notify_action_tells_the_manager_or_the_supervisors(order, anna, shop, who):
     boss = supervisor()
