@@ -1,7 +1,9 @@
 import os
 import shutil
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 
 from config.fake_twilio import FakeTwilio
@@ -15,6 +17,27 @@ WHATSAPP_FROM = "whatsapp:+14155238886"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls a test makes beside it are
 # still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    """ORDERDESK_TEST_CLOCK="2026-12-31T23:50:00+03:00" runs the whole suite from that moment on, the clock ticking
+    (`scripts/test-at.sh`): the desk and its live server live then (time-machine patches the process; Chromium
+    keeps the machine's clock, and the pages carry the desk's own "now")."""
+    moment = os.environ.get("ORDERDESK_TEST_CLOCK")
+    if moment:
+        config._orderdesk_clock = time_machine.travel(datetime.fromisoformat(moment), tick=True)
+        config._orderdesk_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_orderdesk_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    moment = os.environ.get("ORDERDESK_TEST_CLOCK")
+    return f"the suite's clock starts at {moment}" if moment else None
 
 
 def _required(name: str) -> bool:
@@ -50,16 +73,6 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-def browser_environment() -> dict[str, str]:
-    """Chromium on the machine's real clock: under `faketime` (CI's run at an awkward moment) the desk is moved
-    in time, but Chromium hangs with libfaketime loaded. The pages carry the desk's own "now" (data-desk-now)."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
-    }
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -67,7 +80,6 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            env=browser_environment(),
             args=[
                 "--no-sandbox",
                 "--disable-gpu",
