@@ -98,11 +98,30 @@ document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
   const known = document.getElementById("known-customer");
   if (!known) return;  // the edit page has rows but no customer lookup
   const fields = ["shop", "phone", "email"].map((name) => form.querySelector(`[name=${name}]`));
+  // A known customer's name is shown, not retyped: the name field holds it, locked, until the person ticks
+  // "update" (a locked field is not sent, so the desk keeps the customer as it knows them).
+  const name = form.querySelector("[name=name]");
+  const update = form.querySelector("[data-update-details]");
+  const updateBox = update.querySelector("input");
+  function showKnown() {
+    const knownName = known.querySelector("[data-known-name]")?.dataset.knownName;
+    update.classList.toggle("d-none", !knownName);
+    if (!knownName) {
+      updateBox.checked = false;
+      if (name.disabled) name.value = "";
+      name.disabled = false;
+      return;
+    }
+    if (!updateBox.checked) name.value = knownName;
+    name.disabled = !updateBox.checked;
+  }
   async function lookup() {
     const query = new URLSearchParams(fields.map((field) => [field.name, field.value]));
     const response = await fetch(`${known.dataset.url}?${query}`);
     if (response.ok) known.innerHTML = await response.text();
+    showKnown();
   }
   fields.forEach((field) => field.addEventListener("change", lookup));
+  updateBox.addEventListener("change", showKnown);
   if (fields[1].value || fields[2].value) lookup();
 })();
