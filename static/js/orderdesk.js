@@ -88,12 +88,15 @@ document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
     total.value = index + 1;
     rows.lastElementChild.querySelector("input[name$=name]").focus();
   });
+  // A removed row stays in sight, struck through, as the server shows it on a refused form; Keep undoes it.
   rows.addEventListener("click", function (event) {
-    const button = event.target.closest("[data-remove-row]");
+    const button = event.target.closest("[data-remove-row], [data-keep-row]");
     if (!button) return;
     const row = button.closest("[data-row]");
-    row.querySelector("input[name$=DELETE]").checked = true;  // the formset drops it on save
-    row.classList.add("d-none");
+    const removed = button.matches("[data-remove-row]");
+    row.querySelector("input[name$=DELETE]").checked = removed;  // the formset drops it on save
+    row.classList.toggle("item-removed", removed);
+    row.toggleAttribute("data-removed", removed);
   });
   const known = document.getElementById("known-customer");
   if (!known) return;  // the edit page has rows but no customer lookup

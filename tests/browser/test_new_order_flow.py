@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from orders.models import Customer, Order
@@ -97,3 +99,33 @@ def test_updating_a_known_customers_name_is_a_choice_on_the_form_and_a_line_of_t
     history = page.locator("[data-testid=customer-history]").inner_text()
     assert "Name: Olga Novikova → Olga N. (with a new order)" in history and "Anna Smirnova" in history
     Customer.objects.get(pk=earlier.customer_id, name="Olga N.")
+
+
+def test_an_item_marked_for_removal_stays_marked_on_a_refused_edit(live_server, page, tmp_path):
+    shop = ShopFactory(always_open=True, name="Green Garden")
+    anna = free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[shop])
+    order = make_order(
+        shop, manager=anna, items=[{"sku": "", "name": "Garden hose 25 m", "qty": 3, "price": Decimal("1890")}]
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/orders/{order.pk}/edit/")
+    row = page.locator("[data-row]").first
+    row.locator("[data-remove-row]").click()
+    assert row.locator("[data-testid=removed-note]").is_visible()  # struck through, not hidden
+    page.click("[data-testid=save-edit]")
+
+    page.wait_for_selector("text=Add at least one item.")
+    row = page.locator("[data-row]").first
+    assert row.locator("[data-testid=removed-note]").is_visible() and row.locator("[data-keep-row]").is_visible()
+    assert row.locator("input[name$=DELETE]").is_checked()
+    page.screenshot(path=tmp_path / "refused-edit.png", full_page=True)
+    row.locator("[data-keep-row]").click()  # the manager changes their mind: the item stays
+    assert not row.locator("[data-testid=removed-note]").is_visible()
+    row.locator("input[name$=qty]").fill("2")
+    page.click("[data-testid=save-edit]")
+    page.wait_for_selector(".alert-success")
+    assert "Garden hose 25 m: quantity 3 → 2" in page.locator(".alert-success").inner_text()
+    assert list(order.items.values_list("qty", flat=True)) == [2]

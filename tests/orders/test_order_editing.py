@@ -148,3 +148,33 @@ def test_after_an_edit_the_order_page_no_longer_asks_the_manager_to_take_it_up(c
     assert 'data-testid="take-up"' in client.get(url).content.decode()
     edit(order, anna, tracking_code="X-1")
     assert 'data-testid="take-up"' not in client.get(url).content.decode()
+
+
+def test_a_refused_edit_shows_the_row_marked_for_removal_as_marked(client, order, anna):
+    client.force_login(anna)
+    item = order.items.get()
+    data = {
+        "seen_at": order.updated_at.isoformat(),
+        "delivery_address": "Tverskaya 1",
+        "items-TOTAL_FORMS": 2,
+        "items-INITIAL_FORMS": 1,
+        "items-MIN_NUM_FORMS": 1,
+        "items-MAX_NUM_FORMS": 1000,
+        "items-0-id": item.pk,
+        "items-0-sku": "GR-101",
+        "items-0-name": "Garden hose",
+        "items-0-qty": 1,
+        "items-0-price": "1890",
+        "items-0-DELETE": "on",
+    }
+    refused = client.post(reverse("orders:edit", args=[order.pk]), data | {"items-TOTAL_FORMS": 1})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "Add at least one item." in page
+    (hose_row,) = [row for row in page.split("<tr data-row")[1:] if 'value="Garden hose"' in row]
+    assert hose_row.startswith(' data-removed class="item-removed"')
+    assert 'name="items-0-DELETE"' in hose_row and "checked" in hose_row.split('name="items-0-DELETE"')[1][:40]
+    # Kept as shown: adding an item and saving removes the marked one, as the page said it would.
+    data.update({"items-1-name": "Watering can", "items-1-qty": 1, "items-1-price": "700"})
+    response = client.post(reverse("orders:edit", args=[order.pk]), data, follow=True)
+    assert "Removed 1 × Garden hose" in response.content.decode()
+    assert list(order.items.values_list("name", flat=True)) == ["Watering can"]
