@@ -39,6 +39,27 @@ def edit(order, by, items=None, **fields):
     )
 
 
+def edit_posted(order, **changes) -> dict:
+    """The edit page's form as posted for an order with one item, the hose, changed by `changes`."""
+    (item,) = order.items.all()
+    return {
+        "seen_at": order.updated_at.isoformat(),
+        "delivery_address": order.delivery_address,
+        "delivery_date": "",
+        "tracking_code": "",
+        "comment": "",
+        "items-TOTAL_FORMS": 1,
+        "items-INITIAL_FORMS": 1,
+        "items-MIN_NUM_FORMS": 1,
+        "items-MAX_NUM_FORMS": 1000,
+        "items-0-id": item.pk,
+        "items-0-sku": item.sku,
+        "items-0-name": item.name,
+        "items-0-qty": item.qty,
+        "items-0-price": str(item.price),
+    } | changes
+
+
 def history(order):
     return list(order.events.filter(kind=OrderEvent.Kind.EDIT).order_by("pk").values_list("text", flat=True))
 
@@ -103,23 +124,7 @@ def test_the_edit_page_saves_through_the_form_and_keeps_input_on_refusal(client,
     client.force_login(anna)
     url = reverse("orders:edit", args=[order.pk])
     assert 'data-testid="edit-form"' in client.get(url).content.decode()
-    item = order.items.get()
-    data = {
-        "seen_at": order.updated_at.isoformat(),
-        "delivery_address": "Arbat 5",
-        "delivery_date": "",
-        "tracking_code": "",
-        "comment": "",
-        "items-TOTAL_FORMS": 1,
-        "items-INITIAL_FORMS": 1,
-        "items-MIN_NUM_FORMS": 1,
-        "items-MAX_NUM_FORMS": 1000,
-        "items-0-id": item.pk,
-        "items-0-sku": "GR-101",
-        "items-0-name": "Garden hose",
-        "items-0-qty": 0,
-        "items-0-price": "1890",
-    }
+    data = edit_posted(order, **{"delivery_address": "Arbat 5", "items-0-qty": 0})
     refused = client.post(url, data)
     assert refused.status_code == 400
     assert "Ensure this value is greater than or equal to 1." in refused.content.decode()
@@ -152,21 +157,7 @@ def test_after_an_edit_the_order_page_no_longer_asks_the_manager_to_take_it_up(c
 
 def test_a_refused_edit_shows_the_row_marked_for_removal_as_marked(client, order, anna):
     client.force_login(anna)
-    item = order.items.get()
-    data = {
-        "seen_at": order.updated_at.isoformat(),
-        "delivery_address": "Tverskaya 1",
-        "items-TOTAL_FORMS": 2,
-        "items-INITIAL_FORMS": 1,
-        "items-MIN_NUM_FORMS": 1,
-        "items-MAX_NUM_FORMS": 1000,
-        "items-0-id": item.pk,
-        "items-0-sku": "GR-101",
-        "items-0-name": "Garden hose",
-        "items-0-qty": 1,
-        "items-0-price": "1890",
-        "items-0-DELETE": "on",
-    }
+    data = edit_posted(order, **{"items-TOTAL_FORMS": 2, "items-0-DELETE": "on"})
     refused = client.post(reverse("orders:edit", args=[order.pk]), data | {"items-TOTAL_FORMS": 1})
     page = refused.content.decode()
     assert refused.status_code == 400 and "Add at least one item." in page
