@@ -103,9 +103,23 @@ def test_the_models_refuse_durations_that_are_not_positive(model, field, value):
 
 
 def test_an_empty_acceptance_timeout_still_means_never():
+    from assignment.services import assignments_expire
+    from tests.factories import free_manager
+
     settings = RoutingSettings.load()
     settings.acceptance_timeout = None
-    settings.full_clean()
+    settings.full_clean()  # empty is a valid setting, not refused
+    settings.save()
+    anna = free_manager(username="anna")
+    order = make_order(ShopFactory(always_open=True))
+    assert order.manager == anna
+    decision = order.assignment_decisions.get()
+    assert decision.accept_by is None  # no moment to time out at
+    # A month untouched later, the sweep still leaves the order with Anna.
+    assert assignments_expire(now=timezone.now() + timedelta(days=30)) == 0
+    order.refresh_from_db()
+    decision.refresh_from_db()
+    assert order.manager == anna and decision.timed_out_at is None
 
 
 def test_routing_settings_refuse_a_negative_timeout_in_admin_and_keep_the_input(admin_client):

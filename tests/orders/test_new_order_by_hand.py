@@ -133,3 +133,14 @@ def test_inspectors_do_not_type_in_orders(client, shop):
     assert client.get(reverse("orders:new")).status_code == 403
     assert client.post(reverse("orders:new"), posted(shop)).status_code == 403
     assert not Order.objects.exists()
+
+
+def test_the_comment_typed_with_a_phone_order_is_labelled_as_the_managers_note(client, shop, anna):
+    client.force_login(anna)
+    client.post(reverse("orders:new"), posted(shop, take_it="on"))
+    typed = Order.objects.get()
+    page = client.get(reverse("orders:detail", args=[typed.pk])).content.decode()
+    assert 'data-testid="comment-label">Manager\'s note</div>Call before noon' in page
+    from_storefront = make_order(shop, manager=anna, comment="Ring twice")
+    page = client.get(reverse("orders:detail", args=[from_storefront.pk])).content.decode()
+    assert 'data-testid="comment-label">Customer\'s comment</div>Ring twice' in page
