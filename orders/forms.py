@@ -293,10 +293,18 @@ class EditOrderForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seen_at = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = zone  # the shop's, whose "today" a new delivery date is counted from
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+    def clean(self):
+        data = super().clean()
+        # A date already on the order may have passed; a changed one is planned from today.
+        if data.get("delivery_date") and "delivery_date" in self.changed_data:
+            delivery_date_check(self, data["delivery_date"], self.zone)
+        return data
 
     def clean_seen_at(self):
         try:

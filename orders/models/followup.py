@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from orders.durations import duration_label, validate_positive_duration
+from orders.durations import SETTING_DURATION, duration_label
 from orders.exceptions import TextDoesNotRender
 from orders.models.customers import Customer
 from orders.models.orders import Order
@@ -75,7 +75,7 @@ class NoAnswerStep(models.Model):
     last rung gives up: the order is cancelled as unreachable (or handed to a supervisor)."""
 
     miss = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
-    retry_after = models.DurationField(validators=[validate_positive_duration])
+    retry_after = models.DurationField(validators=[SETTING_DURATION])
 
     class Meta:
         ordering = ["miss"]

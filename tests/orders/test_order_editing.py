@@ -1,11 +1,12 @@
 """Changing an open order as the customer asks: one history line per change in the shop's words, the total
 follows, a stale page is refused, closed orders and other people's scope are out of reach."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assignment.models import AssignmentDecision
 from orders.exceptions import OrderError, StaleOrder
@@ -169,3 +170,17 @@ def test_a_refused_edit_shows_the_row_marked_for_removal_as_marked(client, order
     response = client.post(reverse("orders:edit", args=[order.pk]), data, follow=True)
     assert "Removed 1 × Garden hose" in response.content.decode()
     assert list(order.items.values_list("name", flat=True)) == ["Watering can"]
+
+
+def test_a_changed_delivery_date_is_planned_from_today_but_a_past_one_already_there_may_stay(client, order, anna):
+    client.force_login(anna)
+    url = reverse("orders:edit", args=[order.pk])
+    refused = client.post(url, edit_posted(order, delivery_date="2020-03-01"))
+    assert refused.status_code == 400 and "This date has passed" in refused.content.decode()
+    past = timezone.localdate() - timedelta(days=10)
+    Order.objects.filter(pk=order.pk).update(delivery_date=past)
+    order.refresh_from_db()
+    kept = client.post(url, edit_posted(order, delivery_date=past.isoformat(), tracking_code="CDEK-1"))
+    assert kept.status_code == 302
+    order.refresh_from_db()
+    assert order.tracking_code == "CDEK-1" and order.delivery_date == past
