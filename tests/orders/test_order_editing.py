@@ -11,7 +11,7 @@ from django.utils import timezone
 from assignment.models import AssignmentDecision
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import Order, OrderEvent
-from orders.services import order_change_status, order_edit
+from orders.services import order_change_status, order_edit, order_set_manager
 from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, manager
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,15 @@ def test_a_changed_delivery_date_is_planned_from_today_but_a_past_one_already_th
     assert kept.status_code == 302
     order.refresh_from_db()
     assert order.tracking_code == "CDEK-1" and order.delivery_date == past
+
+
+def test_a_comment_sent_back_with_the_browsers_line_endings_is_not_an_edit(client, anna):
+    order = make_order(ShopFactory(always_open=True), items=HOSE, comment="Ring twice.\nLeave at the door.")
+    grant(anna, shops=[order.shop])
+    order_set_manager(order=order, manager=anna)
+    order.refresh_from_db()
+    client.force_login(anna)
+    data = edit_posted(order, comment="Ring twice.\r\nLeave at the door.", tracking_code="CDEK-1")
+    response = client.post(reverse("orders:edit", args=[order.pk]), data)
+    assert response.status_code == 302
+    assert history(order) == ["Tracking code: — → CDEK-1"]
