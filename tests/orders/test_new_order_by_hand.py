@@ -144,3 +144,18 @@ def test_the_comment_typed_with_a_phone_order_is_labelled_as_the_managers_note(c
     from_storefront = make_order(shop, manager=anna, comment="Ring twice")
     page = client.get(reverse("orders:detail", args=[from_storefront.pk])).content.decode()
     assert 'data-testid="comment-label">Customer\'s comment</div>Ring twice' in page
+
+
+def test_the_known_customer_lookup_shows_nobody_from_a_shop_the_manager_is_not_granted(client, shop, anna):
+    other_shop = ShopFactory(always_open=True, name="Gadgets")
+    theirs = make_order(other_shop, phone="+79161234567", customer_name="Pavel Lebedev")
+    client.force_login(anna)
+    lookup = reverse("orders:new_customer")
+    for query in ({"phone": "+79161234567"}, {"phone": "", "email": "pavel@example.com"}):
+        fragment = client.get(lookup, {"shop": other_shop.pk, **query}).content.decode()
+        assert (
+            "Pavel Lebedev" not in fragment and theirs.number not in fragment and "known customer" not in fragment
+        )
+    # The same lookup in her own shop works, so the refusal above is the scope, not a lookup that finds nothing.
+    make_order(shop, phone="+79161234567", customer_name="Maria Volkova")
+    assert "Maria Volkova" in client.get(lookup, {"shop": shop.pk, "phone": "+79161234567"}).content.decode()
