@@ -75,14 +75,14 @@ PLAN = [
 
 # Seed 001's script, in the shop's words.
 CALL_SCRIPT = dict(
-    greeting="Hello, this is {manager} from {shop}. (Pause: let the customer place who is calling.)\n"
-    "May I speak to {customer}?",
-    reason="{customer}, you placed an order on our website a little while ago. Is that right?\n"
+    greeting="Hello, this is {{ manager.name }} from {{ shop.name }}. "
+    "(Pause: let the customer place who is calling.)\nMay I speak to {{ customer.name }}?",
+    reason="{{ customer.name }}, you placed an order on our website a little while ago. Is that right?\n"
     "(Always ask: the answer starts the conversation.)",
     questions="Let's check the details together: the items and quantities, when and where delivery suits you, "
     "who will receive it, and how you would like to pay.",
-    terms="{customer}, to sum up: the items as listed, delivery on the day we agreed, payment on receipt. "
-    "Is everything right?\nThen I am confirming the order, if you have no objections.",
+    terms="{{ customer.name }}, to sum up: the items as listed, delivery on the day we agreed, "
+    "payment on receipt. Is everything right?\nThen I am confirming the order, if you have no objections.",
     objections='"It\'s expensive" → "Do I understand you right: you would buy it, but want to be sure it is '
     'worth the money?" Then: warranty, returns, what is included.\n'
     '"It\'s not in stock" → "So you would buy from us if we brought it in specially for you?"\n'

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_duration
+from django.utils.deconstruct import deconstructible
 
 UNITS = {
     "d": "days",
@@ -77,6 +78,29 @@ def validate_positive_duration(value: timedelta) -> None:
 def validate_not_negative_duration(value: timedelta) -> None:
     if value is not None and value < timedelta(0):
         raise ValidationError("Cannot be negative.")
+
+
+@deconstructible
+class DurationBetween:
+    """A setting's time within bounds a shop would recognise, e.g. a status time limit from 1 min to 90 days."""
+
+    def __init__(self, low: timedelta, high: timedelta):
+        self.low, self.high = low, high
+
+    def __call__(self, value: timedelta | None) -> None:
+        if value is None:
+            return
+        if value < self.low:
+            raise ValidationError(f"Make it at least {duration_label(self.low)}.")
+        if value > self.high:
+            raise ValidationError(f"Make it at most {duration_label(self.high)}: longer is a typo, not a plan.")
+
+    def __eq__(self, other):
+        return isinstance(other, DurationBetween) and (self.low, self.high) == (other.low, other.high)
+
+
+# The status time limits and the no-answer ladder's waits share one range: a minute to ninety days.
+SETTING_DURATION = DurationBetween(timedelta(minutes=1), timedelta(days=90))
 
 
 class DurationInput(forms.TextInput):

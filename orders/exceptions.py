@@ -23,3 +23,7 @@ class IntakeConflict(OrderError):
             f"Order {order.number} was accepted under this external_id with other {', '.join(fields)}: "
             "send a new external_id for a new order."
         )
+
+
+class TextDoesNotRender(OrderError):
+    """A text written in template syntax (a message template, a call script) does not render."""

@@ -17,8 +17,9 @@ def _status_choices():
 
 class OrderFilter(django_filters.FilterSet):
     SORTS = {
-        # Queue priority: overdue first, then whatever falls due soonest, then the oldest.
-        "priority": ["-is_overdue", "deadline", "created_at"],
+        # Queue priority: open orders before finished ones (nothing is urgent about a closed order), overdue
+        # first, then whatever falls due soonest, then the oldest.
+        "priority": ["is_final", "-is_overdue", "deadline", "created_at"],
         "newest": ["-created_at", "-pk"],
         "oldest": ["created_at", "pk"],
     }

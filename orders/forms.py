@@ -6,8 +6,21 @@ from django.utils import timezone
 from orders.models import CallOutcome, Customer, DeliveryState, Order, Task
 from orders.phones import phone_normalize
 from orders.roles import staff_name
+from orders.selectors import customer_find
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+# How far ahead a delivery may be planned: further than this is a typo in the year.
+DELIVERY_HORIZON_DAYS = 365
+
+
+def delivery_date_check(form, day, zone) -> None:
+    """A delivery date is today or later in the shop's zone, and within a year."""
+    today = timezone.localdate(timezone=zone)
+    if day < today:
+        form.add_error("delivery_date", "This date has passed: deliveries are planned from today on.")
+    elif day > today + timedelta(days=DELIVERY_HORIZON_DAYS):
+        form.add_error("delivery_date", f"Plan deliveries at most {DELIVERY_HORIZON_DAYS} days ahead.")
 
 
 class StatusChangeForm(forms.Form):
@@ -170,41 +183,65 @@ class CallForm(forms.Form):
 
 
 class NewOrderForm(PhoneOrEmail, forms.Form):
-    """An order a customer phones in, typed by a manager or supervisor."""
+    """An order a customer phones in, typed by a manager or supervisor. A known customer's details are shown, not
+    retyped: they change only when the person ticks `update_details`."""
 
     shop = forms.ModelChoiceField(queryset=None, empty_label=None)
     phone = forms.CharField(
         max_length=32, required=False, widget=forms.TextInput(attrs={"placeholder": "8 916 123-45-67"})
     )
     email = forms.EmailField(required=False)
-    name = forms.CharField(max_length=200, label="Customer's name")
+    name = forms.CharField(max_length=200, required=False, label="Customer's name")
+    update_details = forms.BooleanField(
+        required=False, label="Update the known customer's name and email with what is typed here"
+    )
     method = forms.ChoiceField(choices=Order.Method.choices, initial=Order.Method.PHONE)
     delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     delivery_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    comment = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        max_length=2000, required=False, label="Manager's note", widget=forms.Textarea(attrs={"rows": 2})
+    )
     take_it = forms.BooleanField(required=False, label="I'll take it (it becomes mine, within my quota)")
 
-    def __init__(self, *args, shops, **kwargs):
+    def __init__(self, *args, shops, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.known = None  # the shop's customer with this phone or email, once the form is cleaned
         self.fields["shop"].queryset = shops
         for name, field in self.fields.items():
             css = (
                 "form-check-input"
-                if name == "take_it"
+                if name in ("take_it", "update_details")
                 else "form-select"
                 if name in ("shop", "method")
                 else "form-control"
             )
             field.widget.attrs["class"] = css
 
+    def clean(self):
+        data = super().clean()
+        if data.get("shop") and data.get("delivery_date"):
+            delivery_date_check(self, data["delivery_date"], data["shop"].zone)
+        if self.errors or not data.get("shop"):
+            return data
+        found = customer_find(user=self.user, shop_id=data["shop"].pk, phone=data["phone"], email=data["email"])
+        self.known = found.customer if found is not None else None
+        if self.known is None and not data.get("name"):
+            self.add_error("name", "Give the customer's name: they are new to this shop.")
+        elif self.known is not None and data.get("update_details") and not data.get("name"):
+            self.add_error("name", "Give the name to keep, or untick updating the customer's details.")
+        return data
+
     def service_kwargs(self, *, items: list[dict], by) -> dict:
         data = self.cleaned_data
+        keep = self.known is not None and not data["update_details"]
         return {
             "shop": data["shop"],
             "customer": {
-                "name": data["name"],
+                # A known customer stays as the desk knows them unless the person chose to change them.
+                "name": self.known.name if keep else data["name"],
                 "phone": data["phone"],
-                "email": data["email"],
+                "email": self.known.email if keep else data["email"],
                 "legal_type": "",
                 "is_vip": False,
             },
@@ -256,10 +293,18 @@ class EditOrderForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seen_at = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = zone  # the shop's, whose "today" a new delivery date is counted from
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+    def clean(self):
+        data = super().clean()
+        # A date already on the order may have passed; a changed one is planned from today.
+        if data.get("delivery_date") and "delivery_date" in self.changed_data:
+            delivery_date_check(self, data["delivery_date"], self.zone)
+        return data
 
     def clean_seen_at(self):
         try:

@@ -24,6 +24,7 @@ from notifications.rendering import message_context, render_message
 from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
 from orders.clock import outside_night
+from orders.durations import duration_label
 from orders.models import Customer, Order
 
 State = OutboundMessage.State
@@ -47,7 +48,7 @@ def _skip_reason(*, customer: Customer, order: Order | None, channel: str, templ
             state__in=OutboundMessage.COUNTED_STATES,
         )
         if recent.exists():
-            return f"The same message went to this order less than {DUPLICATE_WINDOW} ago."
+            return f"The same message went to this order less than {duration_label(DUPLICATE_WINDOW)} ago."
     cap = MessagingSettings.load().daily_cap
     sent_today = messages_counted_today(customer=customer, now=now)
     if sent_today >= cap:

@@ -88,7 +88,9 @@ def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -
 def _fire(firing: TriggerFiring, order: Order, now: datetime) -> None:
     trigger = firing.trigger
     done = _act(trigger, firing, order, now)
-    firing.done_at, firing.outcome, firing.note = now, Outcome.FIRED, "; ".join(done)[:300]
+    # Each part ends without a full stop (a refusal's own text has one): the history line adds the one stop.
+    note = "; ".join(part.rstrip(".") for part in done)
+    firing.done_at, firing.outcome, firing.note = now, Outcome.FIRED, note[:300]
     firing.save(update_fields=["done_at", "outcome", "note"])
     round_note = f" (reminder {firing.round} of {trigger.times})" if trigger.times > 1 else ""
     order_event_add(

@@ -45,7 +45,8 @@ class CallScriptAdmin(AuditedAdmin, admin.ModelAdmin):
             None,
             {
                 "fields": ["shop"],
-                "description": "Write {customer}, {manager} and {shop} where the names go; no other placeholders.",
+                "description": "Write {{ customer.name }}, {{ manager.name }} and {{ shop.name }} where the names "
+                "go (the syntax of message templates); a script that does not render is refused.",
             },
         ),
         ("Script", {"fields": list(CallScript.SECTIONS)}),

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 
 from orders.admin.readonly import ReadOnlyAdmin
 from orders.models import Customer, Order, OrderEvent, OrderItem
-from orders.services import customer_anonymise, customer_export
+from orders.services import customer_anonymise, customer_export, customer_update
 
 
 @admin.register(Customer)
@@ -19,6 +19,18 @@ class CustomerAdmin(admin.ModelAdmin):
     list_select_related = ["shop", "responsible_manager"]
     raw_id_fields = ["responsible_manager"]
     actions = ["export_data", "anonymise"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["shop"] if obj is not None else []  # a customer belongs to the shop that knows them
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, like the customer page: each changed detail is a line of their history.
+        customer_update(
+            customer=obj, by=request.user, **{field: form.cleaned_data[field] for field in form.changed_data}
+        )
 
     @admin.action(description="Export everything the desk holds about this customer (JSON)")
     def export_data(self, request, queryset):

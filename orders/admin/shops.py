@@ -54,7 +54,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        key = shop_issue_api_key(shop=obj.shop, name=obj.name)
+        key = shop_issue_api_key(shop=obj.shop, name=obj.name, by=request.user)
         saved = ApiKey.objects.get(shop=obj.shop, name=obj.name.strip(), revoked_at__isnull=True)
         obj.pk, obj.key_hash, obj.prefix = saved.pk, saved.key_hash, saved.prefix
         self.message_user(
@@ -66,7 +66,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected keys (they stop working at once)")
     def revoke(self, request, queryset):
         for key in queryset:
-            api_key_revoke(key=key)
+            api_key_revoke(key=key, by=request.user)
         self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
 
 

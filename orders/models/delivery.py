@@ -1,8 +1,10 @@
 """Delivery tracking: what carriers report about an order's parcel, and which status each report moves the order to
 (per shop, set in admin, applied through the status matrix)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from orders.models.matrix import Status
 from orders.models.orders import Order
 from orders.models.shops import Shop
 
@@ -48,5 +50,17 @@ class DeliveryStatusRule(models.Model):
         constraints = [models.UniqueConstraint(fields=["shop", "state"], name="delivery_rule_once_per_state")]
         verbose_name = "delivery state → status rule"
 
+    # Reports that say the parcel did not reach the customer: never a reason to call the order a success.
+    NOT_RECEIVED = (DeliveryState.LOST, DeliveryState.RETURNED)
+
     def __str__(self):
         return f"{self.shop}: {self.get_state_display()} → {self.target}"
+
+    def clean(self):
+        if self.state in self.NOT_RECEIVED and self.target_id and self.target.group == Status.Group.COMPLETE:
+            raise ValidationError(
+                {
+                    "target": f"A parcel {self.get_state_display().lower()} did not reach the customer: move the "
+                    f"order to a status that gets someone working on it (or cancels it), not to {self.target}."
+                }
+            )

@@ -1,14 +1,13 @@
 """Follow-up: tasks (calls and to-dos), call outcomes, the no-answer ladder and the shops' call scripts."""
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from orders.durations import duration_label, validate_positive_duration
+from orders.durations import SETTING_DURATION, duration_label
+from orders.exceptions import TextDoesNotRender
 from orders.models.customers import Customer
 from orders.models.orders import Order
 from orders.models.shops import Shop
@@ -76,7 +75,7 @@ class NoAnswerStep(models.Model):
     last rung gives up: the order is cancelled as unreachable (or handed to a supervisor)."""
 
     miss = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
-    retry_after = models.DurationField(validators=[validate_positive_duration])
+    retry_after = models.DurationField(validators=[SETTING_DURATION])
 
     class Meta:
         ordering = ["miss"]
@@ -95,14 +94,10 @@ class NoAnswerStep(models.Model):
             )
 
 
-# A word in braces, as a placeholder is written; other braces ("{ }", "{1}") are left alone.
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
 class CallScript(models.Model):
-    """What a manager says on a call for this shop. {customer}, {manager} and {shop} are filled in."""
+    """What a manager says on a call for this shop, in the same template syntax as message templates:
+    {{ customer.name }}, {{ manager.name }}, {{ shop.name }} (and the order's fields) are filled in."""
 
-    PLACEHOLDERS = ("customer", "manager", "shop")
     SECTIONS = ("greeting", "reason", "questions", "terms", "objections")
 
     shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="call_script")
@@ -116,23 +111,29 @@ class CallScript(models.Model):
         return f"Call script of {self.shop}"
 
     def clean(self):
-        allowed = ", ".join("{" + name + "}" for name in self.PLACEHOLDERS)
+        # Tried on a made-up order, as message templates are: a script that does not render is refused here,
+        # not shown as written to a manager on a call.
+        from orders.templating import sample_context
+
         errors = {}
         for field_name in self.SECTIONS:
-            unknown = sorted(set(PLACEHOLDER.findall(getattr(self, field_name) or "")) - set(self.PLACEHOLDERS))
-            if unknown:
-                names = ", ".join("{" + name + "}" for name in unknown)
-                errors[field_name] = f"Unknown placeholder {names}: use {allowed}."
+            try:
+                self._section(field_name, sample_context())
+            except TextDoesNotRender as exc:
+                errors[field_name] = str(exc)
         if errors:
             raise ValidationError(errors)
 
-    def filled(self, **names: str) -> list[tuple[str, str]]:
-        """(section title, text) pairs with the names put in; plain replacement, so braces in a script are safe."""
+    def filled(self, context: dict) -> list[tuple[str, str]]:
+        """(section title, text) pairs rendered over the call's order, customer, manager and shop."""
         sections = []
         for field_name in self.SECTIONS:
-            text = getattr(self, field_name)
-            for placeholder in self.PLACEHOLDERS:
-                text = text.replace("{" + placeholder + "}", names.get(placeholder, ""))
-            if text.strip():
+            text = self._section(field_name, context)
+            if text:
                 sections.append((self._meta.get_field(field_name).verbose_name.capitalize(), text))
         return sections
+
+    def _section(self, field_name: str, context: dict) -> str:
+        from orders.templating import text_render
+
+        return text_render(getattr(self, field_name) or "", context, "script")

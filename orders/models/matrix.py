@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from orders.durations import validate_positive_duration
+from orders.durations import SETTING_DURATION
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #0d6efd.")
 
@@ -30,7 +30,7 @@ class Status(models.Model):
     time_limit = models.DurationField(
         null=True,
         blank=True,
-        validators=[validate_positive_duration],
+        validators=[SETTING_DURATION],
         help_text="How long an order may stay in this status, in working hours; empty = no limit.",
     )
     is_final = models.BooleanField("final", default=False)

@@ -125,8 +125,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
             models.Index(fields=["external_id"], name="order_external_id_idx"),  # the list's search
             models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
-            # The queue priority of the order list: overdue first, then soonest due, then oldest.
-            models.Index(fields=["-is_overdue", "deadline", "created_at"], name="order_priority_idx"),
+            # The queue priority of the order list: open first, overdue first, then soonest due, then oldest.
+            models.Index(fields=["is_final", "-is_overdue", "deadline", "created_at"], name="order_priority_idx"),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from orders.exceptions import TextDoesNotRender
 from orders.models import CallScript, NoAnswerStep, Order, OrderEvent, Status, Task
 from orders.roles import staff_name
 from orders.selectors.access import order_scope, shop_scope
@@ -47,7 +48,11 @@ def call_script_filled(*, order: Order, user) -> list[tuple[str, str]]:
     script = CallScript.objects.filter(shop_id=order.shop_id).first()
     if script is None:
         return []
-    return script.filled(customer=order.customer.name, manager=staff_name(user), shop=order.shop.name)
+    manager = {"name": staff_name(user), "first_name": user.first_name}
+    try:
+        return script.filled({"order": order, "customer": order.customer, "shop": order.shop, "manager": manager})
+    except TextDoesNotRender as exc:  # saved before the rule: the manager is told, not shown a broken text
+        return [("Script", str(exc))]
 
 
 @dataclass

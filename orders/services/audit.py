@@ -9,7 +9,14 @@ from orders.durations import duration_label
 from orders.models.audit import SettingChange
 
 
+def line_endings_normalised(value):
+    """Text with "\n" line endings: a browser sends a text box's lines with "\r\n", which alone is no change."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def _plain(value):
+    if isinstance(value, str):
+        return line_endings_normalised(value)
     if isinstance(value, timedelta):
         return duration_label(value)
     if isinstance(value, models.Model):

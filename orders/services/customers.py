@@ -1,5 +1,6 @@
-"""Customer writes: found again by phone (or email) per shop, created when new; contact details and the
-responsible manager changed with a history line each."""
+"""Customer writes: found again by phone (or email) per shop, created when new; every change of a known
+customer's details, whichever way it comes (an order typed in, the storefront, the customer page, admin), is a line
+of the customer's history with who and when."""
 
 from django.db import transaction
 
@@ -10,12 +11,26 @@ from orders.roles import staff_name
 # What intake may change on a customer it finds again.
 UPSERT_FIELDS = ["name", "email", "legal_type", "is_vip", "timezone"]
 
+# The details a person reads on the customer page, in the words of their history lines.
+DETAIL_LABELS = {
+    "name": "name",
+    "phone": "phone",
+    "email": "email",
+    "legal_type": "type",
+    "is_vip": "VIP",
+    "timezone": "time zone",
+    "responsible_manager": "responsible manager",
+}
 
-def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type: str, is_vip: bool) -> Customer:
-    """The shop's customer with this phone (or, without a phone, this email); created when new."""
+
+def customer_upsert(
+    *, shop: Shop, name: str, phone: str, email: str, legal_type: str, is_vip: bool, by=None, source: str = ""
+) -> Customer:
+    """The shop's customer with this phone (or, without a phone, this email); created when new. What the order
+    changes on a known customer is written to their history (`by`: who typed it; `source`: where it came from)."""
     lookup = Customer.contact_lookup(phone=phone, email=email)
     customer = Customer.objects.select_for_update().filter(shop=shop, **lookup).first()
-    known = [getattr(customer, field) for field in UPSERT_FIELDS] if customer is not None else None
+    known = {field: getattr(customer, field) for field in UPSERT_FIELDS} if customer is not None else None
     if customer is None:
         customer = Customer(
             shop=shop,
@@ -32,49 +47,58 @@ def customer_upsert(*, shop: Shop, name: str, phone: str, email: str, legal_type
         customer.is_vip = customer.is_vip or is_vip
     if not customer.timezone and customer.phone:
         customer.timezone = zone_for_phone(customer.phone)
-    if known == [getattr(customer, field) for field in UPSERT_FIELDS]:
+    if known == {field: getattr(customer, field) for field in UPSERT_FIELDS}:
         return customer  # a repeat customer as we know them: nothing to write
     # Field validation only: the shop was just read, and the database's constraints guard uniqueness and a
     # contact (the intake form asks for a phone or an email), without a query each.
     customer.full_clean(exclude=["shop", "responsible_manager"], validate_unique=False, validate_constraints=False)
     customer.save(update_fields=UPSERT_FIELDS if known is not None else None)
+    if known is not None:
+        # The zone follows the phone on its own: not a detail anyone changed.
+        _history_add(customer, before=known | {"timezone": customer.timezone}, by=by, source=source)
     return customer
-
-
-CONTACT_FIELDS = {"name": "name", "phone": "phone", "email": "email", "is_vip": "VIP"}
 
 
 @transaction.atomic
 def customer_update(*, customer: Customer, by, **changes) -> list[str]:
-    """Change a customer's name, phone, email or VIP mark; each change is a line of the customer's history."""
+    """Change a customer's details (name, phone, email, type, VIP mark, time zone, responsible manager); each
+    change is a line of the customer's history."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    lines = []
+    before = {field: getattr(customer, field) for field in changes if field in DETAIL_LABELS}
     for field, value in changes.items():
-        old = getattr(customer, field)
-        if field in CONTACT_FIELDS and old != value:
-            lines.append(f"{CONTACT_FIELDS[field].capitalize()}: {_said(old)} → {_said(value)}")
+        if field in DETAIL_LABELS:
             setattr(customer, field, value)
-    if not lines:
+    if before == {field: getattr(customer, field) for field in before}:
         return []
     customer.full_clean(
         exclude=["responsible_manager"]
     )  # a phone another customer of the shop has is refused here
     customer.save()
-    CustomerEvent.objects.bulk_create([CustomerEvent(customer=customer, actor=by, text=line) for line in lines])
+    return _history_add(customer, before=before, by=by)
+
+
+def _history_add(customer: Customer, *, before: dict, by, source: str = "") -> list[str]:
+    """One history line per detail that differs from `before`; the lines written."""
+    lines = [
+        f"{DETAIL_LABELS[field].capitalize()}: {_said(old)} → {_said(getattr(customer, field))}"
+        for field, old in before.items()
+        if old != getattr(customer, field)
+    ]
+    suffix = f" ({source})" if source else ""
+    CustomerEvent.objects.bulk_create(
+        [CustomerEvent(customer=customer, actor=by, text=(line + suffix)[:500]) for line in lines]
+    )
     return lines
 
 
 def _said(value) -> str:
+    if hasattr(value, "get_full_name"):
+        return staff_name(value)
     return {True: "yes", False: "no"}.get(value, value) or "—"
 
 
-@transaction.atomic
 def customer_set_responsible(*, customer: Customer, manager, by) -> Customer:
     """A supervisor names the customer's responsible manager (whom routing sends their next orders to)."""
-    previous = customer.responsible_manager
-    Customer.objects.filter(pk=customer.pk).update(responsible_manager=manager)
+    customer_update(customer=customer, by=by, responsible_manager=manager)
     customer.responsible_manager = manager
-    CustomerEvent.objects.create(
-        customer=customer, actor=by, text=f"Responsible manager: {staff_name(previous)} → {staff_name(manager)}"
-    )
     return customer

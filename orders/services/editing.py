@@ -10,6 +10,7 @@ from django.utils import timezone
 from orders import signals
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import Order, OrderEvent, OrderItem
+from orders.services.audit import line_endings_normalised
 
 EDITABLE = ("delivery_address", "delivery_date", "tracking_code", "comment")
 LABELS = {
@@ -43,10 +44,12 @@ def order_edit(*, order: Order, by, seen_at: datetime, items: list[dict], **fiel
         raise StaleOrder("The order changed since you opened it; reload it and make your change again.")
     if locked.is_final:
         raise OrderError("The order is closed: it can no longer be changed.")
+    fields = {field: line_endings_normalised(value) for field, value in fields.items()}
+    current = {field: line_endings_normalised(getattr(locked, field)) for field in EDITABLE}
     lines = [
-        f"{LABELS[field].capitalize()}: {_shown(field, getattr(locked, field))} → {_shown(field, value)}"
+        f"{LABELS[field].capitalize()}: {_shown(field, current[field])} → {_shown(field, value)}"
         for field, value in fields.items()
-        if field in EDITABLE and getattr(locked, field) != value
+        if field in EDITABLE and current[field] != value
     ]
     lines += _edit_items(locked, items)
     if not lines:

@@ -128,7 +128,9 @@ def _order_insert(
     taken_by,
 ) -> Order:
     now = timezone.now()
-    buyer = customer_upsert(shop=shop, **customer)
+    # Who changed a known customer's details, and with what: the history line says.
+    source = f"with the storefront's order {external_id}" if external_id else "with a new order"
+    buyer = customer_upsert(shop=shop, **customer, by=by, source=source)
     new_status = Status.objects.get(code="new")
     order = Order(
         shop=shop,

@@ -8,32 +8,55 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from orders.exceptions import OrderError
-from orders.models import ApiKey, ApiRateWindow, Shop, hash_api_key
+from orders.models import ApiKey, ApiRateWindow, SettingChange, Shop, hash_api_key
+from orders.services.audit import setting_change_record, setting_snapshot
 
 # A key's last use is written at most this often: a busy storefront must not write a row per request.
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def shop_issue_api_key(*, shop: Shop, name: str = "default", key: str | None = None) -> str:
+def shop_issue_api_key(*, shop: Shop, name: str = "default", key: str | None = None, by=None) -> str:
     """A new storefront key for the shop under this name (random unless given, as the demo does). The shop's
     other keys keep working, so a storefront can move to the new one without downtime; a live key of the same
-    name is revoked, so issuing "website" again rotates the website's key."""
+    name is revoked, so issuing "website" again rotates the website's key. Each issue and revocation is a line of
+    the settings' audit trail (`by`: who; never the key itself, only its prefix)."""
     name = name.strip()
     if not name:
         raise OrderError("Name the key after what uses it, e.g. website.")
     key = key or f"od_{shop.code}_{secrets.token_urlsafe(32)}"
     now = timezone.now()
-    ApiKey.objects.filter(shop=shop, name=name, revoked_at__isnull=True).update(revoked_at=now)
+    for rotated in ApiKey.objects.select_for_update().filter(shop=shop, name=name, revoked_at__isnull=True):
+        _key_revoke(rotated, now=now, by=by)
     ApiKey.objects.filter(key_hash=hash_api_key(key)).delete()  # the demo's fixed key, issued again
-    ApiKey.objects.create(shop=shop, name=name, key_hash=hash_api_key(key), prefix=key[:16])
+    issued = ApiKey.objects.create(shop=shop, name=name, key_hash=hash_api_key(key), prefix=key[:16])
+    setting_change_record(
+        obj=issued, actor=by, action=SettingChange.Action.CREATED, before={}, after=_key_audited(issued)
+    )
     return key
 
 
-def api_key_revoke(*, key: ApiKey) -> ApiKey:
-    ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, by=None) -> ApiKey:
+    locked = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if locked.revoked_at is None:
+        _key_revoke(locked, now=timezone.now(), by=by)
     key.refresh_from_db()
     return key
+
+
+def _key_revoke(key: ApiKey, *, now, by) -> None:
+    before = _key_audited(key)
+    key.revoked_at = now
+    key.save(update_fields=["revoked_at"])
+    setting_change_record(
+        obj=key, actor=by, action=SettingChange.Action.CHANGED, before=before, after=_key_audited(key)
+    )
+
+
+def _key_audited(key: ApiKey) -> dict:
+    # The hash stays out of the trail as the key does: the prefix names the key well enough.
+    return {field: value for field, value in setting_snapshot(key).items() if field != "key_hash"}
 
 
 def api_key_authenticate(*, raw_key: str, now: datetime | None = None) -> Shop | None:

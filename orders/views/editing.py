@@ -19,7 +19,7 @@ def order_edit_view(request, pk: int):
     initial_items = [
         {"id": i.pk, "sku": i.sku, "name": i.name, "qty": i.qty, "price": i.price} for i in order.items.all()
     ]
-    form = EditOrderForm(request.POST or None, initial=EditOrderForm.initial_for(order))
+    form = EditOrderForm(request.POST or None, initial=EditOrderForm.initial_for(order), zone=order.shop.zone)
     items = EditItemFormSet(request.POST or None, prefix="items", initial=initial_items)
     if request.method == "POST" and form.is_valid() and items.is_valid():
         rows = items.kept_rows()

@@ -16,7 +16,7 @@ from orders.services import order_create
 @order_workers_only
 def order_new_view(request):
     shops = shop_scope(request.user)
-    form = NewOrderForm(request.POST or None, shops=shops, initial={"shop": shops.first()})
+    form = NewOrderForm(request.POST or None, shops=shops, user=request.user, initial={"shop": shops.first()})
     items = OrderItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
         rows = items.kept_rows()

@@ -88,21 +88,43 @@ document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
     total.value = index + 1;
     rows.lastElementChild.querySelector("input[name$=name]").focus();
   });
+  // A removed row stays in sight, struck through, as the server shows it on a refused form; Keep undoes it.
   rows.addEventListener("click", function (event) {
-    const button = event.target.closest("[data-remove-row]");
+    const button = event.target.closest("[data-remove-row], [data-keep-row]");
     if (!button) return;
     const row = button.closest("[data-row]");
-    row.querySelector("input[name$=DELETE]").checked = true;  // the formset drops it on save
-    row.classList.add("d-none");
+    const removed = button.matches("[data-remove-row]");
+    row.querySelector("input[name$=DELETE]").checked = removed;  // the formset drops it on save
+    row.classList.toggle("item-removed", removed);
+    row.toggleAttribute("data-removed", removed);
   });
   const known = document.getElementById("known-customer");
   if (!known) return;  // the edit page has rows but no customer lookup
   const fields = ["shop", "phone", "email"].map((name) => form.querySelector(`[name=${name}]`));
+  // A known customer's name is shown, not retyped: the name field holds it, locked, until the person ticks
+  // "update" (a locked field is not sent, so the desk keeps the customer as it knows them).
+  const name = form.querySelector("[name=name]");
+  const update = form.querySelector("[data-update-details]");
+  const updateBox = update.querySelector("input");
+  function showKnown() {
+    const knownName = known.querySelector("[data-known-name]")?.dataset.knownName;
+    update.classList.toggle("d-none", !knownName);
+    if (!knownName) {
+      updateBox.checked = false;
+      if (name.disabled) name.value = "";
+      name.disabled = false;
+      return;
+    }
+    if (!updateBox.checked) name.value = knownName;
+    name.disabled = !updateBox.checked;
+  }
   async function lookup() {
     const query = new URLSearchParams(fields.map((field) => [field.name, field.value]));
     const response = await fetch(`${known.dataset.url}?${query}`);
     if (response.ok) known.innerHTML = await response.text();
+    showKnown();
   }
   fields.forEach((field) => field.addEventListener("change", lookup));
+  updateBox.addEventListener("change", showKnown);
   if (fields[1].value || fields[2].value) lookup();
 })();

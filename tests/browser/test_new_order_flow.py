@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 import pytest
 
-from orders.models import Order
+from orders.models import Customer, Order
 from tests.factories import PASSWORD, ShopFactory, free_manager, make_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,9 +19,12 @@ def test_a_manager_types_in_a_phone_order_for_a_known_customer(live_server, page
     page.click("[data-testid=new-order-link]")
 
     page.fill("#id_phone", "8 916 123-45-67")
-    page.fill("#id_name", "Maria Volkova")  # the change event on the phone asks who this is
+    page.press("#id_phone", "Tab")  # the change event on the phone asks who this is
     page.wait_for_selector("[data-testid=known]")
     assert earlier.number in page.locator("[data-testid=known]").inner_text()
+    # A known customer's name is shown, not retyped: locked until the manager chooses to update it.
+    assert page.input_value("#id_name") == "Maria Volkova" and page.is_disabled("#id_name")
+    assert page.is_visible("#id_update_details") and not page.is_checked("#id_update_details")
     page.fill("#id_items-0-name", "Garden hose")
     page.fill("#id_items-0-qty", "2")
     page.fill("#id_items-0-price", "1890")
@@ -58,3 +63,69 @@ def test_a_manager_types_in_a_phone_order_for_a_known_customer(live_server, page
     assert "6,370.00" in page.locator("tfoot").inner_text()  # 3 × 1,890 + 700
     assert "Garden hose: quantity 2 → 3" in page.locator("[data-testid=history]").inner_text()
     page.screenshot(path=tmp_path / "edited.png", full_page=True)
+
+
+def test_updating_a_known_customers_name_is_a_choice_on_the_form_and_a_line_of_their_history(
+    live_server, page, tmp_path
+):
+    shop = ShopFactory(always_open=True, name="Green Garden")
+    free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[shop])
+    earlier = make_order(shop, phone="+79161234567", customer_name="Olga Novikova")
+    Customer.objects.filter(pk=earlier.customer_id).update(is_vip=True)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/orders/new/")
+    assert page.is_hidden("#id_update_details")  # nobody known yet: nothing to update
+
+    page.fill("#id_phone", "+7 916 123 45 67")
+    page.press("#id_phone", "Tab")
+    page.wait_for_selector("[data-testid=known]")
+    assert "Olga Novikova is a known customer" in page.locator("[data-testid=known]").inner_text()
+    assert page.input_value("#id_name") == "Olga Novikova" and page.is_disabled("#id_name")
+    page.screenshot(path=tmp_path / "known-customer.png", full_page=True)
+    page.check("#id_update_details")
+    assert page.is_enabled("#id_name")
+    page.fill("#id_name", "Olga N.")
+    page.fill("#id_items-0-name", "Garden hose")
+    page.fill("#id_items-0-qty", "1")
+    page.fill("#id_items-0-price", "1890")
+    page.screenshot(path=tmp_path / "known-customer-update.png", full_page=True)
+    page.click("[data-testid=create-order]")
+
+    page.wait_for_selector(".alert-success")
+    page.click("[data-testid=customer-link]")
+    history = page.locator("[data-testid=customer-history]").inner_text()
+    assert "Name: Olga Novikova → Olga N. (with a new order)" in history and "Anna Smirnova" in history
+    Customer.objects.get(pk=earlier.customer_id, name="Olga N.")
+
+
+def test_an_item_marked_for_removal_stays_marked_on_a_refused_edit(live_server, page, tmp_path):
+    shop = ShopFactory(always_open=True, name="Green Garden")
+    anna = free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[shop])
+    order = make_order(
+        shop, manager=anna, items=[{"sku": "", "name": "Garden hose 25 m", "qty": 3, "price": Decimal("1890")}]
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/orders/{order.pk}/edit/")
+    row = page.locator("[data-row]").first
+    row.locator("[data-remove-row]").click()
+    assert row.locator("[data-testid=removed-note]").is_visible()  # struck through, not hidden
+    page.click("[data-testid=save-edit]")
+
+    page.wait_for_selector("text=Add at least one item.")
+    row = page.locator("[data-row]").first
+    assert row.locator("[data-testid=removed-note]").is_visible() and row.locator("[data-keep-row]").is_visible()
+    assert row.locator("input[name$=DELETE]").is_checked()
+    page.screenshot(path=tmp_path / "refused-edit.png", full_page=True)
+    row.locator("[data-keep-row]").click()  # the manager changes their mind: the item stays
+    assert not row.locator("[data-testid=removed-note]").is_visible()
+    row.locator("input[name$=qty]").fill("2")
+    page.click("[data-testid=save-edit]")
+    page.wait_for_selector(".alert-success")
+    assert "Garden hose 25 m: quantity 3 → 2" in page.locator(".alert-success").inner_text()
+    assert list(order.items.values_list("qty", flat=True)) == [2]

@@ -159,3 +159,18 @@ def test_a_manual_message_is_not_stopped_by_the_hourly_duplicate_rule(client, or
     with time_machine.travel(NOON + timedelta(minutes=5), tick=False):
         write(client, order, channel="sms", template=template.pk)
     assert list(OutboundMessage.objects.values_list("state", flat=True)) == [State.PENDING, State.PENDING]
+
+
+def test_a_customer_without_a_phone_is_shown_with_the_way_to_add_one(client, order, anna):
+    order.customer.phone, order.customer.email = "", "olga@example.com"
+    order.customer.save()
+    with time_machine.travel(msk(2026, 11, 24, 12, 0), tick=False):
+        message_queue(customer=order.customer, order=order, channel="sms", purpose="trigger", body="Hello")
+    client.force_login(anna)
+    page = page_of(client, order)
+    details = reverse("orders:customer", args=[order.customer.pk]) + "#details"
+    assert "The customer has no phone." in page
+    assert f'<a href="{details}" data-testid="add-contact">Add it to the customer\'s details</a>' in page
+    assert "No phone on file, so no SMS or WhatsApp" in page and f'href="{details}"' in page
+    customer_page = client.get(reverse("orders:customer", args=[order.customer.pk])).content.decode()
+    assert 'id="details"' in customer_page  # where the link lands: the form to add the phone

@@ -2,7 +2,7 @@
 (seed 004: the pick-up point reminder after 2 days and again a day later); conditions; each action; templates
 refused when they do not render; the off-hours reply."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -293,14 +293,25 @@ def test_a_whatsapp_variable_that_does_not_render_is_refused_too():
         template.full_clean()
 
 
-def test_a_template_with_the_shops_manager_and_opening_hours_renders():
+def test_a_template_with_the_shops_manager_and_opening_hours_renders(order):
+    from notifications.rendering import message_context, render_message
+
     template = MessageTemplate(
         name="Fine",
         channel="email",
         subject="{{ shop.name }}",
         body="{{ manager.name }} of {{ shop.name }} answers from {{ opens_at }}: {{ order.total|floatformat:0 }}",
     )
-    template.full_clean()
+    template.full_clean()  # accepted when saved
+    # Saturday 23:00 at the desk: a shop open 9 to 18 on weekdays answers from Monday 09:00.
+    saturday_night = msk(2026, 11, 28, 23, 0)
+    shop = order.shop
+    shop.always_open, shop.opens_at, shop.closes_at, shop.working_days = False, time(9), time(18), "12345"
+    shop.save()
+    context = message_context(order=order, customer=order.customer, now=saturday_night)
+    rendered = render_message(subject=template.subject, body=template.body, content_variables={}, context=context)
+    assert rendered.subject == shop.name
+    assert rendered.body == f"Anna Smirnova of {shop.name} answers from Mon 09:00: {order.total:.0f}"
 
 
 def test_an_order_that_arrives_at_night_hears_when_the_desk_opens():
@@ -387,3 +398,12 @@ def test_a_whatsapp_template_without_a_content_sid_cannot_start_a_conversation()
         Trigger(name="WA", status=status("pickup"), template=free_text).full_clean()
     with pytest.raises(ValidationError, match="Content SID"):
         OffHoursReply(shop=ShopFactory(), template=free_text).full_clean()
+
+
+def test_a_trigger_message_not_sent_for_want_of_a_phone_ends_its_history_line_with_one_full_stop(order):
+    order.customer.phone, order.customer.email = "", "olga@example.com"
+    order.customer.save()
+    trigger("approval", name="Confirmed", template=sms_template(name="Confirm"))
+    move(order, "approval")
+    event = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.TRIGGER)
+    assert event.text == "Trigger “Confirmed”: SMS “Confirm” not sent: The customer has no phone."

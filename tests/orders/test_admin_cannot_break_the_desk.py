@@ -2,10 +2,13 @@
 (in admin, in forms and in the shell), the form keeps what was typed, and a change to a status's clock carries
 its open orders along."""
 
+import html
+import importlib
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -15,7 +18,7 @@ from assignment.models import RoutingSettings
 from orders.durations import duration_label, duration_parse
 from orders.models import CallScript, NoAnswerStep, Order, Status, StatusTransition
 from orders.services import order_change_status, orders_flag_overdue
-from tests.factories import ShopFactory, make_order, msk
+from tests.factories import CustomerFactory, ShopFactory, make_order, msk
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +103,23 @@ def test_the_models_refuse_durations_that_are_not_positive(model, field, value):
 
 
 def test_an_empty_acceptance_timeout_still_means_never():
+    from assignment.services import assignments_expire
+    from tests.factories import free_manager
+
     settings = RoutingSettings.load()
     settings.acceptance_timeout = None
-    settings.full_clean()
+    settings.full_clean()  # empty is a valid setting, not refused
+    settings.save()
+    anna = free_manager(username="anna")
+    order = make_order(ShopFactory(always_open=True))
+    assert order.manager == anna
+    decision = order.assignment_decisions.get()
+    assert decision.accept_by is None  # no moment to time out at
+    # A month untouched later, the sweep still leaves the order with Anna.
+    assert assignments_expire(now=timezone.now() + timedelta(days=30)) == 0
+    order.refresh_from_db()
+    decision.refresh_from_db()
+    assert order.manager == anna and decision.timed_out_at is None
 
 
 def test_routing_settings_refuse_a_negative_timeout_in_admin_and_keep_the_input(admin_client):
@@ -215,18 +232,58 @@ def test_ladder_steps_are_numbered_without_a_gap_and_deleting_one_closes_it(admi
     ]
 
 
-def test_a_call_script_placeholder_other_than_customer_manager_shop_is_refused_with_the_allowed_list(admin_client):
+@pytest.mark.parametrize(
+    ("greeting", "error"),
+    [
+        (
+            "Hello {{ client.name }}, this is {{ manager.name }}",
+            "uses something that does not exist: {{ client.name }}",
+        ),
+        ("Hello {{ customer.name , this is {{ manager.name }}", "does not render"),
+        ("Hello {{ customer.name }", "does not render: a {{ or {% is not closed."),
+        ("Hello {% if customer %}dear customer", "does not render"),
+    ],
+)
+def test_a_call_script_that_does_not_render_is_refused_and_keeps_what_was_typed(admin_client, greeting, error):
     shop = ShopFactory()
     response = admin_client.post(
         reverse("admin:orders_callscript_add"),
-        {"shop": shop.pk, "greeting": "Hello {client}, this is {manager}", "reason": "", "questions": ""},
+        {"shop": shop.pk, "greeting": greeting, "reason": "", "questions": ""},
     )
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Unknown placeholder {client}: use {customer}, {manager}, {shop}." in page
-    assert "Hello {client}, this is {manager}" in page  # what was typed is kept
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and error in page
+    assert greeting in page  # what was typed is kept
     assert not CallScript.objects.exists()
-    CallScript(shop=shop, greeting="Braces { } and {1} stay as they are, {customer}.").full_clean()
+
+
+def test_a_call_script_renders_the_names_and_leaves_other_braces_alone():
+    script = CallScript(
+        shop=ShopFactory(name="Green Garden"),
+        greeting="Braces { } and {1} stay as they are, {{ customer.name }}, says {{ manager.name }} of "
+        "{{ shop.name }}.",
+    )
+    script.full_clean()
+    customer = CustomerFactory(name="Olga")
+    context = {"customer": customer, "shop": script.shop, "manager": {"name": "Anna"}, "order": None}
+    assert script.filled(context) == [
+        ("Greeting", "Braces { } and {1} stay as they are, Olga, says Anna of Green Garden.")
+    ]
+
+
+def test_existing_call_scripts_move_to_the_template_syntax_and_back():
+    migration = importlib.import_module("orders.migrations.0018_call_scripts_in_template_syntax")
+    old = "Hello {customer}, this is {manager} from {shop}. Braces { } {1} {customer"
+    script = CallScript.objects.create(shop=ShopFactory(), greeting=old, terms="{shop}")
+    migration.forwards(django_apps, None)
+    script.refresh_from_db()
+    assert script.greeting == (
+        "Hello {{ customer.name }}, this is {{ manager.name }} from {{ shop.name }}. Braces { } {1} {customer"
+    )
+    assert script.terms == "{{ shop.name }}"
+    migration.forwards(django_apps, None)  # run again: already converted text is left alone
+    assert CallScript.objects.get().terms == "{{ shop.name }}"
+    migration.backwards(django_apps, None)
+    assert CallScript.objects.get().greeting == old
 
 
 def test_the_matrix_page_saves_the_whole_matrix_in_one_go(admin_client):

@@ -139,3 +139,19 @@ def test_admins_read_the_trail_and_nobody_edits_it(admin_client):
         == 403
     )
     assert SettingChange.objects.filter(pk=change.pk).exists()
+
+
+def test_a_text_sent_back_with_the_browsers_line_endings_is_no_change(admin_client):
+    from orders.models import CallScript
+
+    shop = ShopFactory()
+    script = CallScript.objects.create(shop=shop, greeting="Hello.\nMay I speak to {{ customer.name }}?")
+    url = reverse("admin:orders_callscript_change", args=[script.pk])
+    fields = {"shop": shop.pk, "reason": "", "questions": "", "terms": "", "objections": ""}
+    # A browser sends a text box's lines with \r\n, whatever the row holds.
+    same = admin_client.post(url, fields | {"greeting": "Hello.\r\nMay I speak to {{ customer.name }}?"})
+    assert same.status_code == 302 and not SettingChange.objects.filter(model="orders.callscript").exists()
+    admin_client.post(url, fields | {"greeting": "Hi.\r\nMay I speak to {{ customer.name }}?"})
+    change = last_change()
+    assert change.before == {"greeting": "Hello.\nMay I speak to {{ customer.name }}?"}
+    assert change.after == {"greeting": "Hi.\nMay I speak to {{ customer.name }}?"}

@@ -36,7 +36,7 @@ def hostile_order():
     )
     order_add_note(order=order, by=anna, text=hostile("note"))
     make_task(order, assignee=anna, text=hostile("task"), due_at=timezone.now() - timedelta(minutes=1))
-    CallScript.objects.create(shop=shop, greeting=hostile("script") + " Hello {customer}")
+    CallScript.objects.create(shop=shop, greeting=hostile("script") + " Hello {{ customer.name }}")
     orders_flag_overdue(now=timezone.now() + timedelta(minutes=5))
     return order, anna
 

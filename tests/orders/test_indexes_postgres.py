@@ -121,3 +121,14 @@ def test_the_lists_search_reads_orders_through_their_indexes_whatever_it_matches
     for term in ("idx-1234", "web-77", "Buyer 123", "+79030000042"):
         plan = order_list(user=supervisor, params={"q": term, "scope": "all"}, mine=False).qs.explain()
         assert "Seq Scan on orders_order" not in plan and "BitmapOr" in plan, (term, plan)
+
+
+def test_the_lists_most_urgent_first_is_read_in_order_from_the_priority_index(django_user_model):
+    """Open orders first, then overdue, soonest due, oldest: the index holds them in that order, so a page of the
+    list reads its rows without sorting the whole history."""
+    from orders.selectors import order_list
+
+    supervisor = django_user_model.objects.create(username="root", is_superuser=True)
+    queryset = order_list(user=supervisor, params={"scope": "all"}, mine=False).qs[:20]
+    plan = plan_of(queryset)
+    assert "order_priority_idx" in plan and "Sort Key" not in plan, plan

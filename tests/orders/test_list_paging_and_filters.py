@@ -69,3 +69,16 @@ def test_page_numbers_skip_the_middle_of_a_long_list():
 def test_the_favicon_is_there_even_for_pages_that_name_none(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.url.endswith("favicon.svg")
+
+
+def test_most_urgent_first_puts_finished_orders_after_every_open_one_on_my_and_all_orders(client, desk):
+    from orders.services import order_change_status
+
+    anna = desk["anna"]
+    finished = make_order(desk["shop"], manager=anna)
+    order_change_status(order=finished, target="cancelled", by=None)
+    client.force_login(anna)
+    for params in ({}, {"sort": "priority"}, {"scope": "all", "sort": "priority"}):
+        page = client.get(reverse("orders:list"), params).content.decode()
+        shown = sorted((page.index(f">{order.number}<"), order.number) for order in desk["annas"] + [finished])
+        assert shown[-1][1] == finished.number, (params, shown)

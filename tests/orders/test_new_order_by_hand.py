@@ -1,7 +1,10 @@
 """A customer phones in an order: a manager types it in, finds the customer by phone, and routes it or takes it."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assignment.models import Presence
 from assignment.services import presence_set
@@ -9,6 +12,9 @@ from orders.models import Customer, Order, OrderEvent
 from tests.factories import ShopFactory, free_manager, grant, inspector, make_order
 
 pytestmark = pytest.mark.django_db
+
+# A delivery a few days ahead, whatever the day the suite runs (and whichever zone the shop is in).
+SOON = timezone.localdate() + timedelta(days=3)
 
 
 @pytest.fixture
@@ -29,7 +35,7 @@ def posted(shop, **changes):
         "name": "Ivan Petrov",
         "method": "phone",
         "delivery_address": "Tverskaya 1",
-        "delivery_date": "2026-11-27",
+        "delivery_date": SOON.isoformat(),
         "comment": "Call before noon",
         "items-TOTAL_FORMS": 2,
         "items-INITIAL_FORMS": 0,
@@ -56,7 +62,7 @@ def test_a_phoned_in_order_for_a_new_customer_is_routed_like_any_order(client, s
     order = Order.objects.get()
     assert response.status_code == 302 and response.url == reverse("orders:detail", args=[order.pk])
     assert order.customer.phone == "+79161234567" and order.customer.name == "Ivan Petrov"
-    assert order.method == "phone" and str(order.delivery_date) == "2026-11-27" and order.total == 2 * 1890 + 700
+    assert order.method == "phone" and order.delivery_date == SOON and order.total == 2 * 1890 + 700
     assert order.manager == boris  # routing chose; Anna typed it in
     created = order.events.get(kind=OrderEvent.Kind.CREATED)
     assert created.actor == anna and created.text == "Order received (Phone), total 4480."
@@ -127,3 +133,29 @@ def test_inspectors_do_not_type_in_orders(client, shop):
     assert client.get(reverse("orders:new")).status_code == 403
     assert client.post(reverse("orders:new"), posted(shop)).status_code == 403
     assert not Order.objects.exists()
+
+
+def test_the_comment_typed_with_a_phone_order_is_labelled_as_the_managers_note(client, shop, anna):
+    client.force_login(anna)
+    client.post(reverse("orders:new"), posted(shop, take_it="on"))
+    typed = Order.objects.get()
+    page = client.get(reverse("orders:detail", args=[typed.pk])).content.decode()
+    assert 'data-testid="comment-label">Manager\'s note</div>Call before noon' in page
+    from_storefront = make_order(shop, manager=anna, comment="Ring twice")
+    page = client.get(reverse("orders:detail", args=[from_storefront.pk])).content.decode()
+    assert 'data-testid="comment-label">Customer\'s comment</div>Ring twice' in page
+
+
+def test_the_known_customer_lookup_shows_nobody_from_a_shop_the_manager_is_not_granted(client, shop, anna):
+    other_shop = ShopFactory(always_open=True, name="Gadgets")
+    theirs = make_order(other_shop, phone="+79161234567", customer_name="Pavel Lebedev")
+    client.force_login(anna)
+    lookup = reverse("orders:new_customer")
+    for query in ({"phone": "+79161234567"}, {"phone": "", "email": "pavel@example.com"}):
+        fragment = client.get(lookup, {"shop": other_shop.pk, **query}).content.decode()
+        assert (
+            "Pavel Lebedev" not in fragment and theirs.number not in fragment and "known customer" not in fragment
+        )
+    # The same lookup in her own shop works, so the refusal above is the scope, not a lookup that finds nothing.
+    make_order(shop, phone="+79161234567", customer_name="Maria Volkova")
+    assert "Maria Volkova" in client.get(lookup, {"shop": shop.pk, "phone": "+79161234567"}).content.decode()

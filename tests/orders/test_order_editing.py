@@ -1,16 +1,17 @@
 """Changing an open order as the customer asks: one history line per change in the shop's words, the total
 follows, a stale page is refused, closed orders and other people's scope are out of reach."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assignment.models import AssignmentDecision
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import Order, OrderEvent
-from orders.services import order_change_status, order_edit
+from orders.services import order_change_status, order_edit, order_set_manager
 from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, manager
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,27 @@ def edit(order, by, items=None, **fields):
     return order_edit(
         order=order, by=by, seen_at=order.updated_at, items=items or rows_of(order), **(current | fields)
     )
+
+
+def edit_posted(order, **changes) -> dict:
+    """The edit page's form as posted for an order with one item, the hose, changed by `changes`."""
+    (item,) = order.items.all()
+    return {
+        "seen_at": order.updated_at.isoformat(),
+        "delivery_address": order.delivery_address,
+        "delivery_date": "",
+        "tracking_code": "",
+        "comment": "",
+        "items-TOTAL_FORMS": 1,
+        "items-INITIAL_FORMS": 1,
+        "items-MIN_NUM_FORMS": 1,
+        "items-MAX_NUM_FORMS": 1000,
+        "items-0-id": item.pk,
+        "items-0-sku": item.sku,
+        "items-0-name": item.name,
+        "items-0-qty": item.qty,
+        "items-0-price": str(item.price),
+    } | changes
 
 
 def history(order):
@@ -103,23 +125,7 @@ def test_the_edit_page_saves_through_the_form_and_keeps_input_on_refusal(client,
     client.force_login(anna)
     url = reverse("orders:edit", args=[order.pk])
     assert 'data-testid="edit-form"' in client.get(url).content.decode()
-    item = order.items.get()
-    data = {
-        "seen_at": order.updated_at.isoformat(),
-        "delivery_address": "Arbat 5",
-        "delivery_date": "",
-        "tracking_code": "",
-        "comment": "",
-        "items-TOTAL_FORMS": 1,
-        "items-INITIAL_FORMS": 1,
-        "items-MIN_NUM_FORMS": 1,
-        "items-MAX_NUM_FORMS": 1000,
-        "items-0-id": item.pk,
-        "items-0-sku": "GR-101",
-        "items-0-name": "Garden hose",
-        "items-0-qty": 0,
-        "items-0-price": "1890",
-    }
+    data = edit_posted(order, **{"delivery_address": "Arbat 5", "items-0-qty": 0})
     refused = client.post(url, data)
     assert refused.status_code == 400
     assert "Ensure this value is greater than or equal to 1." in refused.content.decode()
@@ -148,3 +154,45 @@ def test_after_an_edit_the_order_page_no_longer_asks_the_manager_to_take_it_up(c
     assert 'data-testid="take-up"' in client.get(url).content.decode()
     edit(order, anna, tracking_code="X-1")
     assert 'data-testid="take-up"' not in client.get(url).content.decode()
+
+
+def test_a_refused_edit_shows_the_row_marked_for_removal_as_marked(client, order, anna):
+    client.force_login(anna)
+    data = edit_posted(order, **{"items-TOTAL_FORMS": 2, "items-0-DELETE": "on"})
+    refused = client.post(reverse("orders:edit", args=[order.pk]), data | {"items-TOTAL_FORMS": 1})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "Add at least one item." in page
+    (hose_row,) = [row for row in page.split("<tr data-row")[1:] if 'value="Garden hose"' in row]
+    assert hose_row.startswith(' data-removed class="item-removed"')
+    assert 'name="items-0-DELETE"' in hose_row and "checked" in hose_row.split('name="items-0-DELETE"')[1][:40]
+    # Kept as shown: adding an item and saving removes the marked one, as the page said it would.
+    data.update({"items-1-name": "Watering can", "items-1-qty": 1, "items-1-price": "700"})
+    response = client.post(reverse("orders:edit", args=[order.pk]), data, follow=True)
+    assert "Removed 1 × Garden hose" in response.content.decode()
+    assert list(order.items.values_list("name", flat=True)) == ["Watering can"]
+
+
+def test_a_changed_delivery_date_is_planned_from_today_but_a_past_one_already_there_may_stay(client, order, anna):
+    client.force_login(anna)
+    url = reverse("orders:edit", args=[order.pk])
+    refused = client.post(url, edit_posted(order, delivery_date="2020-03-01"))
+    assert refused.status_code == 400 and "This date has passed" in refused.content.decode()
+    past = timezone.localdate() - timedelta(days=10)
+    Order.objects.filter(pk=order.pk).update(delivery_date=past)
+    order.refresh_from_db()
+    kept = client.post(url, edit_posted(order, delivery_date=past.isoformat(), tracking_code="CDEK-1"))
+    assert kept.status_code == 302
+    order.refresh_from_db()
+    assert order.tracking_code == "CDEK-1" and order.delivery_date == past
+
+
+def test_a_comment_sent_back_with_the_browsers_line_endings_is_not_an_edit(client, anna):
+    order = make_order(ShopFactory(always_open=True), items=HOSE, comment="Ring twice.\nLeave at the door.")
+    grant(anna, shops=[order.shop])
+    order_set_manager(order=order, manager=anna)
+    order.refresh_from_db()
+    client.force_login(anna)
+    data = edit_posted(order, comment="Ring twice.\r\nLeave at the door.", tracking_code="CDEK-1")
+    response = client.post(reverse("orders:edit", args=[order.pk]), data)
+    assert response.status_code == 302
+    assert history(order) == ["Tracking code: — → CDEK-1"]

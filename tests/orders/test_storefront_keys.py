@@ -120,3 +120,27 @@ def test_a_shop_refuses_a_limit_of_zero():
 
     with pytest.raises(ValidationError):
         Shop(code="x", name="X", api_requests_per_minute=0).full_clean()
+
+
+def test_issuing_rotating_and_revoking_a_key_in_admin_are_setting_changes_with_who(admin_client, admin_user, shop):
+    from orders.models import SettingChange
+
+    url = reverse("admin:orders_apikey_add")
+    admin_client.post(url, {"shop": shop.pk, "name": "website"})
+    first = ApiKey.objects.get()
+    admin_client.post(url, {"shop": shop.pk, "name": "website"})  # issued again: the first one is revoked
+    second = ApiKey.objects.exclude(pk=first.pk).get()
+    admin_client.post(
+        reverse("admin:orders_apikey_changelist"), {"action": "revoke", "_selected_action": [second.pk]}
+    )
+    changes = list(SettingChange.objects.filter(model="orders.apikey").order_by("pk"))
+    assert [(change.action, change.object_id) for change in changes] == [
+        ("created", str(first.pk)),
+        ("changed", str(first.pk)),
+        ("created", str(second.pk)),
+        ("changed", str(second.pk)),
+    ]
+    assert all(change.actor == admin_user for change in changes)
+    assert changes[0].after["name"] == "website" and changes[0].after["prefix"] == first.prefix
+    assert changes[1].before == {"revoked_at": None} and changes[1].after["revoked_at"] is not None
+    assert not any("key_hash" in change.after for change in changes)  # the trail never holds the key

@@ -340,12 +340,25 @@ def test_next_with_nothing_urgent_says_so(client, anna):
 
 def test_the_call_script_beside_the_buttons_has_the_names_filled_in(client, shop, anna):
     CallScript.objects.create(
-        shop=shop, greeting="Hello, this is {manager} from {shop}. May I speak to {customer}? {unknown} {}"
+        shop=shop,
+        greeting="Hello, this is {{ manager.name }} from {{ shop.name }}. "
+        "May I speak to {{ customer.name }}? { } {1}",
     )
     order = make_order(shop, manager=anna, customer_name="Maria Volkova")
     client.force_login(anna)
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
-    assert f"Hello, this is Anna Smirnova from {shop.name}. May I speak to Maria Volkova? {{unknown}} {{}}" in page
+    assert f"Hello, this is Anna Smirnova from {shop.name}. May I speak to Maria Volkova? {{ }} {{1}}" in page
+
+
+def test_a_script_saved_before_the_rule_that_does_not_render_tells_the_manager_instead_of_showing_braces(
+    client, shop, anna
+):
+    CallScript.objects.create(shop=shop, greeting="May I speak to {{ customer.name ?")
+    order = make_order(shop, manager=anna)
+    client.force_login(anna)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "The script does not render: a {{ or {% is not closed." in page.replace("&#x27;", "'")
+    assert "May I speak to {{ customer.name ?" not in page
 
 
 def test_a_call_by_the_assigned_manager_counts_as_taking_up_the_order(shop):
