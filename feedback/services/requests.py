@@ -1,24 +1,34 @@
 """Asking for feedback: a request planned when an order is complete, sent when due through the outbox (WhatsApp
 with the approved template to a mobile phone, else email with five signed rating links), and the email sent
-once instead when WhatsApp does not reach the customer."""
+once instead when WhatsApp does not reach the customer.
+
+The email is kept on the order with its links masked: staff read it there, and a working link would let them rate
+"as the customer". The real links are signed when the letter is written for sending (`feedback_letter`), so the
+tokens exist only in what went to the customer."""
 
 import time
 from datetime import datetime
+from email.utils import formataddr, parseaddr
 
 import phonenumbers
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback
+from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback, feedback_text_context
+from notifications.exceptions import ChannelError
 from notifications.models import Channel, OutboundMessage
+from notifications.rendering import render_message
 from notifications.services import message_queue
 from orders.models import Order
 
 State = FeedbackRequest.State
 LINK_SALT = "feedback.rating"
+RATINGS = (5, 4, 3, 2, 1)
+MASKED_LINK = "[rating link: only in the customer's email]"
 MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 REACHED = {OutboundMessage.State.DELIVERED, OutboundMessage.State.READ}
 
@@ -49,21 +59,60 @@ def _is_mobile(phone: str) -> bool:
         return False
 
 
+def _links(link_for) -> str:
+    return "\n".join(f"{rating} — {link_for(rating)}" for rating in RATINGS)
+
+
+def _masked_links() -> str:
+    return _links(lambda rating: MASKED_LINK)
+
+
 def _email(request: FeedbackRequest, config: ShopFeedback, now: datetime) -> OutboundMessage | None:
+    """Queue the email as staff may read it (links masked); the letter itself is written when it is sent."""
     if not request.customer.email:
         return None
-    links = "\n".join(f"{rating} — {rating_link(request, rating)}" for rating in (5, 4, 3, 2, 1))
+    text = render_message(
+        subject=config.email_subject,
+        body=config.email_text,
+        content_variables={},
+        context=feedback_text_context(signer=config.signer, links=_masked_links()),
+    )
     message = message_queue(
         customer=request.customer,
         order=request.order,
         channel=Channel.EMAIL,
         purpose=OutboundMessage.Purpose.FEEDBACK,
-        subject=config.email_subject,
-        body=config.email_text.format(signer=config.signer, links=links),
+        subject=text.subject,
+        body=text.body,
         now=now,
     )
     request.email_message = message
     return message
+
+
+def feedback_letter(*, message: OutboundMessage) -> EmailMessage | None:
+    """The feedback email as the customer gets it, written at sending time: from the signer (their address, else
+    the desk's under their name), plain text as a person writes (seed 003), with the five working links in place of
+    the masked ones. None for any other email."""
+    if message.purpose != OutboundMessage.Purpose.FEEDBACK or message.channel != Channel.EMAIL:
+        return None
+    request = FeedbackRequest.objects.filter(email_message=message).select_related("order").first()
+    config = request and ShopFeedback.objects.filter(shop_id=request.order.shop_id).first()
+    if config is None:  # the masked copy must never go out; try again once the request is written
+        raise ChannelError("Email: the feedback request of this message is not found.")
+    sender = config.signer_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return EmailMessage(
+        subject=message.subject,
+        body=message.body.replace(_masked_links(), _links(lambda rating: rating_link(request, rating))),
+        from_email=formataddr((config.signer, sender)),
+        to=[message.to],
+        reply_to=[config.reply_to] if config.reply_to else None,
+    )
+
+
+def _whatsapp_text(config: ShopFeedback) -> str:
+    context = feedback_text_context(signer=config.signer)
+    return render_message(subject="", body=config.whatsapp_text, content_variables={}, context=context).body
 
 
 def _ask(request: FeedbackRequest, now: datetime) -> None:
@@ -81,7 +130,7 @@ def _ask(request: FeedbackRequest, now: datetime) -> None:
                 order=request.order,
                 channel=Channel.WHATSAPP,
                 purpose=OutboundMessage.Purpose.FEEDBACK,
-                body=config.whatsapp_text.format(signer=config.signer, links=""),
+                body=_whatsapp_text(config),
                 content_sid=config.whatsapp_content_sid,
                 content_variables={"1": config.signer},
                 now=now,
