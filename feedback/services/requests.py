@@ -22,8 +22,9 @@ from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback, fee
 from notifications.exceptions import ChannelError
 from notifications.models import Channel, OutboundMessage
 from notifications.rendering import render_message
+from notifications.selectors import daily_cap_frees_at
 from notifications.services import message_queue
-from orders.models import Order
+from orders.models import Customer, Order
 
 State = FeedbackRequest.State
 LINK_SALT = "feedback.rating"
@@ -115,6 +116,23 @@ def _whatsapp_text(config: ShopFeedback) -> str:
     return render_message(subject="", body=config.whatsapp_text, content_variables={}, context=context).body
 
 
+def _cap_frees_at(customer, now: datetime) -> datetime:
+    """When the daily cap lets the request go. The customer's row is locked first (as the outbox locks it when it
+    counts), so no trigger slips in between this count and the request's message."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    return daily_cap_frees_at(customer=customer, now=now)
+
+
+def _postponed_by_daily_cap(request: FeedbackRequest, now: datetime) -> bool:
+    """A customer at the daily cap is asked when it next allows, never dropped (the outbox would skip it)."""
+    frees_at = _cap_frees_at(request.customer, now)
+    if frees_at <= now:
+        return False
+    request.due_at = frees_at
+    request.note = "Postponed: the customer had the daily cap of automatic messages in the last 24 hours."
+    return True
+
+
 def _ask(request: FeedbackRequest, now: datetime) -> None:
     customer, feedback = request.customer, FeedbackSettings.load()
     config = ShopFeedback.objects.filter(shop_id=request.order.shop_id, is_active=True).first()
@@ -123,7 +141,7 @@ def _ask(request: FeedbackRequest, now: datetime) -> None:
         request.state, request.note = State.SKIPPED, "The shop no longer asks for feedback."
     elif asked.exclude(pk=request.pk).exists():
         request.state, request.note = State.SKIPPED, "Asked recently about another order."
-    else:
+    elif not _postponed_by_daily_cap(request, now):
         if config.whatsapp_content_sid and customer.phone and _is_mobile(customer.phone):
             request.whatsapp_message = message_queue(
                 customer=customer,
@@ -192,7 +210,9 @@ def feedback_fallback(*, request_id: int, now: datetime | None = None) -> bool:
     if request is None:
         return False
     config = ShopFeedback.objects.filter(shop_id=request.order.shop_id).first()
-    if config is None or _email(request, config, now) is None:
+    if config is None or _cap_frees_at(request.customer, now) > now:  # at the cap: the next run tries again
+        return False
+    if _email(request, config, now) is None:
         return False
     request.save(update_fields=["email_message"])
     return True
