@@ -101,7 +101,7 @@ class ShopFeedback(models.Model):
     )
     email_subject = models.CharField(max_length=120, default="How was it?")
     email_text = models.TextField(
-        default="Hello!\n\nHow do you like your purchase? One click is enough, 5 is excellent:\n\n{{ links }}\n\n"
+        default="Hello!\n\nHow do you like your purchase? Just pick a number, 5 is excellent:\n\n{{ links }}\n\n"
         "Thank you,\n{{ signer }}",
         help_text="Plain text. {{ links }} becomes the five rating links, {{ signer }} the name above.",
     )

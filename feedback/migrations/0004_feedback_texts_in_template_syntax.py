@@ -1,5 +1,6 @@
 """The shops' feedback texts move from Python's "{signer} {links}" placeholders to Django template syntax
-("{{ signer }} {{ links }}"), as message templates write them; the text around them stays as it was."""
+("{{ signer }} {{ links }}"), as message templates write them; the text around them stays as it was, except the
+untouched default email, which no longer promises that one click is enough (a link now opens the rating page)."""
 
 from string import Formatter
 
@@ -18,6 +19,11 @@ def to_template_syntax(text: str) -> str:
     return "".join(literal + (f"{{{{ {field} }}}}" if field is not None else "") for literal, field, _, _ in parts)
 
 
+ONE_CLICK = "How do you like your purchase? One click is enough, 5 is excellent:"
+PICK = "How do you like your purchase? Just pick a number, 5 is excellent:"
+OLD_DEFAULT = f"Hello!\n\n{ONE_CLICK}\n\n{{{{ links }}}}\n\nThank you,\n{{{{ signer }}}}"
+
+
 def to_format_syntax(text: str) -> str:
     return text.replace("{{ signer }}", "{signer}").replace("{{ links }}", "{links}")
 
@@ -30,8 +36,13 @@ def _convert(apps, convert):
         config.save(update_fields=FIELDS)
 
 
+def _new_default(text: str) -> str:
+    text = to_template_syntax(text)
+    return text.replace(ONE_CLICK, PICK) if text == OLD_DEFAULT else text
+
+
 def forwards(apps, schema_editor):
-    _convert(apps, to_template_syntax)
+    _convert(apps, _new_default)
 
 
 def backwards(apps, schema_editor):

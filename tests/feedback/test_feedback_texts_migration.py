@@ -31,3 +31,13 @@ def test_the_migration_goes_back_to_the_old_placeholders(shop):
     migration.backwards(apps, None)
     config = ShopFeedback.objects.get(shop=shop)
     assert "{links}" in config.email_text and config.whatsapp_text.endswith("{signer}")
+
+
+def test_the_untouched_default_email_no_longer_promises_one_click(shop):
+    old = (
+        "Hello!\n\nHow do you like your purchase? One click is enough, 5 is excellent:\n\n{links}\n\n"
+        "Thank you,\n{signer}"
+    )
+    ShopFeedback.objects.filter(shop=shop).update(email_text=old)
+    migration.forwards(apps, None)
+    assert ShopFeedback.objects.get(shop=shop).email_text == ShopFeedback._meta.get_field("email_text").default
