@@ -21,5 +21,16 @@ class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(coerce=int, choices=[(n, str(n)) for n in range(1, 6)])
 
 
+class RateForm(forms.Form):
+    """The rating page: the link's rating chosen, another can be picked, and a comment if the customer likes."""
+
+    rating = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(5, "Excellent"), (4, "Good"), (3, "So-so"), (2, "Poor"), (1, "Bad")],
+        error_messages={"required": "Choose a rating."},
+    )
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from notifications.exceptions import TemplateRefused
 from notifications.models import CONTENT_SID, OutboundMessage
+from notifications.rendering import render_message
 from orders.durations import validate_not_negative_duration, validate_positive_duration
 from orders.models import Customer, Order, Shop, SingletonSettings, TransitionsOnlyQuerySet
 
@@ -52,12 +54,18 @@ class FeedbackSettings(SingletonSettings):
         return "Feedback settings"
 
 
-EMAIL_PLACEHOLDERS = ("{signer}", "{links}")
+# What a shop's feedback texts can use (Django template syntax, as message templates): no order number, amount or
+# name, on purpose (seed 003).
+SAMPLE_LINKS = "5 — https://desk.example.com/feedback/rate/…/"
+
+
+def feedback_text_context(*, signer: str, links: str = "") -> dict:
+    return {"signer": signer, "links": links}
 
 
 class ShopFeedback(models.Model):
     """How a shop asks for feedback: when, who signs, and the texts (short, personal, no order number, amount or
-    even the customer's name: seed 003)."""
+    even the customer's name: seed 003). The email comes from the signer, as a person writes: plain text."""
 
     shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="feedback")
     is_active = models.BooleanField(default=True)
@@ -67,6 +75,17 @@ class ShopFeedback(models.Model):
         help_text="After the order is complete (0 to 14 days): time to use the goods.",
     )
     signer = models.CharField(max_length=80, help_text='A named person, e.g. "Maria, Green Garden".')
+    signer_email = models.EmailField(
+        "signer's email",
+        blank=True,
+        help_text="The email's From: the signer's own address (the director's or the inspector's; the shop's "
+        "domain must let the desk send for it). Empty: DEFAULT_FROM_EMAIL's address, under the signer's name.",
+    )
+    reply_to = models.EmailField(
+        "Reply-To",
+        blank=True,
+        help_text="Where the customer's answer by email goes, if not to the From address (e.g. the inspectors').",
+    )
     whatsapp_content_sid = models.CharField(
         "WhatsApp Content SID",
         max_length=34,
@@ -76,14 +95,15 @@ class ShopFeedback(models.Model):
     )
     whatsapp_text = models.TextField(
         default="Hello! How do you like your purchase? Reply with a number from 1 to 5, where 5 is excellent. "
-        "{signer}",
-        help_text="What the approved template says, for the conversation on the order; {signer} is replaced.",
+        "{{ signer }}",
+        help_text="What the approved template says, for the conversation on the order; {{ signer }} is the name "
+        "above.",
     )
     email_subject = models.CharField(max_length=120, default="How was it?")
     email_text = models.TextField(
-        default="Hello!\n\nHow do you like your purchase? One click is enough, 5 is excellent:\n\n{links}\n\n"
-        "Thank you,\n{signer}",
-        help_text="{links} becomes the five rating links, {signer} the name above.",
+        default="Hello!\n\nHow do you like your purchase? Just pick a number, 5 is excellent:\n\n{{ links }}\n\n"
+        "Thank you,\n{{ signer }}",
+        help_text="Plain text. {{ links }} becomes the five rating links, {{ signer }} the name above.",
     )
 
     class Meta:
@@ -93,13 +113,23 @@ class ShopFeedback(models.Model):
         return f"Feedback of {self.shop}"
 
     def clean(self):
-        if "{links}" not in self.email_text:
-            raise ValidationError({"email_text": "Put {links} where the five rating links go."})
-        for field in ("email_text", "whatsapp_text"):
+        # The same rule as message templates: a text that does not render is refused when saved, not when sent.
+        context, errors = feedback_text_context(signer=self.signer or "Maria", links=SAMPLE_LINKS), {}
+        texts = {
+            "email_subject": self.email_subject,
+            "email_text": self.email_text,
+            "whatsapp_text": self.whatsapp_text,
+        }
+        for field, text in texts.items():
             try:
-                getattr(self, field).format(signer="", links="")
-            except (KeyError, IndexError, ValueError) as exc:
-                raise ValidationError({field: f"Only {{signer}} and {{links}} can be filled in ({exc})."}) from exc
+                rendered = render_message(subject="", body=text, content_variables={}, context=context).body
+            except TemplateRefused as exc:
+                errors[field] = str(exc)
+                continue
+            if field == "email_text" and SAMPLE_LINKS not in rendered:
+                errors[field] = "Put {{ links }} where the five rating links go."
+        if errors:
+            raise ValidationError(errors)
 
 
 class FeedbackRequest(models.Model):

@@ -1,16 +1,24 @@
-"""The customer's one-click rating page, reached from the email's signed links: it records the rating (the same
-handler as a WhatsApp reply), asks a 3 whether to get in touch, and takes an optional comment. It shows nothing
-of the order; a tampered link is a 400 page, an expired one 410, never a 500."""
+"""The customer's rating page, reached from the email's signed links. Opening a link records nothing: mail
+scanners (Microsoft Defender Safe Links, Mimecast, Proofpoint, Gmail) open every link of an email before the
+person does, so a GET or HEAD only shows the page with the link's rating chosen; the customer's button (a POST
+carrying the same signed token) records it, through the same handler as a WhatsApp reply. A 3 is then asked
+whether to get in touch. The page names the shop and nothing of the order; a tampered link is a 400 page, an
+expired one 410, never a 500."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from feedback.forms import CommentForm
+from feedback.forms import CommentForm, RateForm
 from feedback.models import FeedbackReply, FeedbackRequest, FeedbackSettings
 from feedback.services import LINK_SALT, contact_answer, rating_receive
+
+INVALID = "This link is not valid. Please use the link from your email as it is."
+EXPIRED = "This link has expired. Thank you all the same!"
 
 
 def _request_for(token: str):
@@ -18,15 +26,15 @@ def _request_for(token: str):
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=FeedbackSettings.load().valid_for)
     except signing.SignatureExpired:
-        return None, 410, "This link has expired. Thank you all the same!"
+        return None, 410, EXPIRED
     except signing.BadSignature:
-        return None, 400, "This link is not valid. Please use the link from your email as it is."
+        return None, 400, INVALID
     request = FeedbackRequest.objects.select_related("order__shop", "customer").filter(pk=data.get("q")).first()
     rating = data.get("r")
     if request is None or request.order_id != data.get("o") or rating not in range(1, 6):
-        return None, 400, "This link is not valid. Please use the link from your email as it is."
+        return None, 400, INVALID
     if request.valid_until is not None and request.valid_until < timezone.now():
-        return None, 410, "This link has expired. Thank you all the same!"
+        return None, 410, EXPIRED
     return (request, rating), 200, ""
 
 
@@ -34,27 +42,48 @@ def _refused(request, status: int, text: str):
     return render(request, "feedback/public/refused.html", {"text": text}, status=status)
 
 
+def _rate_page(request, feedback, token: str, *, form, status: int = 200):
+    """Before the rating: the choice and the button that sends it; after: thanks, and what happens next."""
+    context = {
+        "feedback": feedback,
+        "shop": feedback.order.shop,
+        "token": token,
+        "form": form,
+        "rating": feedback.rating,
+        # Where the customer came from: their own button just now, or the link again later.
+        "just_sent": request.GET.get("sent") == "1",
+    }
+    return render(request, "feedback/public/rate.html", context, status=status)
+
+
+# The signed token is the authority: only the email's reader holds it, and a scanner never posts; a CSRF cookie
+# would add nothing for an anonymous customer and refuse one whose browser drops cookies.
+@csrf_exempt
 @login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def rate_view(request, token: str):
     found, status, text = _request_for(token)
     if found is None:
         return _refused(request, status, text)
     feedback, rating = found
-    already = feedback.rating is not None
-    if not already:
-        feedback = rating_receive(request=feedback, rating=rating, source="email")
-    return _rate_page(request, feedback, token, form=CommentForm(), already=already)
+    if request.method != "POST":
+        form = RateForm(initial={"rating": rating}) if feedback.rating is None else CommentForm()
+        return _rate_page(request, feedback, token, form=form)
+    form, answered_before = RateForm(request.POST), feedback.rating is not None
+    if form.is_valid():  # once answered, rating_receive keeps a second rating on the request and changes nothing
+        rating_receive(
+            request=feedback, rating=form.cleaned_data["rating"], source="email", text=form.cleaned_data["comment"]
+        )
+    elif not answered_before:
+        return _rate_page(request, feedback, token, form=form, status=400)
+    return redirect(reverse("feedback:rate", args=[token]) + ("" if answered_before else "?sent=1"))
 
 
-def _rate_page(request, feedback, token: str, *, form, already: bool, status: int = 200):
-    context = {"feedback": feedback, "rating": feedback.rating, "already": already, "token": token, "form": form}
-    return render(request, "feedback/public/rate.html", context, status=status)
-
-
+@csrf_exempt  # as above: the signed token is the authority
 @require_POST
 @login_not_required
 def rate_answer_view(request, token: str):
-    """The comment, or for a 3 whether the customer wants to be contacted."""
+    """After the rating: for a 3 whether the customer wants to be contacted, or a comment."""
     found, status, text = _request_for(token)
     if found is None:
         return _refused(request, status, text)
@@ -64,7 +93,7 @@ def rate_answer_view(request, token: str):
     else:
         form = CommentForm(request.POST)
         if not form.is_valid():
-            return _rate_page(request, feedback, token, form=form, already=True, status=400)
+            return _rate_page(request, feedback, token, form=form, status=400)
         FeedbackReply.objects.create(
             request=feedback,
             text=form.cleaned_data["comment"],

@@ -1,8 +1,15 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from notifications.models import InboundMessage, MessageTemplate, Notification, OptOut, OutboundMessage
+from notifications.models import (
+    InboundMessage,
+    MessageTemplate,
+    MessagingSettings,
+    Notification,
+    OptOut,
+    OutboundMessage,
+)
 
 
 def notification_unread_count(*, user) -> int:
@@ -39,11 +46,31 @@ def opt_outs(*, customer) -> list:
     return list(OptOut.objects.filter(customer=customer).order_by("channel"))
 
 
+DAILY_CAP_WINDOW = timedelta(days=1)
+
+
+def _counted_today(customer, now):
+    return OutboundMessage.objects.filter(
+        customer=customer, created_at__gte=now - DAILY_CAP_WINDOW, state__in=OutboundMessage.COUNTED_STATES
+    ).exclude(purpose=OutboundMessage.Purpose.MANUAL)
+
+
 def messages_counted_today(*, customer, now=None) -> int:
-    """The messages that count towards the customer's daily cap: the last 24 hours', sent or on their way."""
+    """The messages that count towards the customer's daily cap: the automatic ones of the last 24 hours, sent or
+    on their way. What staff write themselves is neither held back nor counted."""
+    return _counted_today(customer, now or timezone.now()).count()
+
+
+def daily_cap_frees_at(*, customer, now=None) -> datetime:
+    """When the daily cap next lets an automatic message go to the customer: now, or the moment enough of the last
+    24 hours' messages have left the window."""
     now = now or timezone.now()
-    recent = OutboundMessage.objects.filter(customer=customer, created_at__gte=now - timedelta(days=1))
-    return recent.filter(state__in=OutboundMessage.COUNTED_STATES).count()
+    cap = MessagingSettings.load().daily_cap
+    times = list(_counted_today(customer, now).order_by("created_at").values_list("created_at", flat=True))
+    if len(times) < cap:
+        return now
+    # The window still holds a message created exactly 24 hours ago: the oldest must be past it.
+    return times[len(times) - cap] + DAILY_CAP_WINDOW + timedelta(seconds=1)
 
 
 def customer_messages_export(*, customer) -> list[dict]:

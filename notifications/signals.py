@@ -7,3 +7,7 @@ from django.dispatch import Signal
 customer_replied = Signal()
 # message (OutboundMessage), previous (state): the provider reported a message delivered, read or failed.
 message_delivery_changed = Signal()
+# message (OutboundMessage): an email is about to go. The app that asked for it may write the letter itself and
+# return it (an EmailMessage): feedback's request comes from a person, in plain text, and only the customer's copy
+# carries the working rating links (the stored body has them masked).
+email_writing = Signal()

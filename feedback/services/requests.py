@@ -1,24 +1,35 @@
 """Asking for feedback: a request planned when an order is complete, sent when due through the outbox (WhatsApp
 with the approved template to a mobile phone, else email with five signed rating links), and the email sent
-once instead when WhatsApp does not reach the customer."""
+once instead when WhatsApp does not reach the customer.
+
+The email is kept on the order with its links masked: staff read it there, and a working link would let them rate
+"as the customer". The real links are signed when the letter is written for sending (`feedback_letter`), so the
+tokens exist only in what went to the customer."""
 
 import time
 from datetime import datetime
+from email.utils import formataddr, parseaddr
 
 import phonenumbers
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback
+from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback, feedback_text_context
+from notifications.exceptions import ChannelError
 from notifications.models import Channel, OutboundMessage
+from notifications.rendering import render_message
+from notifications.selectors import daily_cap_frees_at
 from notifications.services import message_queue
-from orders.models import Order
+from orders.models import Customer, Order
 
 State = FeedbackRequest.State
 LINK_SALT = "feedback.rating"
+RATINGS = (5, 4, 3, 2, 1)
+MASKED_LINK = "[rating link: only in the customer's email]"
 MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 REACHED = {OutboundMessage.State.DELIVERED, OutboundMessage.State.READ}
 
@@ -49,21 +60,77 @@ def _is_mobile(phone: str) -> bool:
         return False
 
 
+def _links(link_for) -> str:
+    return "\n".join(f"{rating} — {link_for(rating)}" for rating in RATINGS)
+
+
+def _masked_links() -> str:
+    return _links(lambda rating: MASKED_LINK)
+
+
 def _email(request: FeedbackRequest, config: ShopFeedback, now: datetime) -> OutboundMessage | None:
+    """Queue the email as staff may read it (links masked); the letter itself is written when it is sent."""
     if not request.customer.email:
         return None
-    links = "\n".join(f"{rating} — {rating_link(request, rating)}" for rating in (5, 4, 3, 2, 1))
+    text = render_message(
+        subject=config.email_subject,
+        body=config.email_text,
+        content_variables={},
+        context=feedback_text_context(signer=config.signer, links=_masked_links()),
+    )
     message = message_queue(
         customer=request.customer,
         order=request.order,
         channel=Channel.EMAIL,
         purpose=OutboundMessage.Purpose.FEEDBACK,
-        subject=config.email_subject,
-        body=config.email_text.format(signer=config.signer, links=links),
+        subject=text.subject,
+        body=text.body,
         now=now,
     )
     request.email_message = message
     return message
+
+
+def feedback_letter(*, message: OutboundMessage) -> EmailMessage | None:
+    """The feedback email as the customer gets it, written at sending time: from the signer (their address, else
+    the desk's under their name), plain text as a person writes (seed 003), with the five working links in place of
+    the masked ones. None for any other email."""
+    if message.purpose != OutboundMessage.Purpose.FEEDBACK or message.channel != Channel.EMAIL:
+        return None
+    request = FeedbackRequest.objects.filter(email_message=message).select_related("order").first()
+    config = request and ShopFeedback.objects.filter(shop_id=request.order.shop_id).first()
+    if config is None:  # the masked copy must never go out; try again once the request is written
+        raise ChannelError("Email: the feedback request of this message is not found.")
+    sender = config.signer_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return EmailMessage(
+        subject=message.subject,
+        body=message.body.replace(_masked_links(), _links(lambda rating: rating_link(request, rating))),
+        from_email=formataddr((config.signer, sender)),
+        to=[message.to],
+        reply_to=[config.reply_to] if config.reply_to else None,
+    )
+
+
+def _whatsapp_text(config: ShopFeedback) -> str:
+    context = feedback_text_context(signer=config.signer)
+    return render_message(subject="", body=config.whatsapp_text, content_variables={}, context=context).body
+
+
+def _cap_frees_at(customer, now: datetime) -> datetime:
+    """When the daily cap lets the request go. The customer's row is locked first (as the outbox locks it when it
+    counts), so no trigger slips in between this count and the request's message."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    return daily_cap_frees_at(customer=customer, now=now)
+
+
+def _postponed_by_daily_cap(request: FeedbackRequest, now: datetime) -> bool:
+    """A customer at the daily cap is asked when it next allows, never dropped (the outbox would skip it)."""
+    frees_at = _cap_frees_at(request.customer, now)
+    if frees_at <= now:
+        return False
+    request.due_at = frees_at
+    request.note = "Postponed: the customer had the daily cap of automatic messages in the last 24 hours."
+    return True
 
 
 def _ask(request: FeedbackRequest, now: datetime) -> None:
@@ -74,14 +141,14 @@ def _ask(request: FeedbackRequest, now: datetime) -> None:
         request.state, request.note = State.SKIPPED, "The shop no longer asks for feedback."
     elif asked.exclude(pk=request.pk).exists():
         request.state, request.note = State.SKIPPED, "Asked recently about another order."
-    else:
+    elif not _postponed_by_daily_cap(request, now):
         if config.whatsapp_content_sid and customer.phone and _is_mobile(customer.phone):
             request.whatsapp_message = message_queue(
                 customer=customer,
                 order=request.order,
                 channel=Channel.WHATSAPP,
                 purpose=OutboundMessage.Purpose.FEEDBACK,
-                body=config.whatsapp_text.format(signer=config.signer, links=""),
+                body=_whatsapp_text(config),
                 content_sid=config.whatsapp_content_sid,
                 content_variables={"1": config.signer},
                 now=now,
@@ -143,7 +210,9 @@ def feedback_fallback(*, request_id: int, now: datetime | None = None) -> bool:
     if request is None:
         return False
     config = ShopFeedback.objects.filter(shop_id=request.order.shop_id).first()
-    if config is None or _email(request, config, now) is None:
+    if config is None or _cap_frees_at(request.customer, now) > now:  # at the cap: the next run tries again
+        return False
+    if _email(request, config, now) is None:
         return False
     request.save(update_fields=["email_message"])
     return True

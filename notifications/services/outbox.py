@@ -52,7 +52,7 @@ def _skip_reason(*, customer: Customer, order: Order | None, channel: str, templ
     cap = MessagingSettings.load().daily_cap
     sent_today = messages_counted_today(customer=customer, now=now)
     if sent_today >= cap:
-        return f"The customer already has {sent_today} messages in the last 24 hours (the cap is {cap})."
+        return f"The customer already has {sent_today} automatic messages in the last 24 hours (the cap is {cap})."
     return ""
 
 

@@ -35,13 +35,14 @@ def test_a_shops_feedback_with_nonsense_is_refused_and_keeps_the_input(admin_cli
         "delay": "3 weeks",
         "signer": "Maria",
         "whatsapp_content_sid": "",
-        "whatsapp_text": "How was it? {signer}",
+        "whatsapp_text": "How was it? {{ signer }}",
         "email_subject": "How was it?",
-        "email_text": "Rate us: {links} {order_number}",
+        "email_text": "Rate us: {{ links }} {{ order_number }}",
     }
     response = admin_client.post(reverse("admin:feedback_shopfeedback_change", args=[config.pk]), data)
     html = response.content.decode()
-    assert response.status_code == 200 and 'value="3 weeks"' in html and "{order_number}" in html
+    assert response.status_code == 200 and 'value="3 weeks"' in html and "{{ order_number }}" in html
+    assert "uses something that does not exist: {{ order_number }}" in html
     config.refresh_from_db()
     assert config.email_text != data["email_text"]
 

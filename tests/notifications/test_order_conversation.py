@@ -113,7 +113,7 @@ def test_the_customers_reply_and_their_stop_show_on_the_order_and_the_customer(c
     assert "WhatsApp off (STOP)" in html
     customer_html = client.get(reverse("orders:customer", args=[order.customer.pk])).content.decode()
     assert "&lt;b&gt;Where&lt;/b&gt; is it?" in customer_html and "WhatsApp off (STOP)" in customer_html
-    assert "0 of 3 in the last 24 h" in customer_html
+    assert "0 of 3 automatic messages in the last 24 h" in customer_html
 
 
 def test_the_order_page_costs_the_same_with_2_and_40_messages(client, order, anna):
