@@ -61,18 +61,19 @@ def _status_stays(start: datetime, end: datetime) -> list[tuple[int, str, int]]:
     left = list(
         source.rows(start, end)
         .annotate(person=source.person())
-        .values_list("order_id", "created_at", "data", "person")
+        .values_list("order_id", "created_at", "pk", "data", "person")
     )
     if not left:
         return []
     entries = defaultdict(list)
     kinds = [OrderEvent.Kind.STATUS, OrderEvent.Kind.CREATED]
     history = OrderEvent.objects.filter(order_id__in={row[0] for row in left}, kind__in=kinds, created_at__lt=end)
-    for order_id, moment in history.order_by("created_at").values_list("order_id", "created_at"):
-        entries[order_id].append(moment)
+    for order_id, moment, pk in history.order_by("created_at", "pk").values_list("order_id", "created_at", "pk"):
+        entries[order_id].append((moment, pk))
     stays = []
-    for order_id, moment, data, person in left:
-        before = [entry for entry in entries[order_id] if entry < moment]
+    for order_id, moment, pk, data, person in left:
+        # Written in the same instant still means before it: the history's order is (moment, id).
+        before = [entry for entry, entry_pk in entries[order_id] if (entry, entry_pk) < (moment, pk)]
         if before and person is not None and data.get("from"):
             stays.append((person, data["from"], round((moment - before[-1]).total_seconds())))
     return stays

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assignment.kpi import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
 from assignment.kpi_sources import STAY, figure_narrowed
-from assignment.selectors import kpi_orders
+from assignment.selectors import kpi_orders_of, kpi_rows
 from orders import roles
 from orders.models import Status
 from orders.pagination import paginate
@@ -197,7 +197,10 @@ def kpi_orders_view(request):
     back = request.GET.copy()  # the KPI page as it was: period, shop and sort
     for key in ("figure", "manager", "page"):
         back.pop(key, None)
-    orders = kpi_orders(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
+    rows = kpi_rows(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
+    page = paginate(request, rows)
+    orders = kpi_orders_of(rows=page.items)
+    page.items = [order for order in orders if order is not None]
     return render(
         request,
         "assignment/kpi_orders.html",
@@ -205,7 +208,8 @@ def kpi_orders_view(request):
             "figure": title,
             "who": people[0] if len(people) == 1 and who != "team" else None,
             "period": period,
-            "page": paginate(request, orders),
+            "page": page,
+            "without_order": len(orders) - len(page.items),
             "statuses": status_by_code(),
             "back": back,
         },

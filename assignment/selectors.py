@@ -5,11 +5,11 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assignment.kpi_sources import figure_orders
+from assignment.kpi_sources import figure_rows
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
 from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent, Task
 from orders.roles import MANAGER
-from orders.selectors import managers_covering_user_shops, order_scope
+from orders.selectors import managers_covering_user_shops, order_scope, shop_scope
 
 # Timeouts are counted over this window; this many or more marks a manager as letting orders slip.
 TIMEOUT_WINDOW = timedelta(days=7)
@@ -161,11 +161,24 @@ def assignment_decision_of(*, event: OrderEvent | None) -> AssignmentDecision | 
     return AssignmentDecision.objects.filter(pk=decision_id).first() if decision_id else None
 
 
-def kpi_orders(*, user, figure: str, people: list[int], start: datetime, end: datetime):
-    """The orders behind a KPI number that the viewer may see, newest first, with what a list row shows."""
+def kpi_rows(*, user, figure: str, people: list[int], start: datetime, end: datetime):
+    """What a KPI number counted that the viewer may see, one (order id, person) per counted row, newest order
+    first: an order counts once for each time it counted (two calls: two lines). A task about a customer rather
+    than an order has no order id."""
+    rows = figure_rows(figure, start, end, people)
+    seen = Q(order__in=order_scope(user))
+    if rows.model is Task:
+        seen |= Q(order__isnull=True, customer__shop__in=shop_scope(user))
     return (
-        order_scope(user)
-        .filter(pk__in=figure_orders(figure, start, end, people))
-        .select_related("shop", "customer", "manager")
-        .order_by("-created_at", "-pk")
+        rows.filter(seen)
+        .order_by("-order__created_at", "-order_id", "person", "pk")
+        .values_list("order_id", "person")
     )
+
+
+def kpi_orders_of(*, rows: list[tuple[int | None, int]]) -> list[Order | None]:
+    """The orders of a page of KPI rows, in the rows' order (an order twice when it counted twice)."""
+    orders = Order.objects.select_related("shop", "customer", "manager").in_bulk(
+        {order_id for order_id, _ in rows if order_id is not None}
+    )
+    return [orders.get(order_id) for order_id, _ in rows]
