@@ -16,11 +16,12 @@ from assignment.selectors import kpi_orders_of, kpi_rows
 from orders import roles
 from orders.models import Status
 from orders.pagination import paginate
+from orders.roles import staff_name
 from orders.selectors import managers_covering_user_shops, shop_scope, status_by_code
 
 PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]
 SORTS = {
-    "name": lambda row: str(row.manager.get_full_name() or row.manager.username).lower(),
+    "name": lambda row: staff_name(row.manager).lower(),
     "taken": lambda row: row.taken,
     "completed": lambda row: row.completed,
     "cancelled": lambda row: row.cancelled,
@@ -173,7 +174,7 @@ def kpi_csv_view(request):
     writer = csv.writer(response)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(_csv_row(row, row.manager.get_full_name() or row.manager.username, row.manager.username))
+        writer.writerow(_csv_row(row, staff_name(row.manager), row.manager.username))
     writer.writerow(_csv_row(team, "Team", ""))
     return response
 

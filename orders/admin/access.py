@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from orders.admin.audit import AuditedAdmin
+from orders.admin.people import PeopleByName
 from orders.models import AccessGrant, Order
 
 
@@ -36,7 +37,7 @@ class AccessGrantForm(forms.ModelForm):
 
 
 @admin.register(AccessGrant)
-class AccessGrantAdmin(AuditedAdmin, admin.ModelAdmin):
+class AccessGrantAdmin(AuditedAdmin, PeopleByName, admin.ModelAdmin):
     form = AccessGrantForm
     list_display = ["user", "shop_list", "order_types", "methods", "regions"]
     filter_horizontal = ["shops"]
