@@ -17,7 +17,7 @@ from orders import roles
 from orders.models import Status
 from orders.pagination import paginate
 from orders.roles import staff_name
-from orders.selectors import managers_covering_user_shops, shop_scope, status_by_code
+from orders.selectors import managers_covering_shop, managers_covering_user_shops, shop_scope, status_by_code
 
 PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]
 SORTS = {
@@ -76,7 +76,7 @@ def _team(request):
     managers = managers_covering_user_shops(user)
     shop = form.cleaned_data.get("shop") if form.is_bound and form.is_valid() else None
     if shop:
-        managers = managers.filter(access_grant__shops=shop) | managers.filter(access_grant__shops__isnull=True)
+        managers = managers.filter(id__in=managers_covering_shop(shop_id=shop))
     return form, period, shop, list(managers.distinct()), roles.is_supervisor(user) or roles.is_admin(user)
 
 

@@ -136,7 +136,7 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
         refusal = (
             grant_refusal(
                 order,
-                shop_ids=profile["shop_ids"],
+                shop_ids=profile["shop_ids"],  # None: all
                 order_types=profile["order_types"],
                 methods=profile["methods"],
                 regions=profile["regions"],

@@ -29,7 +29,8 @@ _SHOP_LIST = {"postgresql": "string_agg(s.shop_id::text, ',')", "sqlite": "group
 _ROUTING_TEAM = """
     SELECT p.id, p.user_id, u.username, u.first_name, u.last_name, p.presence,
            CASE WHEN p.last_assigned_at > p.presence_since THEN p.last_assigned_at ELSE p.presence_since END,
-           p.quota_override, p.experience, g.id, g.order_types, g.methods, g.regions,
+           p.quota_override, p.experience, g.id, g.all_shops, g.all_order_types, g.all_methods, g.all_regions,
+           g.order_types, g.methods, g.regions,
            (SELECT {shop_list} FROM orders_accessgrant_shops s WHERE s.accessgrant_id = g.id)
     FROM assignment_managerprofile p
     JOIN auth_user u ON u.id = p.user_id
@@ -42,15 +43,17 @@ _ROUTING_TEAM = """
 """
 ROUTING_TEAM_FIELDS = (
     "pk", "user_id", "username", "first_name", "last_name", "presence", "idle_since", "quota_override",
-    "experience", "grant_id", "order_types", "methods", "regions", "shop_ids",
+    "experience", "grant_id", "all_shops", "all_order_types", "all_methods", "all_regions", "order_types",
+    "methods", "regions", "shop_ids",
 )  # fmt: skip
 
 
 def routing_team() -> list[dict]:
     """The managers routing considers (as `team_profiles()`), each a plain dict of ROUTING_TEAM_FIELDS and
     `open_orders`: presence, idle since (their presence began or their last assignment, whichever is later),
-    quota, experience, their grant (`grant_id` None: no grant, everything) with its shops as a set. Two
-    statements, plain values: a team of a thousand builds no model objects."""
+    quota, experience, their grant (`grant_id` None: no grant, everything) as `grant_refusal` reads it: shops as a
+    set, each of shops, order types, methods and regions None when the grant has "all". Two statements, plain
+    values: a team of a thousand builds no model objects."""
     with connection.cursor() as cursor:
         cursor.execute(_ROUTING_TEAM.format(shop_list=_SHOP_LIST[connection.vendor]), [MANAGER])
         rows = [dict(zip(ROUTING_TEAM_FIELDS, row, strict=True)) for row in cursor.fetchall()]
@@ -62,7 +65,19 @@ def routing_team() -> list[dict]:
         if row["grant_id"] is not None:  # no grant, nothing to decode
             for field in ("order_types", "methods", "regions"):
                 row[field] = _json(row[field])
+            for field, flag in _ALL.items():
+                if row.pop(flag):  # SQLite answers 0 or 1
+                    row[field] = None
     return rows
+
+
+# A grant's "all" flags and the values each stands for.
+_ALL = {
+    "shop_ids": "all_shops",
+    "order_types": "all_order_types",
+    "methods": "all_methods",
+    "regions": "all_regions",
+}
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
