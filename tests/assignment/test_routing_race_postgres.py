@@ -66,7 +66,9 @@ def test_four_workers_expiring_acceptance_timeouts_take_each_order_back_once():
     # rather than wait in the queue.
     assert per_manager == {slow.pk: 10, **{user.pk: 10 for user in helpers}}
     assert not Order.objects.filter(manager__isnull=True).exists()
-    given_back = OrderEvent.objects.filter(kind=OrderEvent.Kind.ASSIGNMENT, text__contains="given back to slow")
+    given_back = OrderEvent.objects.filter(
+        kind=OrderEvent.Kind.ASSIGNMENT, text__contains=f"given back to {staff_name(slow)}"
+    )
     assert given_back.count() == 9
     assert Order.objects.filter(pk=orders[0].pk, manager=slow).exists()
 
