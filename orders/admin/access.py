@@ -1,5 +1,5 @@
 """What each member of staff is granted: for shops, order types, methods and regions, either all of them or the
-ones ticked, and the form says which, in words, before it is saved."""
+ones chosen, and the form says which, in words, before it is saved."""
 
 from django import forms
 from django.contrib import admin
@@ -16,7 +16,7 @@ PARTS = [
     ("all_methods", "methods", "methods", "method_list"),
     ("all_regions", "regions", "regions", "region_list"),
 ]
-NONE_TICKED = "Neither “all” nor any ticked: no {what}, so this person sees no orders and routing gives them none."
+NONE_CHOSEN = "Neither “all” nor any chosen: no {what}, so this person sees no orders and routing gives them none."
 
 
 class AccessGrantForm(forms.ModelForm):
@@ -43,16 +43,18 @@ class AccessGrantForm(forms.ModelForm):
             (region, f"{region} (no order has come from it)") for region in kept
         ]
         for flag, field, what, _ in PARTS:
-            self.fields[flag].help_text = f"Every one of the {what}, including any added later."
-            self.fields[field].help_text = "Only those ticked. " + NONE_TICKED.format(what=what)
+            self.fields[flag].help_text = f"Every one of the {what}, including any added later" + (
+                ", and orders with no region." if flag == "all_regions" else "."
+            )
+            self.fields[field].help_text = "Only those chosen. " + NONE_CHOSEN.format(what=what)
         if not seen:
-            self.fields["regions"].help_text = "No order has a region yet. " + NONE_TICKED.format(what="regions")
+            self.fields["regions"].help_text = "No order has a region yet. " + NONE_CHOSEN.format(what="regions")
 
     def clean(self):
         cleaned = super().clean()
         for flag, field, what, _ in PARTS:
             if cleaned.get(flag) and cleaned.get(field):
-                self.add_error(field, f"Either all {what}, or the ones ticked: untick them or “all {what}”.")
+                self.add_error(field, f"Either all {what}, or the ones chosen: not both.")
         return cleaned
 
 

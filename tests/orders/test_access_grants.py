@@ -123,7 +123,7 @@ def test_a_region_an_old_grant_names_but_no_order_has_is_shown_and_refused_until
 def test_all_and_some_ticked_at_once_is_refused_rather_than_guessed(admin_client, shops):
     anna = free_manager(username="anna")
     response = admin_client.post(reverse("admin:orders_accessgrant_add"), _form(anna, shops=[shops[0].pk]))
-    assert "Either all shops, or the ones ticked" in response.content.decode()
+    assert "Either all shops, or the ones chosen: not both" in response.content.decode()
     assert not AccessGrant.objects.exists()
 
 
