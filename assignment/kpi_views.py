@@ -200,8 +200,8 @@ def kpi_orders_view(request):
         back.pop(key, None)
     rows = kpi_rows(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
     page = paginate(request, rows)
-    orders = kpi_orders_of(rows=page.items)
-    page.items = [order for order in orders if order is not None]
+    lines = kpi_orders_of(rows=page.items, people={m.pk: m for m in people})
+    page.items = [(order, person) for order, person in lines if order is not None]
     return render(
         request,
         "assignment/kpi_orders.html",
@@ -210,7 +210,7 @@ def kpi_orders_view(request):
             "who": people[0] if len(people) == 1 and who != "team" else None,
             "period": period,
             "page": page,
-            "without_order": len(orders) - len(page.items),
+            "without_order": len(lines) - len(page.items),
             "statuses": status_by_code(),
             "back": back,
         },

@@ -191,9 +191,10 @@ def kpi_rows(*, user, figure: str, people: list[int], start: datetime, end: date
     )
 
 
-def kpi_orders_of(*, rows: list[tuple[int | None, int]]) -> list[Order | None]:
-    """The orders of a page of KPI rows, in the rows' order (an order twice when it counted twice)."""
+def kpi_orders_of(*, rows: list[tuple[int | None, int]], people: dict) -> list[tuple[Order | None, object]]:
+    """A page of KPI rows as (order, the person it counted for), in the rows' order (an order twice when it
+    counted twice); `people`: the people shown, by id."""
     orders = Order.objects.select_related("shop", "customer", "manager").in_bulk(
         {order_id for order_id, _ in rows if order_id is not None}
     )
-    return [orders.get(order_id) for order_id, _ in rows]
+    return [(orders.get(order_id), people.get(person)) for order_id, person in rows]

@@ -98,7 +98,7 @@ def _listed(client, url) -> tuple[int, int, str]:
     with time_machine.travel(at(18), tick=False):
         html = client.get(unescape(url)).content.decode()
     total = int(re.search(r'data-testid="total">([\d,]+)<', html).group(1))
-    lines = html.count('data-testid="order-card"')
+    lines = html.count('data-testid="kpi-line"')
     without = re.search(r'data-testid="without-order">And (\d+) task', html)
     return total, lines + (int(without.group(1)) if without else 0), html
 
@@ -153,7 +153,10 @@ def test_taken_counts_an_order_once_for_each_manager_it_came_to(client, desk, tw
     client.force_login(desk["boss"])
     assert _figure(client, desk, "taken", "anna")[0] == 4  # o1, o2, o3, o5
     assert _figure(client, desk, "taken", "boris")[0] == 4  # o3, o1, o4, o5
-    assert _figure(client, desk, "taken", "team")[0] == 8
+    total, html = _figure(client, desk, "taken", "team")
+    assert total == 8
+    lines = re.findall(r'<a class="fw-semibold[^>]*>([^<]+)</a>.*?data-testid="counted-for">([^<]+)<', html, re.S)
+    assert sorted(name for number, name in lines if number == two_days["o3"].number) == ["Anna A", "Boris B"]
 
 
 def test_a_cancelled_order_is_never_counted_as_completed(client, desk, two_days):
