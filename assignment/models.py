@@ -189,6 +189,9 @@ class ManagerDay(models.Model):
     first_touch = models.JSONField(default=dict, blank=True)
     # Time orders spent in each status, counted when they left it: {status code: [seconds, times]}.
     status_time = models.JSONField(default=dict, blank=True)
+    # Which edition of the figures' rules (assignment.kpi.RULES) wrote the row: the nightly run rewrites rows an
+    # older edition wrote, so a past period and the lists behind its numbers count alike.
+    rules = models.PositiveSmallIntegerField(default=1)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
