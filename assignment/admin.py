@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
 from assignment.services import queue_serve_after_commit
-from orders.admin import AuditedAdmin, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import AuditedAdmin, PeopleByName, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
 
 
 class ServesQueueOnQuotaChange:
@@ -28,7 +28,7 @@ class PresenceChangeInline(admin.TabularInline):
 
 
 @admin.register(ManagerProfile)
-class ManagerProfileAdmin(AuditedAdmin, ServesQueueOnQuotaChange, admin.ModelAdmin):
+class ManagerProfileAdmin(AuditedAdmin, ServesQueueOnQuotaChange, PeopleByName, admin.ModelAdmin):
     quota_field = "quota_override"
     list_display = ["user", "presence", "presence_since", "last_seen_at", "quota_override", "experience"]
     list_filter = ["presence"]

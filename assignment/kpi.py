@@ -16,6 +16,12 @@ from assignment.models import ManagerDay
 from feedback.models import Claim, RatingCredit
 from orders.models import OrderEvent
 
+# The edition of what the figures count (assignment.kpi_sources); raise it when a rule changes. 2: taken once per
+# manager and order, overdue for whoever held the order then, every figure the length of its list.
+RULES = 2
+# Days of rows written under older rules rewritten per nightly run, the latest first.
+STALE_DAYS_PER_RUN = 62
+
 COUNTS = [
     "taken", "completed", "cancelled", "overdue", "timeouts", "calls", "reached", "tasks_done", "tasks_on_time",
     "claims_opened", "claims_resolved",
@@ -61,18 +67,19 @@ def _status_stays(start: datetime, end: datetime) -> list[tuple[int, str, int]]:
     left = list(
         source.rows(start, end)
         .annotate(person=source.person())
-        .values_list("order_id", "created_at", "data", "person")
+        .values_list("order_id", "created_at", "pk", "data", "person")
     )
     if not left:
         return []
     entries = defaultdict(list)
     kinds = [OrderEvent.Kind.STATUS, OrderEvent.Kind.CREATED]
     history = OrderEvent.objects.filter(order_id__in={row[0] for row in left}, kind__in=kinds, created_at__lt=end)
-    for order_id, moment in history.order_by("created_at").values_list("order_id", "created_at"):
-        entries[order_id].append(moment)
+    for order_id, moment, pk in history.order_by("created_at", "pk").values_list("order_id", "created_at", "pk"):
+        entries[order_id].append((moment, pk))
     stays = []
-    for order_id, moment, data, person in left:
-        before = [entry for entry in entries[order_id] if entry < moment]
+    for order_id, moment, pk, data, person in left:
+        # Written in the same instant still means before it: the history's order is (moment, id).
+        before = [entry for entry, entry_pk in entries[order_id] if (entry, entry_pk) < (moment, pk)]
         if before and person is not None and data.get("from"):
             stays.append((person, data["from"], round((moment - before[-1]).total_seconds())))
     return stays
@@ -84,12 +91,13 @@ def kpi_rollup_day(*, day: date) -> int:
     figures = day_figures(day)
     ManagerDay.objects.filter(day=day).exclude(manager_id__in=figures).delete()
     for person, values in figures.items():
-        ManagerDay.objects.update_or_create(manager_id=person, day=day, defaults=values)
+        ManagerDay.objects.update_or_create(manager_id=person, day=day, defaults=values | {"rules": RULES})
     return len(figures)
 
 
 def kpi_rollup_due(*, now: datetime | None = None) -> int:
-    """The nightly run: yesterday, and each earlier day a late rating or claim changed since the last run."""
+    """The nightly run: yesterday, each earlier day a late rating or claim changed since the last run, and the
+    latest days whose rows older rules wrote."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     last_run = ManagerDay.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
@@ -99,6 +107,8 @@ def kpi_rollup_due(*, now: datetime | None = None) -> int:
         days |= {timezone.localdate(moment) for moment in late.values_list("completed_at", flat=True)}
         claims = Claim.objects.filter(Q(created_at__gte=last_run) | Q(closed_at__gte=last_run))
         days |= {timezone.localdate(moment) for moment in claims.values_list("created_at", flat=True)}
+    stale = ManagerDay.objects.filter(rules__lt=RULES).order_by("-day").values_list("day", flat=True).distinct()
+    days |= set(stale[:STALE_DAYS_PER_RUN])
     return sum(kpi_rollup_day(day=day) for day in sorted(days) if day < today)
 
 

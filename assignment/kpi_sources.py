@@ -1,12 +1,17 @@
 """What each KPI number counts: for a figure, the rows of a day that count it and the person each is credited
-to. The day's rollup groups them by person (assignment.kpi.day_figures); the drill-down from a number lists
-the orders behind them (`figure_orders`), so the figure and its orders can never disagree."""
+to. The day's rollup groups them by person (assignment.kpi.day_figures), today's live figures are the same
+grouping, and the drill-down from a number lists those very rows (`figure_rows`), one line per row counted: a
+number and its list can never disagree, for a manager or for the team (whose number adds the managers' up).
+
+Every row is counted with `Count("pk")` and credited to someone fixed when the row was written (never the
+order's manager as it is now), so a day's figures do not change when an order changes hands later and days add
+up: a period's number is the sum of its days'."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet
+from django.db.models import Count, Exists, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -43,28 +48,47 @@ def _status_events(group: str):
     return rows
 
 
-def _hand_overs(start, end):
-    return OrderEvent.objects.filter(
-        kind__in=HAND_KINDS, created_at__gte=start, created_at__lt=end, data__to__isnull=False
+def _given_to():
+    return Cast(KT("data__to"), IntegerField())
+
+
+def _earlier(**lookups) -> QuerySet:
+    """History lines of the outer row's order written before it: the history is append-only, so its ids grow in
+    the order it was written (and the order's index with the id reads a few rows per line; comparing moments
+    first took six times as long on a busy day)."""
+    return OrderEvent.objects.filter(order=OuterRef("order"), pk__lt=OuterRef("pk"), **lookups)
+
+
+def _taken(start, end):
+    """Each order a manager was given, once: the first time it came to them (given back later, it is not taken
+    again), so a period's orders taken are its days' added up."""
+    before = _earlier(kind__in=HAND_KINDS).annotate(to=_given_to()).filter(to=OuterRef("to"))
+    return (
+        OrderEvent.objects.filter(
+            kind__in=HAND_KINDS, created_at__gte=start, created_at__lt=end, data__to__isnull=False
+        )
+        .annotate(to=_given_to())
+        .filter(~Exists(before))
     )
 
 
+def _holder():
+    """Who held the order when the line was written: the latest change of hands before it."""
+    hands = _earlier(kind__in=HAND_KINDS).order_by("-pk")
+    return Subquery(hands.annotate(to=_given_to()).values("to")[:1], output_field=IntegerField())
+
+
 def _someone():
-    # Whoever made the change; a change the desk made itself counts for the order's manager.
-    return Coalesce("actor", "order__manager")
+    # Whoever made the change; a change the desk made itself counts for whoever held the order then.
+    return Coalesce("actor", _holder())
 
 
 SOURCES: dict[str, Source] = {
-    "taken": Source(
-        _hand_overs, lambda: Cast(KT("data__to"), IntegerField()), {"taken": lambda: Count("order", distinct=True)}
-    ),
+    "taken": Source(_taken, lambda: F("to"), {"taken": lambda: Count("pk")}),
     "completed": Source(_status_events(Status.Group.COMPLETE), _someone, {"completed": lambda: Count("pk")}),
     "cancelled": Source(_status_events(Status.Group.CANCEL), _someone, {"cancelled": lambda: Count("pk")}),
-    "overdue": Source(
-        _events(OrderEvent.Kind.OVERDUE),
-        lambda: F("order__manager"),
-        {"overdue": lambda: Count("order", distinct=True)},
-    ),
+    # Each time an order went overdue, for whoever held it then.
+    "overdue": Source(_events(OrderEvent.Kind.OVERDUE), _holder, {"overdue": lambda: Count("pk")}),
     "calls": Source(
         _events(OrderEvent.Kind.CALL),
         lambda: F("actor"),
@@ -96,11 +120,11 @@ SOURCES: dict[str, Source] = {
         lambda: F("user"),
         {},
     ),
-    # A claim counts once for each person credited with the order's rating.
+    # A claim counts once for each person credited with the order's rating (one credit per person and order).
     "claims": Source(
         lambda start, end: Claim.objects.filter(created_at__gte=start, created_at__lt=end),
         lambda: F("order__rating_credits__user"),
-        {"claims_opened": lambda: Count("pk", distinct=True)},
+        {"claims_opened": lambda: Count("pk")},
     ),
     # Orders that left a status, credited to whoever moved them on (the average time in each status).
     "stays": Source(_events(OrderEvent.Kind.STATUS), _someone, {}),
@@ -109,7 +133,7 @@ SOURCES: dict[str, Source] = {
             state=Claim.State.RESOLVED, closed_at__gte=start, closed_at__lt=end
         ),
         lambda: F("order__rating_credits__user"),
-        {"claims_resolved": lambda: Count("pk", distinct=True)},
+        {"claims_resolved": lambda: Count("pk")},
     ),
 }
 
@@ -138,9 +162,10 @@ def source_grouped(source: Source, start: datetime, end: datetime) -> dict[int, 
     return {row.pop("person"): row for row in rows if row["person"] is not None}
 
 
-def figure_orders(figure: str, start: datetime, end: datetime, people) -> QuerySet:
-    """The ids of the orders a figure counted for these people between two moments (a subquery)."""
+def figure_rows(figure: str, start: datetime, end: datetime, people) -> QuerySet:
+    """The rows a figure counted for these people between two moments, each with its `person`: as many as the
+    figure says (the team's: the managers' added up)."""
     name, narrower = figure_narrowed(figure)
     source = SOURCES[name]
     rows = source.rows(start, end).filter(narrower).annotate(person=source.person())
-    return rows.filter(person__in=people).values("order")
+    return rows.filter(person__in=people)

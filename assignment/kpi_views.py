@@ -12,15 +12,16 @@ from django.utils import timezone
 
 from assignment.kpi import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
 from assignment.kpi_sources import STAY, figure_narrowed
-from assignment.selectors import kpi_orders
+from assignment.selectors import kpi_orders_of, kpi_rows
 from orders import roles
 from orders.models import Status
 from orders.pagination import paginate
-from orders.selectors import managers_covering_user_shops, shop_scope, status_by_code
+from orders.roles import staff_name
+from orders.selectors import managers_covering_shop, managers_covering_user_shops, shop_scope, status_by_code
 
 PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]
 SORTS = {
-    "name": lambda row: str(row.manager.get_full_name() or row.manager.username).lower(),
+    "name": lambda row: staff_name(row.manager).lower(),
     "taken": lambda row: row.taken,
     "completed": lambda row: row.completed,
     "cancelled": lambda row: row.cancelled,
@@ -75,7 +76,7 @@ def _team(request):
     managers = managers_covering_user_shops(user)
     shop = form.cleaned_data.get("shop") if form.is_bound and form.is_valid() else None
     if shop:
-        managers = managers.filter(access_grant__shops=shop) | managers.filter(access_grant__shops__isnull=True)
+        managers = managers.filter(id__in=managers_covering_shop(shop_id=shop))
     return form, period, shop, list(managers.distinct()), roles.is_supervisor(user) or roles.is_admin(user)
 
 
@@ -173,7 +174,7 @@ def kpi_csv_view(request):
     writer = csv.writer(response)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(_csv_row(row, row.manager.get_full_name() or row.manager.username, row.manager.username))
+        writer.writerow(_csv_row(row, staff_name(row.manager), row.manager.username))
     writer.writerow(_csv_row(team, "Team", ""))
     return response
 
@@ -197,7 +198,10 @@ def kpi_orders_view(request):
     back = request.GET.copy()  # the KPI page as it was: period, shop and sort
     for key in ("figure", "manager", "page"):
         back.pop(key, None)
-    orders = kpi_orders(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
+    rows = kpi_rows(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
+    page = paginate(request, rows)
+    lines = kpi_orders_of(rows=page.items, people={m.pk: m for m in people})
+    page.items = [(order, person) for order, person in lines if order is not None]
     return render(
         request,
         "assignment/kpi_orders.html",
@@ -205,7 +209,8 @@ def kpi_orders_view(request):
             "figure": title,
             "who": people[0] if len(people) == 1 and who != "team" else None,
             "period": period,
-            "page": paginate(request, orders),
+            "page": page,
+            "without_order": len(lines) - len(page.items),
             "statuses": status_by_code(),
             "back": back,
         },

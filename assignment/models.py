@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from orders.durations import validate_not_negative_duration, validate_positive_duration
 from orders.models import SingletonSettings
+from orders.roles import staff_name
 
 
 class Presence(models.TextChoices):
@@ -37,7 +38,7 @@ class ManagerProfile(models.Model):
         indexes = [models.Index(fields=["presence"], name="profile_presence_idx")]
 
     def __str__(self):
-        return f"{self.user} ({self.get_presence_display()})"
+        return f"{staff_name(self.user)} ({self.get_presence_display()})"
 
     def quota_or(self, default_quota: int) -> int:
         return self.quota_override if self.quota_override is not None else default_quota
@@ -57,7 +58,7 @@ class PresenceChange(models.Model):
         indexes = [models.Index(fields=["profile", "-created_at"], name="presence_history_idx")]
 
     def __str__(self):
-        return f"{self.profile.user}: {self.previous} → {self.presence}"
+        return f"{staff_name(self.profile.user)}: {self.previous} → {self.presence}"
 
 
 class RoutingSettings(SingletonSettings):
@@ -152,7 +153,7 @@ class AssignmentDecision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.order} → {self.manager} ({self.get_rule_display()})"
+        return f"{self.order} → {staff_name(self.manager)} ({self.get_rule_display()})"
 
 
 class QueueAlert(models.Model):
@@ -188,6 +189,9 @@ class ManagerDay(models.Model):
     first_touch = models.JSONField(default=dict, blank=True)
     # Time orders spent in each status, counted when they left it: {status code: [seconds, times]}.
     status_time = models.JSONField(default=dict, blank=True)
+    # Which edition of the figures' rules (assignment.kpi.RULES) wrote the row: the nightly run rewrites rows an
+    # older edition wrote, so a past period and the lists behind its numbers count alike.
+    rules = models.PositiveSmallIntegerField(default=1)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -195,4 +199,4 @@ class ManagerDay(models.Model):
         indexes = [models.Index(fields=["day", "manager"], name="managerday_day_idx")]
 
     def __str__(self):
-        return f"{self.manager} on {self.day}"
+        return f"{staff_name(self.manager)} on {self.day}"

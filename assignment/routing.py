@@ -1,5 +1,6 @@
 """Who may take an order, and in which order to offer it: pure reading, no writes."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.selectors import routing_team
 from orders.models import Order
 from orders.models.access import grant_refusal
+from orders.roles import person_name
 
 AWAY = {
     Presence.BUSY: "busy",
@@ -28,7 +30,8 @@ def at_quota(open_orders: int, quota: int) -> str:
 class Candidate:
     profile_pk: int
     user_id: int
-    name: str
+    name: str  # as people call them (`staff_name`), told apart by username when two share a name
+    username: str
     first_name: str
     last_name: str
     experience: int
@@ -42,7 +45,7 @@ class Candidate:
         """The manager as a user built from the team as read, without a query: loaded as `.only()` would load
         it (any other field is read on first use), enough for the hand-over to store, name and notify."""
         user = get_user_model()
-        known = dict(id=self.user_id, username=self.name, first_name=self.first_name, last_name=self.last_name)
+        known = dict(id=self.user_id, username=self.username, first_name=self.first_name, last_name=self.last_name)
         # from_db takes the values in the model's field order.
         values = [known[field.attname] for field in user._meta.concrete_fields if field.attname in known]
         return user.from_db(connection.alias, list(known), values)
@@ -109,12 +112,19 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
         )
     )
     result = Survey(eligible=[], excluded={}, granted={})
+    names = {
+        profile["pk"]: person_name(profile["first_name"], profile["last_name"], profile["username"])
+        for profile in team.profiles
+    }
+    shared = {name for name, times in Counter(names.values()).items() if times > 1}
     for profile in team.profiles:
         user_id = profile["user_id"]
+        name = names[profile["pk"]]
         candidate = Candidate(
             profile_pk=profile["pk"],
             user_id=user_id,
-            name=profile["username"],
+            name=f"{name} ({profile['username']})" if name in shared else name,
+            username=profile["username"],
             first_name=profile["first_name"],
             last_name=profile["last_name"],
             experience=profile["experience"],
@@ -126,7 +136,7 @@ def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> S
         refusal = (
             grant_refusal(
                 order,
-                shop_ids=profile["shop_ids"],
+                shop_ids=profile["shop_ids"],  # None: all
                 order_types=profile["order_types"],
                 methods=profile["methods"],
                 regions=profile["regions"],

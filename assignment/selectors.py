@@ -5,11 +5,11 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assignment.kpi_sources import figure_orders
+from assignment.kpi_sources import figure_rows
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
 from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent, Task
 from orders.roles import MANAGER
-from orders.selectors import managers_covering_user_shops, order_scope
+from orders.selectors import managers_covering_user_shops, order_scope, shop_scope
 
 # Timeouts are counted over this window; this many or more marks a manager as letting orders slip.
 TIMEOUT_WINDOW = timedelta(days=7)
@@ -29,7 +29,8 @@ _SHOP_LIST = {"postgresql": "string_agg(s.shop_id::text, ',')", "sqlite": "group
 _ROUTING_TEAM = """
     SELECT p.id, p.user_id, u.username, u.first_name, u.last_name, p.presence,
            CASE WHEN p.last_assigned_at > p.presence_since THEN p.last_assigned_at ELSE p.presence_since END,
-           p.quota_override, p.experience, g.id, g.order_types, g.methods, g.regions,
+           p.quota_override, p.experience, g.id, g.all_shops, g.all_order_types, g.all_methods, g.all_regions,
+           g.order_types, g.methods, g.regions,
            (SELECT {shop_list} FROM orders_accessgrant_shops s WHERE s.accessgrant_id = g.id)
     FROM assignment_managerprofile p
     JOIN auth_user u ON u.id = p.user_id
@@ -42,15 +43,17 @@ _ROUTING_TEAM = """
 """
 ROUTING_TEAM_FIELDS = (
     "pk", "user_id", "username", "first_name", "last_name", "presence", "idle_since", "quota_override",
-    "experience", "grant_id", "order_types", "methods", "regions", "shop_ids",
+    "experience", "grant_id", "all_shops", "all_order_types", "all_methods", "all_regions", "order_types",
+    "methods", "regions", "shop_ids",
 )  # fmt: skip
 
 
 def routing_team() -> list[dict]:
     """The managers routing considers (as `team_profiles()`), each a plain dict of ROUTING_TEAM_FIELDS and
     `open_orders`: presence, idle since (their presence began or their last assignment, whichever is later),
-    quota, experience, their grant (`grant_id` None: no grant, everything) with its shops as a set. Two
-    statements, plain values: a team of a thousand builds no model objects."""
+    quota, experience, their grant (`grant_id` None: no grant, everything) as `grant_refusal` reads it: shops as a
+    set, each of shops, order types, methods and regions None when the grant has "all". Two statements, plain
+    values: a team of a thousand builds no model objects."""
     with connection.cursor() as cursor:
         cursor.execute(_ROUTING_TEAM.format(shop_list=_SHOP_LIST[connection.vendor]), [MANAGER])
         rows = [dict(zip(ROUTING_TEAM_FIELDS, row, strict=True)) for row in cursor.fetchall()]
@@ -62,7 +65,19 @@ def routing_team() -> list[dict]:
         if row["grant_id"] is not None:  # no grant, nothing to decode
             for field in ("order_types", "methods", "regions"):
                 row[field] = _json(row[field])
+            for field, flag in _ALL.items():
+                if row.pop(flag):  # SQLite answers 0 or 1
+                    row[field] = None
     return rows
+
+
+# A grant's "all" flags and the values each stands for.
+_ALL = {
+    "shop_ids": "all_shops",
+    "order_types": "all_order_types",
+    "methods": "all_methods",
+    "regions": "all_regions",
+}
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -161,11 +176,25 @@ def assignment_decision_of(*, event: OrderEvent | None) -> AssignmentDecision | 
     return AssignmentDecision.objects.filter(pk=decision_id).first() if decision_id else None
 
 
-def kpi_orders(*, user, figure: str, people: list[int], start: datetime, end: datetime):
-    """The orders behind a KPI number that the viewer may see, newest first, with what a list row shows."""
+def kpi_rows(*, user, figure: str, people: list[int], start: datetime, end: datetime):
+    """What a KPI number counted that the viewer may see, one (order id, person) per counted row, newest order
+    first: an order counts once for each time it counted (two calls: two lines). A task about a customer rather
+    than an order has no order id."""
+    rows = figure_rows(figure, start, end, people)
+    seen = Q(order__in=order_scope(user))
+    if rows.model is Task:
+        seen |= Q(order__isnull=True, customer__shop__in=shop_scope(user))
     return (
-        order_scope(user)
-        .filter(pk__in=figure_orders(figure, start, end, people))
-        .select_related("shop", "customer", "manager")
-        .order_by("-created_at", "-pk")
+        rows.filter(seen)
+        .order_by("-order__created_at", "-order_id", "person", "pk")
+        .values_list("order_id", "person")
     )
+
+
+def kpi_orders_of(*, rows: list[tuple[int | None, int]], people: dict) -> list[tuple[Order | None, object]]:
+    """A page of KPI rows as (order, the person it counted for), in the rows' order (an order twice when it
+    counted twice); `people`: the people shown, by id."""
+    orders = Order.objects.select_related("shop", "customer", "manager").in_bulk(
+        {order_id for order_id, _ in rows if order_id is not None}
+    )
+    return [(orders.get(order_id), people.get(person)) for order_id, person in rows]

@@ -128,7 +128,15 @@ def demo_load() -> list[str]:
             user.set_password(PASSWORD)
             user.save()
         user.groups.add(Group.objects.get(name=role))
-        grant, _ = AccessGrant.objects.get_or_create(user=user)
+        grant, _ = AccessGrant.objects.update_or_create(
+            user=user,
+            defaults={
+                "all_shops": not shop_codes,
+                "all_order_types": True,
+                "all_methods": True,
+                "all_regions": True,
+            },
+        )
         grant.shops.set([shops[code] for code in shop_codes])
         staff[username] = user
         if role == roles.MANAGER:

@@ -41,7 +41,13 @@ def is_inspector(user) -> bool:
 
 
 def staff_name(user, fallback: str = "—") -> str:
-    """A member of staff as people call them: full name, else username; the fallback when there is nobody."""
+    """A member of staff as people call them: full name, else username; the fallback when there is nobody. The
+    one rule for naming staff: the desk's `person` filter, admin's columns and choices, routing's explanations."""
     if user is None:
         return fallback
-    return user.get_full_name() or user.username
+    return person_name(user.first_name, user.last_name, user.username)
+
+
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """`staff_name` from the plain values, for code that reads people without building users (routing)."""
+    return f"{first_name} {last_name}".strip() or username

@@ -48,8 +48,12 @@ def inspector(**kwargs):
 
 
 def grant(user, *, shops=(), order_types=(), methods=(), regions=()):
+    """A grant of these; what is left out is granted all (the flag), as most tests want. A grant of none is
+    made explicitly: `AccessGrant.objects.create(user=...)`."""
     access, _ = AccessGrant.objects.get_or_create(user=user)
     access.order_types, access.methods, access.regions = list(order_types), list(methods), list(regions)
+    access.all_shops, access.all_order_types = not shops, not order_types
+    access.all_methods, access.all_regions = not methods, not regions
     access.save()
     access.shops.set(shops)
     return access

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
-from assignment.routing import AWAY, Candidate, Team, at_quota, rank, survey, team_read
+from assignment.routing import AWAY, Candidate, Survey, Team, at_quota, rank, survey, team_read
 from assignment.selectors import open_orders_by_manager
 from orders.clock import desk_time
 from orders.models import AccessGrant, Order
@@ -95,13 +95,40 @@ def _candidate_line(candidate: Candidate) -> dict:
     return line
 
 
-def _reason(rule: str, chosen: Candidate) -> str:
-    text = AssignmentDecision.Rule(rule).label
+def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey, order: Order) -> str:
+    """The headline of "Why assigned": the rule that actually decided between the candidates, not the rule's
+    name alone (with one candidate, "fewest open orders" decided nothing)."""
+    # Whom the chosen one was preferred to (not those refused under the lock, nor one who let it time out).
+    others = [c for c in ranked if c is not chosen and c.slipped_at is None and c.name not in found.excluded]
     if chosen.slipped_at is not None:
-        text += (
-            f"; given back to {chosen.name}, who let it time out at {desk_time(chosen.slipped_at)}, "
-            "because nobody else free could take it"
+        text = (
+            f"Cooling-off fallback: given back to {chosen.name}, who let it time out at "
+            f"{desk_time(chosen.slipped_at)}, because nobody else free could take it"
         )
+    elif rule == AssignmentDecision.Rule.REPEAT:
+        text = AssignmentDecision.Rule.REPEAT.label
+    elif not others:
+        text = "The only free manager with room for it" + (" (a VIP customer)" if order.customer.is_vip else "")
+    elif rule == AssignmentDecision.Rule.VIP:
+        runner_up = others[0]
+        if chosen.experience > runner_up.experience:
+            text = AssignmentDecision.Rule.VIP.label
+        elif chosen.open_orders < runner_up.open_orders:
+            text = "VIP, equally experienced free managers → fewest open orders"
+        else:
+            text = "VIP, equally experienced and loaded free managers → waiting longest for an order"
+    elif chosen.open_orders < others[0].open_orders:
+        text = AssignmentDecision.Rule.EVEN_LOAD.label
+    else:
+        text = "Even load, a tie on open orders → waiting longest for an order"
+    own = found.granted.get(order.customer.responsible_manager_id)
+    if (
+        rule != AssignmentDecision.Rule.REPEAT
+        and own is not None
+        and own is not chosen
+        and own.name in found.excluded
+    ):
+        text += f"; their own manager {own.name} is {found.excluded[own.name]}"
     return text
 
 
@@ -147,7 +174,7 @@ def order_route(
                 order=order,
                 manager=candidate.as_user(),
                 rule=rule,
-                reason=_reason(rule, candidate),
+                reason=_reason(rule, ranked, candidate, found, order),
                 now=now,
                 fresh=fresh,
                 **_explanation(ranked, found.excluded),

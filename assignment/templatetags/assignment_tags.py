@@ -85,7 +85,8 @@ def kpi_number(context, value, figure: str, shown=None):
         kept = query.urlencode()
         cache["kpi_orders_url"] = f"{reverse('assignment:kpi_orders')}?{kept}{'&' if kept else ''}"
     url = f"{cache['kpi_orders_url']}figure={figure}&manager={link_to}"
-    return format_html('<a href="{}" data-testid="kpi-{}">{}</a>', url, figure, text)
+    # data-value: the count the list behind it must have, whatever the cell shows (a share, an average).
+    return format_html('<a href="{}" data-testid="kpi-{}" data-value="{}">{}</a>', url, figure, value, text)
 
 
 @register.filter

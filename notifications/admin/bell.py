@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from notifications.models import Notification
+from orders.admin import PeopleByName
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "text", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["text", "recipient__username"]

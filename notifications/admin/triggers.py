@@ -4,12 +4,19 @@ from django.contrib import admin
 
 from notifications.models import MessagingSettings, OffHoursReply, Trigger, TriggerFiring
 from notifications.services import trigger_plan_current
-from orders.admin import AuditedAdmin, HumanDurationsAdmin, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import (
+    AuditedAdmin,
+    HumanDurationsAdmin,
+    PeopleByName,
+    ReadOnlyAdmin,
+    SingletonSettingsAdmin,
+    duration_column,
+)
 from orders.roles import MANAGER
 
 
 @admin.register(Trigger)
-class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
+class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, PeopleByName, admin.ModelAdmin):
     list_display = [
         "name",
         "status",

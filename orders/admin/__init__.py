@@ -3,6 +3,7 @@
 from orders.admin import access, audit, delivery, followup, matrix, orders, shops
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin, duration_column
+from orders.admin.people import PeopleByName
 from orders.admin.readonly import ReadOnlyAdmin
 from orders.admin.shops import SingletonSettingsAdmin
 
@@ -11,6 +12,7 @@ __all__ = [
     "ReadOnlyAdmin",
     "audit",
     "HumanDurationsAdmin",
+    "PeopleByName",
     "SingletonSettingsAdmin",
     "access",
     "delivery",

@@ -4,12 +4,13 @@ from django.contrib import admin
 
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin
+from orders.admin.people import PeopleByName
 from orders.models import CallScript, NoAnswerStep, Task
 from orders.services import ladder_renumber
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["text", "kind", "assignee", "due_at", "done_at", "order", "customer"]
     list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
     list_select_related = ["assignee", "order", "customer"]

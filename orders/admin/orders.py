@@ -6,13 +6,14 @@ from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
+from orders.admin.people import PeopleByName
 from orders.admin.readonly import ReadOnlyAdmin
 from orders.models import Customer, Order, OrderEvent, OrderItem
 from orders.services import customer_anonymise, customer_export, customer_update
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["name", "shop", "phone", "email", "legal_type", "is_vip", "responsible_manager"]
     list_filter = ["shop", "legal_type", "is_vip"]
     search_fields = ["name", "phone", "email"]
@@ -64,7 +65,7 @@ class OrderItemInline(admin.TabularInline):
         return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(PeopleByName, admin.TabularInline):
     model = OrderEvent
     extra = 0
     fields = ["created_at", "kind", "text", "actor"]
@@ -77,7 +78,7 @@ class OrderEventInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(PeopleByName, admin.ModelAdmin):
     """Read-mostly: the status moves only on the order page, through the status matrix."""
 
     list_display = ["number", "shop", "customer", "status", "is_overdue", "manager", "total", "created_at"]

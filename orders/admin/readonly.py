@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from orders.admin.people import PeopleByName
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(PeopleByName, admin.ModelAdmin):
     """A record the desk writes (history, a message, a decision): admins read it, never add or edit it; what is
     history (`keep_forever`) they cannot delete either."""
 

@@ -1,4 +1,4 @@
-"""What each member of staff is granted: shops, order types, methods, regions."""
+"""What each member of staff is granted: shops, order types, methods, regions, each "all" or the ones listed."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,29 +6,44 @@ from django.db import models
 
 from orders.models.orders import Order
 from orders.models.shops import Shop
+from orders.roles import staff_name
 
 
 class AccessGrant(models.Model):
-    """What a member of staff may see and work on. An empty list means all."""
+    """What a member of staff may see and work on. Shops, order types, methods and regions are each either "all"
+    (the flag: every one, including any added later) or the ones listed; nothing listed and "all" off grants
+    none. (Staff with no grant at all are not restricted.)"""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grant")
+    all_shops = models.BooleanField(
+        "all shops", default=False, help_text="Every shop, including shops added later."
+    )
     shops = models.ManyToManyField(Shop, blank=True, related_name="access_grants")
+    all_order_types = models.BooleanField("all order types", default=False)
     order_types = models.JSONField(default=list, blank=True)
+    all_methods = models.BooleanField("all methods", default=False)
     methods = models.JSONField(default=list, blank=True)
+    all_regions = models.BooleanField(
+        "all regions", default=False, help_text="Every region, including orders with no region."
+    )
     regions = models.JSONField(default=list, blank=True)
 
     def __str__(self):
-        return f"Access of {self.user}"
+        return f"Access of {staff_name(self.user)}"
+
+    def granted(self) -> dict:
+        """The grant as `grant_refusal` reads it: None for "all", else the values listed. Reads the prefetched
+        shops."""
+        return {
+            "shop_ids": None if self.all_shops else {shop.pk for shop in self.shops.all()},
+            "order_types": None if self.all_order_types else self.order_types,
+            "methods": None if self.all_methods else self.methods,
+            "regions": None if self.all_regions else self.regions,
+        }
 
     def refusal_for(self, order: "Order") -> str:
         """Why this grant does not cover the order ('' when it does). Reads the prefetched shops."""
-        return grant_refusal(
-            order,
-            shop_ids={shop.pk for shop in self.shops.all()},
-            order_types=self.order_types,
-            methods=self.methods,
-            regions=self.regions,
-        )
+        return grant_refusal(order, **self.granted())
 
     def clean(self):
         errors = {}
@@ -36,19 +51,33 @@ class AccessGrant(models.Model):
             unknown = set(getattr(self, field) or []) - set(choices.values)
             if unknown:
                 errors[field] = f"Unknown values: {', '.join(sorted(unknown))}."
+        unknown = set(self.regions or []) - set(regions_on_orders(among=self.regions or []))
+        if unknown:
+            errors["regions"] = (
+                f"No order has come from {', '.join(sorted(unknown))}: choose regions orders come from."
+            )
         if errors:
             raise ValidationError(errors)
 
 
-def grant_refusal(order: Order, *, shop_ids: set[int], order_types, methods, regions) -> str:
-    """Why a grant of these shops, types, methods and regions (empty: all) does not cover the order ('' when it
-    does). Routing calls it with plain values read in bulk, so a team of a thousand builds no model objects."""
-    if shop_ids and order.shop_id not in shop_ids:
+def regions_on_orders(*, among=None) -> list[str]:
+    """The regions orders have come from (those of `among` only, when given), in order: what a grant may name."""
+    orders = Order.objects.exclude(region="")
+    if among is not None:
+        orders = orders.filter(region__in=among)
+    return list(orders.order_by("region").values_list("region", flat=True).distinct())
+
+
+def grant_refusal(order: Order, *, shop_ids, order_types, methods, regions) -> str:
+    """Why a grant of these shops, types, methods and regions (None: all; empty: none) does not cover the order
+    ('' when it does). Routing calls it with plain values read in bulk, so a team of a thousand builds no model
+    objects."""
+    if shop_ids is not None and order.shop_id not in shop_ids:
         return f"not granted shop {order.shop.code}"
-    if order_types and order.order_type not in order_types:
+    if order_types is not None and order.order_type not in order_types:
         return f"not granted {order.get_order_type_display()} orders"
-    if methods and order.method not in methods:
+    if methods is not None and order.method not in methods:
         return f"not granted method {order.get_method_display()}"
-    if regions and order.region not in regions:
+    if regions is not None and order.region not in regions:
         return f"not granted region {order.region or '(none)'}"
     return ""

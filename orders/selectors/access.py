@@ -16,15 +16,17 @@ def _grant(user) -> AccessGrant | None:
     return user._orderdesk_grant
 
 
-def shop_ids_granted(user) -> list[int]:
+def shop_ids_granted(user) -> list[int] | None:
+    """The shops the user's grant lists; None when it restricts no shop (all shops, or no grant at all)."""
     grant = _grant(user)
-    return [shop.pk for shop in grant.shops.all()] if grant else []
+    return None if grant is None or grant.all_shops else [shop.pk for shop in grant.shops.all()]
 
 
 def order_scope(user) -> QuerySet[Order]:
     """Every order the user may see. The one gate for lists, pages, exports and the API. Every role is held to
-    its grant (shops, order types, methods, regions; empty means all); a manager also sees the orders they
-    hold. Superusers, and staff with no role (admins who configure), see everything."""
+    its grant (shops, order types, methods, regions: each all, or the ones listed; none listed sees none); a
+    manager also sees the orders they hold. Superusers, and staff with no role (admins who configure), see
+    everything; so does staff with no grant at all."""
     orders = Order.objects.all()
     roles = user_roles(user)
     if user.is_superuser or (is_admin(user) and not roles):
@@ -32,22 +34,30 @@ def order_scope(user) -> QuerySet[Order]:
     if not roles:
         return orders.none()
     grant = _grant(user)
-    shop_ids = shop_ids_granted(user)
-    granted = Q(shop_id__in=shop_ids) if shop_ids else Q()
-    if grant is not None:
-        for field, values in (("order_type", grant.order_types), ("method", grant.methods)):
-            if values:
-                granted &= Q(**{f"{field}__in": values})
-        if grant.regions:
-            granted &= Q(region__in=grant.regions)
-    if not granted:  # nothing restricted: every order
+    if grant is None:
+        return orders
+    granted, listed = Q(), grant.granted()
+    for field, key in (
+        ("shop_id", "shop_ids"),
+        ("order_type", "order_types"),
+        ("method", "methods"),
+        ("region", "regions"),
+    ):
+        if listed[key] is not None:  # an empty list matches no order
+            granted &= Q(**{f"{field}__in": listed[key]})
+    if not granted:  # all of everything: every order
         return orders
     return orders.filter(granted | Q(manager=user)) if MANAGER in roles else orders.filter(granted)
 
 
 def shop_scope(user) -> QuerySet[Shop]:
-    shop_ids = [] if user.is_superuser else shop_ids_granted(user)
-    return Shop.objects.filter(pk__in=shop_ids) if shop_ids else Shop.objects.all()
+    shop_ids = None if user.is_superuser else shop_ids_granted(user)
+    return Shop.objects.all() if shop_ids is None else Shop.objects.filter(pk__in=shop_ids)
+
+
+def _covering(shops: Q) -> Q:
+    """Staff whose grant covers these shops (`shops` on the grant's shops): all shops, or no grant at all."""
+    return Q(access_grant__isnull=True) | Q(access_grant__all_shops=True) | shops
 
 
 def order_get_for_user(*, user, pk: int) -> Order:
@@ -64,9 +74,9 @@ def order_get_for_user(*, user, pk: int) -> Order:
 
 
 def staff_covering_shop(*, shop_id: int, roles: tuple[str, ...]):
-    """Members of these roles who cover the shop: granted it, or granted no shop restriction at all."""
+    """Members of these roles who cover the shop: granted it, or all shops, or with no grant at all."""
     users = get_user_model().objects.filter(is_active=True, groups__name__in=roles)
-    covering = users.filter(Q(access_grant__shops=shop_id) | Q(access_grant__shops__isnull=True))
+    covering = users.filter(_covering(Q(access_grant__shops=shop_id)))
     return covering.distinct().order_by("first_name", "last_name", "username")
 
 
@@ -91,5 +101,5 @@ def managers_covering_user_shops(user):
     """The managers a supervisor can hand orders to: those covering any shop the supervisor sees."""
     users = get_user_model().objects.filter(is_active=True, groups__name=MANAGER)
     shops = shop_scope(user)
-    covering = users.filter(Q(access_grant__shops__in=shops) | Q(access_grant__shops__isnull=True))
+    covering = users.filter(_covering(Q(access_grant__shops__in=shops)))
     return covering.distinct().order_by("first_name", "last_name", "username")

@@ -46,7 +46,7 @@ def test_an_untouched_order_goes_to_another_free_manager_and_the_supervisor_is_t
     assert order.manager == boris
     first, second = order.assignment_decisions.order_by("pk")
     assert first.manager == anna and first.timed_out_at is not None and first.accepted_at is None
-    assert second.manager == boris and [c["manager"] for c in second.candidates] == ["boris", "anna"]
+    assert second.manager == boris and [c["manager"] for c in second.candidates] == ["Boris I", "Anna S"]
     assert second.candidates[1]["note"].startswith("let this order time out at")
     texts = list(
         order.events.filter(kind__in=["assignment", "manager"]).order_by("pk").values_list("text", flat=True)
@@ -65,12 +65,12 @@ def test_with_nobody_else_free_the_order_goes_back_to_the_same_manager_rather_th
     order.refresh_from_db()
     assert order.manager == anna  # the queue never holds an order a free manager with room could take
     latest = order.events.filter(kind__in=["assignment", "manager"]).latest("pk")
-    assert "given back to anna, who let it time out at" in latest.text
+    assert "Cooling-off fallback: given back to Anna S, who let it time out at" in latest.text
     assert "nobody else free could take it" in latest.text
     assert "it went back to them" in Notification.objects.get(recipient=boss, kind=Notification.Kind.TIMEOUT).text
     client.force_login(boss)
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
-    assert "given back to anna" in page and "others first" in page
+    assert "given back to Anna S" in page and "others first" in page
 
 
 def test_within_the_cooling_off_time_others_come_first_then_the_manager_is_an_ordinary_candidate(shop):

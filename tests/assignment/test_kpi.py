@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assignment.kpi import Period, day_figures, kpi_period, kpi_rollup_day, kpi_rollup_due
+from assignment.kpi import RULES, Period, day_figures, kpi_period, kpi_rollup_day, kpi_rollup_due
 from assignment.models import ManagerDay, Presence
 from assignment.services import presence_set
 from orders.services import order_change_status
@@ -70,6 +70,16 @@ def test_a_late_rating_re_rolls_the_day_the_order_was_completed(history, desk):
     with time_machine.travel(at(0, 30, day=DAY + timedelta(days=36)), tick=False):
         kpi_rollup_due()
     assert ManagerDay.objects.get(manager=desk["anna"], day=DAY).ratings == [0, 1, 0, 0, 1]
+
+
+def test_the_nightly_run_rewrites_the_latest_days_older_rules_counted(history, desk):
+    """A day rolled up before the rules changed (an order taken twice counted twice) is rewritten, latest first."""
+    kpi_rollup_day(day=DAY)
+    ManagerDay.objects.filter(day=DAY).update(rules=1, taken=7)
+    with time_machine.travel(at(1, 0, day=DAY + timedelta(days=100)), tick=False):
+        kpi_rollup_due()
+    row = ManagerDay.objects.get(manager=desk["anna"], day=DAY)
+    assert (row.rules, row.taken) == (RULES, 2)
 
 
 def page(client, user, **params):

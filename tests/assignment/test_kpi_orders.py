@@ -2,7 +2,6 @@
 counted, for one manager or the whole team; who may follow which number; and a page cost that does not grow."""
 
 import re
-from html import unescape
 
 import pytest
 import time_machine
@@ -57,22 +56,6 @@ def test_each_number_leads_to_exactly_the_orders_it_counted(client, history, des
 def test_the_team_number_leads_to_the_orders_of_every_manager_shown(client, history, desk):
     response = behind(client, desk["boss"], "taken", "team")
     assert numbers(response) == {history["first"].number, history["second"].number}
-
-
-def test_every_linked_number_on_the_page_opens_a_list_that_agrees_with_it(client, history, desk):
-    """Taken, ratings and claims count orders, so a manager's link lists as many orders as the number says; the
-    team's total adds the managers' up, and an order two of them took is listed once."""
-    client.force_login(desk["boss"])
-    with time_machine.travel(at(18), tick=False):
-        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
-        links = re.findall(r'<a href="([^"]+)" data-testid="kpi-(taken|ratings|claims)">(\d+)</a>', html)
-        assert len(links) >= 6  # two managers and the team, three figures
-        for url, _, shown in links:
-            listed = set(re.findall(r"SHOP\d+-\d+", client.get(unescape(url)).content.decode()))
-            if "manager=team" in url:
-                assert 0 < len(listed) <= int(shown), url
-            else:
-                assert len(listed) == int(shown), url
 
 
 def test_a_zero_has_no_link(client, history, desk):

@@ -31,7 +31,8 @@ def orders_waiting(shop, count: int) -> list[Order]:
 
 
 def test_a_new_order_goes_at_once_to_the_free_manager_with_fewest_open_orders(shop):
-    busy_one, light_one = free_manager(username="busy"), free_manager(username="light")
+    busy_one = free_manager(username="busy", first_name="Boris", last_name="Busy")
+    light_one = free_manager(username="light", first_name="Lena", last_name="Light")
     for _ in range(2):
         make_order(shop, manager=busy_one)
     order = make_order(shop)
@@ -39,7 +40,7 @@ def test_a_new_order_goes_at_once_to_the_free_manager_with_fewest_open_orders(sh
     assert order.manager == light_one
     decision = order.assignment_decisions.get()
     assert decision.rule == AssignmentDecision.Rule.EVEN_LOAD
-    assert [c["manager"] for c in decision.candidates] == ["light", "busy"]
+    assert [c["manager"] for c in decision.candidates] == ["Lena Light", "Boris Busy"]
     assert order.events.filter(kind=OrderEvent.Kind.ASSIGNMENT, text__contains="Even load").exists()
 
 
@@ -145,11 +146,11 @@ def test_a_repeat_customer_waits_for_an_away_manager_then_goes_to_the_pool(shop)
 )
 def test_each_reason_a_manager_is_passed_over_is_recorded(shop, setup, reason):
     chosen = free_manager(username="chosen")
-    other = free_manager(username="other", quota=1)
+    other = free_manager(username="other", first_name="Olga", last_name="Other", quota=1)
     setup(other, shop)
     order = make_order(shop)
     assert order.manager == chosen
-    assert order.assignment_decisions.get().excluded["other"].startswith(reason)
+    assert order.assignment_decisions.get().excluded["Olga Other"].startswith(reason)
 
 
 def test_with_no_candidate_the_order_waits_and_is_served_when_a_manager_turns_free(
@@ -199,14 +200,14 @@ def test_routing_costs_the_same_queries_with_10_and_500_managers(shop):
 
 
 def test_the_order_page_says_why_it_was_assigned(client, shop):
-    chosen = free_manager(username="chosen")
-    resting = free_manager(username="resting")
+    chosen = free_manager(username="chosen", first_name="Chris", last_name="Chosen")
+    resting = free_manager(username="resting", first_name="Rita", last_name="Resting")
     presence_set(user=resting, presence=Presence.LUNCH)
     order = make_order(shop)
     client.force_login(chosen)
     html = client.get(f"/orders/{order.pk}/").content.decode()
-    assert "Why assigned" in html and "Even load" in html
-    assert "resting: on lunch" in html and "chosen: 0/10 open" in html
+    assert "Why assigned" in html and "Assigned to Chris Chosen: The only free manager with room for it" in html
+    assert "Rita Resting: on lunch" in html and "Chris Chosen: 0/10 open" in html
 
 
 def test_the_dashboard_shows_each_managers_presence_and_load(client, shop):
@@ -295,8 +296,8 @@ def test_a_stale_reading_of_the_team_never_breaks_a_quota_or_gives_an_order_to_s
     locks see it, the order goes to Vera, and the reading is marked stale for the next order."""
     from assignment.routing import team_read
 
-    anna = free_manager(username="anna", quota=1)
-    boris = free_manager(username="boris", quota=5)
+    anna = free_manager(username="anna", first_name="Anna", last_name="A", quota=1)
+    boris = free_manager(username="boris", first_name="Boris", last_name="B", quota=5)
     vera = free_manager(username="vera", quota=5)
     for user in (boris, vera):
         make_order(shop, manager=user)  # Anna has the fewest open orders, so she is first in line
@@ -307,7 +308,7 @@ def test_a_stale_reading_of_the_team_never_breaks_a_quota_or_gives_an_order_to_s
     decision = order_route(order_id=waiting.pk, team=team)
     assert decision.manager == vera and team.stale
     assert Order.objects.filter(manager=anna, is_final=False).count() == 1
-    assert "at quota (1/1)" in decision.excluded["anna"] and decision.excluded["boris"] == "on lunch"
+    assert "at quota (1/1)" in decision.excluded["Anna A"] and decision.excluded["Boris B"] == "on lunch"
 
 
 def test_a_manager_refused_under_the_lock_keeps_their_last_assignment_time_and_the_chosen_one_gets_it(shop):

@@ -100,7 +100,7 @@ def test_supervisors_hear_once_of_an_order_nobody_could_take_for_ten_minutes(sho
         assert serve_queue()["reported"] == 0  # once per order
     alert = Notification.objects.get(recipient=boss, kind=Notification.Kind.ESCALATION)
     assert alert.text == (
-        f"Order {order.number} has waited 10 min in the queue: no manager can take it (anna: on lunch)."
+        f"Order {order.number} has waited 10 min in the queue: no manager can take it (Anna S: on lunch)."
     )
 
 

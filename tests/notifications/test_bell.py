@@ -107,8 +107,8 @@ def test_a_manager_is_told_when_routing_gives_them_an_order_and_by_when_to_take_
     note = Notification.objects.get(recipient=anna, kind=Notification.Kind.ASSIGNED)
     deadline = timezone.localtime(start + timedelta(minutes=5))
     assert (
-        note.text
-        == f"Order {order.number} is yours: Even load → fewest open orders. Take it up by {deadline:%H:%M}."
+        note.text == f"Order {order.number} is yours: The only free manager with room for it. "
+        f"Take it up by {deadline:%H:%M}."
     )
     assert note.link == reverse("orders:detail", args=[order.pk])
 

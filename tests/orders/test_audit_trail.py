@@ -68,7 +68,11 @@ def test_a_grant_change_keeps_the_shops_before_and_after(admin_client):
     access = grant(anna, shops=[garden])
     response = admin_client.post(
         reverse("admin:orders_accessgrant_change", args=[access.pk]),
-        {"user": anna.pk, "shops": [garden.pk, gadgets.pk], "order_types": [], "methods": [], "regions": ""},
+        {
+            "user": anna.pk,
+            "shops": [garden.pk, gadgets.pk],
+            **{flag: "on" for flag in ("all_order_types", "all_methods", "all_regions")},
+        },
     )
     assert response.status_code == 302, response.content.decode()[:500]
     change = last_change()
