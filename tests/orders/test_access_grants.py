@@ -68,7 +68,7 @@ def test_a_grant_of_one_shop_is_routed_only_that_shops_orders(shops):
 
 def test_the_migration_keeps_what_old_grants_gave_an_empty_list_was_all(shops):
     """Written before the flags: empty lists meant all; a listed shop or region still narrows."""
-    migration = import_module("orders.migrations.0017_accessgrant_all_or_listed")
+    migration = import_module("orders.migrations.0020_accessgrant_all_or_listed")
     old_all = AccessGrant.objects.create(user=free_manager(username="old_all"))
     narrow = AccessGrant.objects.create(user=free_manager(username="narrow"), regions=["North"], methods=["phone"])
     narrow.shops.set([shops[0]])

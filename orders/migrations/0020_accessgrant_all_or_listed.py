@@ -30,7 +30,7 @@ def all_is_empty_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0016_order_external_id_index"),
+        ("orders", "0019_setting_durations_within_a_minute_and_ninety_days"),
     ]
 
     operations = [
