@@ -169,6 +169,8 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
 TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
 TWILIO_BASE_URL = env_str("TWILIO_BASE_URL")
+# Seconds the client waits for Twilio's answer; the outbox retries (looking the message up first), not the client.
+TWILIO_TIMEOUT = float(env_str("TWILIO_TIMEOUT", "10"))
 
 Q_CLUSTER = {
     "name": "orderdesk",

@@ -172,16 +172,30 @@ def _claim(rows, now: datetime) -> list[OutboundMessage]:
     with transaction.atomic():
         claimed = list(rows.select_for_update(skip_locked=True, of=("self",)))
         for message in claimed:
+            if message.state == State.SENDING:  # its worker died mid-send: the provider may have it
+                message.uncertain_since = message.uncertain_since or message.claimed_at
             message.state, message.claimed_at, message.attempts = State.SENDING, now, message.attempts + 1
-        OutboundMessage.objects.bulk_update(claimed, ["state", "claimed_at", "attempts", "updated_at"])
+        OutboundMessage.objects.bulk_update(
+            claimed, ["state", "claimed_at", "attempts", "uncertain_since", "updated_at"]
+        )
     return claimed
+
+
+def _taken_already(message: OutboundMessage) -> str:
+    """After a try whose outcome is unknown, the provider's id of this message if it took it after all (one
+    that no other row holds), else "": a message taken late is recorded, not sent twice."""
+    if message.uncertain_since is None:
+        return ""
+    taken = channels.taken_since(message, message.uncertain_since)
+    holders = dict(OutboundMessage.objects.filter(provider_id__in=taken).values_list("provider_id", "pk"))
+    return next((sid for sid in taken if holders.get(sid, message.pk) == message.pk), "")
 
 
 def _deliver(message: OutboundMessage, now: datetime) -> OutboundMessage:
     """Hand a claimed row to its channel (outside any transaction: the provider may be slow) and record what
-    came of it."""
+    came of it; every failure, a timeout or a refused connection included, is a recorded try."""
     try:
-        provider_id = channels.send(message)
+        provider_id = _taken_already(message) or channels.send(message)
     except ChannelError as exc:
         return _record_failure(message, exc, now)
     OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
@@ -195,6 +209,8 @@ def _deliver(message: OutboundMessage, now: datetime) -> OutboundMessage:
 def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) -> OutboundMessage:
     settings = MessagingSettings.load()
     message.error_code, message.last_error = exc.code, str(exc)[:500]
+    if exc.uncertain:
+        message.uncertain_since = message.uncertain_since or message.claimed_at
     if exc.permanent or message.attempts >= settings.max_attempts:
         message.state, message.next_try_at = State.FAILED, None
         if exc.code == str(channels.twilio.UNSUBSCRIBED):
@@ -215,7 +231,9 @@ def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) 
             )
     else:
         message.state, message.next_try_at = State.PENDING, now + settings.retry_delay(message.attempts)
-    message.save(update_fields=["state", "next_try_at", "error_code", "last_error", "updated_at"])
+    message.save(
+        update_fields=["state", "next_try_at", "error_code", "last_error", "uncertain_since", "updated_at"]
+    )
     if message.state == State.FAILED:
         signals.message_delivery_changed.send(sender=OutboundMessage, message=message, previous=State.SENDING)
     return message
