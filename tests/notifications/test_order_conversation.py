@@ -2,7 +2,8 @@
 held until the customer's morning, delivered, failed with why, not sent with why) and the customer's replies;
 a refused message keeps what was typed; the page's queries stay flat as messages pile up; markup is escaped."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -57,6 +58,22 @@ def test_a_message_written_at_the_customers_night_says_when_it_goes(client, orde
         assert response.status_code == 302
         html = page_of(client, order)
     assert "held until 09:00 customer time" in html
+
+
+def test_a_held_message_says_the_hour_on_the_customers_clock_not_the_desks(client, order, anna):
+    order.customer.timezone = "America/Los_Angeles"
+    order.customer.save()
+    client.force_login(anna)
+    # 22:30 in Los Angeles on the 24th: 09:30 on the 25th on the desk's (Moscow's) clock.
+    with time_machine.travel(datetime(2026, 11, 24, 22, 30, tzinfo=ZoneInfo("America/Los_Angeles")), tick=False):
+        response = write(client, order, channel="sms", body="Tomorrow at ten?")
+        html = page_of(client, order)
+    message = OutboundMessage.objects.get()
+    # Its 09:00 is 20:00 in Moscow: the desk's hour must not be shown as the customer's.
+    assert message.next_try_at == datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert response.status_code == 302
+    assert "held until 09:00 customer time" in html and "it goes at 09:00 customer time" in html
+    assert "20:00" not in html
 
 
 def test_a_refused_message_comes_back_as_typed_with_why(client, order, anna):
