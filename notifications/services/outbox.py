@@ -20,9 +20,10 @@ from notifications.models import (
     OptOut,
     OutboundMessage,
 )
-from notifications.rendering import message_context, render_message
+from notifications.rendering import Rendered, message_context, render_message
 from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
+from notifications.services.templates import template_preview
 from orders.clock import outside_night
 from orders.models import Customer, Order
 
@@ -122,14 +123,17 @@ def message_queue(
     return message
 
 
-def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:
-    """A member of staff writes to the order's customer, in free text or with a template."""
-    now = now or timezone.now()
+def _refuse_unwritable(*, order: Order, channel: str, body: str, template, now) -> None:
+    """Raise MessageRefused, saying why, when staff cannot send this to the order's customer."""
     customer = order.customer
     if channel not in Channel.values:
         raise MessageRefused("Choose SMS, WhatsApp or email.")
     if template is not None and template.channel != channel:
-        raise MessageRefused(f"The template {template.name} is for {template.get_channel_display()}.")
+        raise MessageRefused(
+            f"The template “{template.name}” is for {template.get_channel_display()}, but "
+            f"{Channel(channel).label} is chosen: choose {template.get_channel_display()} as the channel, "
+            f"or a {Channel(channel).label} template."
+        )
     if template is None and not body.strip():
         raise MessageRefused("Write the message, or choose a template.")
     if not channels.address(channel, customer):
@@ -141,13 +145,33 @@ def message_write(*, order: Order, by, channel: str, body: str = "", template=No
         )
     if OptOut.objects.filter(customer=customer, channel=channel).exists():
         raise MessageRefused(f"{customer.name} switched {Channel(channel).label} off (STOP).")
+
+
+def _written_subject(order: Order, channel: str) -> str:
+    return f"{order.customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else ""
+
+
+def message_preview(*, order: Order, channel: str, body: str = "", template=None, now=None) -> Rendered:
+    """What a member of staff would send, as the customer would read it, refused as the send would be;
+    nothing is written."""
+    now = now or timezone.now()
+    _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
+    if template is None:
+        return Rendered(subject=_written_subject(order, channel), body=body.strip(), content_variables={})
+    return template_preview(template, order=order)
+
+
+def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:
+    """A member of staff writes to the order's customer, in free text or with a template."""
+    now = now or timezone.now()
+    _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
     return message_queue(
-        customer=customer,
+        customer=order.customer,
         order=order,
         channel=channel,
         purpose=Purpose.MANUAL,
         template=template,
-        subject=f"{customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else "",
+        subject=_written_subject(order, channel),
         body=body,
         author=by,
         now=now,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from notifications.models import InboundMessage, OptOut, OutboundMessage
 from notifications.services import message_queue
 from tests.factories import ShopFactory, free_manager, msk
-from tests.notifications.conftest import sms_template
+from tests.notifications.conftest import email_template, sms_template
 
 pytestmark = pytest.mark.django_db
 NOON = msk(2026, 11, 24, 12, 0)
@@ -42,13 +42,63 @@ def test_a_manager_writes_an_sms_and_sees_it_queued_under_their_name(client, ord
     assert "Your order is packed, Olga." in timeline and "Anna Smirnova" in timeline and "queued" in timeline
 
 
-def test_a_template_chosen_on_the_form_is_rendered_for_this_order_on_its_own_channel(client, order, anna):
+def test_a_template_for_another_channel_is_refused_and_the_form_keeps_the_choice(client, order, anna):
+    template = email_template()  # "Email: Shipped" picked while SMS is chosen
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        response = write(client, order, channel="sms", template=template.pk, previewed=template.pk)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The template “Shipped” is for Email, but SMS is chosen" in html
+    assert '<option value="sms" selected>' in html and f'<option value="{template.pk}" selected>' in html
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_templates_text_for_this_order_is_shown_before_it_goes(client, order, anna):
     template = sms_template()
     client.force_login(anna)
     with time_machine.travel(NOON, tick=False):
-        write(client, order, channel="email", template=template.pk, body="")
+        shown = write(client, order, channel="sms", template=template.pk)  # Send, the text not yet seen
+        assert shown.status_code == 200 and not OutboundMessage.objects.exists()
+        preview = shown.content.decode().split('data-testid="message-preview"')[1].split("</form>")[0]
+        assert f"Hello Olga, order {order.number} is confirmed." in preview
+        assert f'name="previewed" value="{template.pk}"' in preview
+        sent = write(client, order, channel="sms", template=template.pk, previewed=template.pk)
+    assert sent.status_code == 302
     message = OutboundMessage.objects.get()
-    assert message.channel == "sms" and message.body == f"Hello Olga, order {order.number} is confirmed."
+    assert (message.channel, message.body) == ("sms", f"Hello Olga, order {order.number} is confirmed.")
+
+
+def test_preview_shows_free_text_as_it_will_go_and_writes_nothing(client, order, anna):
+    order.customer.email = "olga@example.com"
+    order.customer.save()
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        response = write(client, order, channel="email", body="Your <b>parcel</b> is packed.", preview="1")
+    assert response.status_code == 200 and not OutboundMessage.objects.exists()
+    preview = response.content.decode().split('data-testid="message-preview"')[1].split("</form>")[0]
+    assert f"{order.shop.name}: order {order.number}" in preview and "Your &lt;b&gt;parcel&lt;/b&gt;" in preview
+    assert "Your &lt;b&gt;parcel&lt;/b&gt; is packed.</textarea>" in response.content.decode()
+
+
+def test_a_template_with_text_typed_beside_it_is_refused_rather_than_dropping_the_text(client, order, anna):
+    template = sms_template()
+    client.force_login(anna)
+    response = write(client, order, channel="sms", template=template.pk, previewed=template.pk, body="Hi!")
+    assert response.status_code == 400 and "A template sends its own text" in response.content.decode()
+    assert not OutboundMessage.objects.exists()
+
+
+def test_after_sending_the_form_keeps_the_chosen_channel(client, order, anna):
+    order.customer.email = "olga@example.com"
+    order.customer.save()
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        response = write(client, order, channel="email", body="The invoice is attached.")
+        assert response.status_code == 302
+        html = client.get(response.url).content.decode()
+    form = html.split('data-testid="message-form"')[1].split("</form>")[0]
+    assert '<option value="email" selected>' in form and '<option value="sms" selected>' not in form
 
 
 def test_a_message_written_at_the_customers_night_says_when_it_goes(client, order, anna):
@@ -172,7 +222,7 @@ def test_a_manual_message_is_not_stopped_by_the_hourly_duplicate_rule(client, or
     client.force_login(anna)
     template = sms_template()
     with time_machine.travel(NOON, tick=False):
-        write(client, order, channel="sms", template=template.pk)
+        write(client, order, channel="sms", template=template.pk, previewed=template.pk)
     with time_machine.travel(NOON + timedelta(minutes=5), tick=False):
-        write(client, order, channel="sms", template=template.pk)
+        write(client, order, channel="sms", template=template.pk, previewed=template.pk)
     assert list(OutboundMessage.objects.values_list("state", flat=True)) == [State.PENDING, State.PENDING]
