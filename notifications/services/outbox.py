@@ -132,7 +132,7 @@ def _refuse_unwritable(*, order: Order, channel: str, body: str, template, now) 
         raise MessageRefused(
             f"The template “{template.name}” is for {template.get_channel_display()}, but "
             f"{Channel(channel).label} is chosen: choose {template.get_channel_display()} as the channel, "
-            f"or a {Channel(channel).label} template."
+            f"or a template for {Channel(channel).label}."
         )
     if template is None and not body.strip():
         raise MessageRefused("Write the message, or choose a template.")
