@@ -2,6 +2,7 @@
 limits that protect the customer, held through their night, and sent after commit by a worker that claims it
 (two workers never send one row), retried with backoff, failed loudly when it cannot go."""
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -24,9 +25,10 @@ from notifications.rendering import Rendered, message_context, render_message
 from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
 from notifications.services.templates import template_preview
-from orders.clock import outside_night
+from orders.clock import desk_time, outside_night
 from orders.models import Customer, Order
 
+log = logging.getLogger(__name__)
 State = OutboundMessage.State
 Purpose = OutboundMessage.Purpose
 DUPLICATE_WINDOW = timedelta(hours=1)
@@ -219,13 +221,21 @@ def _deliver(message: OutboundMessage, now: datetime) -> OutboundMessage:
     """Hand a claimed row to its channel (outside any transaction: the provider may be slow) and record what
     came of it; every failure, a timeout or a refused connection included, is a recorded try."""
     try:
-        provider_id = _taken_already(message) or channels.send(message)
+        provider_id = taken = _taken_already(message)
+        provider_id = provider_id or channels.send(message)
     except ChannelError as exc:
         return _record_failure(message, exc, now)
     OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
         state=State.SENT, provider_id=provider_id, sent_at=now, error_code="", last_error="", updated_at=now
     )
     message.state, message.provider_id = State.SENT, provider_id
+    log.info(
+        "Outbox: message %s %s by %s%s",
+        message.pk,
+        "was taken after all (not sent again)" if taken else "sent",
+        message.get_channel_display(),
+        f" ({provider_id})" if provider_id else "",
+    )
     return message
 
 
@@ -257,6 +267,15 @@ def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) 
         message.state, message.next_try_at = State.PENDING, now + settings.retry_delay(message.attempts)
     message.save(
         update_fields=["state", "next_try_at", "error_code", "last_error", "uncertain_since", "updated_at"]
+    )
+    log.warning(
+        "Outbox: message %s, try %s %s: %s",
+        message.pk,
+        message.attempts,
+        "failed for good"
+        if message.state == State.FAILED
+        else f"failed, next at {desk_time(message.next_try_at)}",
+        message.last_error,
     )
     if message.state == State.FAILED:
         signals.message_delivery_changed.send(sender=OutboundMessage, message=message, previous=State.SENDING)
