@@ -50,8 +50,9 @@ class FakeTwilio:
     callback_delay: float = 0.3
     sent: list[Sent] = field(default_factory=list)
     failures: list[tuple[Failure, int]] = field(default_factory=list)  # (failure, how many more times; -1 ever)
-    # Messages taken but answered late: (seconds before the answer, or None to hang up without one; how many).
-    mishaps: list[tuple[float | None, int]] = field(default_factory=list)
+    # Messages taken but answered late: (seconds before the answer, or None to hang up without one; how many;
+    # to this address, or "" for any).
+    mishaps: list[tuple[float | None, int, str]] = field(default_factory=list)
     lookups: list[dict[str, str]] = field(default_factory=list)  # the Messages list's queries
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -63,7 +64,7 @@ class FakeTwilio:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
                 status, payload = fake._answer(self.path, form, self.headers.get("Authorization", ""))
-                if status == 201 and not fake._answer_late():
+                if status == 201 and not fake._answer_late(form.get("To", "")):
                     self.close_connection = True  # hung up: the client never hears that it was taken
                     return
                 self._send(status, payload)
@@ -109,26 +110,28 @@ class FakeTwilio:
             self.failures.clear()
             self.mishaps.clear()
 
-    def answer_late(self, seconds: float, *, times: int = 1) -> None:
-        """Take the next `times` messages but answer only after `seconds` (a client that gave up never knows)."""
+    def answer_late(self, seconds: float, *, times: int = 1, to: str = "") -> None:
+        """Take the next `times` messages (to `to`, or any) but answer only after `seconds` (a client that gave
+        up waiting never hears that they were taken)."""
         with self.lock:
-            self.mishaps.append((seconds, times))
+            self.mishaps.append((seconds, times, to))
 
-    def hang_up(self, *, times: int = 1) -> None:
-        """Take the next `times` messages and drop the connection without answering."""
+    def hang_up(self, *, times: int = 1, to: str = "") -> None:
+        """Take the next `times` messages (to `to`, or any) and drop the connection without answering."""
         with self.lock:
-            self.mishaps.append((None, times))
+            self.mishaps.append((None, times, to))
 
-    def _answer_late(self) -> bool:
-        """Play the next mishap, if any: False when the connection is to be dropped."""
+    def _answer_late(self, to: str) -> bool:
+        """Play the mishap meant for this message, if any: False when the connection is to be dropped."""
         with self.lock:
-            if not self.mishaps:
+            index = next((i for i, mishap in enumerate(self.mishaps) if mishap[2] in ("", to)), None)
+            if index is None:
                 return True
-            seconds, times = self.mishaps[0]
+            seconds, times, only_to = self.mishaps[index]
             if times <= 1:
-                self.mishaps.pop(0)
+                self.mishaps.pop(index)
             else:
-                self.mishaps[0] = (seconds, times - 1)
+                self.mishaps[index] = (seconds, times - 1, only_to)
         if seconds is None:
             return False
         time.sleep(seconds)

@@ -33,15 +33,17 @@ def impatient(twilio, settings):
 
 @pytest.fixture
 def messages(twilio):
-    """Two messages due at noon, Olga's first in the batch."""
+    """Two messages due at noon, in one batch: Olga's first (she has waited longer)."""
     with time_machine.travel(NOON, tick=False):
         shop = ShopFactory(always_open=True)
         template = sms_template()
         orders = [make_order(shop, phone=phone) for phone in (OLGA, IVAN)]
-        return [
+        messages = [
             message_queue(customer=o.customer, order=o, channel="sms", purpose="trigger", template=template)
             for o in orders
         ]
+    OutboundMessage.objects.filter(to=OLGA).update(next_try_at=NOON - timedelta(minutes=1))
+    return messages
 
 
 def send_due(moment):
@@ -84,9 +86,9 @@ def test_a_message_twilio_took_without_answering_in_time_is_looked_up_and_not_se
     impatient, messages, mishap
 ):
     if mishap == "timeout":
-        impatient.answer_late(1.0, times=1)
+        impatient.answer_late(1.0, times=1, to=OLGA)
     else:
-        impatient.hang_up(times=1)
+        impatient.hang_up(times=1, to=OLGA)
     assert send_due(NOON) == 1  # Ivan's message, after Olga's in the same batch, still went
     olga = OutboundMessage.objects.get(to=OLGA)
     assert (olga.state, olga.attempts, olga.next_try_at) == (State.PENDING, 1, RETRY)
@@ -151,7 +153,7 @@ def callback(client, params, *, outbox_id, signed_outbox_id=None):
 
 
 def test_a_late_status_callback_naming_the_row_proves_a_timed_out_message_went(client, impatient, messages):
-    impatient.answer_late(1.0, times=1)
+    impatient.answer_late(1.0, times=1, to=OLGA)
     send_due(NOON)
     olga = OutboundMessage.objects.get(to=OLGA)
     [taken] = delivered_to(impatient, OLGA)
@@ -170,7 +172,7 @@ def test_a_late_status_callback_naming_the_row_proves_a_timed_out_message_went(c
 
 
 def test_a_callback_cannot_be_moved_to_another_row(client, impatient, messages):
-    impatient.answer_late(1.0, times=1)
+    impatient.answer_late(1.0, times=1, to=OLGA)
     send_due(NOON)
     olga, ivan = OutboundMessage.objects.get(to=OLGA), OutboundMessage.objects.get(to=IVAN)
     [taken] = delivered_to(impatient, OLGA)
