@@ -58,13 +58,19 @@ def a_port_nobody_listens_on() -> int:
         return probe.getsockname()[1]
 
 
-def test_a_refused_connection_is_a_recorded_try_with_backoff_and_is_simply_tried_again(twilio, messages, settings):
-    settings.TWILIO_BASE_URL = f"http://127.0.0.1:{a_port_nobody_listens_on()}"
+@pytest.mark.parametrize("failure", ["connection refused", "no DNS"])
+def test_a_connection_never_made_is_a_recorded_try_with_backoff_and_is_simply_tried_again(
+    twilio, messages, settings, failure
+):
+    if failure == "connection refused":
+        settings.TWILIO_BASE_URL, says = f"http://127.0.0.1:{a_port_nobody_listens_on()}", "Connection refused"
+    else:
+        settings.TWILIO_BASE_URL, says = "http://api.twilio.invalid", "Failed to resolve"
     assert send_due(NOON) == 0  # no exception escapes: every row of the batch is a recorded try
     for message in messages:
         message.refresh_from_db()
         assert (message.state, message.attempts, message.next_try_at) == (State.PENDING, 1, RETRY)
-        assert message.error_code == "unreachable" and "Connection refused" in message.last_error
+        assert message.error_code == "unreachable" and says in message.last_error
         assert message.uncertain_since is None  # the request never left: nothing to look up
     settings.TWILIO_BASE_URL = twilio.base_url
     assert send_due(RETRY) == 2
