@@ -54,13 +54,17 @@ def _channel_error(exc: Exception) -> ChannelError:
     if isinstance(exc, TwilioRestException):
         permanent = exc.code in PERMANENT_CODES or (400 <= exc.status < 500 and exc.status != 429)
         return ChannelError(f"Twilio: {exc.msg}", code=str(exc.code or exc.status), permanent=permanent)
+    maybe_taken = "Twilio may have taken the message: it is looked up before another try"
     if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.exceptions.ConnectTimeout):
-        return ChannelError(f"Twilio did not answer in time: {exc}", code="timeout", uncertain=True)
-    if isinstance(exc, requests.RequestException):
-        never_left = _never_left(exc)
         return ChannelError(
-            f"Twilio unreachable: {exc}", code="unreachable" if never_left else "dropped", uncertain=not never_left
+            f"Twilio did not answer in time. {maybe_taken}. ({exc})", code="timeout", uncertain=True
         )
+    if isinstance(exc, requests.RequestException) and not _never_left(exc):
+        return ChannelError(
+            f"The connection to Twilio broke. {maybe_taken}. ({exc})", code="dropped", uncertain=True
+        )
+    if isinstance(exc, requests.RequestException):
+        return ChannelError(f"Twilio could not be reached: {exc}", code="unreachable")
     return ChannelError(f"Twilio unreachable: {exc}")
 
 
