@@ -1,7 +1,9 @@
 """A small stand-in for Twilio's Messages API on 127.0.0.1, for tests and `make demo` (the machines have no
 internet). The real `twilio` client talks to it through TWILIO_BASE_URL. It records what it was sent (path,
-form fields, basic auth), can be told to fail, and can play Twilio's part afterwards: signed status callbacks
-("sent", then "delivered") to the StatusCallback URL, and customers' replies to the inbound webhook.
+form fields, basic auth), keeps the messages it took and lists them as Twilio's Messages list does (filtered by
+To, From and DateSent>), can be told to fail, to take a message but answer too late or hang up, and can play
+Twilio's part afterwards: signed status callbacks ("sent", then "delivered") to the StatusCallback URL, and
+customers' replies to the inbound webhook.
 
 Run alone: python -m config.fake_twilio --port 8765 --token TOKEN
 """
@@ -9,12 +11,15 @@ Run alone: python -m config.fake_twilio --port 8765 --token TOKEN
 import argparse
 import base64
 import json
+import re
 import secrets
 import threading
 import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from twilio.request_validator import RequestValidator
@@ -26,7 +31,8 @@ class Sent:
     form: dict[str, str]
     username: str
     password: str
-    sid: str = ""
+    sid: str = ""  # "" when the message was refused
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass
@@ -44,6 +50,10 @@ class FakeTwilio:
     callback_delay: float = 0.3
     sent: list[Sent] = field(default_factory=list)
     failures: list[tuple[Failure, int]] = field(default_factory=list)  # (failure, how many more times; -1 ever)
+    # Messages taken but answered late: (seconds before the answer, or None to hang up without one; how many;
+    # to this address, or "" for any).
+    mishaps: list[tuple[float | None, int, str]] = field(default_factory=list)
+    lookups: list[dict[str, str]] = field(default_factory=list)  # the Messages list's queries
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self, port: int = 0) -> "FakeTwilio":
@@ -54,12 +64,25 @@ class FakeTwilio:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
                 status, payload = fake._answer(self.path, form, self.headers.get("Authorization", ""))
+                if status == 201 and not fake._answer_late(form.get("To", "")):
+                    self.close_connection = True  # hung up: the client never hears that it was taken
+                    return
+                self._send(status, payload)
+
+            def do_GET(self):  # noqa: N802
+                url = urllib.parse.urlsplit(self.path)
+                self._send(200, fake._list(url.path, dict(urllib.parse.parse_qsl(url.query))))
+
+            def _send(self, status: int, payload: dict) -> None:
                 body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:  # the client gave up waiting
+                    pass
 
             def log_message(self, *args):
                 pass
@@ -85,6 +108,39 @@ class FakeTwilio:
     def recover(self) -> None:
         with self.lock:
             self.failures.clear()
+            self.mishaps.clear()
+
+    def answer_late(self, seconds: float, *, times: int = 1, to: str = "") -> None:
+        """Take the next `times` messages (to `to`, or any) but answer only after `seconds` (a client that gave
+        up waiting never hears that they were taken)."""
+        with self.lock:
+            self.mishaps.append((seconds, times, to))
+
+    def hang_up(self, *, times: int = 1, to: str = "") -> None:
+        """Take the next `times` messages (to `to`, or any) and drop the connection without answering."""
+        with self.lock:
+            self.mishaps.append((None, times, to))
+
+    def _answer_late(self, to: str) -> bool:
+        """Play the mishap meant for this message, if any: False when the connection is to be dropped."""
+        with self.lock:
+            index = next((i for i, mishap in enumerate(self.mishaps) if mishap[2] in ("", to)), None)
+            if index is None:
+                return True
+            seconds, times, only_to = self.mishaps[index]
+            if times <= 1:
+                self.mishaps.pop(index)
+            else:
+                self.mishaps[index] = (seconds, times - 1, only_to)
+        if seconds is None:
+            return False
+        time.sleep(seconds)
+        return True
+
+    @property
+    def taken(self) -> list[Sent]:
+        with self.lock:
+            return [sent for sent in self.sent if sent.sid]
 
     def _failure_for(self, to: str) -> Failure | None:
         with self.lock:
@@ -104,21 +160,46 @@ class FakeTwilio:
             with self.lock:
                 self.sent.append(Sent(path, form, username, password))
             return failure.status, {"code": failure.code, "message": failure.message, "status": failure.status}
-        sid = "SM" + secrets.token_hex(16)
+        sent = Sent(path, form, username, password, "SM" + secrets.token_hex(16))
         with self.lock:
-            self.sent.append(Sent(path, form, username, password, sid))
+            self.sent.append(sent)
         if self.callbacks and form.get("StatusCallback"):
             steps = ["sent", "delivered"] + (["read"] if form.get("To", "").startswith("whatsapp:") else [])
             threading.Thread(
-                target=self._play_callbacks, args=(form["StatusCallback"], sid, steps), daemon=True
+                target=self._play_callbacks, args=(form["StatusCallback"], sent.sid, steps), daemon=True
             ).start()
-        return 201, {
-            "sid": sid,
-            "status": "queued",
-            "to": form.get("To"),
-            "from": form.get("From"),
-            "body": form.get("Body"),
+        return 201, self._resource(sent, status="queued")
+
+    @staticmethod
+    def _resource(sent: Sent, *, status: str) -> dict:
+        at = format_datetime(sent.at, usegmt=True)
+        return {
+            "sid": sent.sid,
+            "status": status,
+            "to": sent.form.get("To"),
+            "from": sent.form.get("From"),
+            "body": sent.form.get("Body", ""),
+            "date_created": at,
+            "date_sent": at,
+            "direction": "outbound-api",
         }
+
+    def _list(self, path: str, query: dict) -> dict:
+        """Twilio's Messages list: the messages taken, newest first, filtered by To, From and DateSent>."""
+        if not re.fullmatch(r"/2010-04-01/Accounts/\w+/Messages\.json", path):
+            return {"messages": []}
+        with self.lock:
+            self.lookups.append(query)
+        after = query.get("DateSent>")
+        after = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if after else None
+        found = [
+            self._resource(sent, status="sent")
+            for sent in reversed(self.taken)
+            if sent.form.get("To") == query.get("To", sent.form.get("To"))
+            and sent.form.get("From") == query.get("From", sent.form.get("From"))
+            and (after is None or sent.at >= after)
+        ]
+        return {"messages": found, "page": 0, "page_size": len(found), "next_page_uri": None, "uri": path}
 
     def _play_callbacks(self, url: str, sid: str, steps: list[str]) -> None:
         for step in steps:

@@ -7,6 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.log_filters import not_a_twilio_status_callback
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -169,6 +170,8 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM")
 TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
 TWILIO_BASE_URL = env_str("TWILIO_BASE_URL")
+# Seconds the client waits for Twilio's answer; the outbox retries (looking the message up first), not the client.
+TWILIO_TIMEOUT = float(env_str("TWILIO_TIMEOUT", "10"))
 
 Q_CLUSTER = {
     "name": "orderdesk",
@@ -221,8 +224,38 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "not_a_twilio_status_callback": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": not_a_twilio_status_callback,
+        }
+    },
+    "formatters": {
+        # Django's own format for runserver's request lines.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # runserver prints its own request lines; the request log is for gunicorn (REQUEST_LOG=1 in make serve).
-    "loggers": {"orderdesk.requests": {"level": "INFO" if env_bool("REQUEST_LOG", False) else "WARNING"}},
+    "loggers": {
+        # runserver prints its own request lines; the request log is for gunicorn (REQUEST_LOG=1 in make serve).
+        "orderdesk.requests": {"level": "INFO" if env_bool("REQUEST_LOG", False) else "WARNING"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["not_a_twilio_status_callback"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        # The twilio client dumps every request (a dozen lines a message) at INFO; the outbox logs one line.
+        "twilio.http_client": {"level": "WARNING"},
+        # q2 logs three lines per task at INFO (enqueued, processing, processed); Q_LOG_LEVEL=WARNING keeps
+        # only its failures (make demo does).
+        "django-q": {"level": env_str("Q_LOG_LEVEL", "INFO")},
+    },
 }

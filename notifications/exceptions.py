@@ -9,8 +9,9 @@ class TemplateRefused(MessageRefused):
 
 class ChannelError(Exception):
     """The provider refused or could not be reached. `permanent`: trying again will not help (an invalid
-    number, an unsubscribed customer), so the message fails at once."""
+    number, an unsubscribed customer), so the message fails at once. `uncertain`: the request may have reached
+    the provider (a timeout, a connection dropped after sending), so the message may have gone after all."""
 
-    def __init__(self, text: str, *, code: str = "", permanent: bool = False):
+    def __init__(self, text: str, *, code: str = "", permanent: bool = False, uncertain: bool = False):
         super().__init__(text)
-        self.code, self.permanent = code, permanent
+        self.code, self.permanent, self.uncertain = code, permanent, uncertain

@@ -4,7 +4,8 @@ from notifications.models import Channel, MessageTemplate
 
 
 class MessageForm(forms.Form):
-    """A member of staff writes to an order's customer: free text, or one of the templates."""
+    """A member of staff writes to an order's customer: free text, or one of the templates (whose text is
+    shown before it goes)."""
 
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.SMS)
     template = forms.ModelChoiceField(
@@ -16,6 +17,8 @@ class MessageForm(forms.Form):
         max_length=1600,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1600, "placeholder": "Write to the customer…"}),
     )
+    # The template whose text the person was shown; a template not yet shown is previewed, not sent.
+    previewed = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,8 +28,14 @@ class MessageForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         template, body = cleaned.get("template"), cleaned.get("body", "").strip()
-        if template is not None:
-            cleaned["channel"] = template.channel  # a template says which channel it is written for
-        elif not body:
+        if template is not None and body:
+            self.add_error("body", "A template sends its own text: clear this box, or choose Free text.")
+        elif template is None and not body:
             self.add_error("body", "Write the message, or choose a template.")
         return cleaned
+
+    @property
+    def seen_template(self) -> bool:
+        """The chosen template's text was shown on the page the person sent from."""
+        template = self.cleaned_data.get("template")
+        return template is None or self.cleaned_data.get("previewed") == template.pk

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,7 +11,12 @@ from notifications.exceptions import MessageRefused
 from notifications.forms import MessageForm
 from notifications.models import Notification
 from notifications.selectors import notification_list, notification_unread_count
-from notifications.services import message_write, notification_mark_read, notifications_mark_all_read
+from notifications.services import (
+    message_preview,
+    message_write,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
 from orders.http import form_errors, order_workers_only
 from orders.pagination import paginate
 from orders.selectors import order_get_for_user
@@ -49,18 +56,21 @@ def notification_unread_count_view(request):
 @require_POST
 @order_workers_only
 def order_message_view(request, pk: int):
-    """A manager writes to the order's customer through the outbox; a refused message comes back as typed."""
+    """A manager writes to the order's customer through the outbox; a refused message comes back as typed. A
+    template's text is shown before it goes: "Preview", or Send with a template not yet shown, previews."""
     order = order_get_for_user(user=request.user, pk=pk)
     form = MessageForm(request.POST)
     if form.is_valid():
+        fields = {key: form.cleaned_data[key] for key in ("channel", "body", "template")}
         try:
-            message = message_write(
-                order=order,
-                by=request.user,
-                channel=form.cleaned_data["channel"],
-                body=form.cleaned_data["body"],
-                template=form.cleaned_data["template"],
-            )
+            if "preview" in request.POST or not form.seen_template:
+                preview = message_preview(order=order, **fields)
+                response = render_order_page(
+                    request, order, extra={"message_form": form, "message_preview": preview}
+                )
+                response.status_code = 200  # a preview is not a refusal
+                return response
+            message = message_write(order=order, by=request.user, **fields)
         except MessageRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -68,6 +78,8 @@ def order_message_view(request, pk: int):
                 messages.success(request, f"Message queued; it goes at {message.held_until:%H:%M} customer time.")
             else:
                 messages.success(request, "Message queued.")
-            return redirect(reverse("orders:detail", args=[order.pk]) + "#conversation")
+            # The next message most likely goes the same way: the form keeps the channel.
+            url = reverse("orders:detail", args=[order.pk])
+            return redirect(f"{url}?{urlencode({'channel': fields['channel']})}#conversation")
     messages.error(request, form_errors(form))
     return render_order_page(request, order, extra={"message_form": form})

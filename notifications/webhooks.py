@@ -47,10 +47,12 @@ def _number(text: str) -> int:
 
 @twilio_webhook
 def twilio_status(request):
+    outbox_id = request.GET.get("outbox", "")  # put in the callback URL by the desk, signed with it
     message_status_apply(
         provider_id=request.POST.get("MessageSid", "")[:64],
         status=request.POST.get("MessageStatus", "").lower(),
         error_code=request.POST.get("ErrorCode", "")[:16],
+        outbox_id=int(outbox_id) if outbox_id.isdigit() and len(outbox_id) < 19 else None,
     )
 
 

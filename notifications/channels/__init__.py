@@ -1,5 +1,6 @@
 """One transport per channel, as healthchecks.io keeps them: each `send(message)` hands an outbox row to its
-provider and returns the provider's id, or raises ChannelError (permanent or worth another try)."""
+provider and returns the provider's id, or raises ChannelError (permanent or worth another try); a provider
+that can be asked what it took also has `taken_since(message, since)`."""
 
 from notifications.channels import email, sms, whatsapp
 from notifications.models import Channel
@@ -7,8 +8,18 @@ from notifications.models import Channel
 TRANSPORTS = {Channel.SMS: sms.send, Channel.WHATSAPP: whatsapp.send, Channel.EMAIL: email.send}
 
 
+LOOKUPS = {Channel.SMS: sms.taken_since, Channel.WHATSAPP: whatsapp.taken_since}
+
+
 def send(message) -> str:
     return TRANSPORTS[message.channel](message)
+
+
+def taken_since(message, since) -> list[str]:
+    """The provider's ids of messages like this one it took since `since`, oldest first ([] when it cannot
+    be asked: an email's fate is not knowable)."""
+    lookup = LOOKUPS.get(message.channel)
+    return lookup(message, since) if lookup else []
 
 
 def address(channel: str, customer) -> str:

@@ -4,4 +4,8 @@ from notifications.channels import twilio
 
 
 def send(message) -> str:
-    return twilio.create(sender=settings.TWILIO_SMS_FROM, to=message.to, body=message.body)
+    return twilio.create(sender=settings.TWILIO_SMS_FROM, outbox_id=message.pk, to=message.to, body=message.body)
+
+
+def taken_since(message, since) -> list[str]:
+    return twilio.taken_since(sender=settings.TWILIO_SMS_FROM, to=message.to, since=since, body=message.body)

@@ -8,15 +8,24 @@ from django.conf import settings
 from notifications.channels import twilio
 
 
-def send(message) -> str:
+def _sender() -> str:
     sender = settings.TWILIO_WHATSAPP_FROM
-    if sender and not sender.startswith("whatsapp:"):
-        sender = f"whatsapp:{sender}"
+    return f"whatsapp:{sender}" if sender and not sender.startswith("whatsapp:") else sender
+
+
+def send(message) -> str:
     if message.content_sid:
         return twilio.create(
-            sender=sender,
+            sender=_sender(),
+            outbox_id=message.pk,
             to=message.to,
             content_sid=message.content_sid,
             content_variables=json.dumps(message.content_variables, ensure_ascii=False),
         )
-    return twilio.create(sender=sender, to=message.to, body=message.body)
+    return twilio.create(sender=_sender(), outbox_id=message.pk, to=message.to, body=message.body)
+
+
+def taken_since(message, since) -> list[str]:
+    # A template's text is Twilio's to fill in: only free text can be matched on its body.
+    body = "" if message.content_sid else message.body
+    return twilio.taken_since(sender=_sender(), to=message.to, since=since, body=body)

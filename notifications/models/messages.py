@@ -109,6 +109,9 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_try_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When a try began whose outcome is unknown (a timeout, a connection dropped after sending, a worker that
+    # died mid-send): the provider may have taken the message, so it is asked before another try.
+    uncertain_since = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=64, blank=True)
     error_code = models.CharField(max_length=16, blank=True)
     last_error = models.CharField(max_length=500, blank=True)

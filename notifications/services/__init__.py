@@ -12,6 +12,7 @@ from notifications.services.bell import (
 from notifications.services.inbound import inbound_receive, message_status_apply
 from notifications.services.outbox import (
     customer_messages_forget,
+    message_preview,
     message_queue,
     message_write,
     outbox_retry,
@@ -32,6 +33,7 @@ __all__ = [
     "customer_messages_forget",
     "firing_due_at",
     "inbound_receive",
+    "message_preview",
     "message_queue",
     "message_status_apply",
     "message_write",

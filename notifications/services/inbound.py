@@ -13,8 +13,12 @@ from orders.models import Customer, Order
 from orders.phones import phone_normalize
 
 State = OutboundMessage.State
-# Twilio's words for a message's progress, as the outbox's states; the ones before "sent" change nothing.
+# Twilio's words for a message's progress, as the outbox's states. The ones before "sent" say Twilio took the
+# message: they change nothing for a message the desk knows was taken, and prove it for one whose send timed out.
 TWILIO_STATES = {
+    "accepted": State.SENT,
+    "queued": State.SENT,
+    "sending": State.SENT,
     "sent": State.SENT,
     "delivered": State.DELIVERED,
     "read": State.READ,
@@ -27,22 +31,38 @@ STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "СТО
 START_WORDS = {"START", "UNSTOP", "YES", "СТАРТ"}
 
 
+# States of a row whose send may have reached Twilio without its answer coming back (a retry is waiting, is
+# under way, or the tries ran out): a callback naming the row proves it went.
+UNANSWERED = [State.PENDING, State.SENDING, State.FAILED]
+
+
 @transaction.atomic
-def message_status_apply(*, provider_id: str, status: str, error_code: str = "") -> OutboundMessage | None:
-    """Apply a status callback; idempotent, forward only. None when it changed nothing."""
+def message_status_apply(
+    *, provider_id: str, status: str, error_code: str = "", outbox_id: int | None = None, now=None
+) -> OutboundMessage | None:
+    """Apply a status callback; idempotent, forward only. A callback for a SID the desk never heard (its send
+    timed out before Twilio answered) finds its row by the outbox id in the signed callback URL, and records
+    that it went. None when it changed nothing."""
     state = TWILIO_STATES.get(status)
     if state is None or not provider_id:
         return None
-    message = (
-        OutboundMessage.objects.select_for_update(of=("self",))
-        .select_related("customer", "order")
-        .filter(provider_id=provider_id)
-        .first()
-    )
-    if message is None or PROGRESS[state] <= PROGRESS.get(message.state, 0):
+    rows = OutboundMessage.objects.select_for_update(of=("self",)).select_related("customer", "order")
+    message = rows.filter(provider_id=provider_id).first()
+    fields = ["state", "updated_at"]
+    if message is not None:
+        if PROGRESS[state] <= PROGRESS.get(message.state, 0):
+            return None
+    elif outbox_id is not None:
+        message = rows.filter(pk=outbox_id, provider_id="", state__in=UNANSWERED).first()
+        if message is None:
+            return None
+        # Taken by Twilio after all: what the desk guessed (a retry, "failed") gives way to what Twilio says.
+        message.provider_id, message.sent_at, message.next_try_at = provider_id, now or timezone.now(), None
+        message.error_code, message.last_error = "", ""
+        fields += ["provider_id", "sent_at", "next_try_at", "error_code", "last_error"]
+    else:
         return None
     previous, message.state = message.state, state
-    fields = ["state", "updated_at"]
     if state == State.FAILED:
         message.error_code = error_code
         message.last_error = f"Twilio reports the message {status}" + (

@@ -2,6 +2,7 @@
 limits that protect the customer, held through their night, and sent after commit by a worker that claims it
 (two workers never send one row), retried with backoff, failed loudly when it cannot go."""
 
+import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -20,13 +21,15 @@ from notifications.models import (
     OptOut,
     OutboundMessage,
 )
-from notifications.rendering import message_context, render_message
+from notifications.rendering import Rendered, message_context, render_message
 from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
-from orders.clock import outside_night
+from notifications.services.templates import template_preview
+from orders.clock import desk_time, outside_night
 from orders.durations import duration_label
 from orders.models import Customer, Order
 
+log = logging.getLogger(__name__)
 State = OutboundMessage.State
 Purpose = OutboundMessage.Purpose
 DUPLICATE_WINDOW = timedelta(hours=1)
@@ -123,14 +126,17 @@ def message_queue(
     return message
 
 
-def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:
-    """A member of staff writes to the order's customer, in free text or with a template."""
-    now = now or timezone.now()
+def _refuse_unwritable(*, order: Order, channel: str, body: str, template, now) -> None:
+    """Raise MessageRefused, saying why, when staff cannot send this to the order's customer."""
     customer = order.customer
     if channel not in Channel.values:
         raise MessageRefused("Choose SMS, WhatsApp or email.")
     if template is not None and template.channel != channel:
-        raise MessageRefused(f"The template {template.name} is for {template.get_channel_display()}.")
+        raise MessageRefused(
+            f"The template “{template.name}” is for {template.get_channel_display()}, but "
+            f"{Channel(channel).label} is chosen: choose {template.get_channel_display()} as the channel, "
+            f"or a template for {Channel(channel).label}."
+        )
     if template is None and not body.strip():
         raise MessageRefused("Write the message, or choose a template.")
     if not channels.address(channel, customer):
@@ -142,13 +148,33 @@ def message_write(*, order: Order, by, channel: str, body: str = "", template=No
         )
     if OptOut.objects.filter(customer=customer, channel=channel).exists():
         raise MessageRefused(f"{customer.name} switched {Channel(channel).label} off (STOP).")
+
+
+def _written_subject(order: Order, channel: str) -> str:
+    return f"{order.customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else ""
+
+
+def message_preview(*, order: Order, channel: str, body: str = "", template=None, now=None) -> Rendered:
+    """What a member of staff would send, as the customer would read it, refused as the send would be;
+    nothing is written."""
+    now = now or timezone.now()
+    _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
+    if template is None:
+        return Rendered(subject=_written_subject(order, channel), body=body.strip(), content_variables={})
+    return template_preview(template, order=order)
+
+
+def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:
+    """A member of staff writes to the order's customer, in free text or with a template."""
+    now = now or timezone.now()
+    _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
     return message_queue(
-        customer=customer,
+        customer=order.customer,
         order=order,
         channel=channel,
         purpose=Purpose.MANUAL,
         template=template,
-        subject=f"{customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else "",
+        subject=_written_subject(order, channel),
         body=body,
         author=by,
         now=now,
@@ -173,22 +199,44 @@ def _claim(rows, now: datetime) -> list[OutboundMessage]:
     with transaction.atomic():
         claimed = list(rows.select_for_update(skip_locked=True, of=("self",)))
         for message in claimed:
+            if message.state == State.SENDING:  # its worker died mid-send: the provider may have it
+                message.uncertain_since = message.uncertain_since or message.claimed_at
             message.state, message.claimed_at, message.attempts = State.SENDING, now, message.attempts + 1
-        OutboundMessage.objects.bulk_update(claimed, ["state", "claimed_at", "attempts", "updated_at"])
+        OutboundMessage.objects.bulk_update(
+            claimed, ["state", "claimed_at", "attempts", "uncertain_since", "updated_at"]
+        )
     return claimed
+
+
+def _taken_already(message: OutboundMessage) -> str:
+    """After a try whose outcome is unknown, the provider's id of this message if it took it after all (one
+    that no other row holds), else "": a message taken late is recorded, not sent twice."""
+    if message.uncertain_since is None:
+        return ""
+    taken = channels.taken_since(message, message.uncertain_since)
+    holders = dict(OutboundMessage.objects.filter(provider_id__in=taken).values_list("provider_id", "pk"))
+    return next((sid for sid in taken if holders.get(sid, message.pk) == message.pk), "")
 
 
 def _deliver(message: OutboundMessage, now: datetime) -> OutboundMessage:
     """Hand a claimed row to its channel (outside any transaction: the provider may be slow) and record what
-    came of it."""
+    came of it; every failure, a timeout or a refused connection included, is a recorded try."""
     try:
-        provider_id = channels.send(message)
+        provider_id = taken = _taken_already(message)
+        provider_id = provider_id or channels.send(message)
     except ChannelError as exc:
         return _record_failure(message, exc, now)
     OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
         state=State.SENT, provider_id=provider_id, sent_at=now, error_code="", last_error="", updated_at=now
     )
     message.state, message.provider_id = State.SENT, provider_id
+    log.info(
+        "Outbox: message %s %s by %s%s",
+        message.pk,
+        "was taken after all (not sent again)" if taken else "sent",
+        message.get_channel_display(),
+        f" ({provider_id})" if provider_id else "",
+    )
     return message
 
 
@@ -196,6 +244,8 @@ def _deliver(message: OutboundMessage, now: datetime) -> OutboundMessage:
 def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) -> OutboundMessage:
     settings = MessagingSettings.load()
     message.error_code, message.last_error = exc.code, str(exc)[:500]
+    if exc.uncertain:
+        message.uncertain_since = message.uncertain_since or message.claimed_at
     if exc.permanent or message.attempts >= settings.max_attempts:
         message.state, message.next_try_at = State.FAILED, None
         if exc.code == str(channels.twilio.UNSUBSCRIBED):
@@ -216,7 +266,18 @@ def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) 
             )
     else:
         message.state, message.next_try_at = State.PENDING, now + settings.retry_delay(message.attempts)
-    message.save(update_fields=["state", "next_try_at", "error_code", "last_error", "updated_at"])
+    message.save(
+        update_fields=["state", "next_try_at", "error_code", "last_error", "uncertain_since", "updated_at"]
+    )
+    log.warning(
+        "Outbox: message %s, try %s %s: %s",
+        message.pk,
+        message.attempts,
+        "failed for good"
+        if message.state == State.FAILED
+        else f"failed, next at {desk_time(message.next_try_at)}",
+        message.last_error,
+    )
     if message.state == State.FAILED:
         signals.message_delivery_changed.send(sender=OutboundMessage, message=message, previous=State.SENDING)
     return message

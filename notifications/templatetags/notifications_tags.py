@@ -3,7 +3,7 @@
 from django import template
 
 from notifications.forms import MessageForm
-from notifications.models import MessagingSettings
+from notifications.models import Channel, MessagingSettings
 from notifications.selectors import conversation, message_templates_for_staff, messages_counted_today, opt_outs
 from orders import roles
 
@@ -13,12 +13,17 @@ register = template.Library()
 @register.inclusion_tag("notifications/_conversation.html", takes_context=True)
 def customer_conversation(context, order):
     user = context["user"]
+    # After a message goes, the page comes back with its channel chosen (?channel=): the next one likely
+    # goes the same way.
+    channel = context["request"].GET.get("channel")
     return {
         "order": order,
         "customer": order.customer,
         "timeline": conversation(order=order),
         "opt_outs": opt_outs(customer=order.customer),
-        "form": context.get("message_form") or MessageForm(),
+        "form": context.get("message_form")
+        or MessageForm(initial={"channel": channel} if channel in Channel.values else None),
+        "preview": context.get("message_preview"),
         "templates": list(message_templates_for_staff()),
         "can_write": roles.can_work_orders(user),
         "csrf_token": context.get("csrf_token"),

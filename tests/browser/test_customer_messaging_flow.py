@@ -76,7 +76,8 @@ def test_a_trigger_message_goes_out_is_delivered_and_the_reply_lands_on_the_orde
     [sent] = fake_twilio.sent
     assert (
         sent.form["To"] == "+79161234505"
-        and sent.form["StatusCallback"] == f"{live_server.url}/webhooks/twilio/status/"
+        and sent.form["StatusCallback"]
+        == f"{live_server.url}/webhooks/twilio/status/?outbox={OutboundMessage.objects.get().pk}"
     )
     state = reload_until(page, "[data-testid=message-out] [data-testid=message-state]", "delivered")
     assert "delivered" in state

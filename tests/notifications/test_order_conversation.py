@@ -2,7 +2,8 @@
 held until the customer's morning, delivered, failed with why, not sent with why) and the customer's replies;
 a refused message keeps what was typed; the page's queries stay flat as messages pile up; markup is escaped."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -13,7 +14,7 @@ from django.urls import reverse
 from notifications.models import InboundMessage, OptOut, OutboundMessage
 from notifications.services import message_queue
 from tests.factories import ShopFactory, free_manager, msk
-from tests.notifications.conftest import sms_template
+from tests.notifications.conftest import email_template, sms_template
 
 pytestmark = pytest.mark.django_db
 NOON = msk(2026, 11, 24, 12, 0)
@@ -41,13 +42,63 @@ def test_a_manager_writes_an_sms_and_sees_it_queued_under_their_name(client, ord
     assert "Your order is packed, Olga." in timeline and "Anna Smirnova" in timeline and "queued" in timeline
 
 
-def test_a_template_chosen_on_the_form_is_rendered_for_this_order_on_its_own_channel(client, order, anna):
+def test_a_template_for_another_channel_is_refused_and_the_form_keeps_the_choice(client, order, anna):
+    template = email_template()  # "Email: Shipped" picked while SMS is chosen
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        response = write(client, order, channel="sms", template=template.pk, previewed=template.pk)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The template “Shipped” is for Email, but SMS is chosen" in html
+    assert '<option value="sms" selected>' in html and f'<option value="{template.pk}" selected>' in html
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_templates_text_for_this_order_is_shown_before_it_goes(client, order, anna):
     template = sms_template()
     client.force_login(anna)
     with time_machine.travel(NOON, tick=False):
-        write(client, order, channel="email", template=template.pk, body="")
+        shown = write(client, order, channel="sms", template=template.pk)  # Send, the text not yet seen
+        assert shown.status_code == 200 and not OutboundMessage.objects.exists()
+        preview = shown.content.decode().split('data-testid="message-preview"')[1].split("</form>")[0]
+        assert f"Hello Olga, order {order.number} is confirmed." in preview
+        assert f'name="previewed" value="{template.pk}"' in preview
+        sent = write(client, order, channel="sms", template=template.pk, previewed=template.pk)
+    assert sent.status_code == 302
     message = OutboundMessage.objects.get()
-    assert message.channel == "sms" and message.body == f"Hello Olga, order {order.number} is confirmed."
+    assert (message.channel, message.body) == ("sms", f"Hello Olga, order {order.number} is confirmed.")
+
+
+def test_preview_shows_free_text_as_it_will_go_and_writes_nothing(client, order, anna):
+    order.customer.email = "olga@example.com"
+    order.customer.save()
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        response = write(client, order, channel="email", body="Your <b>parcel</b> is packed.", preview="1")
+    assert response.status_code == 200 and not OutboundMessage.objects.exists()
+    preview = response.content.decode().split('data-testid="message-preview"')[1].split("</form>")[0]
+    assert f"{order.shop.name}: order {order.number}" in preview and "Your &lt;b&gt;parcel&lt;/b&gt;" in preview
+    assert "Your &lt;b&gt;parcel&lt;/b&gt; is packed.</textarea>" in response.content.decode()
+
+
+def test_a_template_with_text_typed_beside_it_is_refused_rather_than_dropping_the_text(client, order, anna):
+    template = sms_template()
+    client.force_login(anna)
+    response = write(client, order, channel="sms", template=template.pk, previewed=template.pk, body="Hi!")
+    assert response.status_code == 400 and "A template sends its own text" in response.content.decode()
+    assert not OutboundMessage.objects.exists()
+
+
+def test_after_sending_the_form_keeps_the_chosen_channel(client, order, anna):
+    order.customer.email = "olga@example.com"
+    order.customer.save()
+    client.force_login(anna)
+    with time_machine.travel(NOON, tick=False):
+        response = write(client, order, channel="email", body="The invoice is attached.")
+        assert response.status_code == 302
+        html = client.get(response.url).content.decode()
+    form = html.split('data-testid="message-form"')[1].split("</form>")[0]
+    assert '<option value="email" selected>' in form and '<option value="sms" selected>' not in form
 
 
 def test_a_message_written_at_the_customers_night_says_when_it_goes(client, order, anna):
@@ -57,6 +108,22 @@ def test_a_message_written_at_the_customers_night_says_when_it_goes(client, orde
         assert response.status_code == 302
         html = page_of(client, order)
     assert "held until 09:00 customer time" in html
+
+
+def test_a_held_message_says_the_hour_on_the_customers_clock_not_the_desks(client, order, anna):
+    order.customer.timezone = "America/Los_Angeles"
+    order.customer.save()
+    client.force_login(anna)
+    # 22:30 in Los Angeles on the 24th: 09:30 on the 25th on the desk's (Moscow's) clock.
+    with time_machine.travel(datetime(2026, 11, 24, 22, 30, tzinfo=ZoneInfo("America/Los_Angeles")), tick=False):
+        response = write(client, order, channel="sms", body="Tomorrow at ten?")
+        html = page_of(client, order)
+    message = OutboundMessage.objects.get()
+    # Its 09:00 is 20:00 in Moscow: the desk's hour must not be shown as the customer's.
+    assert message.next_try_at == datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert response.status_code == 302
+    assert "held until 09:00 customer time" in html and "it goes at 09:00 customer time" in html
+    assert "20:00" not in html
 
 
 def test_a_refused_message_comes_back_as_typed_with_why(client, order, anna):
@@ -155,9 +222,9 @@ def test_a_manual_message_is_not_stopped_by_the_hourly_duplicate_rule(client, or
     client.force_login(anna)
     template = sms_template()
     with time_machine.travel(NOON, tick=False):
-        write(client, order, channel="sms", template=template.pk)
+        write(client, order, channel="sms", template=template.pk, previewed=template.pk)
     with time_machine.travel(NOON + timedelta(minutes=5), tick=False):
-        write(client, order, channel="sms", template=template.pk)
+        write(client, order, channel="sms", template=template.pk, previewed=template.pk)
     assert list(OutboundMessage.objects.values_list("state", flat=True)) == [State.PENDING, State.PENDING]
 
 
