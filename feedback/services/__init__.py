@@ -2,6 +2,7 @@
 
 from feedback.services.claims import claim_add_note, claim_move, claim_open, claims_flag_overdue
 from feedback.services.ratings import (
+    comment_add,
     contact_answer,
     feedback_forget,
     rating_credit,
@@ -28,6 +29,7 @@ __all__ = [
     "claim_move",
     "claim_open",
     "claims_flag_overdue",
+    "comment_add",
     "contact_answer",
     "feedback_fallback",
     "feedback_fallback_due",

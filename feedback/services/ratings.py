@@ -151,6 +151,12 @@ def contact_answer(
     return request
 
 
+def comment_add(*, request: FeedbackRequest, text: str, source: str) -> FeedbackReply:
+    """A comment the customer adds on the rating page after their rating: kept with the request for the
+    inspector to read."""
+    return FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.COMMENT)
+
+
 def reply_receive(*, inbound, now: datetime | None = None) -> bool:
     """A customer's message that answers their open feedback request (within its validity). True when feedback
     took care of it; a message after the answer is kept on the request and still reaches the manager."""
