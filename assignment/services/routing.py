@@ -108,7 +108,12 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
     elif rule == AssignmentDecision.Rule.REPEAT:
         text = AssignmentDecision.Rule.REPEAT.label
     elif not others:
-        text = "The only free manager with room for it" + (" (a VIP customer)" if order.customer.is_vip else "")
+        # Whoever let it time out was free with room too: the headline says why they were not chosen.
+        slipped = [c.name for c in ranked if c is not chosen and c.slipped_at is not None]
+        text = "The only free manager with room for it" + (
+            f" besides {', '.join(slipped)}, who let it time out" if slipped else ""
+        )
+        text += " (a VIP customer)" if order.customer.is_vip else ""
     elif rule == AssignmentDecision.Rule.VIP:
         runner_up = others[0]
         if chosen.experience > runner_up.experience:
