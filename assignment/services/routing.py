@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
 
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
@@ -111,7 +112,7 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
         # Whoever let it time out was free with room too: the headline says why they were not chosen.
         slipped = [c.name for c in ranked if c is not chosen and c.slipped_at is not None]
         text = "The only free manager with room for it" + (
-            f" besides {', '.join(slipped)}, who let it time out" if slipped else ""
+            f" besides {get_text_list(slipped, 'and')}, who let it time out" if slipped else ""
         )
         text += " (a VIP customer)" if order.customer.is_vip else ""
     elif rule == AssignmentDecision.Rule.VIP:
