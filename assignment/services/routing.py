@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
 
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
@@ -108,7 +109,12 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
     elif rule == AssignmentDecision.Rule.REPEAT:
         text = AssignmentDecision.Rule.REPEAT.label
     elif not others:
-        text = "The only free manager with room for it" + (" (a VIP customer)" if order.customer.is_vip else "")
+        # Whoever let it time out was free with room too: the headline says why they were not chosen.
+        slipped = [c.name for c in ranked if c is not chosen and c.slipped_at is not None]
+        text = "The only free manager with room for it" + (
+            f" besides {get_text_list(slipped, 'and')}, who let it time out" if slipped else ""
+        )
+        text += " (a VIP customer)" if order.customer.is_vip else ""
     elif rule == AssignmentDecision.Rule.VIP:
         runner_up = others[0]
         if chosen.experience > runner_up.experience:

@@ -73,7 +73,7 @@ def grant_refusal(order: Order, *, shop_ids, order_types, methods, regions) -> s
     ('' when it does). Routing calls it with plain values read in bulk, so a team of a thousand builds no model
     objects."""
     if shop_ids is not None and order.shop_id not in shop_ids:
-        return f"not granted shop {order.shop.code}"
+        return f"not granted shop {order.shop.name}"  # the shop as people call it, not its code
     if order_types is not None and order.order_type not in order_types:
         return f"not granted {order.get_order_type_display()} orders"
     if methods is not None and order.method not in methods:

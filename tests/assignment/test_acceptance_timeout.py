@@ -52,9 +52,34 @@ def test_an_untouched_order_goes_to_another_free_manager_and_the_supervisor_is_t
         order.events.filter(kind__in=["assignment", "manager"]).order_by("pk").values_list("text", flat=True)
     )
     assert texts[-2] == "Manager changed from Anna S to nobody: Anna S did not take it up within 5 min"
-    assert texts[-1].startswith("Assigned to Boris I")
+    # Anna was free with room too: the headline does not call Boris the only one.
+    assert (
+        texts[-1]
+        == "Assigned to Boris I: The only free manager with room for it besides Anna S, who let it time out"
+    )
     note = Notification.objects.get(recipient=boss, kind=Notification.Kind.TIMEOUT)
     assert note.text == f"Anna S did not take up order {order.number} in 5 min; it went to Boris I."
+
+
+def test_after_two_take_up_timeouts_the_headline_names_both_who_let_it_time_out(shop):
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    order = make_order(shop)
+    assert order.manager == anna
+    boris = free_manager(username="boris", first_name="Boris", last_name="I")
+    with after_timeout():
+        serve_queue()  # Anna let it time out: Boris
+    order.refresh_from_db()
+    assert order.manager == boris
+    vera = free_manager(username="vera", first_name="Vera", last_name="K")
+    with after_timeout(seconds=60 * 5 + 2):
+        serve_queue()  # Boris let it time out too: Vera, though she is not the only one free with room
+    order.refresh_from_db()
+    assert order.manager == vera
+    latest = order.events.filter(kind="assignment").latest("pk")
+    assert latest.text == (
+        "Assigned to Vera K: The only free manager with room for it besides Anna S and Boris I, "
+        "who let it time out"
+    )
 
 
 def test_with_nobody_else_free_the_order_goes_back_to_the_same_manager_rather_than_wait(client, shop, boss):

@@ -13,7 +13,8 @@ from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.services import order_take, presence_set
 from assignment.tasks import serve_queue
 from notifications.models import Notification
-from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, supervisor
+from orders.clock import desk_time
+from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, msk, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,15 @@ def test_an_order_a_manager_took_in_time_is_never_reported(shop, anna):
     with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
         assert serve_queue()["reported"] == 0
     assert not Notification.objects.filter(recipient=boss).exists()
+
+
+def test_a_waiting_order_says_when_it_came_in_not_zero_minutes(client, shop, anna):
+    came_in = msk(2026, 11, 23, 14, 59)
+    with time_machine.travel(came_in, tick=False):
+        order = make_order(shop)
+    client.force_login(anna)
+    with time_machine.travel(came_in + timedelta(seconds=20), tick=False):
+        page = client.get(reverse("orders:list")).content.decode()
+    assert order.number in page
+    assert f"came in {desk_time(order.created_at)}" in page
+    assert "0 minutes" not in page

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def shops():
-    return ShopFactory(code="garden"), ShopFactory(code="gadgets")
+    return ShopFactory(code="garden", name="Green Garden"), ShopFactory(code="gadgets", name="Gadget Point")
 
 
 def test_a_grant_of_no_shops_without_all_shops_sees_nothing_and_is_routed_nothing(shops):
@@ -153,6 +153,6 @@ def test_a_manager_with_no_shops_can_take_nothing_from_the_queue(shops):
     order = make_order(shops[0])
     anna = free_manager(username="anna")
     AccessGrant.objects.create(user=anna, all_order_types=True, all_methods=True, all_regions=True)
-    with pytest.raises(AssignmentRefused, match="not granted shop garden"):
+    with pytest.raises(AssignmentRefused, match="not granted shop Green Garden"):
         order_take(order_id=order.pk, user=anna)
     assert not AssignmentDecision.objects.exists() and Order.objects.get(pk=order.pk).manager is None

@@ -194,3 +194,18 @@ def test_the_customer_card_shows_a_vladivostok_customers_night(client):
     with time_machine.travel(msk(2026, 11, 23, 15, 0), tick=False):  # 22:00 in Vladivostok
         html = client.get(f"/orders/{order.pk}/").content.decode()
     assert "Mon 22:00" in html and "night there" in html
+
+
+@pytest.mark.django_db
+def test_the_call_panel_itself_warns_of_the_customers_night_not_only_the_customer_card(client):
+    user = manager()
+    order = make_order(manager=user, phone="+74232123456")
+    client.force_login(user)
+    with time_machine.travel(msk(2026, 11, 23, 15, 0), tick=False):  # 22:00 in Vladivostok
+        night = client.get(f"/orders/{order.pk}/").content.decode()
+    with time_machine.travel(msk(2026, 11, 23, 5, 0), tick=False):  # 12:00 in Vladivostok
+        day = client.get(f"/orders/{order.pk}/").content.decode()
+    # On a phone the customer card comes a long scroll after the number to call.
+    call_panel = night[night.index('data-testid="call-panel"') : night.index('data-testid="customer-card"')]
+    assert 'data-testid="call-night"' in call_panel and "22:00 there: don't call" in call_panel
+    assert 'data-testid="call-night"' not in day

@@ -196,3 +196,14 @@ def test_a_comment_sent_back_with_the_browsers_line_endings_is_not_an_edit(clien
     response = client.post(reverse("orders:edit", args=[order.pk]), data)
     assert response.status_code == 302
     assert history(order) == ["Tracking code: — → CDEK-1"]
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [("Tverskaya 1", "Tverskaya 1, 27 Nov"), ("", "27 Nov")],
+)
+def test_the_order_page_writes_the_delivery_date_as_its_history_line_does(client, order, anna, address, shown):
+    Order.objects.filter(pk=order.pk).update(delivery_address=address, delivery_date=date(2026, 11, 27))
+    client.force_login(anna)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert f'<div data-testid="delivery"><div class="muted-small">Delivery</div>{shown}</div>' in page

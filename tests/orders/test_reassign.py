@@ -142,7 +142,7 @@ def test_bulk_reassign_is_all_or_nothing_and_names_the_refused_orders(client, se
     response = client.post(
         reverse("orders:bulk_reassign"), {"orders": [first.pk, foreign.pk], "manager": boris.pk}, follow=True
     )
-    assert f"Nothing was reassigned to Boris B ({foreign.number}: not granted shop {other_shop.code})." in (
+    assert f"Nothing was reassigned to Boris B ({foreign.number}: not granted shop {other_shop.name})." in (
         response.content.decode()
     )
     assert Order.objects.filter(manager=anna).count() == 2
