@@ -28,6 +28,7 @@ from notifications.services.templates import template_preview
 from orders.clock import desk_time, outside_night
 from orders.durations import duration_label
 from orders.models import Customer, Order
+from orders.services import order_record_message
 
 log = logging.getLogger(__name__)
 State = OutboundMessage.State
@@ -164,10 +165,13 @@ def message_preview(*, order: Order, channel: str, body: str = "", template=None
     return template_preview(template, order=order)
 
 
+@transaction.atomic
 def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:
-    """A member of staff writes to the order's customer, in free text or with a template."""
+    """A member of staff writes to the order's customer, in free text or with a template: a line in the order's
+    history, and working on the order (the manager's acceptance clock stops)."""
     now = now or timezone.now()
     _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
+    order_record_message(order=order, by=by, channel_label=Channel(channel).label)
     return message_queue(
         customer=order.customer,
         order=order,

@@ -192,6 +192,7 @@ class OrderEvent(models.Model):
         ESCALATION = "escalation", "Escalated"
         TRIGGER = "trigger", "Trigger"
         RATING = "rating", "Rating"
+        MESSAGE = "message", "Wrote to the customer"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -222,8 +223,8 @@ class OrderEvent(models.Model):
         raise ValidationError("Order history is append-only.")
 
 
-# History lines that change an order's hands, and those written when its manager works on it (each sends
-# `order_touched`, which stops routing's acceptance clock).
+# History lines that change an order's hands, and those written when its manager works on it, writing to the
+# customer included (each sends `order_touched`, which stops routing's acceptance clock).
 HAND_KINDS = frozenset({OrderEvent.Kind.ASSIGNMENT, OrderEvent.Kind.MANAGER})
 TAKE_UP_KINDS = frozenset(
     {
@@ -232,5 +233,6 @@ TAKE_UP_KINDS = frozenset(
         OrderEvent.Kind.NOTE,
         OrderEvent.Kind.TASK,
         OrderEvent.Kind.EDIT,
+        OrderEvent.Kind.MESSAGE,
     }
 )

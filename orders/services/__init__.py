@@ -28,6 +28,7 @@ from orders.services.orders import (
     order_add_note,
     order_create,
     order_event_add,
+    order_record_message,
     order_record_payment,
     order_record_rating,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "customer_update",
     "customer_upsert",
     "order_add_note",
+    "order_record_message",
     "order_change_status",
     "order_create",
     "order_edit",

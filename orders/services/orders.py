@@ -169,6 +169,17 @@ def _order_insert(
 
 
 @transaction.atomic
+def order_record_message(*, order: Order, by, channel_label: str) -> OrderEvent:
+    """A member of staff wrote to the order's customer: a history line, and it counts as working on the order
+    (the acceptance clock stops, as for a call)."""
+    event = order_event_add(
+        order=order, kind=OrderEvent.Kind.MESSAGE, actor=by, text=f"Wrote to the customer by {channel_label}."
+    )
+    signals.order_touched.send(sender=Order, order=order, by=by)
+    return event
+
+
+@transaction.atomic
 def order_add_note(*, order: Order, by, text: str) -> OrderEvent:
     text = text.strip()
     if not text:

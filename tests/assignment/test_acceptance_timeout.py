@@ -9,6 +9,8 @@ from assignment.models import AssignmentDecision, ManagerProfile, Presence, Rout
 from assignment.services import assignments_expire, presence_set
 from assignment.tasks import serve_queue
 from notifications.models import Notification
+from notifications.services import message_write
+from orders.models import TAKE_UP_KINDS
 from orders.services import order_add_note, order_change_status, order_set_manager
 from tests.factories import ShopFactory, free_manager, grant, make_order, make_task, supervisor
 
@@ -125,8 +127,9 @@ def test_within_the_cooling_off_time_others_come_first_then_the_manager_is_an_or
     [
         lambda order, user: order_change_status(order=order, target="approval", by=user),
         lambda order, user: order_add_note(order=order, by=user, text="Called, confirming tonight."),
+        lambda order, user: message_write(order=order, by=user, channel="sms", body="Confirming your order."),
     ],
-    ids=["status change", "note"],
+    ids=["status change", "note", "message to the customer"],
 )
 def test_a_manager_who_touches_the_order_in_time_keeps_it(shop, touch):
     anna = free_manager(username="anna")
@@ -135,6 +138,8 @@ def test_a_manager_who_touches_the_order_in_time_keeps_it(shop, touch):
     assert order.manager == anna
     touch(order, anna)
     assert order.assignment_decisions.get().accepted_at is not None
+    # The page's "take it up by" reads the history: the touch is a line there, by Anna.
+    assert order.events.filter(kind__in=TAKE_UP_KINDS, actor=anna).exists()
     with after_timeout():
         assert assignments_expire() == 0
     order.refresh_from_db()
