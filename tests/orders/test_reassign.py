@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notification_create
-from orders.models import Customer, Order, OrderEvent, Task
+from orders.clock import desk_time
+from orders.models import Customer, CustomerEvent, Order, OrderEvent, Task
 from tests.factories import ShopFactory, grant, inspector, make_order, make_task, manager, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,17 @@ def test_a_hand_over_moves_the_previous_managers_open_tasks_on_the_order_and_not
     assert assignees[carols.pk] == "carol" and assignees[done.pk] == assignees[elsewhere.pk] == anna.username
     event = order.events.filter(kind=OrderEvent.Kind.MANAGER).get()
     assert event.text.endswith(f"Moved to Boris B: 2 open tasks and the customer {order.customer.name}.")
+
+
+def test_a_customer_moved_with_a_hand_over_gets_a_history_line_with_who_and_when(client, setting):
+    shop, anna, boris, order = setting
+    boss = supervisor(first_name="Svetlana", last_name="O")
+    client.force_login(boss)
+    client.post(reverse("orders:reassign", args=[order.pk]), {"manager": boris.pk, "reason": "Anna is off"})
+    line = CustomerEvent.objects.get(customer=order.customer)
+    assert (line.text, line.actor) == ("Responsible manager: Anna A → Boris B", boss)
+    page = client.get(reverse("orders:customer", args=[order.customer_id])).content.decode()
+    assert "Responsible manager: Anna A → Boris B" in page and desk_time(line.created_at) in page
 
 
 def test_a_customer_responsible_to_someone_else_stays_with_them(client, setting):
