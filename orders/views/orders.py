@@ -87,9 +87,10 @@ def render_order_page(
             "done_task_id": done_task_id,
             "call_outcomes": CallForm.base_fields["outcome"].choices,
             "now": now,
+            # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
                 ReassignForm(managers=managers_covering_shop(shop_id=order.shop_id))
-                if roles.is_supervisor(request.user)
+                if roles.is_supervisor(request.user) and not order.is_final
                 else None
             ),
             **(extra or {}),

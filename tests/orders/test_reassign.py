@@ -6,6 +6,7 @@ from notifications.models import Notification
 from notifications.services import notification_create
 from orders.clock import desk_time
 from orders.models import Customer, CustomerEvent, Order, OrderEvent, Task
+from orders.services import order_change_status
 from tests.factories import ShopFactory, grant, inspector, make_order, make_task, manager, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,26 @@ def test_only_supervisors_reassign_in_bulk(client, setting, make_user):
     response = client.post(reverse("orders:bulk_reassign"), {"orders": [order.pk], "manager": boris.pk})
     assert response.status_code == 403
     assert Order.objects.get(pk=order.pk).manager == anna
+
+
+def test_a_closed_order_offers_no_reassign_form_and_keeps_its_manager(client, setting):
+    shop, anna, boris, order = setting
+    order_change_status(order=order, target="cancelled", by=anna, reason="Changed their mind")
+    client.force_login(supervisor())
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="reassign"' not in page
+    response = client.post(reverse("orders:reassign", args=[order.pk]), {"manager": boris.pk}, follow=True)
+    assert f"Nothing was reassigned to Boris B ({order.number}: closed)." in response.content.decode()
+    assert Order.objects.get(pk=order.pk).manager == anna
+
+
+def test_an_order_closed_while_waiting_in_the_queue_is_not_said_to_be_waiting(client):
+    shop = ShopFactory()
+    order = make_order(shop)  # nobody free: it waits in the queue
+    assert order.manager is None
+    boss = supervisor()
+    client.force_login(boss)
+    assert "waiting in the queue" in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    order_change_status(order=order, target="cancelled", by=boss, reason="A duplicate")
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "waiting in the queue" not in page and "Closed without a manager." in page
