@@ -96,13 +96,16 @@ def kpi_rollup_day(*, day: date) -> int:
 
 
 def kpi_rollup_due(*, now: datetime | None = None) -> int:
-    """The nightly run: yesterday, each earlier day a late rating or claim changed since the last run, and the
-    latest days whose rows older rules wrote."""
+    """The nightly run: yesterday and any day since the last run a missed night left out, each earlier day a
+    late rating or claim changed since the last run, and the latest days whose rows older rules wrote."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     last_run = ManagerDay.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
     days = {today - timedelta(days=1)}
     if last_run is not None:
+        # Nights the run missed (the cluster was down): every day from the last run's up to yesterday.
+        missed = min((today - timezone.localdate(last_run)).days, STALE_DAYS_PER_RUN)
+        days |= {today - timedelta(days=n) for n in range(1, missed + 1)}
         late = RatingCredit.objects.filter(rated_at__gte=last_run, completed_at__lt=day_bounds(today)[0])
         days |= {timezone.localdate(moment) for moment in late.values_list("completed_at", flat=True)}
         claims = Claim.objects.filter(Q(created_at__gte=last_run) | Q(closed_at__gte=last_run))

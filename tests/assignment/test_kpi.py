@@ -72,6 +72,21 @@ def test_a_late_rating_re_rolls_the_day_the_order_was_completed(history, desk):
     assert ManagerDay.objects.get(manager=desk["anna"], day=DAY).ratings == [0, 1, 0, 0, 1]
 
 
+def test_a_night_the_run_missed_is_rolled_up_at_the_next_run(history, desk):
+    """The cluster was down the night after DAY + 1: the next run rolls up that day too, not only yesterday, so
+    the page's number for it is not left at nothing while the list behind it has its orders."""
+    with time_machine.travel(at(0, 30, day=DAY + timedelta(days=1)), tick=False):
+        kpi_rollup_due()  # rolls up DAY
+    with time_machine.travel(at(12, day=DAY + timedelta(days=1)), tick=False):
+        make_order(desk["shop"], manager=desk["anna"])
+    with time_machine.travel(at(12, day=DAY + timedelta(days=2)), tick=False):
+        make_order(desk["shop"], manager=desk["anna"])
+    with time_machine.travel(at(0, 30, day=DAY + timedelta(days=3)), tick=False):
+        kpi_rollup_due()  # the run of DAY + 2 at 00:30 never happened
+    taken = dict(ManagerDay.objects.filter(manager=desk["anna"]).values_list("day", "taken"))
+    assert taken == {DAY: 2, DAY + timedelta(days=1): 1, DAY + timedelta(days=2): 1}
+
+
 def test_the_nightly_run_rewrites_the_latest_days_older_rules_counted(history, desk):
     """A day rolled up before the rules changed (an order taken twice counted twice) is rewritten, latest first."""
     kpi_rollup_day(day=DAY)
