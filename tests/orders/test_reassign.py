@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -195,3 +197,18 @@ def test_an_order_closed_while_waiting_in_the_queue_is_not_said_to_be_waiting(cl
     order_change_status(order=order, target="cancelled", by=boss, reason="A duplicate")
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     assert "waiting in the queue" not in page and "Closed without a manager." in page
+
+
+def test_a_refused_bulk_reassign_comes_back_with_the_ticks_the_manager_and_the_reason_as_typed(client, setting):
+    shop, anna, boris, first = setting
+    foreign = make_order(ShopFactory(), manager=anna)
+    client.force_login(supervisor())
+    posted = {"orders": [first.pk, foreign.pk], "manager": boris.pk, "reason": "Anna is off", "next": "/orders/"}
+    page = client.post(reverse("orders:bulk_reassign"), posted, follow=True).content.decode()
+    assert "Nothing was reassigned to Boris B" in page
+    ticked = re.findall(r'<input [^>]*name="orders" value="(\d+)"[^>]* checked', page)
+    assert sorted(map(int, ticked)) == sorted([first.pk, foreign.pk] * 2)  # the table's tick and the card's
+    assert re.search(rf'<option value="{boris.pk}" selected>Boris B</option>', page)
+    assert 'value="Anna is off"' in page
+    again = client.get(reverse("orders:list")).content.decode()  # once: a later visit starts afresh
+    assert " checked" not in again and 'value="Anna is off"' not in again
