@@ -108,7 +108,13 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
     elif rule == AssignmentDecision.Rule.REPEAT:
         text = AssignmentDecision.Rule.REPEAT.label
     elif not others:
-        text = "The only free manager with room for it" + (" (a VIP customer)" if order.customer.is_vip else "")
+        # Passed over for letting this order time out, others are still free with room: the cooling-off decided.
+        cooled = any(c.slipped_at is not None and c.name not in found.excluded for c in ranked)
+        text = (
+            "Cooling-off → the only free manager with room for it who has not let it time out (others first)"
+            if cooled
+            else "The only free manager with room for it"
+        ) + (" (a VIP customer)" if order.customer.is_vip else "")
     elif rule == AssignmentDecision.Rule.VIP:
         runner_up = others[0]
         if chosen.experience > runner_up.experience:
