@@ -3,6 +3,7 @@ import pytest
 from assignment.models import Presence
 from assignment.services import presence_set
 from orders.models import Task
+from tests.browser.test_claim_flow import log_in_as
 from tests.factories import PASSWORD, ShopFactory, free_manager, grant, make_order, make_task, supervisor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,10 +81,7 @@ def test_after_a_refusal_unticking_the_refused_order_sends_only_the_others(live_
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in_as(page, live_server, "boss")
     page.goto(f"{live_server.url}/orders/?scope=all")
     for order in (ours, foreign):
         page.check(f"[data-testid=tick][value='{order.pk}']")

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from orders.models import Order
+from tests.browser.test_claim_flow import log_in_as
 from tests.factories import PASSWORD, ShopFactory, free_manager, make_order, supervisor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,10 +55,7 @@ def test_on_a_phone_a_supervisors_overdue_cards_fit_the_screen_without_scrolling
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in_as(page, live_server, "boss")
     for path in ("/orders/", "/dashboard/"):
         page.goto(f"{live_server.url}{path}")
         card = page.locator("[data-testid=order-card]").first
