@@ -232,4 +232,15 @@ def _place_in_time(order: Order, *, arrived_ago: timedelta, in_status: timedelta
         deadline=status_deadline(status, order.shop, entered),
     )
     if arrived_ago:
-        order.events.update(created_at=now - arrived_ago)  # the history reads in the same order, earlier
+        # The history reads as lived, in the same order: the status changes spread from the arrival to the moment
+        # the order entered its status, each other line with the step before it (so the time in each status the
+        # KPI page shows is not 0 s).
+        arrived = now - arrived_ago
+        lines = list(order.events.order_by("pk").values_list("pk", "kind"))
+        steps = sum(kind == OrderEvent.Kind.STATUS for _, kind in lines)
+        moment, step = arrived, 0
+        for pk, kind in lines:
+            if kind == OrderEvent.Kind.STATUS:
+                step += 1
+                moment = arrived + (entered - arrived) * step / steps
+            OrderEvent.objects.filter(pk=pk).update(created_at=moment)

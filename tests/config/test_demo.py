@@ -69,6 +69,22 @@ def test_the_demos_kpi_numbers_for_the_days_before_today_match_the_lists_behind_
     assert listed > 0 and team.taken == listed
 
 
+@pytest.mark.django_db
+def test_the_demos_history_is_spread_over_time_so_the_time_in_each_status_is_not_zero():
+    """Each seeded order's status changes are placed between its arrival and the moment it entered its status,
+    in order: the order pages read as lived and the KPI page's average time in each status is not 0 s."""
+    with time_machine.travel(DAYTIME, tick=False):
+        demo_load()
+        order = Order.objects.get(shop__code="garden", external_id="demo-5")  # New → … → Delivery over 6 h
+        moments = list(order.events.filter(kind="status").order_by("pk").values_list("created_at", flat=True))
+        assert moments == sorted(moments) and len(set(moments)) == 3 and moments[-1] == order.status_entered_at
+        managers = list(get_user_model().objects.filter(groups__name=MANAGER))
+        _, team = kpi_period(
+            managers=managers, period=Period(timezone.localdate() - timedelta(days=1), timezone.localdate())
+        )
+    assert all(team.status_average(code) for code in ("new", "approval", "assembly"))
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("default_pipeline")
 def test_the_demo_storefront_pushes_an_order_through_the_intake_api(live_server):
