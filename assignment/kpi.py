@@ -96,13 +96,16 @@ def kpi_rollup_day(*, day: date) -> int:
 
 
 def kpi_rollup_due(*, now: datetime | None = None) -> int:
-    """The nightly run: yesterday, each earlier day a late rating or claim changed since the last run, and the
-    latest days whose rows older rules wrote."""
+    """The nightly run: yesterday and any day since the last run a missed night left out, each earlier day a
+    late rating or claim changed since the last run, and the latest days whose rows older rules wrote."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     last_run = ManagerDay.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
     days = {today - timedelta(days=1)}
     if last_run is not None:
+        # Nights the run missed (the cluster was down): every day from the last run's up to yesterday.
+        missed = min((today - timezone.localdate(last_run)).days, STALE_DAYS_PER_RUN)
+        days |= {today - timedelta(days=n) for n in range(1, missed + 1)}
         late = RatingCredit.objects.filter(rated_at__gte=last_run, completed_at__lt=day_bounds(today)[0])
         days |= {timezone.localdate(moment) for moment in late.values_list("completed_at", flat=True)}
         claims = Claim.objects.filter(Q(created_at__gte=last_run) | Q(closed_at__gte=last_run))
@@ -205,34 +208,46 @@ class Period:
         )
 
 
-def _rollups(manager_ids, period: Period, today: date):
-    """The nightly rollups of these managers for the period's days before today (today is computed live)."""
+def live_days(*, period: Period, today: date) -> list[date]:
+    """The period's days read live rather than from rollups: today, and the days before it that no nightly run
+    has rolled up yet (before tonight's run at 00:30, or a night it missed, until the next run catches up), so
+    a number never lacks a day the list behind it has. A run rolls up the days before its own, so those are
+    the days from the latest run's on (with no run yet, yesterday)."""
+    last_run = ManagerDay.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    first = timezone.localdate(last_run) if last_run is not None else today - timedelta(days=1)
+    first = max(min(first, today), today - timedelta(days=STALE_DAYS_PER_RUN), period.first)
+    last = min(today, period.last)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _rollups(manager_ids, period: Period, live: dict):
+    """The nightly rollups of these managers for the period's days not read live."""
     return ManagerDay.objects.filter(
-        manager_id__in=manager_ids, day__gte=period.first, day__lte=min(period.last, today - timedelta(days=1))
-    )
+        manager_id__in=manager_ids, day__gte=period.first, day__lte=period.last
+    ).exclude(day__in=list(live))
 
 
-def live_figures(*, period: Period, today: date | None = None) -> dict[int, dict]:
-    """Today's figures when the period holds today (computed once, shared by the table and the charts)."""
+def live_figures(*, period: Period, today: date | None = None) -> dict[date, dict[int, dict]]:
+    """{day: figures} for the period's days read live (`live_days`), computed once, shared by the table and
+    the charts."""
     today = today or timezone.localdate()
-    return day_figures(today) if period.first <= today <= period.last else {}
+    return {day: day_figures(day) for day in live_days(period=period, today=today)}
 
 
 def kpi_period(
     *, managers, period: Period, today: date | None = None, live: dict | None = None
 ) -> tuple[list[Row], Row]:
-    """Each manager's figures for the period (rollups for past days, today live) and the team's totals; the
-    number of queries does not grow with the days or the orders."""
+    """Each manager's figures for the period (rollups for past days, today and days not rolled up yet live)
+    and the team's totals; the number of queries does not grow with the days or the orders."""
     today = today or timezone.localdate()
     live = live_figures(period=period, today=today) if live is None else live
     rows = {manager.pk: Row(manager=manager) for manager in managers}
-    for day in _rollups(rows, period, today).values(
-        "manager_id", *COUNTS, "ratings", "first_touch", "status_time"
-    ):
+    for day in _rollups(rows, period, live).values("manager_id", *COUNTS, "ratings", "first_touch", "status_time"):
         rows[day.pop("manager_id")].add(day)
-    for person, values in live.items():
-        if person in rows:
-            rows[person].add(values)
+    for figures in live.values():
+        for person, values in figures.items():
+            if person in rows:
+                rows[person].add(values)
     team = Row()
     for row in rows.values():
         team.add(row.values)
@@ -254,10 +269,10 @@ def kpi_series(*, managers, period: Period, today: date | None = None, live: dic
     live = live_figures(period=period, today=today) if live is None else live
     people = {manager.pk: manager for manager in managers}
     per_day: dict[date, dict[int, dict]] = defaultdict(dict)
-    for row in _rollups(people, period, today).values("day", "manager_id", "taken", "overdue", "ratings"):
+    for row in _rollups(people, period, live).values("day", "manager_id", "taken", "overdue", "ratings"):
         per_day[row["day"]][row["manager_id"]] = row
-    if live:
-        per_day[today] = {person: values for person, values in live.items() if person in people}
+    for day, figures in live.items():
+        per_day[day] = {person: values for person, values in figures.items() if person in people}
     days, day = [], period.first
     while day <= period.last:
         taken = sum(values["taken"] for values in per_day[day].values())

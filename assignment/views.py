@@ -45,7 +45,7 @@ def dashboard_view(request):
             "team": team_load(user=request.user, now=now),
             "overdue_tasks": task_list_overdue_for_team(user=request.user, now=now),
             "now": now,
-            "bulk_form": bulk_reassign_form(request.user),
+            "bulk_form": bulk_reassign_form(request),
         },
     )
 

@@ -109,12 +109,14 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
     elif rule == AssignmentDecision.Rule.REPEAT:
         text = AssignmentDecision.Rule.REPEAT.label
     elif not others:
-        # Whoever let it time out was free with room too: the headline says why they were not chosen.
-        slipped = [c.name for c in ranked if c is not chosen and c.slipped_at is not None]
-        text = "The only free manager with room for it" + (
-            f" besides {get_text_list(slipped, 'and')}, who let it time out" if slipped else ""
-        )
-        text += " (a VIP customer)" if order.customer.is_vip else ""
+        # Whoever let it time out and is still free with room was passed over: the cooling-off decided.
+        slipped = [c.name for c in ranked if c.slipped_at is not None and c.name not in found.excluded]
+        text = (
+            f"Cooling-off → the only free manager with room for it besides {get_text_list(slipped, 'and')}, "
+            "who let it time out (others first)"
+            if slipped
+            else "The only free manager with room for it"
+        ) + (" (a VIP customer)" if order.customer.is_vip else "")
     elif rule == AssignmentDecision.Rule.VIP:
         runner_up = others[0]
         if chosen.experience > runner_up.experience:

@@ -55,7 +55,9 @@ def customer_upsert(
     customer.save(update_fields=UPSERT_FIELDS if known is not None else None)
     if known is not None:
         # The zone follows the phone on its own: not a detail anyone changed.
-        _history_add(customer, before=known | {"timezone": customer.timezone}, by=by, source=source)
+        customer_history_add(
+            customer=customer, before=known | {"timezone": customer.timezone}, by=by, source=source
+        )
     return customer
 
 
@@ -74,10 +76,10 @@ def customer_update(*, customer: Customer, by, **changes) -> list[str]:
         exclude=["responsible_manager"]
     )  # a phone another customer of the shop has is refused here
     customer.save()
-    return _history_add(customer, before=before, by=by)
+    return customer_history_add(customer=customer, before=before, by=by)
 
 
-def _history_add(customer: Customer, *, before: dict, by, source: str = "") -> list[str]:
+def customer_history_add(*, customer: Customer, before: dict, by, source: str = "") -> list[str]:
     """One history line per detail that differs from `before`; the lines written."""
     lines = [
         f"{DETAIL_LABELS[field].capitalize()}: {_said(old)} → {_said(getattr(customer, field))}"

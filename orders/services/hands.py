@@ -8,6 +8,7 @@ from orders import signals
 from orders.exceptions import OrderError
 from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
 from orders.roles import MANAGER, staff_name
+from orders.services.customers import customer_history_add
 from orders.services.orders import order_event_add
 
 
@@ -17,16 +18,20 @@ def _last_holder_id(order: Order) -> int | None:
     return event.data.get("from") if event is not None and event.data.get("to") is None else None
 
 
-def _carry_work(order: Order, *, from_id: int, manager) -> list[str]:
-    """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager."""
+def _carry_work(order: Order, *, from_id: int, manager, by) -> list[str]:
+    """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager; the
+    customer's move is a line of their history, as when it is made on their page."""
     moved = []
     tasks = Task.objects.filter(order=order, assignee_id=from_id, done_at__isnull=True).update(assignee=manager)
     if tasks:
         moved.append(f"{tasks} open task{'s' if tasks != 1 else ''}")
-    if order.customer.responsible_manager_id == from_id:
-        Customer.objects.filter(pk=order.customer_id).update(responsible_manager=manager)
-        order.customer.responsible_manager = manager
-        moved.append(f"the customer {order.customer.name}")
+    customer = order.customer
+    if customer.responsible_manager_id == from_id:
+        before = {"responsible_manager": customer.responsible_manager}
+        Customer.objects.filter(pk=customer.pk).update(responsible_manager=manager)
+        customer.responsible_manager = manager
+        customer_history_add(customer=customer, before=before, by=by)
+        moved.append(f"the customer {customer.name}")
     return moved
 
 
@@ -45,7 +50,7 @@ def order_set_manager(
     if manager is not None:
         from_id = previous.pk if previous is not None else None if never_held else _last_holder_id(order)
         if from_id is not None and from_id != manager.pk:
-            moved = _carry_work(order, from_id=from_id, manager=manager)
+            moved = _carry_work(order, from_id=from_id, manager=manager, by=by)
         if order.customer.responsible_manager_id is None:
             Customer.objects.filter(pk=order.customer_id, responsible_manager__isnull=True).update(
                 responsible_manager=manager

@@ -46,16 +46,26 @@ def order_list_view(request):
             "statuses": status_by_code(),
             "tasks": task_list_open(user=request.user) if mine else None,
             "now": timezone.now(),
-            "bulk_form": bulk_reassign_form(request.user),
+            "bulk_form": bulk_reassign_form(request),
         },
     )
 
 
-def bulk_reassign_form(user) -> BulkReassignForm | None:
-    """The bulk reassign bar for a supervisor's lists (none for anyone else)."""
-    if not roles.is_supervisor(user):
+# A refused bulk reassign, kept for the page it goes back to: the ticks, the manager and the reason as typed.
+BULK_REFUSED = "bulk_reassign_refused"
+
+
+def bulk_reassign_form(request) -> BulkReassignForm | None:
+    """The bulk reassign bar for a supervisor's lists (none for anyone else); after a refusal, as it was sent
+    (`ticked`: the orders that were ticked), once."""
+    if not roles.is_supervisor(request.user):
         return None
-    return BulkReassignForm(orders=Order.objects.none(), managers=managers_covering_user_shops(user))
+    refused = request.session.pop(BULK_REFUSED, {})
+    form = BulkReassignForm(
+        orders=Order.objects.none(), managers=managers_covering_user_shops(request.user), initial=refused
+    )
+    form.ticked = {int(pk) for pk in refused.get("orders", []) if str(pk).isdigit()}
+    return form
 
 
 def order_detail_view(request, pk: int):
@@ -87,9 +97,10 @@ def render_order_page(
             "done_task_id": done_task_id,
             "call_outcomes": CallForm.base_fields["outcome"].choices,
             "now": now,
+            # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
                 ReassignForm(managers=managers_covering_shop(shop_id=order.shop_id))
-                if roles.is_supervisor(request.user)
+                if roles.is_supervisor(request.user) and not order.is_final
                 else None
             ),
             **(extra or {}),
@@ -158,21 +169,28 @@ def orders_bulk_reassign_view(request):
         orders=order_scope(request.user).filter(is_final=False).select_related("shop", "customer", "manager"),
         managers=managers_covering_user_shops(request.user),
     )
-    if form.is_valid():
-        _reassign(request, sorted(form.cleaned_data["orders"], key=lambda order: order.pk), form)
-    else:
+    if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    elif _reassign(request, sorted(form.cleaned_data["orders"], key=lambda order: order.pk), form):
+        return redirect_back(request, "orders:list")
+    request.session[BULK_REFUSED] = {
+        "orders": request.POST.getlist("orders"),
+        "manager": request.POST.get("manager", ""),
+        "reason": request.POST.get("reason", ""),
+    }
     return redirect_back(request, "orders:list")
 
 
-def _reassign(request, orders, form) -> None:
+def _reassign(request, orders, form) -> bool:
+    """Hand the orders over and say so; False (and why) when the desk refused."""
     manager = form.cleaned_data["manager"]
     try:
         orders_reassign(orders=orders, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
     except OrderError as exc:
         messages.error(request, str(exc))
-    else:
-        numbers = ", ".join(order.number for order in orders)
-        messages.success(
-            request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {roles.staff_name(manager)}."
-        )
+        return False
+    numbers = ", ".join(order.number for order in orders)
+    messages.success(
+        request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {roles.staff_name(manager)}."
+    )
+    return True

@@ -52,11 +52,22 @@ document.querySelectorAll(".due-shortcuts").forEach(function (group) {
   });
 });
 
+// An order has a tick in the table (laptop) and one in its card (phone), both sent with the bulk reassign
+// form: ticking either ticks both, so the hidden one never sends an order the visible one left out.
+function tickOrder(box, checked) {
+  document.querySelectorAll('input[name=orders][form="' + box.form.id + '"]').forEach(function (twin) {
+    if (twin.value === box.value) twin.checked = checked;
+  });
+}
+document.querySelectorAll("input[name=orders][form]").forEach(function (box) {
+  box.addEventListener("change", function () { tickOrder(box, box.checked); });
+});
+
 // "Tick all" in a table's header ticks the rows of that table for the bulk reassign form.
 document.querySelectorAll("[data-select-all]").forEach(function (all) {
   all.addEventListener("change", function () {
     all.closest("table").querySelectorAll("input[name=orders]").forEach(function (box) {
-      box.checked = all.checked;
+      tickOrder(box, all.checked);
     });
   });
 });

@@ -56,8 +56,8 @@ def test_an_untouched_order_goes_to_another_free_manager_and_the_supervisor_is_t
     assert texts[-2] == "Manager changed from Anna S to nobody: Anna S did not take it up within 5 min"
     # Anna was free with room too: the headline does not call Boris the only one.
     assert (
-        texts[-1]
-        == "Assigned to Boris I: The only free manager with room for it besides Anna S, who let it time out"
+        texts[-1] == "Assigned to Boris I: Cooling-off → the only free manager with room for it besides Anna S, "
+        "who let it time out (others first)"
     )
     note = Notification.objects.get(recipient=boss, kind=Notification.Kind.TIMEOUT)
     assert note.text == f"Anna S did not take up order {order.number} in 5 min; it went to Boris I."
@@ -79,8 +79,8 @@ def test_after_two_take_up_timeouts_the_headline_names_both_who_let_it_time_out(
     assert order.manager == vera
     latest = order.events.filter(kind="assignment").latest("pk")
     assert latest.text == (
-        "Assigned to Vera K: The only free manager with room for it besides Anna S and Boris I, "
-        "who let it time out"
+        "Assigned to Vera K: Cooling-off → the only free manager with room for it besides Anna S and Boris I, "
+        "who let it time out (others first)"
     )
 
 

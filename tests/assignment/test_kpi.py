@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assignment.kpi import RULES, Period, day_figures, kpi_period, kpi_rollup_day, kpi_rollup_due
+from assignment.kpi import RULES, Period, day_figures, kpi_period, kpi_rollup_day, kpi_rollup_due, kpi_series
 from assignment.models import ManagerDay, Presence
 from assignment.services import presence_set
 from orders.services import order_change_status
@@ -70,6 +70,50 @@ def test_a_late_rating_re_rolls_the_day_the_order_was_completed(history, desk):
     with time_machine.travel(at(0, 30, day=DAY + timedelta(days=36)), tick=False):
         kpi_rollup_due()
     assert ManagerDay.objects.get(manager=desk["anna"], day=DAY).ratings == [0, 1, 0, 0, 1]
+
+
+def test_a_night_the_run_missed_is_rolled_up_at_the_next_run(history, desk):
+    """The cluster was down the night after DAY + 1: the next run rolls up that day too, not only yesterday, so
+    the page's number for it is not left at nothing while the list behind it has its orders."""
+    with time_machine.travel(at(0, 30, day=DAY + timedelta(days=1)), tick=False):
+        kpi_rollup_due()  # rolls up DAY
+    with time_machine.travel(at(12, day=DAY + timedelta(days=1)), tick=False):
+        make_order(desk["shop"], manager=desk["anna"])
+    with time_machine.travel(at(12, day=DAY + timedelta(days=2)), tick=False):
+        make_order(desk["shop"], manager=desk["anna"])
+    with time_machine.travel(at(0, 30, day=DAY + timedelta(days=3)), tick=False):
+        kpi_rollup_due()  # the run of DAY + 2 at 00:30 never happened
+    taken = dict(ManagerDay.objects.filter(manager=desk["anna"]).values_list("day", "taken"))
+    assert taken == {DAY: 2, DAY + timedelta(days=1): 1, DAY + timedelta(days=2): 1}
+
+
+def test_before_the_nights_run_yesterday_is_read_live_and_after_it_from_the_rollup_counted_once(history, desk):
+    """At 00:10 the run that rolls up DAY (00:30) has not happened: the week's figures still hold DAY, read live,
+    as the lists behind them do; after the run they come from the rollup, not counted twice."""
+    managers, week = [desk["anna"], desk["boris"]], Period(DAY - timedelta(days=5), DAY + timedelta(days=1))
+
+    def team_taken_and_chart():
+        _, team = kpi_period(managers=managers, period=week)
+        series = kpi_series(managers=managers, period=week)
+        return team.taken, dict((day, taken) for day, taken, _ in series.days)[DAY]
+
+    with time_machine.travel(at(0, 10, day=DAY + timedelta(days=1)), tick=False):
+        assert not ManagerDay.objects.exists()
+        assert team_taken_and_chart() == (3, 3)
+    with time_machine.travel(at(0, 30, day=DAY + timedelta(days=1)), tick=False):
+        kpi_rollup_due()
+        assert ManagerDay.objects.filter(day=DAY).exists() and team_taken_and_chart() == (3, 3)
+    with time_machine.travel(at(12, day=DAY + timedelta(days=1)), tick=False):
+        make_order(desk["shop"], manager=desk["anna"])
+    with time_machine.travel(at(0, 10, day=DAY + timedelta(days=2)), tick=False):
+        assert team_taken_and_chart() == (4, 3)  # DAY + 1 is live now, DAY from its rollup
+
+
+def test_a_day_read_live_is_never_also_read_from_a_rollup_of_it(history, desk):
+    with time_machine.travel(at(18), tick=False):
+        kpi_rollup_day(day=DAY)  # today rolled up by hand: the page still reads today live, once
+        _, team = kpi_period(managers=[desk["anna"], desk["boris"]], period=Period(DAY, DAY))
+    assert team.taken == 3
 
 
 def test_the_nightly_run_rewrites_the_latest_days_older_rules_counted(history, desk):
@@ -146,8 +190,10 @@ def test_the_page_costs_the_same_for_a_small_and_a_larger_team_over_thirty_days(
             assert client.get(reverse("assignment:kpi"), {"period": "30d"}).status_code == 200
         return len(ctx)
 
-    small = queries()
     today = date.today()
+    # Last night's run is done (before it, yesterday is read live too, for both teams alike).
+    ManagerDay.objects.create(manager=desk["anna"], day=today - timedelta(days=1), ratings=[0] * 5)
+    small = queries()
     for n in range(8):
         person = free_manager(shops=[desk["shop"]], username=f"m{n}")
         ManagerDay.objects.bulk_create(
@@ -207,7 +253,7 @@ def test_first_touch_median_and_p90_are_the_bounds_half_and_nine_tenths_were_tak
     touched_after(order, carl, [30] * 4 + [120] * 2 + [600] * 3 + [7200, None])
     figures = day_figures(DAY)[carl.pk]
     assert sum(figures["first_touch"].values()) == 10
-    [row], _ = kpi_period(managers=[carl], period=Period(DAY, DAY), today=DAY, live=day_figures(DAY))
+    [row], _ = kpi_period(managers=[carl], period=Period(DAY, DAY), today=DAY, live={DAY: day_figures(DAY)})
     assert (row.touch_count, row.first_touch_median, row.first_touch_p90) == (10, 120, 600)
     with time_machine.travel(at(18), tick=False):
         html = page(client, desk["boss"], period="today").content.decode()
@@ -237,7 +283,7 @@ def test_a_first_touch_longer_than_the_last_bound_counts_in_the_last_bucket(desk
     with time_machine.travel(at(8), tick=False):
         order = make_order(desk["shop"])
     touched_after(order, carl, [30 * 86400])
-    [row], _ = kpi_period(managers=[carl], period=Period(DAY, DAY), today=DAY, live=day_figures(DAY))
+    [row], _ = kpi_period(managers=[carl], period=Period(DAY, DAY), today=DAY, live={DAY: day_figures(DAY)})
     assert row.first_touch_median == 604800  # "7 days"
 
 

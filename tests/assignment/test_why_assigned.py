@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assignment.models import Presence, RoutingSettings
 from assignment.services import presence_set, queue_serve
+from assignment.tasks import serve_queue
 from orders.models import OrderEvent
 from tests.factories import ShopFactory, free_manager, make_order, supervisor
 
@@ -101,3 +102,18 @@ def test_two_managers_with_one_name_are_told_apart_by_username(shop):
     free_manager(username="anna.p2", first_name="Anna", last_name="Petrova")
     decision = make_order(shop).assignment_decisions.get()
     assert sorted(c["manager"] for c in decision.candidates) == ["Anna Petrova (anna.p)", "Anna Petrova (anna.p2)"]
+
+
+def test_an_order_passed_on_after_a_timeout_names_the_cooling_off_not_the_only_free_manager(shop):
+    """Anna let the order time out; she is still free with room, so Boris was not the only one: the cooling-off
+    (others first) decided."""
+    anna = free_manager(username="anna", first_name="Anna", last_name="Smirnova")
+    order = make_order(shop)
+    assert order.manager == anna
+    free_manager(username="boris", first_name="Boris", last_name="Ivanov")
+    with time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=1), tick=False):
+        assert serve_queue()["timed_out"] == 1
+    assert headline(order) == (
+        "Assigned to Boris Ivanov: Cooling-off → the only free manager with room for it besides Anna Smirnova, "
+        "who let it time out (others first)"
+    )

@@ -1,8 +1,18 @@
+from decimal import Decimal
+
 import pytest
 
-from tests.factories import PASSWORD, ShopFactory, free_manager, make_order
+from orders.models import Order
+from tests.browser.test_claim_flow import log_in_as
+from tests.factories import PASSWORD, ShopFactory, free_manager, make_order, supervisor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# How many lines an element's text takes on screen (a flex item is one box however its text wraps).
+LINES_OF_TEXT = (
+    "el => { const text = document.createRange(); text.selectNodeContents(el);"
+    " return text.getClientRects().length; }"
+)
 
 
 def test_on_a_phone_the_list_is_cards_with_due_and_manager_and_next_stays_in_reach(live_server, browser, tmp_path):
@@ -28,4 +38,29 @@ def test_on_a_phone_the_list_is_cards_with_due_and_manager_and_next_stays_in_rea
     page.screenshot(path=tmp_path / "phone-list.png", full_page=True)
     page.click("[data-testid=next-mobile]")
     page.wait_for_url(f"{live_server.url}/orders/*/")
+    context.close()
+
+
+def test_on_a_phone_a_supervisors_overdue_cards_fit_the_screen_without_scrolling_sideways(
+    live_server, browser, tmp_path
+):
+    """An overdue card carries a tick, a long number, two badges and a total in thousands: on a 390 px phone the
+    number stays on one line and nothing pushes the page wider than the screen (the total was cut off)."""
+    shop = ShopFactory(always_open=True, name="Gadget Point", code="gadgetpoint")
+    free_manager(username="dmitry", first_name="Dmitry", last_name="Sokolov")
+    items = [{"sku": "GD-1", "name": "Wireless earbuds", "qty": 3, "price": Decimal("99990.00")}]
+    order = make_order(shop, customer_name="Alexey Fedorov", items=items)
+    Order.objects.filter(pk=order.pk).update(is_overdue=True)
+    supervisor(username="boss")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in_as(page, live_server, "boss")
+    for path in ("/orders/", "/dashboard/"):
+        page.goto(f"{live_server.url}{path}")
+        card = page.locator("[data-testid=order-card]").first
+        number = card.get_by_role("link", name=order.number)
+        page.screenshot(path=tmp_path / "phone-overdue.png", full_page=True)
+        assert number.evaluate(LINES_OF_TEXT) == 1, path  # one line, not "GADGETPOINT-" over "1"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()

@@ -6,14 +6,19 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.test import Client
+from django.utils import timezone
 
+from assignment.kpi import Period, day_bounds, kpi_period
+from assignment.kpi_sources import figure_rows
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
 from config.demo_live import carrier_report, staff_act, storefront_push
 from feedback.models import Claim, FeedbackReply
 from orders.models import Order, OrderEvent
+from orders.roles import MANAGER
 from orders.services import orders_flag_overdue
 from tests.factories import msk
 
@@ -48,6 +53,36 @@ def test_the_demo_is_a_realistic_mix_placed_relative_to_now_and_loads_once():
         orders_flag_overdue()
     # A quarter of an hour on, the New orders are late too, but most of the desk is not.
     assert Order.objects.filter(is_overdue=True).count() == 6 < Order.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_demos_kpi_numbers_for_the_days_before_today_match_the_lists_behind_them():
+    """The demo places orders up to a day back: those days are rolled up as the nightly run would have, so the
+    KPI page's numbers are not left at nothing while the lists behind them have the orders."""
+    with time_machine.travel(DAYTIME, tick=False):
+        demo_load()
+        yesterday = timezone.localdate() - timedelta(days=1)
+        managers = list(get_user_model().objects.filter(groups__name=MANAGER))
+        _, team = kpi_period(managers=managers, period=Period(yesterday, yesterday))
+        start, end = day_bounds(yesterday)
+        listed = figure_rows("taken", start, end, [m.pk for m in managers]).count()
+    assert listed > 0 and team.taken == listed
+
+
+@pytest.mark.django_db
+def test_the_demos_history_is_spread_over_time_so_the_time_in_each_status_is_not_zero():
+    """Each seeded order's status changes are placed between its arrival and the moment it entered its status,
+    in order: the order pages read as lived and the KPI page's average time in each status is not 0 s."""
+    with time_machine.travel(DAYTIME, tick=False):
+        demo_load()
+        order = Order.objects.get(shop__code="garden", external_id="demo-5")  # New → … → Delivery over 6 h
+        moments = list(order.events.filter(kind="status").order_by("pk").values_list("created_at", flat=True))
+        assert moments == sorted(moments) and len(set(moments)) == 3 and moments[-1] == order.status_entered_at
+        managers = list(get_user_model().objects.filter(groups__name=MANAGER))
+        _, team = kpi_period(
+            managers=managers, period=Period(timezone.localdate() - timedelta(days=1), timezone.localdate())
+        )
+    assert all(team.status_average(code) for code in ("new", "approval", "assembly"))
 
 
 @pytest.mark.django_db(transaction=True)

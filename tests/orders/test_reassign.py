@@ -1,10 +1,14 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notification_create
-from orders.models import Customer, Order, OrderEvent, Task
+from orders.clock import desk_time
+from orders.models import Customer, CustomerEvent, Order, OrderEvent, Task
+from orders.services import order_change_status
 from tests.factories import ShopFactory, grant, inspector, make_order, make_task, manager, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +83,17 @@ def test_a_hand_over_moves_the_previous_managers_open_tasks_on_the_order_and_not
     assert assignees[carols.pk] == "carol" and assignees[done.pk] == assignees[elsewhere.pk] == anna.username
     event = order.events.filter(kind=OrderEvent.Kind.MANAGER).get()
     assert event.text.endswith(f"Moved to Boris B: 2 open tasks and the customer {order.customer.name}.")
+
+
+def test_a_customer_moved_with_a_hand_over_gets_a_history_line_with_who_and_when(client, setting):
+    shop, anna, boris, order = setting
+    boss = supervisor(first_name="Svetlana", last_name="O")
+    client.force_login(boss)
+    client.post(reverse("orders:reassign", args=[order.pk]), {"manager": boris.pk, "reason": "Anna is off"})
+    line = CustomerEvent.objects.get(customer=order.customer)
+    assert (line.text, line.actor) == ("Responsible manager: Anna A → Boris B", boss)
+    page = client.get(reverse("orders:customer", args=[order.customer_id])).content.decode()
+    assert "Responsible manager: Anna A → Boris B" in page and desk_time(line.created_at) in page
 
 
 def test_a_customer_responsible_to_someone_else_stays_with_them(client, setting):
@@ -159,3 +174,41 @@ def test_only_supervisors_reassign_in_bulk(client, setting, make_user):
     response = client.post(reverse("orders:bulk_reassign"), {"orders": [order.pk], "manager": boris.pk})
     assert response.status_code == 403
     assert Order.objects.get(pk=order.pk).manager == anna
+
+
+def test_a_closed_order_offers_no_reassign_form_and_keeps_its_manager(client, setting):
+    shop, anna, boris, order = setting
+    order_change_status(order=order, target="cancelled", by=anna, reason="Changed their mind")
+    client.force_login(supervisor())
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="reassign"' not in page
+    response = client.post(reverse("orders:reassign", args=[order.pk]), {"manager": boris.pk}, follow=True)
+    assert f"Nothing was reassigned to Boris B ({order.number}: closed)." in response.content.decode()
+    assert Order.objects.get(pk=order.pk).manager == anna
+
+
+def test_an_order_closed_while_waiting_in_the_queue_is_not_said_to_be_waiting(client):
+    shop = ShopFactory()
+    order = make_order(shop)  # nobody free: it waits in the queue
+    assert order.manager is None
+    boss = supervisor()
+    client.force_login(boss)
+    assert "waiting in the queue" in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    order_change_status(order=order, target="cancelled", by=boss, reason="A duplicate")
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "waiting in the queue" not in page and "Closed without a manager." in page
+
+
+def test_a_refused_bulk_reassign_comes_back_with_the_ticks_the_manager_and_the_reason_as_typed(client, setting):
+    shop, anna, boris, first = setting
+    foreign = make_order(ShopFactory(), manager=anna)
+    client.force_login(supervisor())
+    posted = {"orders": [first.pk, foreign.pk], "manager": boris.pk, "reason": "Anna is off", "next": "/orders/"}
+    page = client.post(reverse("orders:bulk_reassign"), posted, follow=True).content.decode()
+    assert "Nothing was reassigned to Boris B" in page
+    ticked = re.findall(r'<input [^>]*name="orders" value="(\d+)"[^>]* checked', page)
+    assert sorted(map(int, ticked)) == sorted([first.pk, foreign.pk] * 2)  # the table's tick and the card's
+    assert re.search(rf'<option value="{boris.pk}" selected>Boris B</option>', page)
+    assert 'value="Anna is off"' in page
+    again = client.get(reverse("orders:list")).content.decode()  # once: a later visit starts afresh
+    assert " checked" not in again and 'value="Anna is off"' not in again
