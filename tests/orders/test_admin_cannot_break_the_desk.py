@@ -317,3 +317,28 @@ def test_the_matrix_page_refuses_nonsense_and_saves_nothing(admin_client):
     assert response.status_code == 200
     assert "Complete → New" in response.content.decode() and "final" in response.content.decode()
     assert set(StatusTransition.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_status_orders_are_in_cannot_be_deleted_and_the_page_names_them(admin_client):
+    order = make_order()
+    approval = Status.objects.get(code="approval")
+    order_change_status(order=order, target="approval", by=None)
+    order.refresh_from_db()
+
+    page = admin_client.post(reverse("admin:orders_status_delete", args=[approval.pk]), {"post": "yes"})
+    bulk = admin_client.post(
+        reverse("admin:orders_status_changelist"),
+        {"action": "delete_selected", "_selected_action": [approval.pk], "post": "yes"},
+    )
+
+    assert Status.objects.filter(pk=approval.pk).exists()
+    assert f"{order} (in approval)" in page.content.decode()
+    assert f"{order} (in approval)" in bulk.content.decode()
+
+
+def test_a_status_no_order_is_in_can_still_be_deleted(admin_client):
+    spare = Status.objects.create(code="spare", name="Spare", group="approval", position=99)
+
+    admin_client.post(reverse("admin:orders_status_delete", args=[spare.pk]), {"post": "yes"})
+
+    assert not Status.objects.filter(pk=spare.pk).exists()
