@@ -342,3 +342,53 @@ def test_a_status_no_order_is_in_can_still_be_deleted(admin_client):
     admin_client.post(reverse("admin:orders_status_delete", args=[spare.pk]), {"post": "yes"})
 
     assert not Status.objects.filter(pk=spare.pk).exists()
+
+
+def routing_form(**changes) -> dict:
+    return {
+        "default_quota": 10,
+        "queue_priority": "oldest",
+        "sticky_wait": "10 min",
+        "acceptance_timeout": "5 min",
+        "timeout_cooloff": "30 min",
+        "queue_alert_after": "10 min",
+    } | changes
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("acceptance_timeout", "3000000 days"),
+        ("sticky_wait", "367 days"),
+        ("queue_alert_after", "999999999999 days"),
+        ("timeout_cooloff", "99999999999999999999 min"),
+    ],
+)
+def test_a_time_in_admin_longer_than_a_year_is_refused_and_kept(admin_client, field, typed):
+    settings = RoutingSettings.load()
+    before = {name: getattr(settings, name) for name in routing_form()}
+
+    response = admin_client.post(
+        reverse("admin:assignment_routingsettings_change", args=[settings.pk]), routing_form(**{field: typed})
+    )
+
+    assert response.status_code == 200
+    assert "Make it at most 366 days" in response.content.decode()
+    assert f'value="{typed}"' in response.content.decode()
+    settings.refresh_from_db()
+    assert {name: getattr(settings, name) for name in before} == before
+
+
+def test_a_year_in_admin_is_accepted_and_a_new_order_is_still_routed(admin_client):
+    settings = RoutingSettings.load()
+    response = admin_client.post(
+        reverse("admin:assignment_routingsettings_change", args=[settings.pk]),
+        routing_form(acceptance_timeout="366 days", sticky_wait="366 days"),
+    )
+    assert response.status_code == 302
+
+    order = make_order()
+
+    assert Order.objects.filter(pk=order.pk).exists()
+    settings.refresh_from_db()
+    assert settings.acceptance_timeout == timedelta(days=366)
