@@ -37,6 +37,11 @@ def template_form(**changes) -> dict:
         ({"body": "Order {{ order.numbr }} is ready"}, "{{ order.numbr }}"),
         ({"body": "Hi {{ customer.name }"}, "is not closed"),
         ({"body": "{% for %}"}, "does not render"),
+        ({"body": "Hi {customer}"}, "which is shown as written: write {{ customer.name }}"),
+        ({"body": "Hi {customer, your order"}, "which is shown as written: write {{ customer.name }}"),
+        ({"body": "Hi {% debug %}"}, "cannot use {% debug %}"),
+        ({"body": "Hi {% include customer.name %}"}, "cannot use {% include %}"),
+        ({"body": "Hi {{ order.total|divisibleby:0 }}"}, "does not render: "),
         ({"channel": "email"}, "An email needs a subject."),
         ({"channel": "whatsapp", "content_sid": "HX123"}, "Content SID is HX followed by 32 hex digits"),
         (

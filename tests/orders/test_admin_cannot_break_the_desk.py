@@ -242,6 +242,8 @@ def test_ladder_steps_are_numbered_without_a_gap_and_deleting_one_closes_it(admi
         ("Hello {{ customer.name , this is {{ manager.name }}", "does not render"),
         ("Hello {{ customer.name }", "does not render: a {{ or {% is not closed."),
         ("Hello {% if customer %}dear customer", "does not render"),
+        ("Hello {customer, this is {{ manager.name }}", "“{customer”, which is shown as written"),
+        ("Hello {{ customer.name }}, this is {manager}", "write {{ manager.name }}"),
     ],
 )
 def test_a_call_script_that_does_not_render_is_refused_and_keeps_what_was_typed(admin_client, greeting, error):
