@@ -112,6 +112,7 @@ SETTING_DURATION = DurationBetween(timedelta(minutes=1), timedelta(days=90))
 # Any time typed in admin: a year is the longest a shop plans for, and "now + the setting" must stay a date
 # (thousands of years overflowed it and every new order failed).
 LONGEST_SETTING = timedelta(days=366)
+AT_MOST_A_YEAR = DurationBetween(timedelta(0), LONGEST_SETTING)
 
 
 class DurationInput(forms.TextInput):
@@ -129,7 +130,6 @@ class HumanDurationField(forms.DurationField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("placeholder", "e.g. 30 min")
-        self.validators.append(DurationBetween(timedelta(0), LONGEST_SETTING))
 
     def prepare_value(self, value):
         return duration_label(value) if isinstance(value, timedelta) else value
