@@ -394,3 +394,15 @@ def test_a_year_in_admin_is_accepted_and_a_new_order_is_still_routed(admin_clien
     assert Order.objects.filter(pk=order.pk).exists()
     settings.refresh_from_db()
     assert settings.acceptance_timeout == timedelta(days=366)
+
+
+def test_a_shops_hours_are_typed_on_the_shops_clock_without_the_browsers_now(admin_client):
+    shop = ShopFactory(timezone="Asia/Yekaterinburg", always_open=False)
+
+    page = admin_client.get(reverse("admin:orders_shop_change", args=[shop.pk])).content.decode()
+
+    opens = (
+        page.split('name="opens_at"')[0].rsplit("<input", 1)[1] + page.split('name="opens_at"')[1].split(">")[0]
+    )
+    assert 'value="09:00"' in opens and "vTimeField" not in opens  # the class admin's "Now" clock hangs on
+    assert "In the shop's time zone" in page
