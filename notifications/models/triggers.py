@@ -88,6 +88,8 @@ class Trigger(models.Model):
             errors["repeat_every"] = "Say how often to repeat, e.g. 1d, or set times to 1."
         if self.when == self.When.ENTERS and self.times > 1:
             errors["times"] = "An 'enters' trigger fires once per entry; repeats are for 'has stayed'."
+        if self.when == self.When.ENTERS and self.after:  # it would fire at once, not after the wait typed
+            errors["after"] = "An 'enters' trigger fires as the order enters: a wait is for 'has stayed'."
         if self.hand and self.status_id and self.status.is_final:
             errors["hand"] = "An order in a final status keeps its manager: hand-overs are for open statuses."
         if self.hand == self.Hand.MANAGER and not self.hand_to_id:
