@@ -172,6 +172,9 @@ class OffHoursReply(models.Model):
             )
 
 
+MOST_AUTOMATIC_PER_DAY = 20
+
+
 class MessagingSettings(SingletonSettings):
     """The limits that protect customers and the outbox's patience (one row, edited in admin)."""
 
@@ -194,6 +197,13 @@ class MessagingSettings(SingletonSettings):
 
     class Meta:
         verbose_name = verbose_name_plural = "messaging settings"
+
+    def clean(self):
+        # A bound in clean, not a field validator: the limit needs no migration. Thousands a day is no cap at all.
+        if self.daily_cap is not None and self.daily_cap > MOST_AUTOMATIC_PER_DAY:
+            raise ValidationError(
+                {"daily_cap": f"At most {MOST_AUTOMATIC_PER_DAY} a day: more is no protection for the customer."}
+            )
 
     def __str__(self):
         return "Messaging settings"
