@@ -41,6 +41,12 @@ class StatusTransitionInline(admin.TabularInline):
     verbose_name_plural = "allowed next statuses (the status matrix)"
     filter_horizontal = ["groups"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # As on the matrix page: inspectors read orders only, so a step only they may take is one nobody takes.
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.exclude(name=INSPECTOR).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 class StatusForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):

@@ -406,3 +406,18 @@ def test_a_shops_hours_are_typed_on_the_shops_clock_without_the_browsers_now(adm
     )
     assert 'value="09:00"' in opens and "vTimeField" not in opens  # the class admin's "Now" clock hangs on
     assert "In the shop's time zone" in page
+
+
+def test_a_step_only_inspectors_may_take_is_refused_on_the_status_page(admin_client):
+    approval = Status.objects.get(code="approval")
+    steps = list(approval.transitions_out.all())
+    n = next(n for n, step in enumerate(steps) if step.target.code == "assembly")
+    inspectors = Group.objects.get(name="Inspector")
+
+    response = change_status(admin_client, approval, **{f"transitions_out-{n}-groups": [inspectors.pk]})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "Select a valid choice" in page
+    assert not steps[n].groups.filter(pk=inspectors.pk).exists()
+    offered = page.split(f'id="id_transitions_out-{n}-groups"')[1].split("</select>")[0]
+    assert f'value="{inspectors.pk}"' not in offered and "Manager" in offered
