@@ -421,3 +421,21 @@ def test_a_step_only_inspectors_may_take_is_refused_on_the_status_page(admin_cli
     assert not steps[n].groups.filter(pk=inspectors.pk).exists()
     offered = page.split(f'id="id_transitions_out-{n}-groups"')[1].split("</select>")[0]
     assert f'value="{inspectors.pk}"' not in offered and "Manager" in offered
+
+
+def test_a_second_status_of_the_same_name_is_refused(admin_client):
+    response = admin_client.post(
+        reverse("admin:orders_status_add"),
+        {
+            "code": "hold",
+            "name": "new ",
+            "group": "approval",
+            "position": 80,
+            "colour": "#ff0000",
+            "transitions_out-TOTAL_FORMS": 0,
+            "transitions_out-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200 and "A status is already called new" in response.content.decode()
+    assert not Status.objects.filter(code="hold").exists()
