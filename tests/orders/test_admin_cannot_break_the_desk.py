@@ -439,3 +439,20 @@ def test_a_second_status_of_the_same_name_is_refused(admin_client):
 
     assert response.status_code == 200 and "A status is already called new" in response.content.decode()
     assert not Status.objects.filter(code="hold").exists()
+
+
+@pytest.mark.parametrize("typed", ["1 s", "59 s"])
+def test_an_acceptance_timeout_no_one_could_meet_is_refused_and_kept(admin_client, typed):
+    settings = RoutingSettings.load()
+
+    response = admin_client.post(
+        reverse("admin:assignment_routingsettings_change", args=[settings.pk]),
+        routing_form(acceptance_timeout=typed),
+    )
+
+    assert (
+        response.status_code == 200 and "Make it at least 1 min, or empty for never." in response.content.decode()
+    )
+    assert f'value="{typed}"' in response.content.decode()
+    settings.refresh_from_db()
+    assert settings.acceptance_timeout == timedelta(minutes=5)
