@@ -456,3 +456,16 @@ def test_an_acceptance_timeout_no_one_could_meet_is_refused_and_kept(admin_clien
     assert f'value="{typed}"' in response.content.decode()
     settings.refresh_from_db()
     assert settings.acceptance_timeout == timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("typed", ["-1", "0"])
+def test_a_number_below_its_bound_gets_the_same_message_however_far_below(admin_client, typed):
+    from notifications.models import MessagingSettings
+
+    url = reverse("admin:notifications_messagingsettings_change", args=[MessagingSettings.load().pk])
+
+    response = admin_client.post(url, {"daily_cap": typed, "max_attempts": "6", "first_retry": "1 min"})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "Ensure this value is greater than or equal to 1." in page
+    assert "greater than or equal to 0." not in page and 'min="1"' in page
