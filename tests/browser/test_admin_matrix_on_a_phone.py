@@ -3,7 +3,8 @@ width (the header and the save button do not slide away with the grid)."""
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.test_claim_flow import log_in_as
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,11 +13,7 @@ def test_the_matrix_scrolls_in_its_box_and_the_page_keeps_the_phones_width(live_
     UserFactory(username="root", is_staff=True, is_superuser=True)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in_as(page, live_server, "root")
 
     page.goto(f"{live_server.url}/admin/orders/status/matrix/")
     page.wait_for_load_state("networkidle")
