@@ -469,3 +469,32 @@ def test_a_number_below_its_bound_gets_the_same_message_however_far_below(admin_
     page = response.content.decode()
     assert response.status_code == 200 and "Ensure this value is greater than or equal to 1." in page
     assert "greater than or equal to 0." not in page and 'min="1"' in page
+
+
+def test_a_task_on_another_customers_order_or_for_someone_who_works_no_orders_is_refused(admin_client):
+    from orders.models import Task
+    from tests.factories import free_manager, inspector
+
+    shop = ShopFactory()
+    anna = free_manager(shops=[shop])
+    igor = inspector(first_name="Igor", last_name="Petrov")
+    order, other = make_order(shop), make_order(shop)
+    typed = {
+        "customer": other.customer.pk,
+        "order": order.pk,
+        "assignee": igor.pk,
+        "kind": "call",
+        "text": "Call about the hose",
+        "due_at_0": "2026-12-08",
+        "due_at_1": "10:00",
+    }
+
+    response = admin_client.post(reverse("admin:orders_task_add"), typed)
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"{order} is another customer's" in page and "Igor Petrov works no orders" in page
+    assert 'value="Call about the hose"' in page
+    assert not Task.objects.exists()
+    fixed = typed | {"customer": order.customer.pk, "assignee": anna.pk}
+    assert admin_client.post(reverse("admin:orders_task_add"), fixed).status_code == 302
