@@ -1,10 +1,11 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from orders.durations import validate_not_negative_duration, validate_positive_duration
+from orders.durations import duration_label, validate_not_negative_duration, validate_positive_duration
 from orders.models import SingletonSettings
 from orders.roles import staff_name
 
@@ -61,6 +62,9 @@ class PresenceChange(models.Model):
         return f"{staff_name(self.profile.user)}: {self.previous} → {self.presence}"
 
 
+SHORTEST_ACCEPTANCE = timedelta(minutes=1)
+
+
 class RoutingSettings(SingletonSettings):
     """Desk-wide routing defaults (one row, edited in admin)."""
 
@@ -106,6 +110,13 @@ class RoutingSettings(SingletonSettings):
 
     def __str__(self):
         return "Routing settings"
+
+    def clean(self):
+        # Nobody touches an order in seconds: a shorter timeout would take every routed order from its manager at
+        # the next sweep. A bound in clean, not a field validator: no migration.
+        if self.acceptance_timeout is not None and self.acceptance_timeout < SHORTEST_ACCEPTANCE:
+            shortest = duration_label(SHORTEST_ACCEPTANCE)
+            raise ValidationError({"acceptance_timeout": f"Make it at least {shortest}, or empty for never."})
 
 
 class AssignmentDecision(models.Model):

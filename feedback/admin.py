@@ -3,7 +3,14 @@
 from django.contrib import admin
 
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings, RatingCredit, ShopFeedback
-from orders.admin import AuditedAdmin, HumanDurationsAdmin, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin import (
+    AuditedAdmin,
+    HumanDurationsAdmin,
+    PeopleByName,
+    ReadOnlyAdmin,
+    SingletonSettingsAdmin,
+    duration_column,
+)
 
 
 @admin.register(ShopFeedback)
@@ -36,7 +43,7 @@ class RatingCreditAdmin(ReadOnlyAdmin):
     list_select_related = ["order", "user"]
 
 
-class ClaimEventInline(admin.TabularInline):
+class ClaimEventInline(PeopleByName, admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False

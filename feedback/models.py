@@ -15,6 +15,7 @@ from notifications.models import CONTENT_SID, OutboundMessage
 from notifications.rendering import render_message
 from orders.durations import validate_not_negative_duration, validate_positive_duration
 from orders.models import Customer, Order, Shop, SingletonSettings, TransitionsOnlyQuerySet
+from orders.roles import staff_name
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -233,7 +234,7 @@ class RatingCredit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.rating}/5 for {self.user} on {self.order}"
+        return f"{self.rating}/5 for {staff_name(self.user)} on {self.order}"
 
 
 class ClaimQuerySet(TransitionsOnlyQuerySet):

@@ -47,6 +47,14 @@ def duration_label(value: timedelta | None) -> str:
 
 def duration_parse(text: str) -> timedelta:
     """A duration from people's words ("1 day 2 h", "90 min") or Django's own form ("3 00:00:00")."""
+    try:
+        return _parsed(text)
+    except OverflowError:  # more days than a timedelta holds
+        longest = duration_label(LONGEST_SETTING)
+        raise ValidationError(f"Make it at most {longest}: longer is a typo, not a plan.") from None
+
+
+def _parsed(text: str) -> timedelta:
     text = text.strip().lower()
     if text.startswith("-"):
         raise ValidationError("A duration cannot be negative.")
@@ -101,6 +109,10 @@ class DurationBetween:
 
 # The status time limits and the no-answer ladder's waits share one range: a minute to ninety days.
 SETTING_DURATION = DurationBetween(timedelta(minutes=1), timedelta(days=90))
+# Any time typed in admin: a year is the longest a shop plans for, and "now + the setting" must stay a date
+# (thousands of years overflowed it and every new order failed).
+LONGEST_SETTING = timedelta(days=366)
+AT_MOST_A_YEAR = DurationBetween(timedelta(0), LONGEST_SETTING)
 
 
 class DurationInput(forms.TextInput):

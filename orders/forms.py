@@ -208,6 +208,13 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
         self.user = user
         self.known = None  # the shop's customer with this phone or email, once the form is cleaned
         self.fields["shop"].queryset = shops
+        if (
+            not shops.exists()
+        ):  # a grant of no shop: an empty list to choose from, and "required" said nothing more
+            no_shop = (
+                "You are granted no shop, so no order can be typed in: an admin grants shops in Access grants."
+            )
+            self.fields["shop"].help_text = self.fields["shop"].error_messages["required"] = no_shop
         for name, field in self.fields.items():
             css = (
                 "form-check-input"

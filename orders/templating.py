@@ -5,7 +5,7 @@ exist — is refused when it is saved, not found out when a customer or a manage
 import re
 from decimal import Decimal
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
 
 from orders.exceptions import TextDoesNotRender
@@ -15,20 +15,47 @@ _INVALID = "\x00missing:%s\x00"
 _INVALID_FOUND = re.compile("\x00missing:(.*?)\x00")
 # Plain text: nothing is HTML-escaped here; the page or email that shows the text escapes it.
 _ENGINE = Engine(string_if_invalid=_INVALID, autoescape=False)
+# The placeholders these texts had before the template syntax: left in a text, the reader sees "{customer".
+_OLD_PLACEHOLDER = re.compile(r"(?<!\{)\{\s*(customer|manager|shop|order|links|signer)\b")
+_WRITE_INSTEAD = {
+    "customer": "customer.name",
+    "manager": "manager.name",
+    "shop": "shop.name",
+    "order": "order.number",
+}
+# A text to a customer or a manager fills in names, with conditions and lists at most: {% debug %} would send
+# the desk's internals, {% include %} and the like need templates these texts cannot have.
+_TAGS = {"if", "elif", "else", "endif", "for", "empty", "endfor", "with", "endwith", "firstof", "cycle", "now"}
+_TAGS |= {"comment", "endcomment", "spaceless", "endspaceless", "filter", "endfilter"}
 
 
 def text_render(source: str, context: dict, what: str) -> str:
     """`source` rendered over `context`; TextDoesNotRender says what is wrong with it."""
+    tokens = Lexer(source).tokenize()
     # Django leaves a tag it cannot parse ("{{ name }") as text: the reader would see it.
     if any(
         token.token_type == TokenType.TEXT and ("{{" in token.contents or "{%" in token.contents)
-        for token in Lexer(source).tokenize()
+        for token in tokens
     ):
         raise TextDoesNotRender(f"The {what} does not render: a {{{{ or {{% is not closed.")
+    old = _OLD_PLACEHOLDER.search(source)
+    if old:
+        name = _WRITE_INSTEAD.get(old.group(1), old.group(1))
+        raise TextDoesNotRender(
+            f"The {what} has “{old.group(0)}”, which is shown as written: write {{{{ {name} }}}}."
+        )
+    for token in tokens:
+        tag = token.split_contents()[0] if token.token_type == TokenType.BLOCK and token.contents else ""
+        if tag and tag not in _TAGS:
+            raise TextDoesNotRender(
+                f"The {what} cannot use {{% {tag} %}}: names, if, for and with are what it has."
+            )
     try:
         text = _ENGINE.from_string(source).render(Context(context, autoescape=False))
-    except TemplateSyntaxError as exc:
+    except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
         raise TextDoesNotRender(f"The {what} does not render: {exc}") from exc
+    except (ArithmeticError, TypeError, ValueError) as exc:  # a filter given nonsense, e.g. divisibleby:0
+        raise TextDoesNotRender(f"The {what} does not render: {exc}.") from exc
     missing = _INVALID_FOUND.findall(text)
     if missing:
         names = ", ".join(sorted({f"{{{{ {name} }}}}" for name in missing}))

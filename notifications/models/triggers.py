@@ -88,6 +88,8 @@ class Trigger(models.Model):
             errors["repeat_every"] = "Say how often to repeat, e.g. 1d, or set times to 1."
         if self.when == self.When.ENTERS and self.times > 1:
             errors["times"] = "An 'enters' trigger fires once per entry; repeats are for 'has stayed'."
+        if self.when == self.When.ENTERS and self.after:  # it would fire at once, not after the wait typed
+            errors["after"] = "An 'enters' trigger fires as the order enters: a wait is for 'has stayed'."
         if self.hand and self.status_id and self.status.is_final:
             errors["hand"] = "An order in a final status keeps its manager: hand-overs are for open statuses."
         if self.hand == self.Hand.MANAGER and not self.hand_to_id:
@@ -170,6 +172,9 @@ class OffHoursReply(models.Model):
             )
 
 
+MOST_AUTOMATIC_PER_DAY = 20
+
+
 class MessagingSettings(SingletonSettings):
     """The limits that protect customers and the outbox's patience (one row, edited in admin)."""
 
@@ -192,6 +197,13 @@ class MessagingSettings(SingletonSettings):
 
     class Meta:
         verbose_name = verbose_name_plural = "messaging settings"
+
+    def clean(self):
+        # A bound in clean, not a field validator: the limit needs no migration. Thousands a day is no cap at all.
+        if self.daily_cap is not None and self.daily_cap > MOST_AUTOMATIC_PER_DAY:
+            raise ValidationError(
+                {"daily_cap": f"At most {MOST_AUTOMATIC_PER_DAY} a day: more is no protection for the customer."}
+            )
 
     def __str__(self):
         return "Messaging settings"

@@ -1,6 +1,8 @@
 """Audited admin: every save and delete of a setting writes its values before and after to the audit trail."""
 
 from django.contrib import admin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 
 from orders.admin.readonly import ReadOnlyAdmin
 from orders.models.audit import SettingChange
@@ -12,6 +14,18 @@ class AuditedAdmin:
     setting (e.g. a status's next statuses)."""
 
     audit_related: dict[str, str] = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A number's form field takes the model's bounds: Django's own (0 for a positive field) refused "-1" as
+        "at least 0", then "0" as "at least 1"."""
+        if isinstance(db_field, models.IntegerField) and not db_field.choices:
+            lows = [v.limit_value for v in db_field.validators if isinstance(v, MinValueValidator)]
+            highs = [v.limit_value for v in db_field.validators if isinstance(v, MaxValueValidator)]
+            if lows:
+                kwargs.setdefault("min_value", max(lows))
+            if highs:
+                kwargs.setdefault("max_value", min(highs))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         model = type(obj)

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin
-from orders.models import Status, StatusTransition
+from orders.models import Order, Status, StatusTransition
 from orders.roles import INSPECTOR
 from orders.services import matrix_save, status_clocks_rederive
 
@@ -40,6 +40,12 @@ class StatusTransitionInline(admin.TabularInline):
     verbose_name = "allowed next status"
     verbose_name_plural = "allowed next statuses (the status matrix)"
     filter_horizontal = ["groups"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # As on the matrix page: inspectors read orders only, so a step only they may take is one nobody takes.
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.exclude(name=INSPECTOR).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class StatusForm(forms.ModelForm):
@@ -69,6 +75,16 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
         return format_html(
             '<span style="background:{};padding:2px 12px;border-radius:4px">&nbsp;</span>', status.colour
         )
+
+    def get_deleted_objects(self, objs, request):
+        """A status orders are in cannot go: they store its code and would be left with no name and no next
+        step. The delete page (one status or the bulk action) lists them as what stands in the way."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = Order.objects.filter(status__in=[status.code for status in objs]).order_by("pk")
+        protected = [*protected, *(f"{order} (in {order.status})" for order in in_use[:50])]
+        if in_use.count() > 50:
+            protected.append(f"… and {in_use.count() - 50} more orders")
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

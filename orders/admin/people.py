@@ -72,9 +72,16 @@ class PeopleByName:
         return names + [column for column in self._by_name(names) if column not in names]
 
     def get_fields(self, request, obj=None):
-        shown_only = set(super().get_readonly_fields(request, obj))
         fields = [name for name in super().get_fields(request, obj) if not callable(name)]
+        if self._view_only(request, obj):  # Django shows every field as it is, a person by username
+            return self._by_name(fields)
+        shown_only = set(super().get_readonly_fields(request, obj))
         return [self._by_name([name])[0] if name in shown_only else name for name in fields]
+
+    def _view_only(self, request, obj) -> bool:
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return not self.has_change_permission(request, obj) and not self.has_add_permission(request, obj)
+        return obj is not None and not self.has_change_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is get_user_model() and db_field.name in self.raw_id_fields:

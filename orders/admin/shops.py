@@ -1,6 +1,8 @@
 """Shops (with their storefront keys) and the desk-wide settings."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin, duration_column
@@ -26,6 +28,15 @@ class ShopAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "timezone", "hours", "live_keys", "api_requests_per_minute"]
     search_fields = ["name", "code"]
     inlines = [ApiKeyInline]
+    # The hours are the shop's own clock: admin's time widget offered "Now" on the browser's clock and a note on
+    # how far the browser is behind the server, neither of which is the shop's time.
+    formfield_overrides = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 6})}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("opens_at", "closes_at"):
+            field.help_text = "In the shop's time zone, e.g. 09:00."
+        return field
 
     @admin.display(description="Hours")
     def hours(self, shop):

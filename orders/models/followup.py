@@ -11,6 +11,7 @@ from orders.exceptions import TextDoesNotRender
 from orders.models.customers import Customer
 from orders.models.orders import Order
 from orders.models.shops import Shop
+from orders.roles import can_work_orders, staff_name
 
 
 class CallOutcome(models.TextChoices):
@@ -64,6 +65,17 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text}"
+
+    def clean(self):
+        # Admin's task form takes any ids: a task on another customer's order, or for someone who works no orders,
+        # would sit on the wrong pages or in nobody's queue.
+        errors = {}
+        if self.order_id and self.customer_id and self.order.customer_id != self.customer_id:
+            errors["order"] = f"{self.order} is another customer's: choose one of this customer's orders, or none."
+        if self.assignee_id and not can_work_orders(self.assignee):
+            errors["assignee"] = f"{staff_name(self.assignee)} works no orders: choose a manager or a supervisor."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_done(self) -> bool:

@@ -43,6 +43,11 @@ class Status(models.Model):
         return self.name
 
     def clean(self):
+        # Two statuses of one name: two "New" buttons on an order, and no telling which is which in the lists.
+        if self.name and Status.objects.exclude(pk=self.pk).filter(name__iexact=self.name.strip()).exists():
+            raise ValidationError(
+                {"name": f"A status is already called {self.name.strip()}: give this one its own name."}
+            )
         # A final status ends the order's road: no step may leave it (the admin removes those steps first).
         checked_by_form = getattr(self, "next_statuses_checked_by_form", False)  # the admin's inline checks them
         if self.is_final and self.pk is not None and not checked_by_form and self.transitions_out.exists():

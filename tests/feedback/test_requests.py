@@ -194,6 +194,7 @@ def test_feedback_settings_refuse_durations_that_are_not_positive(field, value):
         ({"email_text": "{{ links }} {{ order.number }}"}, "does not exist: {{ order.number }}"),
         ({"email_text": "{{ links }} {{ signer"}, "is not closed"),
         ({"whatsapp_text": "How was it? {% if %}"}, "does not render"),
+        ({"whatsapp_text": "How was it? {links} {{ signer }}"}, "“{links”, which is shown as written"),
         ({"email_subject": "{{ order.total }} for you"}, "does not exist: {{ order.total }}"),
         ({"whatsapp_content_sid": "HX12"}, "HX followed by 32"),
     ],

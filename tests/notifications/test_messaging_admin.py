@@ -37,6 +37,11 @@ def template_form(**changes) -> dict:
         ({"body": "Order {{ order.numbr }} is ready"}, "{{ order.numbr }}"),
         ({"body": "Hi {{ customer.name }"}, "is not closed"),
         ({"body": "{% for %}"}, "does not render"),
+        ({"body": "Hi {customer}"}, "which is shown as written: write {{ customer.name }}"),
+        ({"body": "Hi {customer, your order"}, "which is shown as written: write {{ customer.name }}"),
+        ({"body": "Hi {% debug %}"}, "cannot use {% debug %}"),
+        ({"body": "Hi {% include customer.name %}"}, "cannot use {% include %}"),
+        ({"body": "Hi {{ order.total|divisibleby:0 }}"}, "does not render: "),
         ({"channel": "email"}, "An email needs a subject."),
         ({"channel": "whatsapp", "content_sid": "HX123"}, "Content SID is HX followed by 32 hex digits"),
         (
@@ -173,7 +178,14 @@ def test_messaging_admin_pages_open_with_data_in_them(admin_client, url):
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("daily_cap", "0"), ("max_attempts", "0"), ("first_retry", "-1 min")]
+    ("field", "value"),
+    [
+        ("daily_cap", "0"),
+        ("daily_cap", "21"),
+        ("daily_cap", "100000"),
+        ("max_attempts", "0"),
+        ("first_retry", "-1 min"),
+    ],
 )
 def test_messaging_settings_refuse_nonsense_and_keep_the_input(admin_client, field, value):
     from notifications.models import MessagingSettings
@@ -183,4 +195,13 @@ def test_messaging_settings_refuse_nonsense_and_keep_the_input(admin_client, fie
     url = reverse("admin:notifications_messagingsettings_change", args=[settings.pk])
     response = admin_client.post(url, data)
     assert response.status_code == 200 and f'value="{value}"' in response.content.decode()
+    assert "errornote" in response.content.decode()
     assert MessagingSettings.load().daily_cap == 3
+
+
+def test_twenty_automatic_messages_a_day_is_still_a_cap(admin_client):
+    from notifications.models import MessagingSettings
+
+    url = reverse("admin:notifications_messagingsettings_change", args=[MessagingSettings.load().pk])
+    response = admin_client.post(url, {"daily_cap": "20", "max_attempts": "6", "first_retry": "1 min"})
+    assert response.status_code == 302 and MessagingSettings.load().daily_cap == 20

@@ -257,6 +257,7 @@ def test_the_notify_action_tells_the_manager_or_the_supervisors(order, anna, sho
     [
         ({"when": "stays"}, "after"),
         ({"when": "enters", "times": 3, "repeat_every": timedelta(days=1)}, "times"),
+        ({"when": "enters", "after": timedelta(hours=1)}, "after"),
         ({"when": "stays", "after": timedelta(days=2), "times": 2}, "repeat_every"),
         ({"hand": "manager"}, "hand_to"),
         ({"notify": ""}, "template"),

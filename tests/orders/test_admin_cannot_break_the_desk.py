@@ -242,6 +242,8 @@ def test_ladder_steps_are_numbered_without_a_gap_and_deleting_one_closes_it(admi
         ("Hello {{ customer.name , this is {{ manager.name }}", "does not render"),
         ("Hello {{ customer.name }", "does not render: a {{ or {% is not closed."),
         ("Hello {% if customer %}dear customer", "does not render"),
+        ("Hello {customer, this is {{ manager.name }}", "“{customer”, which is shown as written"),
+        ("Hello {{ customer.name }}, this is {manager}", "write {{ manager.name }}"),
     ],
 )
 def test_a_call_script_that_does_not_render_is_refused_and_keeps_what_was_typed(admin_client, greeting, error):
@@ -317,3 +319,182 @@ def test_the_matrix_page_refuses_nonsense_and_saves_nothing(admin_client):
     assert response.status_code == 200
     assert "Complete → New" in response.content.decode() and "final" in response.content.decode()
     assert set(StatusTransition.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_status_orders_are_in_cannot_be_deleted_and_the_page_names_them(admin_client):
+    order = make_order()
+    approval = Status.objects.get(code="approval")
+    order_change_status(order=order, target="approval", by=None)
+    order.refresh_from_db()
+
+    page = admin_client.post(reverse("admin:orders_status_delete", args=[approval.pk]), {"post": "yes"})
+    bulk = admin_client.post(
+        reverse("admin:orders_status_changelist"),
+        {"action": "delete_selected", "_selected_action": [approval.pk], "post": "yes"},
+    )
+
+    assert Status.objects.filter(pk=approval.pk).exists()
+    assert f"{order} (in approval)" in page.content.decode()
+    assert f"{order} (in approval)" in bulk.content.decode()
+
+
+def test_a_status_no_order_is_in_can_still_be_deleted(admin_client):
+    spare = Status.objects.create(code="spare", name="Spare", group="approval", position=99)
+
+    admin_client.post(reverse("admin:orders_status_delete", args=[spare.pk]), {"post": "yes"})
+
+    assert not Status.objects.filter(pk=spare.pk).exists()
+
+
+def routing_form(**changes) -> dict:
+    return {
+        "default_quota": 10,
+        "queue_priority": "oldest",
+        "sticky_wait": "10 min",
+        "acceptance_timeout": "5 min",
+        "timeout_cooloff": "30 min",
+        "queue_alert_after": "10 min",
+    } | changes
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("acceptance_timeout", "3000000 days"),
+        ("sticky_wait", "367 days"),
+        ("queue_alert_after", "999999999999 days"),
+        ("timeout_cooloff", "99999999999999999999 min"),
+    ],
+)
+def test_a_time_in_admin_longer_than_a_year_is_refused_and_kept(admin_client, field, typed):
+    settings = RoutingSettings.load()
+    before = {name: getattr(settings, name) for name in routing_form()}
+
+    response = admin_client.post(
+        reverse("admin:assignment_routingsettings_change", args=[settings.pk]), routing_form(**{field: typed})
+    )
+
+    assert response.status_code == 200
+    assert "Make it at most 366 days" in response.content.decode()
+    assert f'value="{typed}"' in response.content.decode()
+    settings.refresh_from_db()
+    assert {name: getattr(settings, name) for name in before} == before
+
+
+def test_a_year_in_admin_is_accepted_and_a_new_order_is_still_routed(admin_client):
+    settings = RoutingSettings.load()
+    response = admin_client.post(
+        reverse("admin:assignment_routingsettings_change", args=[settings.pk]),
+        routing_form(acceptance_timeout="366 days", sticky_wait="366 days"),
+    )
+    assert response.status_code == 302
+
+    order = make_order()
+
+    assert Order.objects.filter(pk=order.pk).exists()
+    settings.refresh_from_db()
+    assert settings.acceptance_timeout == timedelta(days=366)
+
+
+def test_a_shops_hours_are_typed_on_the_shops_clock_without_the_browsers_now(admin_client):
+    shop = ShopFactory(timezone="Asia/Yekaterinburg", always_open=False)
+
+    page = admin_client.get(reverse("admin:orders_shop_change", args=[shop.pk])).content.decode()
+
+    opens = (
+        page.split('name="opens_at"')[0].rsplit("<input", 1)[1] + page.split('name="opens_at"')[1].split(">")[0]
+    )
+    assert 'value="09:00"' in opens and "vTimeField" not in opens  # the class admin's "Now" clock hangs on
+    assert "In the shop's time zone" in page
+
+
+def test_a_step_only_inspectors_may_take_is_refused_on_the_status_page(admin_client):
+    approval = Status.objects.get(code="approval")
+    steps = list(approval.transitions_out.all())
+    n = next(n for n, step in enumerate(steps) if step.target.code == "assembly")
+    inspectors = Group.objects.get(name="Inspector")
+
+    response = change_status(admin_client, approval, **{f"transitions_out-{n}-groups": [inspectors.pk]})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "Select a valid choice" in page
+    assert not steps[n].groups.filter(pk=inspectors.pk).exists()
+    offered = page.split(f'id="id_transitions_out-{n}-groups"')[1].split("</select>")[0]
+    assert f'value="{inspectors.pk}"' not in offered and "Manager" in offered
+
+
+def test_a_second_status_of_the_same_name_is_refused(admin_client):
+    response = admin_client.post(
+        reverse("admin:orders_status_add"),
+        {
+            "code": "hold",
+            "name": "new ",
+            "group": "approval",
+            "position": 80,
+            "colour": "#ff0000",
+            "transitions_out-TOTAL_FORMS": 0,
+            "transitions_out-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200 and "A status is already called new" in response.content.decode()
+    assert not Status.objects.filter(code="hold").exists()
+
+
+@pytest.mark.parametrize("typed", ["1 s", "59 s"])
+def test_an_acceptance_timeout_no_one_could_meet_is_refused_and_kept(admin_client, typed):
+    settings = RoutingSettings.load()
+
+    response = admin_client.post(
+        reverse("admin:assignment_routingsettings_change", args=[settings.pk]),
+        routing_form(acceptance_timeout=typed),
+    )
+
+    assert (
+        response.status_code == 200 and "Make it at least 1 min, or empty for never." in response.content.decode()
+    )
+    assert f'value="{typed}"' in response.content.decode()
+    settings.refresh_from_db()
+    assert settings.acceptance_timeout == timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("typed", ["-1", "0"])
+def test_a_number_below_its_bound_gets_the_same_message_however_far_below(admin_client, typed):
+    from notifications.models import MessagingSettings
+
+    url = reverse("admin:notifications_messagingsettings_change", args=[MessagingSettings.load().pk])
+
+    response = admin_client.post(url, {"daily_cap": typed, "max_attempts": "6", "first_retry": "1 min"})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "Ensure this value is greater than or equal to 1." in page
+    assert "greater than or equal to 0." not in page and 'min="1"' in page
+
+
+def test_a_task_on_another_customers_order_or_for_someone_who_works_no_orders_is_refused(admin_client):
+    from orders.models import Task
+    from tests.factories import free_manager, inspector
+
+    shop = ShopFactory()
+    anna = free_manager(shops=[shop])
+    igor = inspector(first_name="Igor", last_name="Petrov")
+    order, other = make_order(shop), make_order(shop)
+    typed = {
+        "customer": other.customer.pk,
+        "order": order.pk,
+        "assignee": igor.pk,
+        "kind": "call",
+        "text": "Call about the hose",
+        "due_at_0": "2026-12-08",
+        "due_at_1": "10:00",
+    }
+
+    response = admin_client.post(reverse("admin:orders_task_add"), typed)
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"{order} is another customer's" in page and "Igor Petrov works no orders" in page
+    assert 'value="Call about the hose"' in page
+    assert not Task.objects.exists()
+    fixed = typed | {"customer": order.customer.pk, "assignee": anna.pk}
+    assert admin_client.post(reverse("admin:orders_task_add"), fixed).status_code == 302

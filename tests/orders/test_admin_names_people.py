@@ -70,3 +70,30 @@ def test_a_raw_id_box_names_the_person_beside_it(admin_client, anna):
     html = admin_client.get(reverse("admin:assignment_managerprofile_change", args=[profile.pk])).content.decode()
     assert "<strong>Anna Petrova</strong>" in html or ">Anna Petrova</a>" in html
     assert ">manager1<" not in html
+
+
+def test_a_record_admin_only_reads_names_the_people_on_it_by_name(admin_client, anna):
+    from feedback.models import RatingCredit
+    from feedback.services import claim_open
+    from tests.factories import grant, inspector
+
+    shop = anna.access_grant.shops.get()
+    igor = inspector(username="inspector7", first_name="Igor", last_name="Petrov")
+    grant(igor, shops=[shop])
+    order = make_order(shop, manager=anna)
+    decision = AssignmentDecision.objects.create(order=order, manager=anna, rule="taken")
+    credit = RatingCredit.objects.create(
+        order=order, user=anna, rating=4, rated_at=order.created_at, completed_at=order.created_at
+    )
+    claim = claim_open(order=order, reason="Broken")
+    claim.events.create(kind="note", actor=igor, text="Called the customer")
+
+    pages = {
+        "decision": reverse("admin:assignment_assignmentdecision_change", args=[decision.pk]),
+        "credit": reverse("admin:feedback_ratingcredit_change", args=[credit.pk]),
+        "claim": reverse("admin:feedback_claim_change", args=[claim.pk]),
+    }
+    for what, url in pages.items():
+        html = admin_client.get(url).content.decode()
+        assert ">manager1<" not in html and "for manager1" not in html and ">inspector7<" not in html, what
+        assert ("Igor Petrov" if what == "claim" else "Anna Petrova") in html, what

@@ -159,3 +159,17 @@ def test_the_known_customer_lookup_shows_nobody_from_a_shop_the_manager_is_not_g
     # The same lookup in her own shop works, so the refusal above is the scope, not a lookup that finds nothing.
     make_order(shop, phone="+79161234567", customer_name="Maria Volkova")
     assert "Maria Volkova" in client.get(lookup, {"shop": shop.pk, "phone": "+79161234567"}).content.decode()
+
+
+def test_a_manager_granted_no_shop_is_told_why_there_is_no_shop_to_choose(client, shop, anna):
+    access = grant(anna, shops=[shop])
+    access.shops.clear()  # "all shops" off and none chosen: no shop at all
+    client.force_login(anna)
+
+    page = client.get(reverse("orders:new")).content.decode()
+    typed = {key: value for key, value in posted(shop).items() if key != "shop"}  # the list offers none
+    refused = client.post(reverse("orders:new"), typed)
+
+    assert "You are granted no shop" in page
+    assert refused.status_code == 400 and "You are granted no shop" in refused.content.decode()
+    assert not Order.objects.exists()
