@@ -8,7 +8,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from feedback.exceptions import FeedbackError
 from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
+from feedback.selectors import customer_ratings_after
 from feedback.services.claims import claim_open
 from notifications.models import Channel, Notification, OutboundMessage
 from notifications.services import message_queue, notifications_create_many, order_link
@@ -186,11 +188,18 @@ def reply_receive(*, inbound, now: datetime | None = None) -> bool:
 @transaction.atomic
 def reply_rate(*, reply: FeedbackReply, rating: int, by, now: datetime | None = None) -> FeedbackRequest:
     """An inspector reads a reply nobody could parse and sets the rating from it (a correction is its own
-    history line on the order)."""
+    history line on the order). A rating the customer gave after writing the reply is their latest word and
+    stands: the reading would replace the customer's rating with staff's."""
     now = now or timezone.now()
     reply = FeedbackReply.objects.select_for_update().get(pk=reply.pk)
+    # Under the request's lock, as the customer's rating is recorded: none can slip in after this check.
+    request = FeedbackRequest.objects.select_for_update().select_related("order").get(pk=reply.request_id)
+    if customer_ratings_after(request=request, reply_pk=reply.pk).exists():
+        raise FeedbackError(
+            f"The customer rated the order {request.rating}/5 themselves after writing this; their rating stands."
+        )
     request = rating_receive(
-        request=reply.request, rating=rating, source="inspector", text=reply.text, by=by, now=now
+        request=request, rating=rating, source=FeedbackReply.BY_INSPECTOR, text=reply.text, by=by, now=now
     )
     reply.handled_by, reply.handled_at = by, now
     reply.save(update_fields=["handled_by", "handled_at"])

@@ -6,9 +6,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
+from feedback.exceptions import FeedbackError
 from feedback.models import Claim, FeedbackReply, FeedbackRequest, RatingCredit
-from feedback.services import rating_parse
+from feedback.selectors import replies_waiting
+from feedback.services import rating_parse, reply_rate
 from notifications.models import Notification, OutboundMessage
 from tests.feedback.conftest import NOON, customer_writes
 
@@ -81,8 +84,6 @@ def test_after_a_three_anything_else_goes_to_an_inspector(client, asked, igor):
     "reply", ["10", "1 2", "👍", "The teapot arrived broken, the lid was cracked, I want 5 back"]
 )
 def test_anything_else_is_kept_for_the_inspectors_who_can_rate_it_by_hand(client, asked, igor, anna, reply):
-    from feedback.services import reply_rate
-
     writes(client, reply)
     kept = FeedbackReply.objects.get()
     assert (kept.outcome, kept.text) == ("inspector", reply)
@@ -132,3 +133,31 @@ REPLIES = [
 @pytest.mark.parametrize(("text", "rating"), REPLIES)
 def test_the_digit_parser_reads_a_single_digit_from_a_short_reply(text, rating):
     assert rating_parse(text) == rating
+
+
+def test_a_reply_the_customer_followed_with_their_own_rating_cannot_replace_it(client, asked, igor, anna):
+    """Ksenia writes something unreadable, then rates 1 herself: the inspector cannot read the old reply into a 5
+    (it would lift the order, the manager's credit and the KPIs over the customer's own word)."""
+    writes(client, "The hose is fine but the box was torn and wet")
+    kept = FeedbackReply.objects.get(outcome="inspector")
+    writes(client, "1", sid="SMreply2")
+    assert list(replies_waiting(user=igor)) == []  # nothing left to decide: the customer did
+    with pytest.raises(FeedbackError, match="rated the order 1/5"):
+        reply_rate(reply=kept, rating=5, by=igor)
+    asked.order.refresh_from_db()
+    assert asked.order.rating == 1
+    assert set(RatingCredit.objects.filter(order=asked.order).values_list("user", "rating")) == {(anna.pk, 1)}
+    kept.refresh_from_db()
+    assert kept.handled_at is None
+
+
+def test_the_inspector_posting_from_a_stale_list_is_told_the_customer_rated(client, asked, igor):
+    writes(client, "The hose is fine but the box was torn and wet")
+    kept = FeedbackReply.objects.get(outcome="inspector")
+    writes(client, "2", sid="SMreply2")
+    client.force_login(igor)
+    response = client.post(reverse("feedback:reply_rate", args=[kept.pk]), {"rating": "5"}, follow=True)
+    assert response.redirect_chain == [(reverse("feedback:replies"), 302)]
+    assert "rated the order 2/5" in response.content.decode()
+    asked.order.refresh_from_db()
+    assert asked.order.rating == 2
