@@ -12,7 +12,7 @@ from django.test import Client
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
 from config.demo_live import carrier_report, staff_act, storefront_push
-from feedback.models import Claim, FeedbackReply
+from feedback.models import Claim, FeedbackReply, ShopFeedback
 from orders.models import Order, OrderEvent
 from orders.services import orders_flag_overdue
 from tests.factories import msk
@@ -48,6 +48,16 @@ def test_the_demo_is_a_realistic_mix_placed_relative_to_now_and_loads_once():
         orders_flag_overdue()
     # A quarter of an hour on, the New orders are late too, but most of the desk is not.
     assert Order.objects.filter(is_overdue=True).count() == 6 < Order.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_demo_feedback_email_is_signed_by_a_person_from_her_own_address_with_a_reply_to():
+    demo_load()
+    signed = set(ShopFeedback.objects.values_list("shop__code", "signer", "signer_email", "reply_to"))
+    assert signed == {
+        ("garden", "Maria, Green Garden", "maria@garden.example.com", "quality@garden.example.com"),
+        ("gadgets", "Maria, Gadget Point", "maria@gadgets.example.com", "quality@gadgets.example.com"),
+    }
 
 
 @pytest.mark.django_db(transaction=True)
