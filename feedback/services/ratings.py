@@ -94,7 +94,10 @@ def rating_receive(
         .get(pk=request.pk)
     )
     if request.rating is not None and by is None:
-        FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.AFTER)
+        # The second choice is kept as the first is: an empty comment alone would say nothing.
+        FeedbackReply.objects.create(
+            request=request, text=text or str(rating), source=source, outcome=Outcome.AFTER
+        )
         return request
     order = request.order
     order_record_rating(order=order, rating=rating, source=source, by=by)

@@ -155,6 +155,25 @@ def test_a_comment_after_the_rating_is_kept_on_the_request(client, emailed):
     assert FeedbackReply.objects.filter(outcome="comment", text="Fast delivery, thank you!").exists()
 
 
+def test_the_box_after_the_rating_is_not_called_optional_and_sending_it_empty_says_what_to_do(client, emailed):
+    link = rating_link(emailed, 5)
+    html = send(client, link).content.decode()
+    assert "Anything else you would like to add?" in html and "(optional)" not in html
+    with time_machine.travel(ASK + timedelta(hours=1), tick=False):
+        response = client.post(path_of(link) + "answer/", {"comment": "  "})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Write what you would like to add, then press Send." in html
+    assert "This field is required." not in html
+    assert list(emailed.replies.values_list("outcome", flat=True)) == ["rated"]
+
+
+def test_sending_the_rating_twice_without_a_comment_keeps_the_second_choice_not_an_empty_answer(client, emailed):
+    send(client, rating_link(emailed, 2))
+    send(client, rating_link(emailed, 4))  # a double click, or the page sent again from the browser's history
+    assert list(emailed.replies.values_list("outcome", "text")) == [("rated", "2"), ("after", "4")]
+    assert Claim.objects.count() == 1
+
+
 def test_an_expired_link_records_nothing_when_sent_either(client, emailed):
     response = send(client, rating_link(emailed, 1), at=ASK + timedelta(days=15))
     assert response.status_code == 410 and "expired" in response.content.decode()
