@@ -162,8 +162,10 @@ def reply_receive(*, inbound, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     if inbound.customer_id is None:
         return False
+    # One person is a customer of each shop they buy from (one record each, the same phone): the message is matched
+    # to the shop of their latest open order, but it answers whichever shop asked them.
     request = (
-        FeedbackRequest.objects.filter(customer_id=inbound.customer_id, valid_until__gte=now)
+        FeedbackRequest.objects.filter(customer__phone=inbound.customer.phone, valid_until__gte=now)
         .filter(state__in=[*FeedbackRequest.OPEN_STATES, State.ANSWERED])
         .select_related("order__customer", "customer__shop")
         .order_by("-sent_at")

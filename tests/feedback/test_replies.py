@@ -13,6 +13,7 @@ from feedback.models import Claim, FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.selectors import replies_waiting
 from feedback.services import rating_parse, reply_rate
 from notifications.models import Notification, OutboundMessage
+from tests.factories import ShopFactory, make_order
 from tests.feedback.conftest import NOON, customer_writes
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,18 @@ def test_the_inspector_posting_from_a_stale_list_is_told_the_customer_rated(clie
     assert "rated the order 2/5" in response.content.decode()
     asked.order.refresh_from_db()
     assert asked.order.rating == 2
+
+
+def test_a_customer_of_two_shops_answers_the_shop_that_asked(client, asked, igor):
+    """Olga also has an open order at another shop: her reply is matched to that shop's customer (the latest open
+    order), yet it answers the garden shop's request."""
+    with time_machine.travel(LATER - timedelta(hours=1), tick=False):
+        elsewhere = make_order(ShopFactory(always_open=True), phone="+79161112233", customer_name="Olga")
+    writes(client, "1")
+    asked.refresh_from_db()
+    assert (asked.state, asked.rating) == ("answered", 1)
+    assert Claim.objects.get().order == asked.order
+    assert answers() == ["We are sorry it went wrong. Our quality control has your answer and will get in touch."]
+    assert OutboundMessage.objects.get(purpose="answer").customer == asked.customer
+    elsewhere.refresh_from_db()
+    assert elsewhere.rating is None
