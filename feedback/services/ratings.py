@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback.exceptions import FeedbackError
@@ -13,7 +14,7 @@ from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.selectors import customer_ratings_after
 from feedback.services.claims import claim_open
 from notifications.models import Channel, Notification, OutboundMessage
-from notifications.services import message_queue, notifications_create_many, order_link
+from notifications.services import message_queue, notifications_create_many
 from orders.selectors import inspectors_covering_shop, order_completed_at, order_staff_ids
 from orders.services import order_record_rating
 
@@ -63,9 +64,9 @@ def _to_inspectors(request: FeedbackRequest, text: str) -> None:
     order = request.order
     inspectors = inspectors_covering_shop(shop_id=order.shop_id).values_list("pk", flat=True)
     about = f"{request.customer.name} answered the feedback on order {order.number}: {text or 'an attachment'}"
-    notifications_create_many(
-        kind=Notification.Kind.REPLY, messages=[(pk, about, order_link(order)) for pk in inspectors]
-    )
+    # To the list where they read it into a rating: the order page has nothing for them to do with it.
+    replies = reverse("feedback:replies")
+    notifications_create_many(kind=Notification.Kind.REPLY, messages=[(pk, about, replies) for pk in inspectors])
 
 
 def rating_credit(*, order, rating: int, now: datetime) -> int:

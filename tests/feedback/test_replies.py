@@ -177,3 +177,14 @@ def test_a_customer_of_two_shops_answers_the_shop_that_asked(client, asked, igor
     assert OutboundMessage.objects.get(purpose="answer").customer == asked.customer
     elsewhere.refresh_from_db()
     assert elsewhere.rating is None
+
+
+def test_the_inspectors_bell_leads_to_the_reply_they_can_rate(client, asked, igor):
+    writes(client, "The courier was rude but the goods are fine")
+    notification = Notification.objects.get(recipient=igor, kind="reply")
+    client.force_login(igor)
+    response = client.post(reverse("notifications:open", args=[notification.pk]), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("feedback:replies")
+    rate = reverse("feedback:reply_rate", args=[FeedbackReply.objects.get().pk])
+    assert "courier was rude" in html and f'action="{rate}"' in html
