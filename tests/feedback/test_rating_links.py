@@ -233,3 +233,17 @@ def test_a_comment_too_long_comes_back_as_typed(client, emailed):
         response = client.post(path_of(link) + "answer/", {"comment": long})
     assert response.status_code == 400 and long.strip() in response.content.decode()
     assert not FeedbackReply.objects.filter(outcome="comment").exists()
+
+
+@pytest.mark.parametrize("role", ["igor", "anna"])
+def test_staff_logged_in_to_the_desk_cannot_send_a_customers_rating(client, emailed, igor, anna, role):
+    """A customer who answers the email by email quotes its five links to the shop (Reply-To): whoever reads that
+    holds working tokens. Logged in to the desk, the page refuses: a rating comes only from the customer."""
+    client.force_login({"igor": igor, "anna": anna}[role])
+    link = rating_link(emailed, 5)
+    opened = click(client, link)
+    assert opened.status_code == 403 and "only for the customer" in opened.content.decode()
+    assert send(client, link).status_code == 403
+    with time_machine.travel(ASK + timedelta(hours=1), tick=False):
+        assert client.post(path_of(link) + "answer/", {"comment": "Great!"}).status_code == 403
+    nothing_recorded(emailed)
