@@ -15,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.forms import CommentForm, RateForm
-from feedback.models import FeedbackReply, FeedbackRequest, FeedbackSettings
-from feedback.services import LINK_SALT, contact_answer, rating_receive
+from feedback.models import FeedbackRequest, FeedbackSettings
+from feedback.services import LINK_SALT, contact_answer, feedback_comment, rating_receive
 
 INVALID = "This link is not valid. Please use the link from your email as it is."
 EXPIRED = "This link has expired. Thank you all the same!"
@@ -103,12 +103,7 @@ def rate_answer_view(request, token: str):
         form = CommentForm(request.POST)
         if not form.is_valid():
             return _rate_page(request, feedback, token, form=form, status=400)
-        FeedbackReply.objects.create(
-            request=feedback,
-            text=form.cleaned_data["comment"],
-            source="email",
-            outcome=FeedbackReply.Outcome.COMMENT,
-        )
+        feedback_comment(request=feedback, text=form.cleaned_data["comment"], source="email")
     return redirect("feedback:thanks")
 
 

@@ -3,6 +3,7 @@
 from feedback.services.claims import claim_add_note, claim_move, claim_open, claims_flag_overdue
 from feedback.services.ratings import (
     contact_answer,
+    feedback_comment,
     feedback_forget,
     rating_credit,
     rating_parse,
@@ -29,6 +30,7 @@ __all__ = [
     "claim_open",
     "claims_flag_overdue",
     "contact_answer",
+    "feedback_comment",
     "feedback_fallback",
     "feedback_fallback_due",
     "feedback_letter",

@@ -15,8 +15,9 @@ from feedback.selectors import customer_ratings_after
 from feedback.services.claims import claim_open
 from notifications.models import Channel, Notification, OutboundMessage
 from notifications.services import message_queue, notifications_create_many
+from orders.models import OrderEvent
 from orders.selectors import inspectors_covering_shop, order_completed_at, order_staff_ids
-from orders.services import order_record_rating
+from orders.services import order_event_add, order_record_rating
 
 State = FeedbackRequest.State
 Outcome = FeedbackReply.Outcome
@@ -101,7 +102,9 @@ def rating_receive(
         )
         return request
     order = request.order
-    order_record_rating(order=order, rating=rating, source=source, by=by)
+    # A reply by message is on the order's conversation; what is written on the rating page is nowhere else.
+    comment = text if by is None and source not in (Channel.SMS, Channel.WHATSAPP) else ""
+    order_record_rating(order=order, rating=rating, source=source, by=by, comment=comment)
     rating_credit(order=order, rating=rating, now=now)
     FeedbackReply.objects.create(
         request=request,
@@ -155,6 +158,16 @@ def contact_answer(
     request.save(update_fields=["state"])
     _answer(request, source, CONTACT_YES if wants else CONTACT_NO, now)
     return request
+
+
+@transaction.atomic
+def feedback_comment(*, request: FeedbackRequest, text: str, source: str) -> FeedbackReply:
+    """What the customer adds on the rating page after the rating: kept on the request and, as it is no message on
+    the order's conversation, a line in the order's history for the desk to read."""
+    reply = FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.COMMENT)
+    added = f"The customer added ({source}): “{text}”"
+    order_event_add(order=request.order, kind=OrderEvent.Kind.RATING, text=added)
+    return reply
 
 
 def reply_receive(*, inbound, now: datetime | None = None) -> bool:

@@ -247,3 +247,18 @@ def test_staff_logged_in_to_the_desk_cannot_send_a_customers_rating(client, emai
     with time_machine.travel(ASK + timedelta(hours=1), tick=False):
         assert client.post(path_of(link) + "answer/", {"comment": "Great!"}).status_code == 403
     nothing_recorded(emailed)
+
+
+def test_what_the_customer_writes_on_the_page_is_on_the_orders_history(client, emailed):
+    """A comment from the page is not a message on the order's conversation: without a history line nobody on the
+    desk would read a happy customer's words (no claim shows them)."""
+    link = rating_link(emailed, 5)
+    send(client, link, comment="Anna was very helpful")
+    with time_machine.travel(ASK + timedelta(hours=1), tick=False):
+        client.post(path_of(link) + "answer/", {"comment": "The hose works great in the garden"})
+    texts = list(emailed.order.events.filter(kind="rating").order_by("pk").values_list("text", flat=True))
+    assert texts == [
+        "Rated 5/5 by the customer (email): “Anna was very helpful”",
+        "The customer added (email): “The hose works great in the garden”",
+    ]
+    assert FeedbackReply.objects.filter(outcome="comment", text="The hose works great in the garden").exists()
