@@ -27,6 +27,9 @@ def demo_feedback_load(*, shops: dict[str, Shop]) -> None:
             shop=shops[code],
             defaults={
                 "signer": f"Maria, {shops[code].name}",
+                # As seed 003 asks: from the person's own address; answers by email go to the shop's inspectors.
+                "signer_email": f"maria@{code}.example.com",
+                "reply_to": f"quality@{code}.example.com",
                 "delay": delay,
                 "whatsapp_content_sid": DEMO_CONTENT_SID,
             },

@@ -33,4 +33,10 @@ class RateForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    """After the rating: the box is there to send a comment, so an empty one says what to do."""
+
+    comment = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write what you would like to add, then press Send."},
+    )

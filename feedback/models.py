@@ -192,6 +192,9 @@ class FeedbackReply(models.Model):
         AFTER = "after", "After the answer: nothing changed"
         COMMENT = "comment", "Comment"
 
+    # An inspector's reading of a reply is recorded under this source; every other source is the customer's.
+    BY_INSPECTOR = "inspector"
+
     request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="replies")
     text = models.TextField(blank=True)
     source = models.CharField(max_length=16)

@@ -3,7 +3,8 @@ scanners (Microsoft Defender Safe Links, Mimecast, Proofpoint, Gmail) open every
 person does, so a GET or HEAD only shows the page with the link's rating chosen; the customer's button (a POST
 carrying the same signed token) records it, through the same handler as a WhatsApp reply. A 3 is then asked
 whether to get in touch. The page names the shop and nothing of the order; a tampered link is a 400 page, an
-expired one 410, never a 500."""
+expired one 410, never a 500. Staff logged in to the desk are refused (403): a customer who answers the email
+by email quotes its links to the shop, and a rating comes only from the customer."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -15,10 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.forms import CommentForm, RateForm
 from feedback.models import FeedbackRequest, FeedbackSettings
-from feedback.services import LINK_SALT, comment_add, contact_answer, rating_receive
+from feedback.services import LINK_SALT, contact_answer, feedback_comment, rating_receive
 
 INVALID = "This link is not valid. Please use the link from your email as it is."
 EXPIRED = "This link has expired. Thank you all the same!"
+STAFF = (
+    "This page is only for the customer: you are logged in to the desk, and a rating comes only from the "
+    "customer. Nothing was recorded."
+)
 
 
 def _request_for(token: str):
@@ -62,6 +67,8 @@ def _rate_page(request, feedback, token: str, *, form, status: int = 200):
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def rate_view(request, token: str):
+    if request.user.is_authenticated:
+        return _refused(request, 403, STAFF)
     found, status, text = _request_for(token)
     if found is None:
         return _refused(request, status, text)
@@ -84,6 +91,8 @@ def rate_view(request, token: str):
 @login_not_required
 def rate_answer_view(request, token: str):
     """After the rating: for a 3 whether the customer wants to be contacted, or a comment."""
+    if request.user.is_authenticated:
+        return _refused(request, 403, STAFF)
     found, status, text = _request_for(token)
     if found is None:
         return _refused(request, status, text)
@@ -94,7 +103,7 @@ def rate_answer_view(request, token: str):
         form = CommentForm(request.POST)
         if not form.is_valid():
             return _rate_page(request, feedback, token, form=form, status=400)
-        comment_add(request=feedback, text=form.cleaned_data["comment"], source="email")
+        feedback_comment(request=feedback, text=form.cleaned_data["comment"], source="email")
     return redirect("feedback:thanks")
 
 

@@ -3,7 +3,7 @@ what the supervisor dashboard shows."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from feedback.models import Claim, ClaimEvent, FeedbackReply, FeedbackRequest
 from notifications.selectors import conversation
@@ -61,14 +61,28 @@ def claim_page(*, claim: Claim, user) -> ClaimPage:
     )
 
 
-def replies_waiting(*, user) -> QuerySet[FeedbackReply]:
-    """Customers' answers nobody could read as a rating, for an inspector to read."""
+def customer_ratings_after(*, request, reply_pk) -> QuerySet[FeedbackReply]:
+    """The ratings the customer gave themselves after a reply (by message or link; not an inspector's reading)."""
+    return FeedbackReply.objects.filter(
+        request=request, outcome=FeedbackReply.Outcome.RATED, pk__gt=reply_pk
+    ).exclude(source=FeedbackReply.BY_INSPECTOR)
+
+
+def replies_unread(*, user) -> QuerySet[FeedbackReply]:
+    """Customers' answers nobody could read as a rating and no inspector has read yet, in the user's scope."""
     return (
         FeedbackReply.objects.filter(outcome=FeedbackReply.Outcome.INSPECTOR, handled_at__isnull=True)
         .filter(request__order__in=order_scope(user))
         .select_related("request__order", "request__customer")
         .order_by("created_at")
     )
+
+
+def replies_waiting(*, user) -> QuerySet[FeedbackReply]:
+    """The unread replies an inspector still has to read into a rating: not those the customer followed with a
+    rating of their own (their latest word stands)."""
+    rated_since = customer_ratings_after(request=OuterRef("request"), reply_pk=OuterRef("pk"))
+    return replies_unread(user=user).exclude(Exists(rated_since))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from feedback.exceptions import FeedbackError
 from feedback.forms import ClaimFilterForm, ClaimNoteForm, ClaimStepForm, RatingForm
 from feedback.models import Claim
-from feedback.selectors import claim_get_for_user, claim_list, claim_page, replies_waiting
+from feedback.selectors import claim_get_for_user, claim_list, claim_page, replies_unread, replies_waiting
 from feedback.services import claim_add_note, claim_move, reply_rate
 from orders import roles
 from orders.http import form_errors
@@ -138,14 +138,18 @@ def replies_view(request):
 @require_POST
 @claims_workers_only
 def reply_rate_view(request, pk: int):
-    reply = replies_waiting(user=request.user).filter(pk=pk).first()
+    reply = replies_unread(user=request.user).filter(pk=pk).first()
     if reply is None:
         raise Http404("No such reply waiting")
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a rating from 1 to 5.")
         return redirect("feedback:replies")
-    reply_rate(reply=reply, rating=form.cleaned_data["rating"], by=request.user)
+    try:
+        reply_rate(reply=reply, rating=form.cleaned_data["rating"], by=request.user)
+    except FeedbackError as exc:  # e.g. the customer rated while the list was open
+        messages.error(request, f"Order {reply.request.order.number}: {exc}")
+        return redirect("feedback:replies")
     messages.success(
         request, f"Rating {form.cleaned_data['rating']}/5 recorded on order {reply.request.order.number}."
     )

@@ -2,8 +2,8 @@
 
 from feedback.services.claims import claim_add_note, claim_move, claim_open, claims_flag_overdue
 from feedback.services.ratings import (
-    comment_add,
     contact_answer,
+    feedback_comment,
     feedback_forget,
     rating_credit,
     rating_parse,
@@ -29,8 +29,8 @@ __all__ = [
     "claim_move",
     "claim_open",
     "claims_flag_overdue",
-    "comment_add",
     "contact_answer",
+    "feedback_comment",
     "feedback_fallback",
     "feedback_fallback_due",
     "feedback_letter",

@@ -6,14 +6,18 @@ import re
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from feedback.exceptions import FeedbackError
 from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
+from feedback.selectors import customer_ratings_after
 from feedback.services.claims import claim_open
 from notifications.models import Channel, Notification, OutboundMessage
-from notifications.services import message_queue, notifications_create_many, order_link
+from notifications.services import message_queue, notifications_create_many
+from orders.models import OrderEvent
 from orders.selectors import inspectors_covering_shop, order_completed_at, order_staff_ids
-from orders.services import order_record_rating
+from orders.services import order_event_add, order_record_rating
 
 State = FeedbackRequest.State
 Outcome = FeedbackReply.Outcome
@@ -61,9 +65,9 @@ def _to_inspectors(request: FeedbackRequest, text: str) -> None:
     order = request.order
     inspectors = inspectors_covering_shop(shop_id=order.shop_id).values_list("pk", flat=True)
     about = f"{request.customer.name} answered the feedback on order {order.number}: {text or 'an attachment'}"
-    notifications_create_many(
-        kind=Notification.Kind.REPLY, messages=[(pk, about, order_link(order)) for pk in inspectors]
-    )
+    # To the list where they read it into a rating: the order page has nothing for them to do with it.
+    replies = reverse("feedback:replies")
+    notifications_create_many(kind=Notification.Kind.REPLY, messages=[(pk, about, replies) for pk in inspectors])
 
 
 def rating_credit(*, order, rating: int, now: datetime) -> int:
@@ -92,10 +96,15 @@ def rating_receive(
         .get(pk=request.pk)
     )
     if request.rating is not None and by is None:
-        FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.AFTER)
+        # The second choice is kept as the first is: an empty comment alone would say nothing.
+        FeedbackReply.objects.create(
+            request=request, text=text or str(rating), source=source, outcome=Outcome.AFTER
+        )
         return request
     order = request.order
-    order_record_rating(order=order, rating=rating, source=source, by=by)
+    # A reply by message is on the order's conversation; what is written on the rating page is nowhere else.
+    comment = text if by is None and source not in (Channel.SMS, Channel.WHATSAPP) else ""
+    order_record_rating(order=order, rating=rating, source=source, by=by, comment=comment)
     rating_credit(order=order, rating=rating, now=now)
     FeedbackReply.objects.create(
         request=request,
@@ -151,10 +160,14 @@ def contact_answer(
     return request
 
 
-def comment_add(*, request: FeedbackRequest, text: str, source: str) -> FeedbackReply:
-    """A comment the customer adds on the rating page after their rating: kept with the request for the
-    inspector to read."""
-    return FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.COMMENT)
+@transaction.atomic
+def feedback_comment(*, request: FeedbackRequest, text: str, source: str) -> FeedbackReply:
+    """What the customer adds on the rating page after the rating: kept on the request and, as it is no message on
+    the order's conversation, a line in the order's history for the desk to read."""
+    reply = FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.COMMENT)
+    added = f"The customer added ({source}): “{text}”"
+    order_event_add(order=request.order, kind=OrderEvent.Kind.RATING, text=added)
+    return reply
 
 
 def reply_receive(*, inbound, now: datetime | None = None) -> bool:
@@ -163,8 +176,10 @@ def reply_receive(*, inbound, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     if inbound.customer_id is None:
         return False
+    # One person is a customer of each shop they buy from (one record each, the same phone): the message is matched
+    # to the shop of their latest open order, but it answers whichever shop asked them.
     request = (
-        FeedbackRequest.objects.filter(customer_id=inbound.customer_id, valid_until__gte=now)
+        FeedbackRequest.objects.filter(customer__phone=inbound.customer.phone, valid_until__gte=now)
         .filter(state__in=[*FeedbackRequest.OPEN_STATES, State.ANSWERED])
         .select_related("order__customer", "customer__shop")
         .order_by("-sent_at")
@@ -192,11 +207,18 @@ def reply_receive(*, inbound, now: datetime | None = None) -> bool:
 @transaction.atomic
 def reply_rate(*, reply: FeedbackReply, rating: int, by, now: datetime | None = None) -> FeedbackRequest:
     """An inspector reads a reply nobody could parse and sets the rating from it (a correction is its own
-    history line on the order)."""
+    history line on the order). A rating the customer gave after writing the reply is their latest word and
+    stands: the reading would replace the customer's rating with staff's."""
     now = now or timezone.now()
     reply = FeedbackReply.objects.select_for_update().get(pk=reply.pk)
+    # Under the request's lock, as the customer's rating is recorded: none can slip in after this check.
+    request = FeedbackRequest.objects.select_for_update().select_related("order").get(pk=reply.request_id)
+    if customer_ratings_after(request=request, reply_pk=reply.pk).exists():
+        raise FeedbackError(
+            f"The customer rated the order {request.rating}/5 themselves after writing this; their rating stands."
+        )
     request = rating_receive(
-        request=reply.request, rating=rating, source="inspector", text=reply.text, by=by, now=now
+        request=request, rating=rating, source=FeedbackReply.BY_INSPECTOR, text=reply.text, by=by, now=now
     )
     reply.handled_by, reply.handled_at = by, now
     reply.save(update_fields=["handled_by", "handled_at"])

@@ -211,16 +211,16 @@ def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
 
 
 @transaction.atomic
-def order_record_rating(*, order: Order, rating: int, source: str, by=None) -> Order:
+def order_record_rating(*, order: Order, rating: int, source: str, by=None, comment: str = "") -> Order:
     """The customer's rating (1–5) on the order; staff never edit it, an inspector's correction (`by`) is its
-    own history line."""
+    own history line. The customer's comment goes with it when no message on the order shows it."""
     if rating not in range(1, 6):
         raise OrderError("A rating is a whole number from 1 to 5.")
     previous = Order.objects.select_for_update().values_list("rating", flat=True).get(pk=order.pk)
     Order.objects.filter(pk=order.pk).update(rating=rating)
     order.rating = rating
     if by is None:
-        text = f"Rated {rating}/5 by the customer ({source})."
+        text = f"Rated {rating}/5 by the customer ({source})" + (f": “{comment}”" if comment else ".")
     else:
         was = f", was {previous}/5" if previous else ""
         text = f"Rating set to {rating}/5 by {staff_name(by)} ({source}){was}."

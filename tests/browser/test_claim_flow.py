@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from config.fake_twilio import FakeTwilio
 from feedback.models import Claim, FeedbackRequest, ShopFeedback
+from feedback.services import claim_open
+from orders.clock import desk_time
 from orders.services import order_change_status
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.factories import PASSWORD, ShopFactory, free_manager, grant, inspector, make_order, supervisor
@@ -76,3 +78,25 @@ def test_a_reply_of_1_becomes_a_claim_the_inspector_resolves_and_the_dashboard_f
     page.goto(f"{live_server.url}/dashboard/")
     panel = page.locator("[data-testid=dashboard-claims]")
     assert "0 open" in panel.inner_text() and "No open claims." in panel.inner_text()
+
+
+def test_on_a_phone_the_claims_board_shows_why_and_when_due_without_scrolling_sideways(
+    live_server, browser, tmp_path
+):
+    shop = ShopFactory(always_open=True, name="Green Garden")
+    igor = inspector(username="igor", first_name="Igor", last_name="Petrov")
+    grant(igor, shops=[shop])
+    order = make_order(shop, customer_name="Tatiana Egorova")
+    claim = claim_open(order=order, reason="Rated 2/5: “The hose leaked at the tap.”")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in_as(page, live_server, "igor")
+    page.goto(f"{live_server.url}/feedback/claims/")
+    page.screenshot(path=tmp_path / "claims-phone.png", full_page=True)
+    card = page.locator("[data-testid=claim-card]")
+    assert card.count() == 1 and card.is_visible()
+    text = card.inner_text()
+    assert "The hose leaked at the tap." in text and desk_time(claim.due_at) in text and order.number in text
+    card.locator(f"a[href='/feedback/claims/{claim.pk}/']").click()
+    page.wait_for_url(f"{live_server.url}/feedback/claims/{claim.pk}/")
+    context.close()

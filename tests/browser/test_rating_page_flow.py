@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Claim, FeedbackRequest, ShopFeedback
-from feedback.services import feedback_send_due
+from feedback.services import feedback_send_due, rating_link
 from feedback.services.requests import MASKED_LINK
 from notifications.services import outbox_send_due
 from orders.services import order_change_status
@@ -66,3 +67,20 @@ def rate_and_look(live_server, page, settings, tmp_path):
     page.goto(f"{live_server.url}/feedback/claims/{claim.pk}/")
     assert MASKED_LINK in page.content() and not re.search(r"/feedback/rate/[^/\s\"'<>]+/", page.content())
     page.screenshot(path=tmp_path / "claim-page-masked-email.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_on_a_phone_the_five_ratings_fit_the_card_and_never_scroll_sideways(live_server, browser, width, tmp_path):
+    shop = ShopFactory(always_open=True, name="Green Garden")
+    order = make_order(shop, customer_name="Tatiana Egorova")
+    request = FeedbackRequest.objects.create(order=order, customer=order.customer, due_at=timezone.now())
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("feedback:rate", args=[rating_link(request, 3).split("/")[-2]]))
+    form = page.locator("[data-testid=rate-form]").bounding_box()
+    labels = [label.bounding_box() for label in page.locator(".rating-choice label").all()]
+    page.screenshot(path=tmp_path / f"rating-page-{width}.png", full_page=True)
+    assert len(labels) == 5
+    assert all(form["x"] <= box["x"] and box["x"] + box["width"] <= form["x"] + form["width"] for box in labels)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

@@ -16,7 +16,7 @@ from assignment.kpi_sources import figure_rows
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
 from config.demo_live import carrier_report, staff_act, storefront_push
-from feedback.models import Claim, FeedbackReply
+from feedback.models import Claim, FeedbackReply, ShopFeedback
 from orders.models import Order, OrderEvent
 from orders.roles import MANAGER
 from orders.services import orders_flag_overdue
@@ -83,6 +83,16 @@ def test_the_demos_history_is_spread_over_time_so_the_time_in_each_status_is_not
             managers=managers, period=Period(timezone.localdate() - timedelta(days=1), timezone.localdate())
         )
     assert all(team.status_average(code) for code in ("new", "approval", "assembly"))
+
+
+@pytest.mark.django_db
+def test_the_demo_feedback_email_is_signed_by_a_person_from_her_own_address_with_a_reply_to():
+    demo_load()
+    signed = set(ShopFeedback.objects.values_list("shop__code", "signer", "signer_email", "reply_to"))
+    assert signed == {
+        ("garden", "Maria, Green Garden", "maria@garden.example.com", "quality@garden.example.com"),
+        ("gadgets", "Maria, Gadget Point", "maria@gadgets.example.com", "quality@gadgets.example.com"),
+    }
 
 
 @pytest.mark.django_db(transaction=True)

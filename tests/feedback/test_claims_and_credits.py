@@ -254,6 +254,14 @@ def test_the_claim_page_shows_the_customer_orders_messages_ratings_and_history_w
     assert 'data-testid="claim-steps"' not in html
 
 
+def test_the_claim_page_gives_the_inspector_the_customers_phone_and_email_to_get_in_touch(client, claim, igor):
+    client.force_login(igor)
+    html = client.get(reverse("feedback:claim", args=[claim.pk])).content.decode()
+    customer = claim.customer
+    assert customer.email and customer.phone
+    assert f'href="mailto:{customer.email}"' in html and f'href="tel:{customer.phone}"' in html
+
+
 def test_the_claims_board_filters_by_state_shop_and_overdue(client, claim, igor):
     client.force_login(igor)
     assert f"#{claim.pk}" in client.get(reverse("feedback:claims")).content.decode()

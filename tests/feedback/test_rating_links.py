@@ -155,6 +155,25 @@ def test_a_comment_after_the_rating_is_kept_on_the_request(client, emailed):
     assert FeedbackReply.objects.filter(outcome="comment", text="Fast delivery, thank you!").exists()
 
 
+def test_the_box_after_the_rating_is_not_called_optional_and_sending_it_empty_says_what_to_do(client, emailed):
+    link = rating_link(emailed, 5)
+    html = send(client, link).content.decode()
+    assert "Anything else you would like to add?" in html and "(optional)" not in html
+    with time_machine.travel(ASK + timedelta(hours=1), tick=False):
+        response = client.post(path_of(link) + "answer/", {"comment": "  "})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Write what you would like to add, then press Send." in html
+    assert "This field is required." not in html
+    assert list(emailed.replies.values_list("outcome", flat=True)) == ["rated"]
+
+
+def test_sending_the_rating_twice_without_a_comment_keeps_the_second_choice_not_an_empty_answer(client, emailed):
+    send(client, rating_link(emailed, 2))
+    send(client, rating_link(emailed, 4))  # a double click, or the page sent again from the browser's history
+    assert list(emailed.replies.values_list("outcome", "text")) == [("rated", "2"), ("after", "4")]
+    assert Claim.objects.count() == 1
+
+
 def test_an_expired_link_records_nothing_when_sent_either(client, emailed):
     response = send(client, rating_link(emailed, 1), at=ASK + timedelta(days=15))
     assert response.status_code == 410 and "expired" in response.content.decode()
@@ -214,3 +233,32 @@ def test_a_comment_too_long_comes_back_as_typed(client, emailed):
         response = client.post(path_of(link) + "answer/", {"comment": long})
     assert response.status_code == 400 and long.strip() in response.content.decode()
     assert not FeedbackReply.objects.filter(outcome="comment").exists()
+
+
+@pytest.mark.parametrize("role", ["igor", "anna"])
+def test_staff_logged_in_to_the_desk_cannot_send_a_customers_rating(client, emailed, igor, anna, role):
+    """A customer who answers the email by email quotes its five links to the shop (Reply-To): whoever reads that
+    holds working tokens. Logged in to the desk, the page refuses: a rating comes only from the customer."""
+    client.force_login({"igor": igor, "anna": anna}[role])
+    link = rating_link(emailed, 5)
+    opened = click(client, link)
+    assert opened.status_code == 403 and "only for the customer" in opened.content.decode()
+    assert send(client, link).status_code == 403
+    with time_machine.travel(ASK + timedelta(hours=1), tick=False):
+        assert client.post(path_of(link) + "answer/", {"comment": "Great!"}).status_code == 403
+    nothing_recorded(emailed)
+
+
+def test_what_the_customer_writes_on_the_page_is_on_the_orders_history(client, emailed):
+    """A comment from the page is not a message on the order's conversation: without a history line nobody on the
+    desk would read a happy customer's words (no claim shows them)."""
+    link = rating_link(emailed, 5)
+    send(client, link, comment="Anna was very helpful")
+    with time_machine.travel(ASK + timedelta(hours=1), tick=False):
+        client.post(path_of(link) + "answer/", {"comment": "The hose works great in the garden"})
+    texts = list(emailed.order.events.filter(kind="rating").order_by("pk").values_list("text", flat=True))
+    assert texts == [
+        "Rated 5/5 by the customer (email): “Anna was very helpful”",
+        "The customer added (email): “The hose works great in the garden”",
+    ]
+    assert FeedbackReply.objects.filter(outcome="comment", text="The hose works great in the garden").exists()

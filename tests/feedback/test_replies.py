@@ -6,10 +6,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
+from feedback.exceptions import FeedbackError
 from feedback.models import Claim, FeedbackReply, FeedbackRequest, RatingCredit
-from feedback.services import rating_parse
+from feedback.selectors import replies_waiting
+from feedback.services import rating_parse, reply_rate
 from notifications.models import Notification, OutboundMessage
+from tests.factories import ShopFactory, make_order
 from tests.feedback.conftest import NOON, customer_writes
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +85,6 @@ def test_after_a_three_anything_else_goes_to_an_inspector(client, asked, igor):
     "reply", ["10", "1 2", "👍", "The teapot arrived broken, the lid was cracked, I want 5 back"]
 )
 def test_anything_else_is_kept_for_the_inspectors_who_can_rate_it_by_hand(client, asked, igor, anna, reply):
-    from feedback.services import reply_rate
-
     writes(client, reply)
     kept = FeedbackReply.objects.get()
     assert (kept.outcome, kept.text) == ("inspector", reply)
@@ -132,3 +134,57 @@ REPLIES = [
 @pytest.mark.parametrize(("text", "rating"), REPLIES)
 def test_the_digit_parser_reads_a_single_digit_from_a_short_reply(text, rating):
     assert rating_parse(text) == rating
+
+
+def test_a_reply_the_customer_followed_with_their_own_rating_cannot_replace_it(client, asked, igor, anna):
+    """Ksenia writes something unreadable, then rates 1 herself: the inspector cannot read the old reply into a 5
+    (it would lift the order, the manager's credit and the KPIs over the customer's own word)."""
+    writes(client, "The hose is fine but the box was torn and wet")
+    kept = FeedbackReply.objects.get(outcome="inspector")
+    writes(client, "1", sid="SMreply2")
+    assert list(replies_waiting(user=igor)) == []  # nothing left to decide: the customer did
+    with pytest.raises(FeedbackError, match="rated the order 1/5"):
+        reply_rate(reply=kept, rating=5, by=igor)
+    asked.order.refresh_from_db()
+    assert asked.order.rating == 1
+    assert set(RatingCredit.objects.filter(order=asked.order).values_list("user", "rating")) == {(anna.pk, 1)}
+    kept.refresh_from_db()
+    assert kept.handled_at is None
+
+
+def test_the_inspector_posting_from_a_stale_list_is_told_the_customer_rated(client, asked, igor):
+    writes(client, "The hose is fine but the box was torn and wet")
+    kept = FeedbackReply.objects.get(outcome="inspector")
+    writes(client, "2", sid="SMreply2")
+    client.force_login(igor)
+    response = client.post(reverse("feedback:reply_rate", args=[kept.pk]), {"rating": "5"}, follow=True)
+    assert response.redirect_chain == [(reverse("feedback:replies"), 302)]
+    assert "rated the order 2/5" in response.content.decode()
+    asked.order.refresh_from_db()
+    assert asked.order.rating == 2
+
+
+def test_a_customer_of_two_shops_answers_the_shop_that_asked(client, asked, igor):
+    """Olga also has an open order at another shop: her reply is matched to that shop's customer (the latest open
+    order), yet it answers the garden shop's request."""
+    with time_machine.travel(LATER - timedelta(hours=1), tick=False):
+        elsewhere = make_order(ShopFactory(always_open=True), phone="+79161112233", customer_name="Olga")
+    writes(client, "1")
+    asked.refresh_from_db()
+    assert (asked.state, asked.rating) == ("answered", 1)
+    assert Claim.objects.get().order == asked.order
+    assert answers() == ["We are sorry it went wrong. Our quality control has your answer and will get in touch."]
+    assert OutboundMessage.objects.get(purpose="answer").customer == asked.customer
+    elsewhere.refresh_from_db()
+    assert elsewhere.rating is None
+
+
+def test_the_inspectors_bell_leads_to_the_reply_they_can_rate(client, asked, igor):
+    writes(client, "The courier was rude but the goods are fine")
+    notification = Notification.objects.get(recipient=igor, kind="reply")
+    client.force_login(igor)
+    response = client.post(reverse("notifications:open", args=[notification.pk]), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("feedback:replies")
+    rate = reverse("feedback:reply_rate", args=[FeedbackReply.objects.get().pk])
+    assert "courier was rude" in html and f'action="{rate}"' in html
