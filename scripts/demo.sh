@@ -13,7 +13,22 @@ PORT="${DEMO_PORT:-8000}"
 TWILIO_PORT="${DEMO_TWILIO_PORT:-8765}"
 PY=.venv/bin/python
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null' EXIT INT TERM
+stop() {
+  trap - EXIT INT TERM
+  kill "${PIDS[@]}" 2>/dev/null || true
+  # The q2 cluster may sit out a TERM (its workers go first and it waits on them): a few seconds, then KILL,
+  # its own children included, so nothing is left holding the port or the database.
+  for _ in $(seq 1 50); do
+    kill -0 "${PIDS[@]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  for pid in "${PIDS[@]}"; do
+    pkill -KILL -P "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
 if [ -z "${TWILIO_ACCOUNT_SID:-}" ]; then
   export TWILIO_ACCOUNT_SID="AC00000000000000000000000000demo" TWILIO_AUTH_TOKEN="demo-twilio-token"
   export TWILIO_SMS_FROM="+15005550006" TWILIO_WHATSAPP_FROM="whatsapp:+14155238886"
