@@ -93,19 +93,26 @@ def order_record_call(*, order: Order, by, outcome: str, note: str = "") -> Call
     if order.is_final:
         raise OrderError("The order is closed; there is nobody to call about it.")
     now = timezone.now()
-    Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True).update(done_at=now, done_by=by)
+    open_calls = Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True).order_by(
+        "due_at", "pk"
+    )
+    closed = list(open_calls.values_list("pk", "text"))
+    open_calls.update(done_at=now, done_by=by)
     reached = outcome == CallOutcome.REACHED
     order.missed_calls = 0 if reached else order.missed_calls + 1
     Order.objects.filter(pk=order.pk).update(missed_calls=order.missed_calls, updated_at=now)
     ladder = list(NoAnswerStep.objects.order_by("miss"))
     label = CallOutcome(outcome).label.lower()
     text = f"Call: {label}" + ("" if reached else f" (miss {order.missed_calls} of {len(ladder) + 1})")
+    if closed:  # a call task planned for later disappears from the page: say which, where the call is told
+        noun = "the call task" if len(closed) == 1 else "the call tasks"
+        text += f"; closed {noun} " + ", ".join(f"“{task_text}”" for _, task_text in closed)
     event = order_event_add(
         order=order,
         kind=OrderEvent.Kind.CALL,
         actor=by,
         text=text + (f". {note.strip()}" if note.strip() else ""),
-        data={"outcome": outcome, "missed_calls": order.missed_calls},
+        data={"outcome": outcome, "missed_calls": order.missed_calls, "closed_tasks": [pk for pk, _ in closed]},
     )
     signals.order_touched.send(sender=Order, order=order, by=by)
     result = CallResult(event=event)

@@ -63,7 +63,8 @@ def test_the_no_answer_ladder_retries_in_5_min_30_min_3_h_a_day_then_cancels_as_
         assert result.next_call.due_at == moment + wait
         assert result.next_call.assignee == anna and result.next_call.created_by is None
         assert list(call_tasks(order)) == [result.next_call]  # the previous call task was closed by the call
-        assert result.event.text == f"Call: no answer (miss {miss} of 5)"
+        closed = "" if miss == 1 else f"; closed the call task “Call again (no answer ×{miss - 1})”"
+        assert result.event.text == f"Call: no answer (miss {miss} of 5){closed}"
         moment = result.next_call.due_at
     with time_machine.travel(moment, tick=False):
         result = order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
@@ -83,10 +84,30 @@ def test_reaching_the_customer_closes_the_ladder(shop, anna):
     order.refresh_from_db()
     assert order.missed_calls == 0
     assert result.next_call is None and not call_tasks(order).exists()
-    assert result.event.text == "Call: reached. Confirmed for Friday"
+    assert (
+        result.event.text
+        == "Call: reached; closed the call task “Call again (unreachable ×2)”. Confirmed for Friday"
+    )
     with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
         again = order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
     assert again.next_call.due_at == msk(2026, 11, 23, 12, 5)  # a fresh ladder starts at its first rung
+
+
+def test_a_call_names_the_call_tasks_it_closed_in_the_history_and_the_message(client, shop, anna):
+    order = make_order(shop, manager=anna)
+    with time_machine.travel(msk(2026, 11, 23, 11, 0), tick=False):
+        make_task(order, assignee=anna, text="Call back: confirm the order", due_at=msk(2026, 11, 23, 12, 0))
+        make_task(order, assignee=anna, text="Check stock", kind=Task.Kind.CUSTOM, due_at=msk(2026, 11, 23, 13, 0))
+        client.force_login(anna)
+        response = client.post(
+            reverse("orders:call", args=[order.pk]),
+            {"outcome": CallOutcome.REACHED, "note": "Friday"},
+            follow=True,
+        )
+    said = "Call: reached; closed the call task “Call back: confirm the order”. Friday"
+    assert order.events.get(kind=OrderEvent.Kind.CALL).text == said
+    assert [str(message) for message in response.context["messages"]] == [f"{said}. Plan the next step."]
+    assert list(order.tasks.filter(done_at__isnull=True).values_list("text", flat=True)) == ["Check stock"]
 
 
 def test_when_the_matrix_forbids_cancelling_the_unreachable_customer_goes_to_a_supervisor(shop, anna):
