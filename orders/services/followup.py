@@ -17,6 +17,8 @@ from orders.services.orders import order_event_add
 
 # A due time this far in the past is a typo, not a plan.
 PAST_DUE_TOLERANCE = timedelta(minutes=5)
+# A final status closes the order's tasks: a new one there would be a step nobody takes.
+ORDER_CLOSED_NO_TASK = "The order is closed: it has no next step to plan."
 
 
 def _task_event(task: Task, text: str, actor) -> None:
@@ -31,6 +33,8 @@ def task_create(
     *, customer: Customer, assignee, by, text: str, due_at: datetime, kind: str = Task.Kind.CALL, order=None
 ) -> Task:
     """A next step about an order (or a customer in general) for oneself or a colleague. `by` None: the desk."""
+    if by is not None and order is not None and order.is_final:
+        raise OrderError(ORDER_CLOSED_NO_TASK)
     if by is not None and due_at < timezone.now() - PAST_DUE_TOLERANCE:
         raise OrderError("The due time is in the past: choose when it should be done.")
     task = Task(

@@ -226,6 +226,58 @@ def test_a_closed_order_needs_no_next_step_and_its_tasks_are_closed(client, shop
     )
 
 
+def close(order, final, by):
+    """Through the matrix to a final status, the way a manager gets there."""
+    path = ["approval", "assembly", "delivery", "complete"] if final == "complete" else ["cancelled"]
+    for code in path:
+        order_change_status(order=order, target=code, by=by, reason="changed their mind" if code == final else "")
+    return order
+
+
+@pytest.mark.parametrize("final", ["complete", "cancelled"])
+def test_a_final_order_offers_no_task_form_and_no_warning_about_a_missing_next_step(client, shop, anna, final):
+    order = make_order(shop, manager=anna)
+    client.force_login(anna)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="task-form"' in page and 'data-testid="add-task"' in page  # offered while open
+    close(order, final, anna)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="task-form"' not in page and 'data-testid="add-task"' not in page
+    assert 'data-testid="no-next-step"' not in page
+
+
+@pytest.mark.parametrize("about_customer", ["", "on"])
+@pytest.mark.parametrize("final", ["complete", "cancelled"])
+def test_a_task_posted_by_hand_on_a_final_order_is_refused_and_nothing_is_saved(
+    client, shop, anna, final, about_customer
+):
+    order = close(make_order(shop, manager=anna), final, anna)
+    events = order.events.count()
+    client.force_login(anna)
+    response = client.post(
+        reverse("orders:task_create", args=[order.pk]),
+        {
+            "kind": "call",
+            "text": "Call about a new order",
+            "due_at": f"{timezone.localtime() + timedelta(hours=1):%Y-%m-%dT%H:%M}",
+            "assignee": anna.pk,
+            "about_customer": about_customer,
+        },
+        follow=True,
+    )
+    assert [str(message) for message in response.context["messages"]] == [
+        "The order is closed: it has no next step to plan."
+    ]
+    assert not Task.objects.exists() and order.events.count() == events
+
+
+def test_the_service_refuses_a_persons_task_on_a_final_order(shop, anna):
+    order = close(make_order(shop, manager=anna), "complete", anna)
+    with pytest.raises(OrderError, match="The order is closed"):
+        make_task(order, assignee=anna, due_at=timezone.now() + timedelta(hours=1))
+    assert not Task.objects.exists()
+
+
 def test_closing_the_last_task_asks_for_the_next_one(shop, anna):
     order = make_order(shop, manager=anna)
     first = make_task(order, assignee=anna, text="A")
