@@ -226,6 +226,14 @@ def test_a_closed_order_needs_no_next_step_and_its_tasks_are_closed(client, shop
     )
 
 
+def post_task(client, order, *, text, due_at, assignee, about=""):
+    """The order page's Task form as sent."""
+    form = {"kind": "call", "text": text, "due_at": f"{due_at:%Y-%m-%dT%H:%M}", "assignee": assignee.pk}
+    return client.post(
+        reverse("orders:task_create", args=[order.pk]), {**form, "about_customer": about}, follow=True
+    )
+
+
 def close(order, final, by):
     """Through the matrix to a final status, the way a manager gets there."""
     path = ["approval", "assembly", "delivery", "complete"] if final == "complete" else ["cancelled"]
@@ -254,16 +262,9 @@ def test_a_task_posted_by_hand_on_a_final_order_is_refused_and_nothing_is_saved(
     order = close(make_order(shop, manager=anna), final, anna)
     events = order.events.count()
     client.force_login(anna)
-    response = client.post(
-        reverse("orders:task_create", args=[order.pk]),
-        {
-            "kind": "call",
-            "text": "Call about a new order",
-            "due_at": f"{timezone.localtime() + timedelta(hours=1):%Y-%m-%dT%H:%M}",
-            "assignee": anna.pk,
-            "about_customer": about_customer,
-        },
-        follow=True,
+    due = timezone.localtime() + timedelta(hours=1)
+    response = post_task(
+        client, order, text="Call about a new order", due_at=due, assignee=anna, about=about_customer
     )
     assert [str(message) for message in response.context["messages"]] == [
         "The order is closed: it has no next step to plan."
@@ -358,16 +359,7 @@ def test_a_task_cannot_go_to_someone_outside_the_shop(client, shop, anna):
     grant(outsider, shops=[ShopFactory()])
     order = make_order(shop, manager=anna)
     client.force_login(anna)
-    response = client.post(
-        reverse("orders:task_create", args=[order.pk]),
-        {
-            "kind": "call",
-            "text": "Call",
-            "due_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}",
-            "assignee": outsider.pk,
-        },
-        follow=True,
-    )
+    response = post_task(client, order, text="Call", due_at=timezone.localtime(), assignee=outsider)
     assert "Assignee: Select a valid choice." in response.content.decode()
     assert not Task.objects.exists()
 
