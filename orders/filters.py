@@ -15,6 +15,20 @@ def _status_choices():
     return [(status.code, status.name) for status in Status.objects.all()]
 
 
+class OrderFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("created_after"), data.get("created_before")
+        if start and end and end < start:
+            # Neither date applies: half the range would pass for an answer, the whole one is always empty.
+            del data["created_after"]
+            self.add_error(
+                "created_before",
+                "Before “Created from”: swap the dates or clear one. The list is not filtered by date.",
+            )
+        return data
+
+
 class OrderFilter(django_filters.FilterSet):
     SORTS = {
         # Queue priority: open orders before finished ones (nothing is urgent about a closed order), overdue
@@ -59,6 +73,7 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
+        form = OrderFilterForm
         fields = ["q", "status", "shop", "method", "manager", "overdue", "created_after", "created_before", "sort"]
 
     def __init__(self, *args, shops=None, managers=(), **kwargs):

@@ -17,6 +17,8 @@ from orders.services.orders import order_event_add
 
 # A due time this far in the past is a typo, not a plan.
 PAST_DUE_TOLERANCE = timedelta(minutes=5)
+# A final status closes the order's tasks: a new one there would be a step nobody takes.
+ORDER_CLOSED_NO_TASK = "The order is closed: it has no next step to plan."
 
 
 def _task_event(task: Task, text: str, actor) -> None:
@@ -31,6 +33,8 @@ def task_create(
     *, customer: Customer, assignee, by, text: str, due_at: datetime, kind: str = Task.Kind.CALL, order=None
 ) -> Task:
     """A next step about an order (or a customer in general) for oneself or a colleague. `by` None: the desk."""
+    if by is not None and order is not None and order.is_final:
+        raise OrderError(ORDER_CLOSED_NO_TASK)
     if by is not None and due_at < timezone.now() - PAST_DUE_TOLERANCE:
         raise OrderError("The due time is in the past: choose when it should be done.")
     task = Task(
@@ -93,19 +97,26 @@ def order_record_call(*, order: Order, by, outcome: str, note: str = "") -> Call
     if order.is_final:
         raise OrderError("The order is closed; there is nobody to call about it.")
     now = timezone.now()
-    Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True).update(done_at=now, done_by=by)
+    open_calls = Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True).order_by(
+        "due_at", "pk"
+    )
+    closed = list(open_calls.values_list("pk", "text"))
+    open_calls.update(done_at=now, done_by=by)
     reached = outcome == CallOutcome.REACHED
     order.missed_calls = 0 if reached else order.missed_calls + 1
     Order.objects.filter(pk=order.pk).update(missed_calls=order.missed_calls, updated_at=now)
     ladder = list(NoAnswerStep.objects.order_by("miss"))
     label = CallOutcome(outcome).label.lower()
     text = f"Call: {label}" + ("" if reached else f" (miss {order.missed_calls} of {len(ladder) + 1})")
+    if closed:  # a call task planned for later disappears from the page: say which, where the call is told
+        noun = "the call task" if len(closed) == 1 else "the call tasks"
+        text += f"; closed {noun} " + ", ".join(f"“{task_text}”" for _, task_text in closed)
     event = order_event_add(
         order=order,
         kind=OrderEvent.Kind.CALL,
         actor=by,
         text=text + (f". {note.strip()}" if note.strip() else ""),
-        data={"outcome": outcome, "missed_calls": order.missed_calls},
+        data={"outcome": outcome, "missed_calls": order.missed_calls, "closed_tasks": [pk for pk, _ in closed]},
     )
     signals.order_touched.send(sender=Order, order=order, by=by)
     result = CallResult(event=event)

@@ -16,6 +16,7 @@ from orders.selectors import (
     task_get_for_user,
 )
 from orders.services import order_record_call, task_complete, task_create
+from orders.services.followup import ORDER_CLOSED_NO_TASK
 from orders.views.orders import render_order_page
 
 
@@ -23,6 +24,9 @@ from orders.views.orders import render_order_page
 @order_workers_only
 def task_create_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
+    if order.is_final:  # not offered there; a task "about the customer" from its page is refused alike
+        messages.error(request, ORDER_CLOSED_NO_TASK)
+        return redirect("orders:detail", pk=pk)
     form = TaskForm(request.POST, colleagues=colleagues_covering_shop(shop_id=order.shop_id))
     if not form.is_valid():
         messages.error(request, form_errors(form))

@@ -1,7 +1,10 @@
 """The order list: a total, page numbers, a manager filter and the unassigned queue; its cost stays flat."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from orders import pagination
@@ -82,3 +85,17 @@ def test_most_urgent_first_puts_finished_orders_after_every_open_one_on_my_and_a
         page = client.get(reverse("orders:list"), params).content.decode()
         shown = sorted((page.index(f">{order.number}<"), order.number) for order in desk["annas"] + [finished])
         assert shown[-1][1] == finished.number, (params, shown)
+
+
+def test_a_reversed_date_range_is_refused_on_the_filter_form_with_the_dates_kept_and_not_applied(client, desk):
+    everything = desk["annas"] + desk["boriss"]
+    today = timezone.localdate(
+        desk["annas"][0].created_at
+    )  # their day on the desk's clock, as the filter reads it
+    start, end = (today + timedelta(days=7)).isoformat(), today.isoformat()
+    client.force_login(supervisor())
+    response = client.get(reverse("orders:list"), {"scope": "all", "created_after": start, "created_before": end})
+    page = response.content.decode()
+    assert "Before “Created from”: swap the dates or clear one. The list is not filtered by date." in page
+    assert f'name="created_after" value="{start}"' in page and f'name="created_before" value="{end}"' in page
+    assert numbers_on(page, everything) == {order.number for order in everything}

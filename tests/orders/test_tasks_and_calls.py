@@ -63,7 +63,8 @@ def test_the_no_answer_ladder_retries_in_5_min_30_min_3_h_a_day_then_cancels_as_
         assert result.next_call.due_at == moment + wait
         assert result.next_call.assignee == anna and result.next_call.created_by is None
         assert list(call_tasks(order)) == [result.next_call]  # the previous call task was closed by the call
-        assert result.event.text == f"Call: no answer (miss {miss} of 5)"
+        closed = "" if miss == 1 else f"; closed the call task “Call again (no answer ×{miss - 1})”"
+        assert result.event.text == f"Call: no answer (miss {miss} of 5){closed}"
         moment = result.next_call.due_at
     with time_machine.travel(moment, tick=False):
         result = order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
@@ -83,10 +84,30 @@ def test_reaching_the_customer_closes_the_ladder(shop, anna):
     order.refresh_from_db()
     assert order.missed_calls == 0
     assert result.next_call is None and not call_tasks(order).exists()
-    assert result.event.text == "Call: reached. Confirmed for Friday"
+    assert (
+        result.event.text
+        == "Call: reached; closed the call task “Call again (unreachable ×2)”. Confirmed for Friday"
+    )
     with time_machine.travel(msk(2026, 11, 23, 12, 0), tick=False):
         again = order_record_call(order=order, by=anna, outcome=CallOutcome.NO_ANSWER)
     assert again.next_call.due_at == msk(2026, 11, 23, 12, 5)  # a fresh ladder starts at its first rung
+
+
+def test_a_call_names_the_call_tasks_it_closed_in_the_history_and_the_message(client, shop, anna):
+    order = make_order(shop, manager=anna)
+    with time_machine.travel(msk(2026, 11, 23, 11, 0), tick=False):
+        make_task(order, assignee=anna, text="Call back: confirm the order", due_at=msk(2026, 11, 23, 12, 0))
+        make_task(order, assignee=anna, text="Check stock", kind=Task.Kind.CUSTOM, due_at=msk(2026, 11, 23, 13, 0))
+        client.force_login(anna)
+        response = client.post(
+            reverse("orders:call", args=[order.pk]),
+            {"outcome": CallOutcome.REACHED, "note": "Friday"},
+            follow=True,
+        )
+    said = "Call: reached; closed the call task “Call back: confirm the order”. Friday"
+    assert order.events.get(kind=OrderEvent.Kind.CALL).text == said
+    assert [str(message) for message in response.context["messages"]] == [f"{said}. Plan the next step."]
+    assert list(order.tasks.filter(done_at__isnull=True).values_list("text", flat=True)) == ["Check stock"]
 
 
 def test_when_the_matrix_forbids_cancelling_the_unreachable_customer_goes_to_a_supervisor(shop, anna):
@@ -205,6 +226,59 @@ def test_a_closed_order_needs_no_next_step_and_its_tasks_are_closed(client, shop
     )
 
 
+def post_task(client, order, *, text, due_at, assignee, about=""):
+    """The order page's Task form as sent."""
+    form = {"kind": "call", "text": text, "due_at": f"{due_at:%Y-%m-%dT%H:%M}", "assignee": assignee.pk}
+    return client.post(
+        reverse("orders:task_create", args=[order.pk]), {**form, "about_customer": about}, follow=True
+    )
+
+
+def close(order, final, by):
+    """Through the matrix to a final status, the way a manager gets there."""
+    path = ["approval", "assembly", "delivery", "complete"] if final == "complete" else ["cancelled"]
+    for code in path:
+        order_change_status(order=order, target=code, by=by, reason="changed their mind" if code == final else "")
+    return order
+
+
+@pytest.mark.parametrize("final", ["complete", "cancelled"])
+def test_a_final_order_offers_no_task_form_and_no_warning_about_a_missing_next_step(client, shop, anna, final):
+    order = make_order(shop, manager=anna)
+    client.force_login(anna)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="task-form"' in page and 'data-testid="add-task"' in page  # offered while open
+    close(order, final, anna)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="task-form"' not in page and 'data-testid="add-task"' not in page
+    assert 'data-testid="no-next-step"' not in page
+
+
+@pytest.mark.parametrize("about_customer", ["", "on"])
+@pytest.mark.parametrize("final", ["complete", "cancelled"])
+def test_a_task_posted_by_hand_on_a_final_order_is_refused_and_nothing_is_saved(
+    client, shop, anna, final, about_customer
+):
+    order = close(make_order(shop, manager=anna), final, anna)
+    events = order.events.count()
+    client.force_login(anna)
+    due = timezone.localtime() + timedelta(hours=1)
+    response = post_task(
+        client, order, text="Call about a new order", due_at=due, assignee=anna, about=about_customer
+    )
+    assert [str(message) for message in response.context["messages"]] == [
+        "The order is closed: it has no next step to plan."
+    ]
+    assert not Task.objects.exists() and order.events.count() == events
+
+
+def test_the_service_refuses_a_persons_task_on_a_final_order(shop, anna):
+    order = close(make_order(shop, manager=anna), "complete", anna)
+    with pytest.raises(OrderError, match="The order is closed"):
+        make_task(order, assignee=anna, due_at=timezone.now() + timedelta(hours=1))
+    assert not Task.objects.exists()
+
+
 def test_closing_the_last_task_asks_for_the_next_one(shop, anna):
     order = make_order(shop, manager=anna)
     first = make_task(order, assignee=anna, text="A")
@@ -285,16 +359,7 @@ def test_a_task_cannot_go_to_someone_outside_the_shop(client, shop, anna):
     grant(outsider, shops=[ShopFactory()])
     order = make_order(shop, manager=anna)
     client.force_login(anna)
-    response = client.post(
-        reverse("orders:task_create", args=[order.pk]),
-        {
-            "kind": "call",
-            "text": "Call",
-            "due_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}",
-            "assignee": outsider.pk,
-        },
-        follow=True,
-    )
+    response = post_task(client, order, text="Call", due_at=timezone.localtime(), assignee=outsider)
     assert "Assignee: Select a valid choice." in response.content.decode()
     assert not Task.objects.exists()
 
