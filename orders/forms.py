@@ -237,6 +237,13 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
             self.add_error("name", "Give the customer's name: they are new to this shop.")
         elif self.known is not None and data.get("update_details") and not data.get("name"):
             self.add_error("name", "Give the name to keep, or untick updating the customer's details.")
+        if found is not None and found.email_owner is not None and data.get("update_details"):
+            # Copying another customer's email onto this one is not an update anyone would see happen.
+            self.add_error(
+                "email",
+                f"This email belongs to {found.email_owner.name}, another customer of this shop: type "
+                f"{self.known.name}'s own email, or untick updating the customer's details.",
+            )
         return data
 
     def service_kwargs(self, *, items: list[dict], by) -> dict:

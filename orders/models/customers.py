@@ -12,6 +12,17 @@ from orders.models.shops import Shop, validate_timezone
 E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", "Enter the phone in international format, e.g. +79161234567.")
 
 
+class CustomerQuerySet(models.QuerySet):
+    def by_contact(self, *, phone: str, email: str) -> "CustomerQuerySet":
+        """How a shop finds a customer again: by phone; without one, by email in any case, whether or not the
+        customer also has a phone (the longest known first, should two share it)."""
+        if phone:
+            return self.filter(phone=phone)
+        if email:
+            return self.filter(email__iexact=email).order_by("pk")
+        return self.none()
+
+
 class Customer(models.Model):
     class LegalType(models.TextChoices):
         PERSON = "person", "Person"
@@ -29,6 +40,8 @@ class Customer(models.Model):
     timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CustomerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -41,11 +54,6 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
-
-    @staticmethod
-    def contact_lookup(*, phone: str, email: str) -> dict:
-        """How a shop finds a customer again: by phone, or without one by email (among customers with no phone)."""
-        return {"phone": phone} if phone else {"email": email, "phone": ""}
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -13,19 +13,25 @@ from orders.selectors.access import order_scope, shop_scope
 class KnownCustomer:
     customer: Customer
     open_orders: list[Order]
+    # Another customer of the shop whose email was typed with this customer's phone: the phone decides whose
+    # order it is, and the email stays theirs.
+    email_owner: Customer | None = None
 
 
 def customer_find(*, user, shop_id, phone: str, email: str) -> KnownCustomer | None:
-    """The shop's customer with this phone (or, without one, this email), with their open orders the user may
-    see; the same lookup intake uses to find a returning customer."""
+    """The shop's customer with this phone (or, without one, this email in any case), with their open orders the
+    user may see; the same lookup intake uses to find a returning customer."""
     if not shop_scope(user).filter(pk=shop_id).exists() or not (phone or email):
         return None
-    lookup = Customer.contact_lookup(phone=phone, email=email)
-    customer = Customer.objects.filter(shop_id=shop_id, **lookup).select_related("responsible_manager").first()
+    customers = Customer.objects.filter(shop_id=shop_id)
+    customer = customers.by_contact(phone=phone, email=email).select_related("responsible_manager").first()
     if customer is None:
         return None
     orders = order_scope(user).filter(customer=customer, is_final=False).order_by("-created_at")[:10]
-    return KnownCustomer(customer=customer, open_orders=list(orders))
+    email_owner = None
+    if phone and email and email.lower() != customer.email.lower():
+        email_owner = customers.by_contact(phone="", email=email).exclude(pk=customer.pk).first()
+    return KnownCustomer(customer=customer, open_orders=list(orders), email_owner=email_owner)
 
 
 def customer_get_for_user(*, user, pk: int) -> Customer:

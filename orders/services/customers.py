@@ -26,10 +26,10 @@ DETAIL_LABELS = {
 def customer_upsert(
     *, shop: Shop, name: str, phone: str, email: str, legal_type: str, is_vip: bool, by=None, source: str = ""
 ) -> Customer:
-    """The shop's customer with this phone (or, without a phone, this email); created when new. What the order
-    changes on a known customer is written to their history (`by`: who typed it; `source`: where it came from)."""
-    lookup = Customer.contact_lookup(phone=phone, email=email)
-    customer = Customer.objects.select_for_update().filter(shop=shop, **lookup).first()
+    """The shop's customer with this phone (or, without a phone, this email in any case); created when new. What
+    the order changes on a known customer is written to their history (`by`: who typed it; `source`: where it
+    came from)."""
+    customer = Customer.objects.select_for_update().filter(shop=shop).by_contact(phone=phone, email=email).first()
     known = {field: getattr(customer, field) for field in UPSERT_FIELDS} if customer is not None else None
     if customer is None:
         customer = Customer(
@@ -42,7 +42,8 @@ def customer_upsert(
         )
     else:
         customer.name = name or customer.name
-        customer.email = email or customer.email
+        if email and email.lower() != customer.email.lower():  # the same address in capitals is not a new one
+            customer.email = email
         customer.legal_type = legal_type or customer.legal_type
         customer.is_vip = customer.is_vip or is_vip
     if not customer.timezone and customer.phone:

@@ -129,10 +129,14 @@ document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
     if (!updateBox.checked) name.value = knownName;
     name.disabled = !updateBox.checked;
   }
+  let asked = 0;  // the latest lookup: typing a phone, then an email, asks twice, and answers may cross
   async function lookup() {
+    const mine = ++asked;
     const query = new URLSearchParams(fields.map((field) => [field.name, field.value]));
     const response = await fetch(`${known.dataset.url}?${query}`);
-    if (response.ok) known.innerHTML = await response.text();
+    const answer = response.ok ? await response.text() : null;
+    if (mine !== asked) return;  // an older answer must not replace what the latest typing found
+    if (answer !== null) known.innerHTML = answer;
     showKnown();
   }
   fields.forEach((field) => field.addEventListener("change", lookup));

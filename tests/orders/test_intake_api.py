@@ -264,3 +264,11 @@ def test_intake_stores_a_phone_typed_any_common_way_in_e164_and_finds_the_custom
     post(client, key, body(external_id="web-2", customer={"name": "Ivan Petrov", "phone": "+7 916 111 22 33"}))
     assert list(Customer.objects.values_list("phone", flat=True)) == ["+79161112233"]
     assert Order.objects.filter(customer__phone="+79161112233").count() == 2
+
+
+def test_intake_with_only_an_email_finds_the_customer_who_also_has_a_phone_in_any_case(client, key):
+    post(client, key, body())  # Ivan Petrov, with his phone and ivan@example.com
+    post(client, key, body(external_id="web-2", customer={"name": "Ivan Petrov", "email": " Ivan@Example.com "}))
+    assert Order.objects.filter(customer__phone="+79161112233").count() == 2
+    customer = Customer.objects.get()  # one Ivan, and the same address in capitals changed nothing
+    assert customer.email == "ivan@example.com" and not customer.events.exists()

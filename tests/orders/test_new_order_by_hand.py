@@ -149,6 +149,7 @@ def test_the_comment_typed_with_a_phone_order_is_labelled_as_the_managers_note(c
 def test_the_known_customer_lookup_shows_nobody_from_a_shop_the_manager_is_not_granted(client, shop, anna):
     other_shop = ShopFactory(always_open=True, name="Gadgets")
     theirs = make_order(other_shop, phone="+79161234567", customer_name="Pavel Lebedev")
+    Customer.objects.filter(pk=theirs.customer_id).update(email="pavel@example.com")
     client.force_login(anna)
     lookup = reverse("orders:new_customer")
     for query in ({"phone": "+79161234567"}, {"phone": "", "email": "pavel@example.com"}):
@@ -157,8 +158,10 @@ def test_the_known_customer_lookup_shows_nobody_from_a_shop_the_manager_is_not_g
             "Pavel Lebedev" not in fragment and theirs.number not in fragment and "known customer" not in fragment
         )
     # The same lookup in her own shop works, so the refusal above is the scope, not a lookup that finds nothing.
-    make_order(shop, phone="+79161234567", customer_name="Maria Volkova")
-    assert "Maria Volkova" in client.get(lookup, {"shop": shop.pk, "phone": "+79161234567"}).content.decode()
+    maria = make_order(shop, phone="+79161234567", customer_name="Maria Volkova").customer
+    Customer.objects.filter(pk=maria.pk).update(email="pavel@example.com")
+    for query in ({"phone": "+79161234567"}, {"phone": "", "email": "pavel@example.com"}):
+        assert "Maria Volkova" in client.get(lookup, {"shop": shop.pk, **query}).content.decode()
 
 
 def test_a_manager_granted_no_shop_is_told_why_there_is_no_shop_to_choose(client, shop, anna):
@@ -173,3 +176,66 @@ def test_a_manager_granted_no_shop_is_told_why_there_is_no_shop_to_choose(client
     assert "You are granted no shop" in page
     assert refused.status_code == 400 and "You are granted no shop" in refused.content.decode()
     assert not Order.objects.exists()
+
+
+@pytest.fixture
+def tatiana(shop):
+    """A known customer with a phone and an email, as in the demo."""
+    customer = make_order(shop, phone="+79035550101", customer_name="Tatiana Egorova").customer
+    Customer.objects.filter(pk=customer.pk).update(email="tanya@example.com")
+    return customer
+
+
+def test_the_page_finds_a_known_customer_with_a_phone_by_their_email_typed_in_any_case(
+    client, shop, anna, tatiana
+):
+    client.force_login(anna)
+    lookup = reverse("orders:new_customer")
+    fragment = client.get(lookup, {"shop": shop.pk, "phone": "", "email": "  Tanya@Example.COM "}).content.decode()
+    assert "Tatiana Egorova</a></strong> is a known customer" in fragment
+    assert 'data-known-name="Tatiana Egorova"' in fragment  # the page locks the name field to it
+    unknown = client.get(lookup, {"shop": shop.pk, "phone": "", "email": "tanya@example.org"}).content.decode()
+    assert "known customer" not in unknown
+
+
+def test_an_order_saved_with_only_a_known_email_goes_to_that_customer_as_the_desk_knows_them(
+    client, shop, anna, tatiana
+):
+    client.force_login(anna)
+    response = client.post(reverse("orders:new"), posted(shop, phone="", email="TANYA@example.com", name=""))
+    assert response.status_code == 302
+    assert Customer.objects.count() == 1  # no second Tatiana with the same email
+    assert Order.objects.get(method="phone").customer_id == tatiana.pk
+    tatiana.refresh_from_db()
+    assert (tatiana.name, tatiana.phone, tatiana.email) == ("Tatiana Egorova", "+79035550101", "tanya@example.com")
+    assert not tatiana.events.exists()
+
+
+def test_a_known_phone_with_another_customers_email_goes_to_the_phones_customer_and_says_whose_email_it_is(
+    client, shop, anna, tatiana
+):
+    maria = make_order(shop, phone="+79161234567", customer_name="Maria Volkova").customer
+    client.force_login(anna)
+    fragment = client.get(
+        reverse("orders:new_customer"), {"shop": shop.pk, "phone": "8 916 123-45-67", "email": "tanya@example.com"}
+    ).content.decode()
+    assert "Maria Volkova</a></strong> is a known customer" in fragment
+    tatianas_page = reverse("orders:customer", args=[tatiana.pk])
+    assert f'tanya@example.com is the email of <a href="{tatianas_page}">Tatiana Egorova</a>, another' in fragment
+
+    # Ticking "update" would copy Tatiana's email onto Maria: refused, with what was typed kept.
+    refused = client.post(
+        reverse("orders:new"), posted(shop, email="tanya@example.com", name="Maria V.", update_details="on")
+    )
+    assert refused.status_code == 400
+    assert "This email belongs to Tatiana Egorova, another customer of this shop" in refused.content.decode()
+    assert 'value="tanya@example.com"' in refused.content.decode()
+    assert Order.objects.count() == 2
+
+    # Without the tick the phone decides: Maria's order, and both customers stay as they were.
+    client.post(reverse("orders:new"), posted(shop, email="tanya@example.com", name=""))
+    assert Order.objects.filter(customer=maria).count() == 2 and Customer.objects.count() == 2
+    maria.refresh_from_db()
+    tatiana.refresh_from_db()
+    assert (maria.name, maria.email, tatiana.email) == ("Maria Volkova", "", "tanya@example.com")
+    assert not maria.events.exists()
