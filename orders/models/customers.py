@@ -5,7 +5,8 @@ import zoneinfo
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from orders.models.shops import Shop, validate_timezone
 
@@ -50,7 +51,8 @@ class Customer(models.Model):
             ),
             models.CheckConstraint(condition=~Q(phone="", email=""), name="customer_has_contact"),
         ]
-        indexes = [models.Index(fields=["shop", "email"], name="customer_shop_email_idx")]
+        # A shop finds a customer by email in any case (`by_contact`: email__iexact, UPPER() on PostgreSQL).
+        indexes = [models.Index(F("shop"), Upper("email"), name="customer_shop_email_ci_idx")]
 
     def __str__(self):
         return self.name

@@ -132,3 +132,19 @@ def test_the_lists_most_urgent_first_is_read_in_order_from_the_priority_index(dj
     queryset = order_list(user=supervisor, params={"scope": "all"}, mine=False).qs[:20]
     plan = plan_of(queryset)
     assert "order_priority_idx" in plan and "Sort Key" not in plan, plan
+
+
+def test_a_customer_is_found_by_email_in_any_case_through_the_case_insensitive_index():
+    # A shop with 2,000 customers and fresh statistics: the shop's own index alone would read them all.
+    from orders.models import Customer
+    from tests.factories import ShopFactory
+
+    shop = ShopFactory()
+    Customer.objects.bulk_create(
+        Customer(shop=shop, name=f"Customer {n}", phone=f"+7916{n:07d}", email=f"customer{n}@example.com")
+        for n in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE orders_customer")
+    plan = plan_of(Customer.objects.filter(shop=shop).by_contact(phone="", email="Customer7@Example.com"))
+    assert "customer_shop_email_ci_idx" in plan, plan
