@@ -19,20 +19,25 @@ def _last_holder_id(order: Order) -> int | None:
 
 
 def _carry_work(order: Order, *, from_id: int, manager, by) -> list[str]:
-    """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager; the
-    customer's move is a line of their history, as when it is made on their page."""
+    """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager."""
     moved = []
     tasks = Task.objects.filter(order=order, assignee_id=from_id, done_at__isnull=True).update(assignee=manager)
     if tasks:
         moved.append(f"{tasks} open task{'s' if tasks != 1 else ''}")
     customer = order.customer
     if customer.responsible_manager_id == from_id:
-        before = {"responsible_manager": customer.responsible_manager}
-        Customer.objects.filter(pk=customer.pk).update(responsible_manager=manager)
-        customer.responsible_manager = manager
-        customer_history_add(customer=customer, before=before, by=by)
+        _customer_hand(customer, manager=manager, by=by)
         moved.append(f"the customer {customer.name}")
     return moved
+
+
+def _customer_hand(customer: Customer, *, manager, by) -> None:
+    """The customer's responsible manager moves with their order (a hand-over, or routing taking it back): a line
+    of the customer's history, as when it is set on their page."""
+    before = {"responsible_manager": customer.responsible_manager}
+    Customer.objects.filter(pk=customer.pk).update(responsible_manager=manager)
+    customer.responsible_manager = manager
+    customer_history_add(customer=customer, before=before, by=by)
 
 
 @transaction.atomic(savepoint=False)  # inside a caller's transaction, a failure undoes the caller's work too
@@ -90,8 +95,7 @@ def order_take_back(*, order: Order, reason: str) -> Order:
     customer = order.customer
     served_before = Order.objects.filter(customer=customer, manager_id=previous_id).exclude(pk=order.pk).exists()
     if customer.responsible_manager_id == previous_id and not served_before:
-        Customer.objects.filter(pk=customer.pk).update(responsible_manager=None)
-        customer.responsible_manager = None
+        _customer_hand(customer, manager=None, by=None)
     return order_set_manager(order=order, manager=None, reason=reason)
 
 

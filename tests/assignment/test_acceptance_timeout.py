@@ -317,6 +317,18 @@ def test_a_new_customer_follows_the_manager_who_took_the_order_up_not_the_one_wh
     assert make_order(shop, phone="+79160002222").manager == boris  # the repeat rule now finds Boris
 
 
+def test_a_customer_released_by_a_timeout_has_it_in_their_history(shop):
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    order = make_order(shop, phone="+79160003333")
+    presence_set(user=anna, presence=Presence.LUNCH)
+    with after_timeout():
+        assignments_expire()  # nobody is free: the order waits, and the customer is nobody's for now
+    order.customer.refresh_from_db()
+    assert order.customer.responsible_manager is None
+    lines = list(order.customer.events.values_list("text", "actor"))
+    assert lines == [("Responsible manager: Anna S → —", None)]
+
+
 def test_a_customer_the_manager_served_before_follows_the_order_to_the_new_manager_after_a_timeout(shop):
     anna = free_manager(username="anna")
     served = make_order(shop, phone="+79160003333")
