@@ -226,8 +226,8 @@ def _deliver(message: OutboundMessage, now: datetime) -> OutboundMessage:
     """Hand a claimed row to its channel (outside any transaction: the provider may be slow) and record what
     came of it; every failure, a timeout or a refused connection included, is a recorded try."""
     try:
-        provider_id = taken = _taken_already(message)
-        provider_id = provider_id or channels.send(message)
+        taken = _taken_already(message)
+        provider_id = taken or channels.send(message)
     except ChannelError as exc:
         return _record_failure(message, exc, now)
     OutboundMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
