@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Max
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
-from assignment.selectors import routing_team
+from assignment.routing.sql import routing_team
 from orders.models import Order
 from orders.models.access import grant_refusal
 from orders.roles import person_name

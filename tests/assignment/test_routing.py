@@ -61,7 +61,8 @@ def test_routing_passes_over_a_profile_whose_user_left_the_team(shop, gone):
 
 def test_routing_and_the_team_view_see_the_same_team(shop):
     """Routing's hand-written read and the dashboard's queryset name the same people."""
-    from assignment.selectors import routing_team, team_profiles
+    from assignment.routing.sql import routing_team
+    from assignment.selectors import team_profiles
 
     kept = [free_manager(username="kept"), free_manager(username="granted", shops=[shop])]
     deactivated, outside = free_manager(username="deactivated"), free_manager(username="outside")
