@@ -138,14 +138,16 @@ def _team_statement(vendor: str) -> str:
     """
 
 
-def _granted(all_shops, all_order_types, all_methods, all_regions, order_types, methods, regions, shop_ids):
-    """A grant's columns as `Granted`: an "all" flag stands for every one."""
-    said = spelling()
+def _granted(
+    all_shops: bool, all_order_types: bool, all_methods: bool, all_regions: bool,
+    order_types: Any, methods: Any, regions: Any, shop_ids: str | None,
+) -> Granted:  # fmt: skip
+    """A grant's columns, in the statement's order, as `Granted`: an "all" flag stands for every one."""
     return Granted(
         shop_ids=None if all_shops else {int(shop) for shop in shop_ids.split(",")} if shop_ids else set(),
-        order_types=None if all_order_types else said.json_value(order_types),
-        methods=None if all_methods else said.json_value(methods),
-        regions=None if all_regions else said.json_value(regions),
+        order_types=None if all_order_types else Spelling.json_value(order_types),
+        methods=None if all_methods else Spelling.json_value(methods),
+        regions=None if all_regions else Spelling.json_value(regions),
     )
 
 

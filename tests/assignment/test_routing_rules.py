@@ -1,5 +1,5 @@
 """Routing's rules on a team and an order built in memory: who is eligible, why the others are not, and in which
-order the eligible are offered the order. No database (see `tests/conftest.py` for the `_rules.py` files)."""
+order the eligible are offered the order. No database (marked `pure`: see `tests/conftest.py`)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +9,8 @@ from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.routing.rules import Team, rank, survey
 from assignment.routing.sql import Granted, TeamRow
 from orders.models import Customer, Order, Shop
+
+pytestmark = pytest.mark.pure
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 Rule = AssignmentDecision.Rule

@@ -4,6 +4,8 @@ import pytest
 
 from feedback.services import rating_parse
 
+pytestmark = pytest.mark.pure
+
 # Real-looking replies and what the desk reads in them.
 REPLIES = [
     ("5", 5), ("4", 4), ("3", 3), ("2", 2), ("1", 1),

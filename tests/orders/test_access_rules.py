@@ -7,6 +7,8 @@ import pytest
 from orders.models import AccessGrant, Order, Shop
 from orders.models.access import grant_refusal
 
+pytestmark = pytest.mark.pure
+
 ALL = {"shop_ids": None, "order_types": None, "methods": None, "regions": None}
 
 

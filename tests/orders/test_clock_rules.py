@@ -10,6 +10,8 @@ from orders.clock import is_working_time, working_deadline
 from orders.models import Shop
 from tests.factories import ShopFactory, msk
 
+pytestmark = pytest.mark.pure
+
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 

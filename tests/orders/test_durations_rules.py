@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 
 from orders.durations import SETTING_DURATION, duration_label, duration_parse
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
