@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
@@ -43,7 +42,7 @@ class Candidate:
     # When this manager let this very order time out, within the cooling-off time: others are offered it first.
     slipped_at: datetime | None = None
 
-    def as_user(self) -> AbstractBaseUser:
+    def as_user(self):
         """The manager as a user built from the team as read, without a query: loaded as `.only()` would load
         it (any other field is read on first use), enough for the hand-over to store, name and notify."""
         user = get_user_model()
