@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Q
+from django.contrib.auth.models import User
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from assignment.kpi_sources import figure_rows
@@ -15,12 +17,12 @@ TIMEOUT_WINDOW = timedelta(days=7)
 REPEATED_TIMEOUTS = 2
 
 
-def team_profiles():
+def team_profiles() -> QuerySet[ManagerProfile]:
     """Profiles of active members of the Manager group: the people routing and the team view consider."""
     return ManagerProfile.objects.filter(user__is_active=True, user__groups__name=MANAGER).select_related("user")
 
 
-def team_load(*, user, now=None) -> list[ManagerProfile]:
+def team_load(*, user: User, now: datetime | None = None) -> list[ManagerProfile]:
     """The managers of the shops this supervisor sees, with presence, open orders against quota, open and
     overdue tasks and recent acceptance timeouts, in four queries (plus the settings row)."""
     now = now or timezone.now()
@@ -46,8 +48,9 @@ def team_load(*, user, now=None) -> list[ManagerProfile]:
     }
     for profile in profiles:
         profile.open_orders = open_orders.get(profile.user_id, 0)
-        profile.open_tasks = tasks.get(profile.user_id, {}).get("open", 0)
-        profile.overdue_tasks = tasks.get(profile.user_id, {}).get("overdue", 0)
+        counted = tasks.get(profile.user_id)
+        profile.open_tasks = counted["open"] if counted else 0
+        profile.overdue_tasks = counted["overdue"] if counted else 0
         profile.timeouts = timeouts.get(profile.user_id, 0)
         profile.lets_orders_slip = profile.timeouts >= REPEATED_TIMEOUTS
         profile.quota = profile.quota_or(default_quota)
@@ -83,7 +86,9 @@ def assignment_decision_of(*, event: OrderEvent | None) -> AssignmentDecision | 
     return AssignmentDecision.objects.filter(pk=decision_id).first() if decision_id else None
 
 
-def kpi_rows(*, user, figure: str, people: list[int], start: datetime, end: datetime):
+def kpi_rows(
+    *, user: User, figure: str, people: list[int], start: datetime, end: datetime
+) -> QuerySet[Any, tuple[int | None, int]]:
     """What a KPI number counted that the viewer may see, one (order id, person) per counted row, newest order
     first: an order counts once for each time it counted (two calls: two lines). A task about a customer rather
     than an order has no order id."""
@@ -98,7 +103,9 @@ def kpi_rows(*, user, figure: str, people: list[int], start: datetime, end: date
     )
 
 
-def kpi_orders_of(*, rows: list[tuple[int | None, int]], people: dict) -> list[tuple[Order | None, object]]:
+def kpi_orders_of(
+    *, rows: list[tuple[int | None, int]], people: dict[int, User]
+) -> list[tuple[Order | None, User | None]]:
     """A page of KPI rows as (order, the person it counted for), in the rows' order (an order twice when it
     counted twice); `people`: the people shown, by id."""
     orders = Order.objects.select_related("shop", "customer", "manager").in_bulk(

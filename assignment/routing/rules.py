@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import connection
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
@@ -42,10 +42,10 @@ class Candidate:
     # When this manager let this very order time out, within the cooling-off time: others are offered it first.
     slipped_at: datetime | None = None
 
-    def as_user(self):
+    def as_user(self) -> User:
         """The manager as a user built from the team as read, without a query: loaded as `.only()` would load
         it (any other field is read on first use), enough for the hand-over to store, name and notify."""
-        user = get_user_model()
+        user = User
         known = dict(id=self.user_id, username=self.username, first_name=self.first_name, last_name=self.last_name)
         # from_db takes the values in the model's field order.
         values = [known[field.attname] for field in user._meta.concrete_fields if field.attname in known]

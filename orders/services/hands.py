@@ -1,6 +1,9 @@
 """Whose order it is: routing's or a supervisor's hand-over, a take-back after a timeout. The work goes with the
 order: the previous manager's open tasks on it, and the customer when they were the previous manager's."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +21,7 @@ def _last_holder_id(order: Order) -> int | None:
     return event.data.get("from") if event is not None and event.data.get("to") is None else None
 
 
-def _carry_work(order: Order, *, from_id: int, manager, by) -> list[str]:
+def _carry_work(order: Order, *, from_id: int, manager: User | None, by: User | None) -> list[str]:
     """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager."""
     moved = []
     tasks = Task.objects.filter(order=order, assignee_id=from_id, done_at__isnull=True).update(assignee=manager)
@@ -31,7 +34,7 @@ def _carry_work(order: Order, *, from_id: int, manager, by) -> list[str]:
     return moved
 
 
-def _customer_hand(customer: Customer, *, manager, by) -> None:
+def _customer_hand(customer: Customer, *, manager: User | None, by: User | None) -> None:
     """The customer's responsible manager moves with their order (a hand-over, or routing taking it back): a line
     of the customer's history, as when it is set on their page."""
     before = {"responsible_manager": customer.responsible_manager}
@@ -42,7 +45,13 @@ def _customer_hand(customer: Customer, *, manager, by) -> None:
 
 @transaction.atomic(savepoint=False)  # inside a caller's transaction, a failure undoes the caller's work too
 def order_set_manager(
-    *, order: Order, manager, by=None, reason: str = "", data: dict | None = None, never_held: bool = False
+    *,
+    order: Order,
+    manager: User | None,
+    by: User | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    never_held: bool = False,
 ) -> Order:
     """Give the order a responsible manager (routing or by hand) and say why in the history. The customer gets
     the same manager as responsible on their first assignment; on a hand-over the previous holder's work on
@@ -99,7 +108,7 @@ def order_take_back(*, order: Order, reason: str) -> Order:
     return order_set_manager(order=order, manager=None, reason=reason)
 
 
-def _refusals(orders: list[Order], manager) -> list[str]:
+def _refusals(orders: list[Order], manager: User) -> list[str]:
     """Each order this manager may not be handed, with why: closed, or not theirs to work (inactive, not a
     manager, not granted). Reads the manager's role and grant once."""
     if not manager.is_active or not manager.groups.filter(name=MANAGER).exists():
@@ -114,7 +123,7 @@ def _refusals(orders: list[Order], manager) -> list[str]:
 
 
 @transaction.atomic
-def orders_reassign(*, orders: list[Order], manager, by, reason: str = "") -> int:
+def orders_reassign(*, orders: list[Order], manager: User, by: User | None, reason: str = "") -> int:
     """A supervisor hands orders (one or many) to a manager. All or nothing: if the manager may not take one
     of them, none moves and the error names each refused order."""
     refused = _refusals(orders, manager)
