@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "assignment",
     "notifications",
     "feedback",
+    "kpi",
+    "dashboard",
     "config",
 ]
 

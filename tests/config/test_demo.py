@@ -11,12 +11,12 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
-from assignment.kpi import Period, day_bounds, kpi_period
-from assignment.kpi_sources import figure_rows
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
 from config.demo_live import carrier_report, staff_act, storefront_push
 from feedback.models import Claim, FeedbackReply, ShopFeedback
+from kpi.rollup import Period, day_bounds, kpi_period
+from kpi.sources import figure_rows
 from orders.models import Order, OrderEvent
 from orders.roles import MANAGER
 from orders.services import orders_flag_overdue

@@ -10,9 +10,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from assignment.kpi import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
-from assignment.kpi_sources import STAY, figure_narrowed
-from assignment.selectors import kpi_orders_of, kpi_rows
+from kpi.rollup import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
+from kpi.selectors import kpi_orders_of, kpi_rows
+from kpi.sources import STAY, figure_narrowed
 from orders import roles
 from orders.models import Status
 from orders.pagination import paginate
@@ -117,7 +117,7 @@ def kpi_view(request):
     ]
     return render(
         request,
-        "assignment/kpi.html",
+        "kpi/kpi.html",
         {
             "form": form,
             "period": period,
@@ -204,7 +204,7 @@ def kpi_orders_view(request):
     page.items = [(order, person) for order, person in lines if order is not None]
     return render(
         request,
-        "assignment/kpi_orders.html",
+        "kpi/kpi_orders.html",
         {
             "figure": title,
             "who": people[0] if len(people) == 1 and who != "team" else None,

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assignment.kpi_sources import SOURCES, source_grouped
-from assignment.kpi_touch import touch_bucket, touch_count, touch_merge, touch_percentile
-from assignment.models import ManagerDay
 from feedback.models import Claim, RatingCredit
+from kpi.models import ManagerDay
+from kpi.sources import SOURCES, source_grouped
+from kpi.touch import touch_bucket, touch_count, touch_merge, touch_percentile
 from orders.models import OrderEvent
 
-# The edition of what the figures count (assignment.kpi_sources); raise it when a rule changes. 2: taken once per
+# The edition of what the figures count (kpi.sources); raise it when a rule changes. 2: taken once per
 # manager and order, overdue for whoever held the order then, every figure the length of its list.
 RULES = 2
 # Days of rows written under older rules rewritten per nightly run, the latest first.

@@ -1,5 +1,5 @@
 """What each KPI number counts: for a figure, the rows of a day that count it and the person each is credited
-to. The day's rollup groups them by person (assignment.kpi.day_figures), today's live figures are the same
+to. The day's rollup groups them by person (kpi.rollup.day_figures), today's live figures are the same
 grouping, and the drill-down from a number lists those very rows (`figure_rows`), one line per row counted: a
 number and its list can never disagree, for a manager or for the team (whose number adds the managers' up).
 
