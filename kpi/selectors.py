@@ -4,12 +4,13 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from kpi.figures import Figure
 from kpi.sources import figure_rows
 from orders.models import Order, Task
 from orders.selectors import order_scope, shop_scope
 
 
-def kpi_rows(*, user, figure: str, people: list[int], start: datetime, end: datetime):
+def kpi_rows(*, user, figure: Figure, people: list[int], start: datetime, end: datetime):
     """What a KPI number counted that the viewer may see, one (order id, person) per counted row, newest order
     first: an order counts once for each time it counted (two calls: two lines). A task about a customer rather
     than an order has no order id."""
