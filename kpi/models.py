@@ -36,7 +36,6 @@ class ManagerDay(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        db_table = "assignment_managerday"  # the table it had in `assignment`, its rows kept
         constraints = [models.UniqueConstraint(fields=["manager", "day"], name="managerday_once")]
         indexes = [models.Index(fields=["day", "manager"], name="managerday_day_idx")]
 
