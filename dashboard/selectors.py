@@ -1,7 +1,8 @@
 """The dashboard's reads: how loaded each manager of the supervisor's shops is."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ TIMEOUT_WINDOW = timedelta(days=7)
 REPEATED_TIMEOUTS = 2
 
 
-def team_load(*, user, now=None) -> list[ManagerProfile]:
+def team_load(*, user: AbstractBaseUser, now: datetime | None = None) -> list[ManagerProfile]:
     """The managers of the shops this supervisor sees, with presence, open orders against quota, open and
     overdue tasks and recent acceptance timeouts, in four queries (plus the settings row)."""
     now = now or timezone.now()

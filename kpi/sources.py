@@ -27,7 +27,7 @@ class Source:
     """Rows of a day [start, end) (each has an `order`) and who each is credited to."""
 
     rows: Callable[[datetime, datetime], QuerySet]
-    person: Callable[[], Expression]
+    person: Callable[[], Expression | F]
 
 
 def _events(kind, **lookups):
