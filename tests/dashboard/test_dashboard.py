@@ -20,17 +20,6 @@ def shop():
     return ShopFactory()
 
 
-@pytest.fixture
-def boss(shop):
-    user = supervisor(username="boss")
-    grant(user, shops=[shop])
-    return user
-
-
-def after_timeout(seconds: int = 1):
-    return time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=seconds), tick=False)
-
-
 def test_the_dashboard_shows_each_managers_presence_and_load(client, shop):
     free_manager(username="loaded", first_name="Lena", last_name="Loaded", quota=2)
     make_order(shop)
@@ -57,12 +46,15 @@ def test_the_team_view_counts_each_managers_open_and_overdue_tasks(client, shop)
     assert cell.startswith("2 ") and "1 overdue" in cell
 
 
-def test_the_team_view_marks_a_manager_who_lets_orders_time_out_repeatedly(client, shop, boss):
+def test_the_team_view_marks_a_manager_who_lets_orders_time_out_repeatedly(client, shop):
+    boss = supervisor(username="boss")
+    grant(boss, shops=[shop])
     free_manager(username="slow", first_name="Slow", last_name="One")
     for _ in range(2):
         make_order(shop)
     free_manager(username="quick", first_name="Quick", last_name="One")
-    with after_timeout():
+    # Past the default acceptance timeout (five minutes): both orders leave the slow manager.
+    with time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=1), tick=False):
         assert assignments_expire() == 2
         client.force_login(boss)
         html = client.get(reverse("dashboard:dashboard")).content.decode()

@@ -1,11 +1,9 @@
 """The one list of figures and the one scope: every figure the rollup keeps is a column of the daily rollup and
 a number whose list agrees with it, the CSV's columns come from the same list, and `kpi_scope` alone decides
-whose rows a viewer sees. And the KPIs sit above routing: `assignment` imports neither them nor feedback."""
+whose rows a viewer sees."""
 
-import ast
 import csv
 import io
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -19,8 +17,6 @@ from kpi.scope import kpi_scope
 from tests.kpi.kpi_history import DAY, at
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_count_the_rollup_keeps_is_a_column_of_the_daily_rollup():
@@ -67,27 +63,6 @@ def test_a_managers_scope_is_their_own_row_and_the_team_only_for_those_who_see_e
     theirs = kpi_scope(boss, QueryDict("period=today"))
     assert set(theirs.shown) == {anna, boris} and set(theirs.people("team")) == {anna, boris}
     assert theirs.people(str(boris.pk)) == [boris]
-
-
-def _imports(app: str) -> set[str]:
-    """The top-level packages an app's code imports (its migrations and tests included)."""
-    found = set()
-    for path in (ROOT / app).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.add(node.module.split(".")[0])
-            elif isinstance(node, ast.Import):
-                found |= {alias.name.split(".")[0] for alias in node.names}
-    return found
-
-
-def test_routing_imports_neither_the_kpis_nor_feedback_nor_the_dashboard():
-    assert _imports("assignment") & {"kpi", "feedback", "dashboard"} == set()
-
-
-@pytest.mark.parametrize("app", ["orders", "assignment", "feedback", "notifications", "accounts", "kpi"])
-def test_no_app_below_the_dashboard_imports_it(app):
-    assert "dashboard" not in _imports(app)
 
 
 def test_a_managers_csv_has_their_row_and_the_teams_never_a_colleagues(client, history, desk):
