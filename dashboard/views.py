@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dashboard.selectors import team_load
 from orders import roles
@@ -18,7 +19,7 @@ from orders.views.orders import bulk_reassign_form
 def dashboard_view(request):
     """The supervisor's view of what needs a person now: overdue orders and the unassigned queue."""
     if not roles.is_supervisor(request.user):
-        raise PermissionDenied("The dashboard is for supervisors.")
+        raise PermissionDenied(_("The dashboard is for supervisors."))
     now = timezone.now()
     return render(
         request,

@@ -93,14 +93,27 @@ class Column:
     head: Promise
     sort_key: "Callable[[Row], Any]"
     csv: "list[tuple[str, Callable[[Row], Any]]]"
+    average: str | None = None  # the count whose team average per manager the table's last line shows
 
 
 COLUMNS = [
     # The manager's name and username: the CSV's first columns (the team's row names itself), not a figure.
     Column("name", _("Manager"), lambda row: staff_name(row.manager).lower(), []),
-    Column("taken", _("Taken"), lambda row: row.taken, [("taken", lambda row: row.taken)]),
-    Column("completed", _("Completed"), lambda row: row.completed, [("completed", lambda row: row.completed)]),
-    Column("cancelled", _("Cancelled"), lambda row: row.cancelled, [("cancelled", lambda row: row.cancelled)]),
+    Column("taken", _("Taken"), lambda row: row.taken, [("taken", lambda row: row.taken)], "taken"),
+    Column(
+        "completed",
+        _("Completed"),
+        lambda row: row.completed,
+        [("completed", lambda row: row.completed)],
+        "completed",
+    ),
+    Column(
+        "cancelled",
+        _("Cancelled"),
+        lambda row: row.cancelled,
+        [("cancelled", lambda row: row.cancelled)],
+        "cancelled",
+    ),
     Column(
         "overdue",
         _("Overdue"),
@@ -108,7 +121,11 @@ COLUMNS = [
         [("overdue share", lambda row: _share(row.overdue_share))],
     ),
     Column(
-        "timeouts", _("Timeouts"), lambda row: row.timeouts, [("acceptance timeouts", lambda row: row.timeouts)]
+        "timeouts",
+        _("Timeouts"),
+        lambda row: row.timeouts,
+        [("acceptance timeouts", lambda row: row.timeouts)],
+        "timeouts",
     ),
     Column(
         "touch",
@@ -122,7 +139,7 @@ COLUMNS = [
             ("first touch p90 s", lambda row: row.first_touch_p90 or ""),
         ],
     ),
-    Column("calls", _("Calls"), lambda row: row.calls, [("calls", lambda row: row.calls)]),
+    Column("calls", _("Calls"), lambda row: row.calls, [("calls", lambda row: row.calls)], "calls"),
     Column(
         "reached",
         _("Reached"),
@@ -150,6 +167,7 @@ COLUMNS = [
         _("Claims"),
         lambda row: row.claims_opened,
         [("claims opened", lambda row: row.claims_opened), ("claims resolved", lambda row: row.claims_resolved)],
+        "claims_opened",
     ),
 ]
 SORTS = {column.key: column.sort_key for column in COLUMNS}

@@ -36,9 +36,11 @@ def kpi_view(request):
     series = kpi_series(managers=scope.team, period=scope.period, live=live)
     # A manager's chart shows the team's orders and their own ratings, never a colleague's.
     series.rating_by_manager = [(m, values) for m, values in series.rating_by_manager if scope.sees(m)]
-    average = {
-        name: round(value / headcount, 1) for name, value in team.values.items() if isinstance(value, int | float)
-    }
+    # The team's last line: a column's count per manager, or nothing for a share, a time or an average.
+    averages = [
+        None if column.average is None else round(team.values[column.average] / headcount, 1)
+        for column in COLUMNS[1:]
+    ]
     statuses = list(Status.objects.filter(is_final=False).order_by("position"))
     # Average time in each status: a row per manager shown, then the team (the chart draws the team's row); each
     # average leads to the orders that left the status, for whoever may follow the row's numbers.
@@ -58,7 +60,7 @@ def kpi_view(request):
             "rows": rows,
             "team": team,
             "headcount": headcount,
-            "average": average,
+            "averages": averages,
             "sees_all": scope.sees_all,
             "shops": shop_scope(request.user),
             "shop": scope.shop,
