@@ -13,6 +13,7 @@ class ManagerDay(models.Model):
 
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kpi_days")
     day = models.DateField()
+    # The counts: a column for each figure kpi.figures keeps (Figure.kept_as).
     taken = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
     cancelled = models.PositiveIntegerField(default=0)
@@ -25,7 +26,7 @@ class ManagerDay(models.Model):
     ratings = models.JSONField(default=list, blank=True, help_text="How many 1s … 5s were credited.")
     claims_opened = models.PositiveIntegerField(default=0)
     claims_resolved = models.PositiveIntegerField(default=0)
-    # Time from assignment to first touch as a histogram ({bucket: count}, assignment.kpi_touch): a period's
+    # Time from assignment to first touch as a histogram ({bucket: count}, kpi.touch): a period's
     # median needs the distribution, not a mean, and a day's row stays small however many orders it had.
     first_touch = models.JSONField(default=dict, blank=True)
     # Time orders spent in each status, counted when they left it: {status code: [seconds, times]}.
