@@ -1,6 +1,5 @@
 """django-q2 entry points for routing."""
 
-from assignment.kpi import kpi_rollup_due
 from assignment.services import assignments_expire, presences_expire_idle, queue_report_waiting, queue_serve
 
 
@@ -19,7 +18,3 @@ def serve_queue() -> dict:
 def route_waiting() -> int:
     """Capacity appeared: one of the routers that serve the queue at once (queue_serve_after_commit)."""
     return queue_serve()
-
-
-def roll_up_kpis() -> int:
-    return kpi_rollup_due()

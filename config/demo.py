@@ -9,11 +9,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from assignment.kpi import kpi_rollup_day
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from config.demo_feedback import demo_feedback_load
 from config.demo_messaging import demo_messaging_load
+from kpi.rollup import kpi_rollup_day
 from orders import roles
 from orders.models import (
     AccessGrant,

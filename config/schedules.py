@@ -18,7 +18,7 @@ EVERY_MINUTE = [
 
 # Once a day, half an hour after midnight on the desk's clock.
 NIGHTLY = [
-    ("assignment: roll up yesterday's KPIs (and days late data changed)", "assignment.tasks.roll_up_kpis"),
+    ("kpi: roll up yesterday's KPIs (and days late data changed)", "kpi.tasks.roll_up_kpis"),
 ]
 NIGHTLY_AT = time(0, 30)
 

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "assignment",
     "notifications",
     "feedback",
+    "kpi",
+    "dashboard",
     "config",
 ]
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("orders/", include("orders.urls")),
     path("", include("assignment.urls")),
+    path("", include("kpi.urls")),
+    path("", include("dashboard.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("feedback/", include("feedback.urls")),

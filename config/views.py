@@ -7,7 +7,7 @@ def home(request):
     """Send each role to where its work is."""
     user = request.user
     if roles.is_supervisor(user):
-        return redirect("assignment:dashboard")
+        return redirect("dashboard:dashboard")
     if roles.is_manager(user):
         return redirect("orders:list")
     if roles.is_inspector(user):

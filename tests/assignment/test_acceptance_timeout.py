@@ -180,21 +180,6 @@ def test_an_empty_acceptance_timeout_never_takes_orders_back(shop):
     assert order.manager == anna
 
 
-def test_the_team_view_marks_a_manager_who_lets_orders_time_out_repeatedly(client, shop, boss):
-    free_manager(username="slow", first_name="Slow", last_name="One")
-    for _ in range(2):
-        make_order(shop)
-    free_manager(username="quick", first_name="Quick", last_name="One")
-    with after_timeout():
-        assert assignments_expire() == 2
-        client.force_login(boss)
-        html = client.get(reverse("assignment:dashboard")).content.decode()
-    slow_row = next(row for row in html.split("<tr>") if "Slow One" in row)
-    quick_row = next(row for row in html.split("<tr>") if "Quick One" in row)
-    assert "2 timeouts" in slow_row and "text-bg-danger" in slow_row
-    assert "none" in quick_row
-
-
 def test_a_manager_whose_session_expired_goes_offline(client, shop, settings):
     anna = free_manager(username="anna")
     presence_set(user=anna, presence=Presence.BUSY)

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.services import order_route, presence_set, queue_serve
-from orders.models import Order, OrderEvent, Task
+from orders.models import Order, OrderEvent
 from orders.services import order_change_status
-from tests.factories import ShopFactory, free_manager, make_order, make_task, supervisor
+from tests.factories import ShopFactory, free_manager, make_order, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -209,32 +209,6 @@ def test_the_order_page_says_why_it_was_assigned(client, shop):
     html = client.get(f"/orders/{order.pk}/").content.decode()
     assert "Why assigned" in html and "Assigned to Chris Chosen: The only free manager with room for it" in html
     assert "Rita Resting: on lunch" in html and "Chris Chosen: 0/10 open" in html
-
-
-def test_the_dashboard_shows_each_managers_presence_and_load(client, shop):
-    free_manager(username="loaded", first_name="Lena", last_name="Loaded", quota=2)
-    make_order(shop)
-    presence_set(user=free_manager(username="away", first_name="Aleks", last_name="Away"), presence=Presence.LUNCH)
-    client.force_login(supervisor())
-    html = client.get("/dashboard/").content.decode()
-    team = html.split('data-testid="team"')[1].split("</table>")[0]
-    rows = {name: row for row in team.split("<tr>") for name in ("Lena Loaded", "Aleks Away") if name in row}
-    assert "1 / 2" in rows["Lena Loaded"] and "Free" in rows["Lena Loaded"]
-    assert "0 / 10" in rows["Aleks Away"] and "Lunch" in rows["Aleks Away"]
-
-
-def test_the_team_view_counts_each_managers_open_and_overdue_tasks(client, shop):
-    lena = free_manager(username="lena", first_name="Lena", last_name="Tasks")
-    order = make_order(shop)
-    make_task(order, assignee=lena, due_at=timezone.now() - timedelta(minutes=1))
-    make_task(order, assignee=lena, due_at=timezone.now() + timedelta(hours=1))
-    done = make_task(order, assignee=lena, text="Done already")
-    Task.objects.filter(pk=done.pk).update(done_at=timezone.now())
-    client.force_login(supervisor())
-    html = client.get("/dashboard/").content.decode()
-    row = next(row for row in html.split("<tr>") if "Lena Tasks" in row)
-    cell = row.split('data-testid="team-tasks">')[1].split("</td>")[0]
-    assert cell.startswith("2 ") and "1 overdue" in cell
 
 
 @pytest.mark.parametrize("priority", ["oldest", "newest"])

@@ -38,9 +38,9 @@ def test_wrong_password_shows_an_error(client):
     ("make_user", "target"),
     [
         (manager, "orders:list"),
-        (supervisor, "assignment:dashboard"),
+        (supervisor, "dashboard:dashboard"),
         (inspector, "feedback:claims"),
-        (lambda: UserFactory(is_staff=True, is_superuser=True), "assignment:dashboard"),
+        (lambda: UserFactory(is_staff=True, is_superuser=True), "dashboard:dashboard"),
     ],
 )
 def test_home_sends_each_role_to_its_place(client, make_user, target):

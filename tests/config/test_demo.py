@@ -11,12 +11,13 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
-from assignment.kpi import Period, day_bounds, kpi_period
-from assignment.kpi_sources import figure_rows
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
 from config.demo_live import carrier_report, staff_act, storefront_push
 from feedback.models import Claim, FeedbackReply, ShopFeedback
+from kpi.figures import FIGURES
+from kpi.rollup import Period, day_bounds, kpi_period
+from kpi.sources import figure_rows
 from orders.models import Order, OrderEvent
 from orders.roles import MANAGER
 from orders.services import orders_flag_overdue
@@ -65,7 +66,7 @@ def test_the_demos_kpi_numbers_for_the_days_before_today_match_the_lists_behind_
         managers = list(get_user_model().objects.filter(groups__name=MANAGER))
         _, team = kpi_period(managers=managers, period=Period(yesterday, yesterday))
         start, end = day_bounds(yesterday)
-        listed = figure_rows("taken", start, end, [m.pk for m in managers]).count()
+        listed = figure_rows(FIGURES["taken"], start, end, [m.pk for m in managers]).count()
     assert listed > 0 and team.taken == listed
 
 

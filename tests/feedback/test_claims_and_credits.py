@@ -276,7 +276,7 @@ def test_the_claims_board_filters_by_state_shop_and_overdue(client, claim, igor)
 def test_the_supervisor_dashboard_shows_open_claims_and_replies_waiting(client, claim, people, delivered):
     FeedbackReply.objects.create(request=request_for(delivered), text="?", source="sms", outcome="inspector")
     client.force_login(people["supervisor"])
-    html = client.get(reverse("assignment:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:dashboard")).content.decode()
     assert 'data-testid="open-claims">1 open' in html and "1 reply needs a person" in html
     assert "the lid was cracked" in html
 

@@ -64,6 +64,6 @@ def test_the_order_list_and_my_tasks_show_typed_markup_as_text(client, hostile_o
 
 def test_the_dashboard_shows_typed_markup_as_text(client, hostile_order):
     client.force_login(supervisor())
-    html = client.get(reverse("assignment:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:dashboard")).content.decode()
     # The order is overdue and its task is past due: both sections, and the team view, show the names.
     assert_shown_as_text(html, ["customer", "task", "manager"])

@@ -54,12 +54,12 @@ def test_the_dashboard_costs_the_same_with_10_and_200_open_orders_and_their_task
     shop = ShopFactory()
     for _ in range(10):
         make_order(shop)
-    small = queries_for(client, reverse("assignment:dashboard"))
+    small = queries_for(client, reverse("dashboard:dashboard"))
     for n in range(190):
         order = make_order(shop, manager=manager())
         if n % 5 == 0:  # overdue tasks are listed too
             make_task(order, assignee=order.manager, by=None)
-    assert queries_for(client, reverse("assignment:dashboard")) == small
+    assert queries_for(client, reverse("dashboard:dashboard")) == small
 
 
 # Per routed order, whatever the team or the history (51 before validation stopped re-checking in queries

@@ -87,7 +87,7 @@ def test_the_team_view_lists_only_the_managers_of_the_supervisors_shops(client, 
     free_manager(username="southern", first_name="Sergei", last_name="South", shops=[south])
     free_manager(username="everywhere", first_name="Eva", last_name="Everywhere")
     client.force_login(boss)
-    team = client.get(reverse("assignment:dashboard")).content.decode().split('data-testid="team"')[1]
+    team = client.get(reverse("dashboard:dashboard")).content.decode().split('data-testid="team"')[1]
     team = team.split("</table>")[0]
     assert "Nina North" in team and "Eva Everywhere" in team and "Sergei South" not in team
 

@@ -19,9 +19,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assignment.models import AssignmentDecision, ManagerDay, ManagerProfile, Presence, RoutingSettings
+from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.services import assignments_expire, order_route
 from config import bench_http, bench_messaging, bench_queue
+from kpi.models import ManagerDay
 from orders import roles
 from orders.models import Customer, Order, Shop, Task
 from orders.selectors import order_next_for_manager

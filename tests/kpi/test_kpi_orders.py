@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.assignment.kpi_history import at
 from tests.factories import ShopFactory, UserFactory, free_manager, grant, inspector, make_order, supervisor
+from tests.kpi.kpi_history import at
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def behind(client, user, figure, manager, **params):
     client.force_login(user)
     with time_machine.travel(at(18), tick=False):
         return client.get(
-            reverse("assignment:kpi_orders"), {"figure": figure, "manager": manager, "period": "today", **params}
+            reverse("kpi:kpi_orders"), {"figure": figure, "manager": manager, "period": "today", **params}
         )
 
 
@@ -61,7 +61,7 @@ def test_the_team_number_leads_to_the_orders_of_every_manager_shown(client, hist
 def test_a_zero_has_no_link(client, history, desk):
     client.force_login(desk["boss"])
     with time_machine.travel(at(18), tick=False):
-        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+        html = client.get(reverse("kpi:kpi"), {"period": "today"}).content.decode()
     assert "kpi-timeouts" not in html and "kpi-claims_resolved" not in html and "kpi-taken" in html
 
 
@@ -74,7 +74,7 @@ def test_a_manager_follows_their_own_numbers_only(client, history, desk):
 def test_a_managers_page_links_their_row_and_not_the_teams(client, history, desk):
     client.force_login(desk["anna"])
     with time_machine.travel(at(18), tick=False):
-        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+        html = client.get(reverse("kpi:kpi"), {"period": "today"}).content.decode()
     assert f"manager={desk['anna'].pk}" in html and "manager=team" not in html
     assert f"manager={desk['boris'].pk}" not in html
 
@@ -104,9 +104,9 @@ def test_the_list_costs_the_same_for_two_orders_and_for_twenty(client, desk):
 
     def queries() -> int:
         with time_machine.travel(at(18), tick=False):
-            client.get(reverse("assignment:kpi_orders"), params)  # the first visit also fills per-process caches
+            client.get(reverse("kpi:kpi_orders"), params)  # the first visit also fills per-process caches
             with CaptureQueriesContext(connection) as ctx:
-                response = client.get(reverse("assignment:kpi_orders"), params)
+                response = client.get(reverse("kpi:kpi_orders"), params)
         assert response.status_code == 200
         return len(ctx)
 
@@ -143,12 +143,12 @@ def test_each_average_time_in_a_status_leads_to_the_orders_that_left_it(client, 
 def test_the_time_in_status_table_links_each_average_for_the_viewers_rows(client, history, desk):
     client.force_login(desk["boss"])
     with time_machine.travel(at(18), tick=False):
-        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+        html = client.get(reverse("kpi:kpi"), {"period": "today"}).content.decode()
     table = html.split('data-testid="time-in-status"')[1].split("</table>")[0]
     assert f"figure=stay_approval&amp;manager={desk['boris'].pk}" in table and "manager=team" in table
     client.force_login(desk["anna"])
     with time_machine.travel(at(18), tick=False):
-        html = client.get(reverse("assignment:kpi"), {"period": "today"}).content.decode()
+        html = client.get(reverse("kpi:kpi"), {"period": "today"}).content.decode()
     table = html.split('data-testid="time-in-status"')[1].split("</table>")[0]
     assert f"manager={desk['anna'].pk}" in table and "manager=team" not in table
 

@@ -1,4 +1,4 @@
-"""Feedback's part of the supervisor dashboard: open claims and the replies that need a person."""
+"""Feedback's part of the dashboard: open claims and the replies that need a person."""
 
 from django import template
 
@@ -7,6 +7,6 @@ from feedback.selectors import claims_at_a_glance
 register = template.Library()
 
 
-@register.inclusion_tag("feedback/_dashboard_claims.html", takes_context=True)
+@register.inclusion_tag("dashboard/_claims.html", takes_context=True)
 def claims_panel(context):
     return {"glance": claims_at_a_glance(user=context["user"])}

@@ -9,8 +9,8 @@ from assignment.models import Presence
 from assignment.services import presence_set
 from orders.models import CallOutcome
 from orders.services import order_change_status, order_record_call, order_set_manager, task_complete
-from tests.assignment.kpi_history import at, rate
 from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, make_task, supervisor
+from tests.kpi.kpi_history import at, rate
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """What each KPI number counts: for a figure, the rows of a day that count it and the person each is credited
-to. The day's rollup groups them by person (assignment.kpi.day_figures), today's live figures are the same
-grouping, and the drill-down from a number lists those very rows (`figure_rows`), one line per row counted: a
+to. The day's rollup groups them by person (kpi.rollup.day_figures), today's live figures are the same
+grouping, and the drill-down from a number lists those very rows (`figure_rows`); which rows of a source a
+figure counts is in kpi.figures, one line per row counted: a
 number and its list can never disagree, for a manager or for the team (whose number adds the managers' up).
 
 Every row is counted with `Count("pk")` and credited to someone fixed when the row was written (never the
@@ -11,18 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import Combinable
+from django.db.models import Count, Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
 from assignment.models import AssignmentDecision
 from feedback.models import Claim, RatingCredit
+from kpi.figures import Figure
 from orders.models import HAND_KINDS, OrderEvent, Status, Task
-from orders.services import PAST_DUE_TOLERANCE
-
-REACHED = Q(data__outcome="reached")
-ON_TIME = Q(done_at__lte=F("due_at") + PAST_DUE_TOLERANCE)
 
 
 @dataclass(frozen=True)
@@ -30,8 +27,7 @@ class Source:
     """Rows of a day [start, end) (each has an `order`) and who each is credited to."""
 
     rows: Callable[[datetime, datetime], QuerySet]
-    person: Callable[[], Combinable]
-    counts: dict[str, Callable[[], Count]]
+    person: Callable[[], Expression | F]
 
 
 def _events(kind, **lookups):
@@ -85,91 +81,57 @@ def _someone():
 
 
 SOURCES: dict[str, Source] = {
-    "taken": Source(_taken, lambda: F("to"), {"taken": lambda: Count("pk")}),
-    "completed": Source(_status_events(Status.Group.COMPLETE), _someone, {"completed": lambda: Count("pk")}),
-    "cancelled": Source(_status_events(Status.Group.CANCEL), _someone, {"cancelled": lambda: Count("pk")}),
+    "taken": Source(_taken, lambda: F("to")),
+    "completed": Source(_status_events(Status.Group.COMPLETE), _someone),
+    "cancelled": Source(_status_events(Status.Group.CANCEL), _someone),
     # Each time an order went overdue, for whoever held it then.
-    "overdue": Source(_events(OrderEvent.Kind.OVERDUE), _holder, {"overdue": lambda: Count("pk")}),
-    "calls": Source(
-        _events(OrderEvent.Kind.CALL),
-        lambda: F("actor"),
-        {"calls": lambda: Count("pk"), "reached": lambda: Count("pk", filter=REACHED)},
-    ),
+    "overdue": Source(_events(OrderEvent.Kind.OVERDUE), _holder),
+    "calls": Source(_events(OrderEvent.Kind.CALL), lambda: F("actor")),
     "timeouts": Source(
         lambda start, end: AssignmentDecision.objects.filter(timed_out_at__gte=start, timed_out_at__lt=end),
         lambda: F("manager"),
-        {"timeouts": lambda: Count("pk")},
     ),
     "touch": Source(
         lambda start, end: AssignmentDecision.objects.filter(
             created_at__gte=start, created_at__lt=end, accept_by__isnull=False, accepted_at__isnull=False
         ),
         lambda: F("manager"),
-        {},
     ),
     "tasks": Source(
-        lambda start, end: Task.objects.filter(done_at__gte=start, done_at__lt=end),
-        lambda: F("done_by"),
-        {
-            "tasks_done": lambda: Count("pk"),
-            "tasks_on_time": lambda: Count("pk", filter=ON_TIME),
-        },
+        lambda start, end: Task.objects.filter(done_at__gte=start, done_at__lt=end), lambda: F("done_by")
     ),
     # A rating counts in the day its order was completed, for everyone credited with it.
     "ratings": Source(
         lambda start, end: RatingCredit.objects.filter(completed_at__gte=start, completed_at__lt=end),
         lambda: F("user"),
-        {},
     ),
     # A claim counts once for each person credited with the order's rating (one credit per person and order).
     "claims": Source(
         lambda start, end: Claim.objects.filter(created_at__gte=start, created_at__lt=end),
         lambda: F("order__rating_credits__user"),
-        {"claims_opened": lambda: Count("pk")},
     ),
     # Orders that left a status, credited to whoever moved them on (the average time in each status).
-    "stays": Source(_events(OrderEvent.Kind.STATUS), _someone, {}),
+    "stays": Source(_events(OrderEvent.Kind.STATUS), _someone),
     "claims_resolved": Source(
         lambda start, end: Claim.objects.filter(
             state=Claim.State.RESOLVED, closed_at__gte=start, closed_at__lt=end
         ),
         lambda: F("order__rating_credits__user"),
-        {"claims_resolved": lambda: Count("pk")},
     ),
 }
 
-# A number that counts only some of its source's rows: (source, the rows' extra filter).
-NARROWER = {
-    "reached": ("calls", REACHED),
-    "tasks_on_time": ("tasks", ON_TIME),
-    **{f"rated_{n}": ("ratings", Q(rating=n)) for n in range(1, 6)},
-}
-STAY = "stay_"  # + a status code: the orders that left that status
 
-
-def figure_narrowed(figure: str) -> tuple[str, Q] | None:
-    """The source a figure reads and the filter on its rows; None for a figure the KPI table has not."""
-    if figure.startswith(STAY):
-        return "stays", Q(data__from=figure.removeprefix(STAY))
-    if figure in NARROWER:
-        return NARROWER[figure]
-    return (figure, Q()) if figure in SOURCES and figure != "stays" else None
-
-
-def source_grouped(source: Source, start: datetime, end: datetime) -> dict[int, dict]:
-    """{person: {count name: value}} for the source's counts over the day."""
-    counts = {name: count() for name, count in source.counts.items()}
+def source_grouped(source: Source, counts: dict[str, Count], start: datetime, end: datetime) -> dict[int, dict]:
+    """{person: {count name: value}} for these counts of the source's rows over the day."""
     rows = source.rows(start, end).values(person=source.person()).annotate(**counts).values("person", *counts)
     return {row.pop("person"): row for row in rows if row["person"] is not None}
 
 
-def figure_rows(figure: str, start: datetime, end: datetime, people) -> QuerySet:
+def figure_rows(figure: Figure, start: datetime, end: datetime, people: list[int]) -> QuerySet:
     """The rows a figure counted for these people between two moments, each with its `person`: as many as the
     figure says (the team's: the managers' added up)."""
-    narrowed = figure_narrowed(figure)
-    if narrowed is None:
-        raise ValueError(f"No KPI figure {figure!r}")  # the views check the figure first
-    name, narrower = narrowed
-    source = SOURCES[name]
-    rows = source.rows(start, end).filter(narrower).annotate(person=source.person())
-    return rows.filter(person__in=people)
+    source = SOURCES[figure.source]
+    rows = source.rows(start, end)
+    if figure.rows is not None:
+        rows = rows.filter(figure.rows)
+    return rows.annotate(person=source.person()).filter(person__in=people)

@@ -11,22 +11,26 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assignment.kpi_sources import SOURCES, source_grouped
-from assignment.kpi_touch import touch_bucket, touch_count, touch_merge, touch_percentile
-from assignment.models import ManagerDay
 from feedback.models import Claim, RatingCredit
+from kpi.figures import COUNTS, FIGURES
+from kpi.models import ManagerDay
+from kpi.sources import SOURCES, source_grouped
+from kpi.touch import touch_bucket, touch_count, touch_merge, touch_percentile
 from orders.models import OrderEvent
 
-# The edition of what the figures count (assignment.kpi_sources); raise it when a rule changes. 2: taken once per
+# The edition of what the figures count (kpi.sources); raise it when a rule changes. 2: taken once per
 # manager and order, overdue for whoever held the order then, every figure the length of its list.
 RULES = 2
 # Days of rows written under older rules rewritten per nightly run, the latest first.
 STALE_DAYS_PER_RUN = 62
 
-COUNTS = [
-    "taken", "completed", "cancelled", "overdue", "timeouts", "calls", "reached", "tasks_done", "tasks_on_time",
-    "claims_opened", "claims_resolved",
-]  # fmt: skip
+# What the rollup counts from each source in one grouped query: {source: {ManagerDay column: count}}.
+KEPT = {
+    name: {
+        figure.kept_as: figure.count() for figure in FIGURES.values() if figure.source == name and figure.kept_as
+    }
+    for name in SOURCES
+}
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -40,9 +44,9 @@ def day_figures(day: date) -> dict[int, dict]:
     """Every manager's figures for one day: {manager id: {figure: value}}."""
     start, end = day_bounds(day)
     figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": {}, "status_time": {}})
-    for source in SOURCES.values():
-        if source.counts:
-            for person, values in source_grouped(source, start, end).items():
+    for name, source in SOURCES.items():
+        if KEPT[name]:
+            for person, values in source_grouped(source, KEPT[name], start, end).items():
                 figures[person].update(values)
     credits = SOURCES["ratings"].rows(start, end)
     for person, rating, count in credits.values_list("user", "rating").annotate(n=Count("pk")):

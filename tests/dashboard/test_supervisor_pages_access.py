@@ -46,7 +46,7 @@ def expect(role, response, allowed_status):
 @pytest.mark.parametrize("role", ROLES)
 def test_the_dashboard_is_for_supervisors_and_admins_only(client, role):
     login_as(client, role)
-    response = client.get(reverse("assignment:dashboard"))
+    response = client.get(reverse("dashboard:dashboard"))
     expect(role, response, 200)
     if role in ALLOWED:
         assert 'data-testid="team"' in response.content.decode()
@@ -75,9 +75,9 @@ def test_the_reassign_form_is_offered_only_to_supervisors_and_admins(client, rol
 
 
 KPI_PAGES = {
-    "assignment:kpi": {},
-    "assignment:kpi_csv": {},
-    "assignment:kpi_orders": {"figure": "taken", "manager": "team"},
+    "kpi:kpi": {},
+    "kpi:kpi_csv": {},
+    "kpi:kpi_orders": {"figure": "taken", "manager": "team"},
 }
 
 
@@ -88,6 +88,6 @@ def test_kpis_are_for_supervisors_admins_and_managers_and_the_teams_orders_for_s
     response = client.get(reverse(name), KPI_PAGES[name])
     if role == "manager":
         # A manager reads their own row and the team's totals, never the orders of the whole team.
-        assert response.status_code == (404 if name == "assignment:kpi_orders" else 200)
+        assert response.status_code == (404 if name == "kpi:kpi_orders" else 200)
     else:
         expect(role, response, 200)

@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from assignment.kpi import kpi_rollup_day
 from assignment.models import Presence
 from assignment.services import presence_set
-from assignment.templatetags.assignment_tags import percent
 from feedback.models import ShopFeedback
+from kpi.rollup import kpi_rollup_day
+from kpi.templatetags.kpi_tags import percent
 from orders.models import CallOutcome
 from orders.services import (
     order_change_status,
@@ -24,8 +24,8 @@ from orders.services import (
     task_complete,
     task_create,
 )
-from tests.assignment.kpi_history import DAY, at, rate
 from tests.factories import make_order, make_task
+from tests.kpi.kpi_history import DAY, at, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def two_days(desk):
 def _page(client, user):
     client.force_login(user)
     with time_machine.travel(at(18), tick=False):
-        return client.get(reverse("assignment:kpi"), {"period": "7d"}).content.decode()
+        return client.get(reverse("kpi:kpi"), {"period": "7d"}).content.decode()
 
 
 def _listed(client, url) -> tuple[int, int, str]:
@@ -133,7 +133,7 @@ def test_every_number_on_the_page_is_the_count_of_its_list_for_each_manager_and_
 
 def _figure(client, desk, figure, who) -> tuple[int, str]:
     manager = "team" if who == "team" else desk[who].pk
-    url = f"{reverse('assignment:kpi_orders')}?period=7d&figure={figure}&manager={manager}"
+    url = f"{reverse('kpi:kpi_orders')}?period=7d&figure={figure}&manager={manager}"
     total, _, html = _listed(client, url)
     return total, html
 

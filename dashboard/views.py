@@ -1,0 +1,36 @@
+"""The supervisor's dashboard: what needs a person now, from routing, the orders and the claims together."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dashboard.selectors import team_load
+from orders import roles
+from orders.selectors import (
+    order_list_overdue,
+    order_list_waiting,
+    status_by_code,
+    task_list_overdue_for_team,
+)
+from orders.views.orders import bulk_reassign_form
+
+
+def dashboard_view(request):
+    """The supervisor's view of what needs a person now: overdue orders and the unassigned queue."""
+    if not roles.is_supervisor(request.user):
+        raise PermissionDenied(_("The dashboard is for supervisors."))
+    now = timezone.now()
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "overdue": order_list_overdue(user=request.user),
+            "unassigned": order_list_waiting(user=request.user),
+            "statuses": status_by_code(),
+            "team": team_load(user=request.user, now=now),
+            "overdue_tasks": task_list_overdue_for_team(user=request.user, now=now),
+            "now": now,
+            "bulk_form": bulk_reassign_form(request),
+        },
+    )

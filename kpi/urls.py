@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kpi import views
+
+app_name = "kpi"
+urlpatterns = [
+    path("kpi/", views.kpi_view, name="kpi"),
+    path("kpi/csv/", views.kpi_csv_view, name="kpi_csv"),
+    path("kpi/orders/", views.kpi_orders_view, name="kpi_orders"),
+]

@@ -1,0 +1,126 @@
+"""The KPI page and its CSV: supervisors see every manager of their shops; a manager sees their own row and the
+team's totals, never a colleague's name (kpi.scope)."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from kpi.figures import COLUMNS, CSV_HEADS, SORTS, csv_line, figure_of
+from kpi.rollup import day_bounds, kpi_period, kpi_series, live_figures
+from kpi.scope import KpiScope, kpi_scope
+from kpi.selectors import kpi_orders_of, kpi_rows
+from orders.models import Status
+from orders.pagination import paginate
+from orders.roles import staff_name
+from orders.selectors import shop_scope, status_by_code
+
+
+def _figures(request, scope: KpiScope):
+    """The rows the viewer sees, sorted as asked, the team's totals and the live days' figures."""
+    live = live_figures(period=scope.period)
+    rows, team = kpi_period(managers=scope.team, period=scope.period, live=live)
+    rows = [row for row in rows if scope.sees(row.manager)]
+    sort = request.GET.get("sort", "name")
+    key = SORTS.get(sort.lstrip("-"), SORTS["name"])
+    present = [row for row in rows if key(row) is not None]
+    rows = sorted(present, key=key, reverse=sort.startswith("-")) + [row for row in rows if key(row) is None]
+    return rows, team, live
+
+
+def kpi_view(request):
+    scope = kpi_scope(request.user, request.GET)
+    rows, team, live = _figures(request, scope)
+    headcount = len(scope.team) or 1
+    series = kpi_series(managers=scope.team, period=scope.period, live=live)
+    # A manager's chart shows the team's orders and their own ratings, never a colleague's.
+    series.rating_by_manager = [(m, values) for m, values in series.rating_by_manager if scope.sees(m)]
+    # The team's last line: a column's count per manager, or nothing for a share, a time or an average.
+    averages = [
+        None if column.average is None else round(team.values[column.average] / headcount, 1)
+        for column in COLUMNS[1:]
+    ]
+    statuses = list(Status.objects.filter(is_final=False).order_by("position"))
+    # Average time in each status: a row per manager shown, then the team (the chart draws the team's row); each
+    # average leads to the orders that left the status, for whoever may follow the row's numbers.
+    stays = [
+        (label, link_to, [(s.code, row.status_average(s.code), row.status_times(s.code)) for s in statuses])
+        for label, link_to, row in [
+            *((row.manager, row.manager.pk, row) for row in rows),
+            (_("Team"), "team" if scope.sees_all else "", team),
+        ]
+    ]
+    return render(
+        request,
+        "kpi/kpi.html",
+        {
+            "form": scope.form,
+            "period": scope.period,
+            "rows": rows,
+            "team": team,
+            "headcount": headcount,
+            "averages": averages,
+            "sees_all": scope.sees_all,
+            "shops": shop_scope(request.user),
+            "shop": scope.shop,
+            "sort": request.GET.get("sort", "name"),
+            "query": request.GET.copy(),
+            "columns": [(column.key, column.head) for column in COLUMNS],
+            "series": series,
+            "statuses": statuses,
+            "stays": stays,
+        },
+        status=400 if scope.form.is_bound and not scope.form.is_valid() else 200,
+    )
+
+
+def kpi_csv_view(request):
+    """The table for payroll, with the period and the shop in the file name."""
+    scope = kpi_scope(request.user, request.GET)
+    rows, team, _live = _figures(request, scope)
+    period = scope.period
+    where = f"shop-{scope.shop}" if scope.shop else "all-shops"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kpi_{where}_{period.first}_{period.last}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADS)
+    for row in rows:
+        writer.writerow(csv_line(row, staff_name(row.manager), row.manager.username))
+    writer.writerow(csv_line(team, "Team", ""))
+    return response
+
+
+def kpi_orders_view(request):
+    """The orders behind a number of the KPI table: a figure, for one manager or (for those who see every row)
+    the whole team, over the page's period."""
+    scope = kpi_scope(request.user, request.GET)
+    period = scope.period
+    figure = figure_of(request.GET.get("figure", ""))
+    if figure is None:
+        raise Http404(_("The KPI table has no such number."))
+    who = request.GET.get("manager", "")
+    people = scope.people(who)
+    if people is None:
+        raise Http404(_("No such manager on this KPI page."))
+    start, end = day_bounds(period.first)[0], day_bounds(period.last)[1]
+    back = request.GET.copy()  # the KPI page as it was: period, shop and sort
+    for key in ("figure", "manager", "page"):
+        back.pop(key, None)
+    rows = kpi_rows(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
+    page = paginate(request, rows)
+    lines = kpi_orders_of(rows=page.items, people={m.pk: m for m in people})
+    page.items = [(order, person) for order, person in lines if order is not None]
+    return render(
+        request,
+        "kpi/kpi_orders.html",
+        {
+            "figure": figure.title,
+            "who": people[0] if len(people) == 1 and who != "team" else None,
+            "period": period,
+            "page": page,
+            "without_order": len(lines) - len(page.items),
+            "statuses": status_by_code(),
+            "back": back,
+        },
+    )

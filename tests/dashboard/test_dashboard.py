@@ -1,0 +1,64 @@
+"""The supervisor's dashboard: each manager's presence, load, tasks and timeouts."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from assignment.models import Presence
+from assignment.services import assignments_expire, presence_set
+from orders.models import Task
+from tests.factories import ShopFactory, free_manager, grant, make_order, make_task, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    return ShopFactory()
+
+
+def test_the_dashboard_shows_each_managers_presence_and_load(client, shop):
+    free_manager(username="loaded", first_name="Lena", last_name="Loaded", quota=2)
+    make_order(shop)
+    presence_set(user=free_manager(username="away", first_name="Aleks", last_name="Away"), presence=Presence.LUNCH)
+    client.force_login(supervisor())
+    html = client.get("/dashboard/").content.decode()
+    team = html.split('data-testid="team"')[1].split("</table>")[0]
+    rows = {name: row for row in team.split("<tr>") for name in ("Lena Loaded", "Aleks Away") if name in row}
+    assert "1 / 2" in rows["Lena Loaded"] and "Free" in rows["Lena Loaded"]
+    assert "0 / 10" in rows["Aleks Away"] and "Lunch" in rows["Aleks Away"]
+
+
+def test_the_team_view_counts_each_managers_open_and_overdue_tasks(client, shop):
+    lena = free_manager(username="lena", first_name="Lena", last_name="Tasks")
+    order = make_order(shop)
+    make_task(order, assignee=lena, due_at=timezone.now() - timedelta(minutes=1))
+    make_task(order, assignee=lena, due_at=timezone.now() + timedelta(hours=1))
+    done = make_task(order, assignee=lena, text="Done already")
+    Task.objects.filter(pk=done.pk).update(done_at=timezone.now())
+    client.force_login(supervisor())
+    html = client.get("/dashboard/").content.decode()
+    row = next(row for row in html.split("<tr>") if "Lena Tasks" in row)
+    cell = row.split('data-testid="team-tasks">')[1].split("</td>")[0]
+    assert cell.startswith("2 ") and "1 overdue" in cell
+
+
+def test_the_team_view_marks_a_manager_who_lets_orders_time_out_repeatedly(client, shop):
+    boss = supervisor(username="boss")
+    grant(boss, shops=[shop])
+    free_manager(username="slow", first_name="Slow", last_name="One")
+    for _ in range(2):
+        make_order(shop)
+    free_manager(username="quick", first_name="Quick", last_name="One")
+    # Past the default acceptance timeout (five minutes): both orders leave the slow manager.
+    with time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=1), tick=False):
+        assert assignments_expire() == 2
+        client.force_login(boss)
+        html = client.get(reverse("dashboard:dashboard")).content.decode()
+    slow_row = next(row for row in html.split("<tr>") if "Slow One" in row)
+    quick_row = next(row for row in html.split("<tr>") if "Quick One" in row)
+    assert "2 timeouts" in slow_row and "text-bg-danger" in slow_row
+    assert "none" in quick_row
