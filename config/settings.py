@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assignment",
     "notifications",
     "feedback",
+    "desk",
     "config",
 ]
 

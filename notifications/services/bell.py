@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from orders.roles import staff_name
 from orders.selectors import supervisors_covering_shop
 
 
@@ -65,3 +66,30 @@ def notifications_about_orders(
             recipient_ids += supervisors_by_shop[order.shop_id]
         messages += [(pk, text_for(order), order_link(order)) for pk in recipient_ids]
     return notifications_create_many(kind=kind, messages=messages)
+
+
+def assignment_timeout_announce(*, order, manager, minutes: int, rerouted_to) -> int:
+    """Supervisors hear that a manager let an order routing gave them time out, and where it went."""
+    if rerouted_to is None:
+        where = "nobody is free to take it, so it waits in the queue"
+    elif rerouted_to == manager:
+        where = "nobody else free could take it, so it went back to them"
+    else:
+        where = f"it went to {staff_name(rerouted_to)}"
+    text = f"{staff_name(manager)} did not take up order {order.number} in {minutes} min; {where}."
+    return notifications_about_orders(
+        [order], kind=Notification.Kind.TIMEOUT, text_for=lambda order: text, to_manager=False
+    )
+
+
+def queue_wait_announce(*, order, minutes: int, why: dict[str, str]) -> int:
+    """Supervisors hear of an order that has waited in the queue past the alert time, and why nobody took it."""
+    reasons = "; ".join(f"{name}: {reason}" for name, reason in why.items()) or "no managers cover this shop"
+    return notifications_about_orders(
+        [order],
+        kind=Notification.Kind.ESCALATION,
+        text_for=lambda order: (
+            f"Order {order.number} has waited {minutes} min in the queue: no manager can take it ({reasons})."
+        ),
+        to_manager=False,
+    )

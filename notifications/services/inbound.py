@@ -1,6 +1,8 @@
 """What comes back from Twilio: delivery states of the messages sent (only ever forward), and customers' own
 messages (once per MessageSid, matched to the customer and their latest open order, STOP and START honoured)."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -103,8 +105,8 @@ def _switch(customer: Customer, channel: str, word: str) -> str:
 def inbound_receive(
     *, message_sid: str, from_address: str, to_address: str = "", body: str = "", media_count: int = 0, now=None
 ) -> tuple[InboundMessage, bool]:
-    """Keep a customer's message once (Twilio retries), match it, honour STOP/START, and hand it to whoever
-    takes care of it (feedback's rating replies); when nobody does, the manager hears of it in the bell."""
+    """Keep a customer's message once (Twilio retries), match it, honour STOP/START, and announce it
+    (`customer_replied`): the desk's pipeline hands it to feedback's rating replies, else to `reply_announce`."""
     now = now or timezone.now()
     channel = Channel.WHATSAPP if from_address.startswith("whatsapp:") else Channel.SMS
     try:
@@ -133,14 +135,21 @@ def inbound_receive(
         if customer is None:
             return inbound, True
         switched = _switch(customer, channel, body.strip().strip(".!").upper())
-        handled = any(response for _, response in signals.customer_replied.send(sender=Channel, inbound=inbound))
-        if not switched and not handled and order is not None:
-            text = body.strip()[:200] or f"{media_count} attachment(s)"
-            notifications_about_orders(
-                [order],
-                kind=Notification.Kind.REPLY,
-                text_for=lambda order: f"{customer.name} wrote about order {order.number}: {text}",
-                to_manager=True,
-            )
-            off_hours_reply(order=order, now=now)
+        signals.customer_replied.send(sender=Channel, inbound=inbound, switched=bool(switched), now=now)
     return inbound, True
+
+
+def reply_announce(*, inbound: InboundMessage, now: datetime | None = None) -> None:
+    """A customer's message about an order that nobody else took care of: its manager (or the shop's
+    supervisors) hears of it in the bell, and while the desk is closed the customer hears when it opens."""
+    order = inbound.order
+    if order is None:
+        return
+    text = inbound.body.strip()[:200] or f"{inbound.media_count} attachment(s)"
+    notifications_about_orders(
+        [order],
+        kind=Notification.Kind.REPLY,
+        text_for=lambda order: f"{inbound.customer.name} wrote about order {order.number}: {text}",
+        to_manager=True,
+    )
+    off_hours_reply(order=order, now=now)
