@@ -4,7 +4,7 @@ change that sent them (so a step that refuses undoes the change, and nothing is 
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from orders.services import order_take_back, orders_reassign, task_create
 
 
 # 1. An order arrives (orders.order_create → order_created).
-def order_arrived(*, order: Order, taken_by: AbstractBaseUser | None) -> None:
+def order_arrived(*, order: Order, taken_by: User | None) -> None:
     """Give it to a manager in the same request, so the storefront's answer names them; then its first status's
     triggers; then, while the desk is closed, the reply saying when it opens."""
     if taken_by is not None:
@@ -102,7 +102,7 @@ def stale_triggers_fire(*, now: datetime | None = None) -> int:
 
 
 # 3. The other reactions between apps.
-def order_worked_on(*, order: Order, by: AbstractBaseUser | None) -> None:
+def order_worked_on(*, order: Order, by: User | None) -> None:
     """A status change, call, note or task by the assigned manager stops routing's acceptance clock."""
     assignment_accept(order=order, by=by)
 
@@ -127,9 +127,7 @@ def email_letter(*, message: OutboundMessage) -> EmailMessage | None:
     return feedback_letter(message=message)
 
 
-def assignment_timed_out(
-    *, order: Order, manager: AbstractBaseUser, minutes: int, rerouted_to: AbstractBaseUser | None
-) -> None:
+def assignment_timed_out(*, order: Order, manager: User, minutes: int, rerouted_to: User | None) -> None:
     assignment_timeout_announce(order=order, manager=manager, minutes=minutes, rerouted_to=rerouted_to)
 
 
@@ -137,6 +135,6 @@ def order_waiting_too_long(*, order: Order, minutes: int, why: dict[str, str]) -
     queue_wait_announce(order=order, minutes=minutes, why=why)
 
 
-def user_logged_out(*, user: AbstractBaseUser) -> None:
+def user_logged_out(*, user: User) -> None:
     """A manager who logs out receives no new orders."""
     presence_logged_out(user=user)

@@ -8,6 +8,7 @@ the modules that make each of its steps.
 import ast
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 SKIPPED = {"migrations", "tests", "__pycache__"}
@@ -18,7 +19,7 @@ def project_apps(root: Path) -> list[str]:
     return sorted(path.parent.name for path in root.glob("*/apps.py"))
 
 
-def modules(root: Path, app: str):
+def modules(root: Path, app: str) -> Iterator[Path]:
     for path in sorted((root / app).rglob("*.py")):
         parts = path.relative_to(root / app).parts
         if SKIPPED.isdisjoint(parts) and not path.name.startswith("test"):

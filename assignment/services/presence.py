@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,7 +36,7 @@ def presence_set(*, user, presence: str, reason: str = "") -> ManagerProfile:
     return profile
 
 
-def presence_logged_out(*, user) -> ManagerProfile | None:
+def presence_logged_out(*, user: User) -> ManagerProfile | None:
     """A manager who logs out receives no new orders (anyone else logging out changes nothing)."""
     if not ManagerProfile.objects.filter(user=user).exists():
         return None

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications import signals
 from notifications.models import Channel, InboundMessage, Notification, OptOut, OutboundMessage
@@ -142,14 +143,15 @@ def inbound_receive(
 def reply_announce(*, inbound: InboundMessage, now: datetime | None = None) -> None:
     """A customer's message about an order that nobody else took care of: its manager (or the shop's
     supervisors) hears of it in the bell, and while the desk is closed the customer hears when it opens."""
-    order = inbound.order
-    if order is None:
+    order, customer = inbound.order, inbound.customer
+    if order is None or customer is None:
         return
-    text = inbound.body.strip()[:200] or f"{inbound.media_count} attachment(s)"
+    text = inbound.body.strip()[:200] or _("%(count)s attachment(s)") % {"count": inbound.media_count}
+    wrote = _("%(customer)s wrote about order %(number)s: %(text)s")
     notifications_about_orders(
         [order],
         kind=Notification.Kind.REPLY,
-        text_for=lambda order: f"{inbound.customer.name} wrote about order {order.number}: {text}",
+        text_for=lambda order: wrote % {"customer": customer.name, "number": order.number, "text": text},
         to_manager=True,
     )
     off_hours_reply(order=order, now=now)
