@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class AssignmentConfig(AppConfig):
     name = "assignment"
     verbose_name = "Assignment"
-
-    def ready(self):
-        from assignment import receivers
-
-        receivers.connect()

@@ -1,6 +1,4 @@
-from orders.exceptions import OrderError
-
-
-class AssignmentRefused(OrderError):
-    """An order cannot be given to this manager; the message says why, in words for the person. An OrderError,
-    so a page of the orders core that started it (a typed-in order the manager takes) shows it like its own."""
+class AssignmentRefused(Exception):
+    """An order cannot be given to this manager; the message says why, in words for the person. Routing's own
+    refusal: a page that asks routing handles it, and the desk's pipeline turns it into the intake's refusal when
+    a manager types an order in and takes it."""

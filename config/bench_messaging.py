@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.fake_twilio import FakeTwilio
+from desk.flows import stale_triggers_fire
 from notifications.models import MessageTemplate, OutboundMessage, Trigger, TriggerFiring
-from notifications.services import outbox_send_due, triggers_fire_due
+from notifications.services import outbox_send_due
 from orders.models import Order, Status
 
 
@@ -49,12 +50,12 @@ def stale_triggers(*, trigger: Trigger, now, say, settle, every: int = 10, due: 
     settle()
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
-        fired = triggers_fire_due(now=now)
+        fired = stale_triggers_fire(now=now)
         ms = (time.perf_counter() - started) * 1000
     say(f"stale-status triggers, {due} due of {planned:,} planned: {ms:.1f} ms, {len(ctx)} queries, fired {fired}")
     started = time.perf_counter()
     for _ in range(5):
-        triggers_fire_due(now=now)
+        stale_triggers_fire(now=now)
     say(f"stale-status triggers, nothing due: {(time.perf_counter() - started) / 5 * 1000:.2f} ms")
 
 

@@ -9,7 +9,8 @@ EVERY_MINUTE = [
     ("orders: flag and escalate overdue orders", "orders.tasks.sweep_overdue"),
     ("assignment: serve the unassigned queue", "assignment.tasks.serve_queue"),
     ("orders: remind people of tasks that fell due", "orders.tasks.remind_due_tasks"),
-    ("notifications: fire triggers of orders that stayed too long", "notifications.tasks.fire_stale_triggers"),
+    # The name stays (schedules are kept by name); the pipeline carries out the triggers' steps on the order.
+    ("notifications: fire triggers of orders that stayed too long", "desk.tasks.fire_stale_triggers"),
     ("notifications: send customer messages that are due", "notifications.tasks.send_due"),
     ("feedback: ask for feedback, email where WhatsApp failed", "feedback.tasks.ask_for_feedback"),
     ("feedback: flag overdue claims", "feedback.tasks.flag_overdue_claims"),

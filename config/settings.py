@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "feedback",
     "kpi",
     "dashboard",
+    "desk",
     "config",
 ]
 

@@ -1,11 +1,12 @@
-"""How notifications hears about orders: receivers of the orders core's and routing's domain signals."""
+"""The bell's receivers of the orders core's domain signals: optional side effects that only tell people (and
+the customer's messages in a data export or anonymisation). The flows that change orders, tasks and the outbox
+are the desk's pipeline (desk/flows.py)."""
 
 from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
 
-from assignment import signals as assignment_signals
 from notifications.models import Notification
 from notifications.selectors import customer_messages_export
 from notifications.services import (
@@ -14,9 +15,7 @@ from notifications.services import (
     notifications_about_orders,
     notifications_create_many,
     notifications_mark_read,
-    off_hours_reply,
     order_link,
-    triggers_on_status_entered,
 )
 from orders import signals
 from orders.roles import staff_name
@@ -100,34 +99,6 @@ def on_customer_unreachable(sender, order, misses, **kwargs):
     )
 
 
-def on_assignment_timed_out(sender, order, manager, minutes, rerouted_to, **kwargs):
-    if rerouted_to is None:
-        where = "nobody is free to take it, so it waits in the queue"
-    elif rerouted_to == manager:
-        where = "nobody else free could take it, so it went back to them"
-    else:
-        where = f"it went to {staff_name(rerouted_to)}"
-    text = f"{staff_name(manager)} did not take up order {order.number} in {minutes} min; {where}."
-    notifications_about_orders(
-        [order],
-        kind=Notification.Kind.TIMEOUT,
-        text_for=lambda order: text,
-        to_manager=False,
-    )
-
-
-def on_order_waiting_too_long(sender, order, minutes, why, **kwargs):
-    reasons = "; ".join(f"{name}: {reason}" for name, reason in why.items()) or "no managers cover this shop"
-    notifications_about_orders(
-        [order],
-        kind=Notification.Kind.ESCALATION,
-        text_for=lambda order: (
-            f"Order {order.number} has waited {minutes} min in the queue: no manager can take it ({reasons})."
-        ),
-        to_manager=False,
-    )
-
-
 def on_delivery_step_refused(sender, order, text, **kwargs):
     notifications_about_orders(
         [order],
@@ -137,21 +108,9 @@ def on_delivery_step_refused(sender, order, text, **kwargs):
     )
 
 
-def on_order_created(sender, order, **kwargs):
-    """A new order enters its first status (its "enters" triggers fire) and, when the desk is closed, hears when
-    it opens."""
-    triggers_on_status_entered(order=order)
-    off_hours_reply(order=order)
-
-
-def on_order_status_changed(sender, order, previous, **kwargs):
-    triggers_on_status_entered(order=order)
-
-
 def connect() -> None:
-    connect_customer_data()
-    signals.order_created.connect(on_order_created, dispatch_uid="notifications.order_created")
-    signals.order_status_changed.connect(on_order_status_changed, dispatch_uid="notifications.status_changed")
+    signals.customer_data_requested.connect(on_customer_data_requested, dispatch_uid="notifications.export")
+    signals.customer_anonymised.connect(on_customer_anonymised, dispatch_uid="notifications.anonymised")
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")
     signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
     signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")
@@ -161,12 +120,6 @@ def connect() -> None:
     signals.customer_unreachable.connect(
         on_customer_unreachable, dispatch_uid="notifications.customer_unreachable"
     )
-    assignment_signals.assignment_timed_out.connect(
-        on_assignment_timed_out, dispatch_uid="notifications.assignment_timed_out"
-    )
-    assignment_signals.order_waiting_too_long.connect(
-        on_order_waiting_too_long, dispatch_uid="notifications.order_waiting_too_long"
-    )
 
 
 def on_customer_data_requested(sender, customer, **kwargs):
@@ -175,8 +128,3 @@ def on_customer_data_requested(sender, customer, **kwargs):
 
 def on_customer_anonymised(sender, customer, **kwargs):
     customer_messages_forget(customer=customer)
-
-
-def connect_customer_data() -> None:
-    signals.customer_data_requested.connect(on_customer_data_requested, dispatch_uid="notifications.export")
-    signals.customer_anonymised.connect(on_customer_anonymised, dispatch_uid="notifications.anonymised")

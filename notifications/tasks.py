@@ -1,6 +1,6 @@
 """django-q2 entry points: each only calls a service."""
 
-from notifications.services import outbox_send, outbox_send_due, triggers_fire_due
+from notifications.services import outbox_send, outbox_send_due
 
 
 def send_message(message_id: int) -> None:
@@ -9,7 +9,3 @@ def send_message(message_id: int) -> None:
 
 def send_due() -> int:
     return outbox_send_due()
-
-
-def fire_stale_triggers() -> int:
-    return triggers_fire_due()

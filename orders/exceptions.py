@@ -14,6 +14,11 @@ class NextStepRequired(OrderError):
     """The last open task of an open order is being closed without a next step."""
 
 
+class IntakeRefused(OrderError):
+    """The order cannot be taken in as asked (the manager who typed it in and takes it may not have it): nothing
+    is saved, and the message says why."""
+
+
 class IntakeConflict(OrderError):
     """The storefront sent an external_id the shop already has, with other content."""
 

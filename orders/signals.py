@@ -1,5 +1,6 @@
 """The few domain events the orders core announces. Sent only by orders services, inside the transaction of
-the change; receivers in other apps do their own work through their own services."""
+the change. The desk's pipeline (desk/receivers.py) connects the flows to them; other apps' receivers are
+optional side effects only (the bell, a customer's data export or anonymisation)."""
 
 from django.dispatch import Signal
 

@@ -2,6 +2,7 @@
 
 from assignment.services.presence import (
     SEEN_EVERY,
+    presence_logged_out,
     presence_note_activity,
     presence_set,
     presences_expire_idle,
@@ -17,6 +18,7 @@ __all__ = [
     "assignments_expire",
     "order_route",
     "order_take",
+    "presence_logged_out",
     "presence_note_activity",
     "presence_set",
     "presences_expire_idle",

@@ -36,6 +36,13 @@ def presence_set(*, user: User, presence: str, reason: str = "") -> ManagerProfi
     return profile
 
 
+def presence_logged_out(*, user: User) -> ManagerProfile | None:
+    """A manager who logs out receives no new orders (anyone else logging out changes nothing)."""
+    if not ManagerProfile.objects.filter(user=user).exists():
+        return None
+    return presence_set(user=user, presence=Presence.OFFLINE, reason="logged out")
+
+
 def presence_note_activity(*, user: User, now: datetime | None = None) -> None:
     """The manager is using the desk (called at most once a minute per session)."""
     ManagerProfile.objects.filter(user=user).update(last_seen_at=now or timezone.now())

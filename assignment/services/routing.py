@@ -162,7 +162,9 @@ def order_route(
     nobody can take it now (it waits in the queue). Safe to run from many workers at once: the order row
     and then the chosen manager's row are locked, and the manager's open orders are recounted under that lock.
     `new_order` (intake): an order created in this transaction, invisible to anyone else until it commits, with
-    no history of holders or timeouts; it is routed as it is, without locking or reading it again. `team`: the
+    no history of holders or timeouts; it is routed as it is, without locking or reading it again, and claimed
+    only while it still has no manager (the hand-over's update re-checks it under the row's lock, and raises
+    StaleOrder rather than assign it twice if an earlier step of the transaction gave it away). `team`: the
     team as the queue read it for a batch; the assignment is counted into it, a refusal under the lock marks it
     stale."""
     now = now or timezone.now()

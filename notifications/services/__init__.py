@@ -1,6 +1,7 @@
 """Notifications' writes, one module per job; the public names stay importable from `notifications.services`."""
 
 from notifications.services.bell import (
+    assignment_timeout_announce,
     notification_create,
     notification_mark_read,
     notifications_about_orders,
@@ -8,8 +9,9 @@ from notifications.services.bell import (
     notifications_mark_all_read,
     notifications_mark_read,
     order_link,
+    queue_wait_announce,
 )
-from notifications.services.inbound import inbound_receive, message_status_apply
+from notifications.services.inbound import inbound_receive, message_status_apply, reply_announce
 from notifications.services.outbox import (
     customer_messages_forget,
     message_preview,
@@ -30,6 +32,7 @@ from notifications.services.triggers import (
 )
 
 __all__ = [
+    "assignment_timeout_announce",
     "customer_messages_forget",
     "firing_due_at",
     "inbound_receive",
@@ -45,6 +48,8 @@ __all__ = [
     "notifications_mark_read",
     "off_hours_reply",
     "order_link",
+    "queue_wait_announce",
+    "reply_announce",
     "outbox_retry",
     "outbox_send",
     "outbox_send_due",

@@ -6,9 +6,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 from orders.models import Order
+from orders.roles import staff_name
 from orders.selectors import supervisors_covering_shop
 
 
@@ -72,3 +74,34 @@ def notifications_about_orders(
             recipient_ids += supervisors_by_shop[order.shop_id]
         messages += [(pk, text_for(order), order_link(order)) for pk in recipient_ids]
     return notifications_create_many(kind=kind, messages=messages)
+
+
+def assignment_timeout_announce(*, order: Order, manager: User, minutes: int, rerouted_to: User | None) -> int:
+    """Supervisors hear that a manager let an order routing gave them time out, and where it went."""
+    if rerouted_to is None:
+        where = _("nobody is free to take it, so it waits in the queue")
+    elif rerouted_to == manager:
+        where = _("nobody else free could take it, so it went back to them")
+    else:
+        where = _("it went to %(manager)s") % {"manager": staff_name(rerouted_to)}
+    text = _("%(manager)s did not take up order %(number)s in %(minutes)s min; %(where)s.") % {
+        "manager": staff_name(manager),
+        "number": order.number,
+        "minutes": minutes,
+        "where": where,
+    }
+    return notifications_about_orders(
+        [order], kind=Notification.Kind.TIMEOUT, text_for=lambda order: text, to_manager=False
+    )
+
+
+def queue_wait_announce(*, order: Order, minutes: int, why: dict[str, str]) -> int:
+    """Supervisors hear of an order that has waited in the queue past the alert time, and why nobody took it."""
+    reasons = "; ".join(f"{name}: {reason}" for name, reason in why.items()) or _("no managers cover this shop")
+    text = _("Order %(number)s has waited %(minutes)s min in the queue: no manager can take it (%(reasons)s).")
+    return notifications_about_orders(
+        [order],
+        kind=Notification.Kind.ESCALATION,
+        text_for=lambda order: text % {"number": order.number, "minutes": minutes, "reasons": reasons},
+        to_manager=False,
+    )

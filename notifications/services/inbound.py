@@ -6,6 +6,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications import signals
 from notifications.models import Channel, InboundMessage, Notification, OptOut, OutboundMessage
@@ -120,8 +121,8 @@ def inbound_receive(
     media_count: int = 0,
     now: datetime | None = None,
 ) -> tuple[InboundMessage, bool]:
-    """Keep a customer's message once (Twilio retries), match it, honour STOP/START, and hand it to whoever
-    takes care of it (feedback's rating replies); when nobody does, the manager hears of it in the bell."""
+    """Keep a customer's message once (Twilio retries), match it, honour STOP/START, and announce it
+    (`customer_replied`): the desk's pipeline hands it to feedback's rating replies, else to `reply_announce`."""
     now = now or timezone.now()
     channel = Channel.WHATSAPP if from_address.startswith("whatsapp:") else Channel.SMS
     try:
@@ -150,14 +151,22 @@ def inbound_receive(
         if customer is None:
             return inbound, True
         switched = _switch(customer, channel, body.strip().strip(".!").upper())
-        handled = any(response for _, response in signals.customer_replied.send(sender=Channel, inbound=inbound))
-        if not switched and not handled and order is not None:
-            text = body.strip()[:200] or f"{media_count} attachment(s)"
-            notifications_about_orders(
-                [order],
-                kind=Notification.Kind.REPLY,
-                text_for=lambda order: f"{customer.name} wrote about order {order.number}: {text}",
-                to_manager=True,
-            )
-            off_hours_reply(order=order, now=now)
+        signals.customer_replied.send(sender=Channel, inbound=inbound, switched=bool(switched), now=now)
     return inbound, True
+
+
+def reply_announce(*, inbound: InboundMessage, now: datetime | None = None) -> None:
+    """A customer's message about an order that nobody else took care of: its manager (or the shop's
+    supervisors) hears of it in the bell, and while the desk is closed the customer hears when it opens."""
+    order, customer = inbound.order, inbound.customer
+    if order is None or customer is None:
+        return
+    text = inbound.body.strip()[:200] or _("%(count)s attachment(s)") % {"count": inbound.media_count}
+    wrote = _("%(customer)s wrote about order %(number)s: %(text)s")
+    notifications_about_orders(
+        [order],
+        kind=Notification.Kind.REPLY,
+        text_for=lambda order: wrote % {"customer": customer.name, "number": order.number, "text": text},
+        to_manager=True,
+    )
+    off_hours_reply(order=order, now=now)

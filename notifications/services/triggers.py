@@ -1,24 +1,27 @@
 """Triggers: what the desk does when an order enters a status or stays in it too long, and the off-hours reply.
 A firing row per trigger, order, entry and round (unique) proves each fires once; "has stayed" firings are
-planned when the order enters the status and read back by the every-minute check only when due."""
+planned when the order enters the status and read back by the every-minute check only when due. What a trigger
+does to the order itself (a task, a hand-over, back to routing) is the desk's pipeline's part (`order_steps`,
+desk.flows.trigger_order_steps): notifications writes the message, the bell and the history line."""
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from notifications.models import Notification, OffHoursReply, OutboundMessage, Trigger, TriggerFiring
 from notifications.services.bell import notifications_about_orders
 from notifications.services.outbox import message_queue
 from orders.clock import is_working_time, working_deadline
-from orders.exceptions import OrderError
 from orders.models import Order, OrderEvent
-from orders.services import order_event_add, order_take_back, orders_reassign, task_create
+from orders.services import order_event_add
 
 Outcome = TriggerFiring.Outcome
+# Carries out a firing trigger's steps on the order itself (task, hand-over, back to routing) and says what was
+# done, in the words of the history line ("task planned", "not handed over: …").
+OrderSteps = Callable[[Trigger, Order, datetime], list[str]]
 
 
 def firing_due_at(trigger: Trigger, order: Order, *, entered_at: datetime, round: int) -> datetime:
@@ -29,8 +32,11 @@ def firing_due_at(trigger: Trigger, order: Order, *, entered_at: datetime, round
     return entered_at + wait
 
 
-def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -> list[str]:
-    """Carry out the trigger's actions on the order; what was done, for the order's history."""
+def _act(
+    trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime, order_steps: OrderSteps
+) -> list[str]:
+    """Carry out the trigger's actions on the order; what was done, for the order's history (message, the order's
+    own steps, bell: in that order)."""
     done = []
     if trigger.template is not None:  # no query: read with the trigger
         template = trigger.template
@@ -47,36 +53,7 @@ def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -
             f"{template.get_channel_display()} “{template.name}”"
             + (f" not sent: {message.last_error}" if message.state == OutboundMessage.State.SKIPPED else " queued")
         )
-    if trigger.task_text.strip():
-        if order.manager is None:
-            done.append("no task: the order has no manager")
-        else:
-            task_create(
-                customer=order.customer,
-                order=order,
-                assignee=order.manager,
-                by=None,
-                kind=trigger.task_kind,
-                text=trigger.task_text,
-                due_at=now + trigger.task_due_in,
-            )
-            done.append("task planned")
-    if trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is None:  # deleted since: the trigger keeps no one
-        done.append(_("not handed over: the manager it names is no longer on the staff"))
-    elif trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is not None:
-        try:
-            orders_reassign(orders=[order], manager=trigger.hand_to, by=None, reason=f"trigger “{trigger.name}”")
-            done.append("handed over")
-        except OrderError as exc:
-            done.append(f"not handed over: {exc}")
-    elif trigger.hand == Trigger.Hand.ROUTING and order.manager_id:
-        try:
-            order_take_back(order=order, reason=f"trigger “{trigger.name}”")
-        except OrderError as exc:
-            done.append(f"not sent back to routing: {exc}")
-        else:
-            transaction.on_commit(lambda: async_task("assignment.tasks.serve_queue"))
-            done.append("sent back to routing")
+    done += order_steps(trigger, order, now)
     if trigger.notify:
         text = trigger.notify_text or trigger.name
         notifications_about_orders(
@@ -89,9 +66,9 @@ def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -
     return done
 
 
-def _fire(firing: TriggerFiring, order: Order, now: datetime) -> None:
+def _fire(firing: TriggerFiring, order: Order, now: datetime, order_steps: OrderSteps) -> None:
     trigger = firing.trigger
-    done = _act(trigger, firing, order, now)
+    done = _act(trigger, firing, order, now, order_steps)
     # Each part ends without a full stop (a refusal's own text has one): the history line adds the one stop.
     note = "; ".join(part.rstrip(".") for part in done)
     firing.done_at, firing.outcome, firing.note = now, Outcome.FIRED, note[:300]
@@ -105,7 +82,7 @@ def _fire(firing: TriggerFiring, order: Order, now: datetime) -> None:
     )
 
 
-def triggers_on_status_entered(*, order: Order, now: datetime | None = None) -> int:
+def triggers_on_status_entered(*, order: Order, order_steps: OrderSteps, now: datetime | None = None) -> int:
     """Runs in the transaction of the status change (or the intake), which it is part of: fire the "enters"
     triggers that match, plan the "has stayed" ones. Returns how many fired now."""
     now = now or timezone.now()
@@ -125,7 +102,7 @@ def triggers_on_status_entered(*, order: Order, now: datetime | None = None) -> 
                 )
         except IntegrityError:
             continue  # already fired for this entry
-        _fire(firing, order, now)
+        _fire(firing, order, now, order_steps)
         fired += 1
     return fired
 
@@ -144,13 +121,15 @@ def _plan(
     )
 
 
-def triggers_fire_due(*, now: datetime | None = None, batch: int = 200, budget: float = 40.0) -> int:
+def triggers_fire_due(
+    *, order_steps: OrderSteps, now: datetime | None = None, batch: int = 200, budget: float = 40.0
+) -> int:
     """The every-minute check of "has stayed" triggers: reads only firings that are due (partial index), batch
     by batch within a time budget, skipping rows another worker holds."""
     now = now or timezone.now()
     started, fired = time.monotonic(), 0
     while time.monotonic() - started < budget:
-        done, fired_now = _fire_batch(now, batch)
+        done, fired_now = _fire_batch(now, batch, order_steps)
         fired += fired_now
         if done < batch:
             break
@@ -158,7 +137,7 @@ def triggers_fire_due(*, now: datetime | None = None, batch: int = 200, budget: 
 
 
 @transaction.atomic
-def _fire_batch(now: datetime, batch: int) -> tuple[int, int]:
+def _fire_batch(now: datetime, batch: int, order_steps: OrderSteps) -> tuple[int, int]:
     """One batch in one transaction: fire the firings whose order is still in the same entry of the status."""
     firings = list(
         TriggerFiring.objects.select_for_update(skip_locked=True, of=("self",))
@@ -176,7 +155,7 @@ def _fire_batch(now: datetime, batch: int) -> tuple[int, int]:
             firing.save(update_fields=["done_at", "outcome", "note"])
             continue
         if trigger.matches(order):
-            _fire(firing, order, now)
+            _fire(firing, order, now, order_steps)
             fired += 1
         else:
             firing.done_at, firing.outcome = now, Outcome.NOT_MATCHING

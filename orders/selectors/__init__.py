@@ -30,7 +30,7 @@ from orders.selectors.followup import (
     task_list_open_for_order,
     task_list_overdue_for_team,
 )
-from orders.selectors.matrix import status_by_code, status_name, status_next_for
+from orders.selectors.matrix import status_by_code, status_is_complete, status_name, status_next_for
 from orders.selectors.orders import (
     OrderPage,
     order_completed_at,
@@ -69,6 +69,7 @@ __all__ = [
     "shop_scope",
     "staff_covering_shop",
     "status_by_code",
+    "status_is_complete",
     "status_name",
     "status_next_for",
     "supervisors_covering_shop",

@@ -18,6 +18,11 @@ def status_name(code: str, statuses: dict[str, Status] | None = None) -> str:
     return status.name if status is not None else code
 
 
+def status_is_complete(code: str) -> bool:
+    """The status is one of the "complete" group (the order was fulfilled, not cancelled or lost)."""
+    return Status.objects.filter(code=code, group=Status.Group.COMPLETE).exists()
+
+
 def status_next_for(*, order: Order, user: User) -> list[Status]:
     """The statuses this user may move the order to, exactly as the matrix allows."""
     steps = (

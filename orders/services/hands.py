@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders import signals
-from orders.exceptions import OrderError
+from orders.exceptions import OrderError, StaleOrder
 from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
 from orders.roles import MANAGER, staff_name
 from orders.services.customers import customer_history_add
@@ -56,9 +56,14 @@ def order_set_manager(
     """Give the order a responsible manager (routing or by hand) and say why in the history. The customer gets
     the same manager as responsible on their first assignment; on a hand-over the previous holder's work on
     the order goes with it, and the history says what moved. `never_held`: the caller knows nobody held the
-    order before (it was created in this transaction), so there is no earlier holder to look up."""
+    order before (it was created in this transaction), so there is no earlier holder to look up; the update then
+    claims the row only while it has no manager, and StaleOrder says an earlier step already gave it to someone."""
     previous = order.manager
-    Order.objects.filter(pk=order.pk).update(manager=manager, updated_at=timezone.now())
+    rows = Order.objects.filter(pk=order.pk)
+    if never_held:  # the row lock the update takes re-checks it: never assigned twice, never written over
+        rows = rows.filter(manager__isnull=True)
+    if not rows.update(manager=manager, updated_at=timezone.now()) and never_held:
+        raise StaleOrder(f"Order {order.number} already has a manager: it was not routed a second time.")
     order.manager = manager
     moved = []
     if manager is not None:

@@ -45,12 +45,8 @@ def order_create(
     """Create an order with its customer and items, or return the shop's existing order with this
     external_id (idempotent intake). Returns (order, created). The same external_id with other content raises
     IntakeConflict naming the fields that differ (a hash per field of what was accepted is kept on the order).
-
-    `order_created` is sent inside this transaction, so its receivers' writes commit or roll back with the
-    order: `assignment` routes it there and then (`assignment.receivers.on_order_created` → `order_route`,
-    which locks a manager's row and, through `order_manager_changed`, has `notifications` tell that manager),
-    so the storefront's answer already names the manager. `taken_by`: the manager who typed the order in and takes
-    it themselves; routing gives it to them through its locks (or refuses, and nothing is saved)."""
+    What follows, in this transaction, is the desk's pipeline (`order_created` → desk.flows.order_arrived).
+    `taken_by`: the manager who typed the order in and takes it (refused: IntakeRefused, nothing is saved)."""
     content: dict[str, Any] = dict(
         customer=customer,
         items=items,

@@ -3,12 +3,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
-from assignment.services import order_route, presence_set, queue_serve
+from assignment.services import order_route, order_take, presence_set, queue_serve
+from orders.exceptions import StaleOrder
 from orders.models import Order, OrderEvent
 from orders.services import order_change_status
 from tests.factories import ShopFactory, free_manager, make_order, supervisor
@@ -319,3 +320,16 @@ def test_capacity_starts_one_router_per_q2_worker_where_rows_lock_and_one_where_
     # SQLite (the demo) has no row locks to share the queue out: one router, as before.
     with mock.patch.object(connection.features, "has_select_for_update_skip_locked", False):
         assert queue_routers() == 1
+
+
+def test_routing_a_new_order_an_earlier_step_already_gave_away_refuses_instead_of_assigning_it_twice(shop):
+    anna = free_manager(username="anna", shops=[shop])
+    boris = free_manager(username="boris", shops=[shop])
+    order = orders_waiting(shop, 1)[0]
+    as_intake_holds_it = Order.objects.select_related("customer", "shop").get(pk=order.pk)
+    order_take(order_id=order.pk, user=anna)
+    with pytest.raises(StaleOrder, match="already has a manager"), transaction.atomic():
+        order_route(new_order=as_intake_holds_it)  # boris is free with room: only the re-check stops it
+    order.refresh_from_db()
+    assert order.manager == anna and boris.pk not in order.assignment_decisions.values_list("manager", flat=True)
+    assert order.events.filter(kind=OrderEvent.Kind.ASSIGNMENT).count() == 1

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from desk.flows import trigger_order_steps
 from notifications.models import InboundMessage, Notification, OutboundMessage, Trigger, TriggerFiring
 from notifications.services import inbound_receive, message_queue, outbox_send, outbox_send_due, triggers_fire_due
 from orders.models import Status
@@ -84,7 +85,7 @@ def test_four_stale_status_checkers_fire_each_due_firing_once():
             order = make_order(shop, manager=manager)
             order_change_status(order=order, target="approval", by=manager)
     with time_machine.travel(NOON + timedelta(hours=1), tick=False):
-        results = race(4, lambda i: triggers_fire_due(batch=5))
+        results = race(4, lambda i: triggers_fire_due(batch=5, order_steps=trigger_order_steps))
     assert sum(results) == 30, results
     assert OutboundMessage.objects.count() == 30
     assert TriggerFiring.objects.filter(outcome="fired").count() == 30

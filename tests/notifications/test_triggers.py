@@ -9,6 +9,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from desk.flows import trigger_order_steps
+from desk.tasks import fire_stale_triggers
 from notifications.models import (
     MessageTemplate,
     Notification,
@@ -17,7 +19,7 @@ from notifications.models import (
     Trigger,
     TriggerFiring,
 )
-from notifications.services import trigger_plan_current, triggers_fire_due
+from notifications.services import trigger_plan_current
 from orders.models import Order, OrderEvent, Status, Task
 from orders.services import order_change_status, order_record_payment
 from tests.factories import ShopFactory, free_manager, grant, make_order, msk, supervisor
@@ -99,7 +101,7 @@ def test_the_pick_up_reminder_repeats_after_two_days_and_again_a_day_later_then_
     entered = order.status_entered_at
     for hours, expected in [(47, 0), (48, 1), (49, 1), (71, 1), (72, 2), (200, 2)]:
         with time_machine.travel(entered + timedelta(hours=hours), tick=False):
-            triggers_fire_due()
+            fire_stale_triggers()
         assert len(messages(order)) == expected, hours
     rounds = TriggerFiring.objects.filter(order=order).values_list("round", "outcome")
     assert sorted(rounds) == [(1, "fired"), (2, "fired")]
@@ -122,7 +124,7 @@ def test_a_stay_trigger_does_nothing_once_the_order_has_left_the_status(order):
     move(order, "approval")
     move(order, "assembly", at=NOON + timedelta(minutes=30))
     with time_machine.travel(NOON + timedelta(hours=2), tick=False):
-        assert triggers_fire_due() == 0
+        assert fire_stale_triggers() == 0
     assert messages(order) == []
     assert TriggerFiring.objects.get(order=order).outcome == "left"
 
@@ -131,8 +133,8 @@ def test_the_stale_check_reads_only_due_firings_in_one_pass_whatever_was_done_be
     trigger("approval", when="stays", after=timedelta(hours=1), notify="manager")
     move(order, "approval")
     with time_machine.travel(NOON + timedelta(hours=1), tick=False):
-        assert triggers_fire_due() == 1
-        assert triggers_fire_due() == 0  # the minute after: nothing fires twice
+        assert fire_stale_triggers() == 1
+        assert fire_stale_triggers() == 0  # the minute after: nothing fires twice
 
 
 def test_a_stay_trigger_saved_later_also_watches_orders_already_in_the_status(order):
@@ -140,7 +142,7 @@ def test_a_stay_trigger_saved_later_also_watches_orders_already_in_the_status(or
     made = trigger("approval", when="stays", after=timedelta(hours=1), notify="manager")
     assert trigger_plan_current(trigger=made) == 1
     with time_machine.travel(NOON + timedelta(hours=1), tick=False):
-        assert triggers_fire_due() == 1
+        assert fire_stale_triggers() == 1
 
 
 @pytest.mark.parametrize(
@@ -178,7 +180,7 @@ def test_the_failed_payment_message_goes_when_the_payment_state_matches_at_firin
     with time_machine.travel(NOON + timedelta(minutes=10), tick=False):
         order_record_payment(order=order, state="failed", amount=0)
     with time_machine.travel(NOON + timedelta(minutes=30), tick=False):
-        triggers_fire_due()
+        fire_stale_triggers()
     assert messages(order) == [f"The payment for {order.number} did not go through."]
 
 
@@ -364,13 +366,13 @@ def test_after_the_desk_was_down_the_next_reminder_still_waits_its_interval(orde
     move(order, "approval", "assembly", "delivery", "pickup")
     entered = order.status_entered_at
     with time_machine.travel(entered + timedelta(days=4), tick=False):  # two reminders were due meanwhile
-        triggers_fire_due()
+        fire_stale_triggers()
     assert len(messages(order)) == 1
     with time_machine.travel(entered + timedelta(days=4, hours=23), tick=False):
-        triggers_fire_due()
+        fire_stale_triggers()
     assert len(messages(order)) == 1
     with time_machine.travel(entered + timedelta(days=5), tick=False):
-        triggers_fire_due()
+        fire_stale_triggers()
     assert len(messages(order)) == 2
 
 
@@ -379,7 +381,7 @@ def test_a_switched_off_trigger_fires_no_planned_reminder(order):
     move(order, "approval")
     Trigger.objects.filter(pk=made.pk).update(is_active=False)
     with time_machine.travel(NOON + timedelta(hours=1), tick=False):
-        assert triggers_fire_due() == 0
+        assert fire_stale_triggers() == 0
     assert TriggerFiring.objects.get().note == "the trigger is switched off"
 
 
@@ -389,7 +391,7 @@ def test_the_same_entry_announced_twice_fires_its_trigger_once(order):
     trigger("approval", template=sms_template())
     move(order, "approval")
     with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
-        assert triggers_on_status_entered(order=order) == 0
+        assert triggers_on_status_entered(order=order, order_steps=trigger_order_steps) == 0
     assert len(messages(order)) == 1
 
 
@@ -400,7 +402,7 @@ def test_a_stay_trigger_planned_again_for_the_same_entry_keeps_its_one_firing_an
     move(order, "approval")
     planned = TriggerFiring.objects.get()
     with time_machine.travel(NOON + timedelta(minutes=30), tick=False):
-        triggers_on_status_entered(order=order)  # the entry announced again
+        triggers_on_status_entered(order=order, order_steps=trigger_order_steps)  # the entry announced again
         assert trigger_plan_current(trigger=made) == 1  # the trigger saved again in admin
     assert list(TriggerFiring.objects.values_list("pk", "due_at")) == [(planned.pk, planned.due_at)]
 

@@ -174,16 +174,20 @@ def test_stop_switches_the_channel_off_and_start_back_on(client, order, word):
     assert not OptOut.objects.exists()
 
 
-def test_a_receiver_that_takes_care_of_a_reply_keeps_it_out_of_the_bell(client, order):
-    def rating(sender, inbound, **kwargs):
-        return inbound.body.strip() == "5"
+def test_a_customers_message_is_announced_once_saying_whether_it_was_stop_or_start(client, order):
+    heard = []
 
-    signals.customer_replied.connect(rating, dispatch_uid="test.rating")
+    def listen(sender, inbound, switched, **kwargs):
+        heard.append((inbound.body, switched))
+
+    signals.customer_replied.connect(listen, dispatch_uid="test.listen")
     try:
-        inbound(client, body="5")
+        inbound(client, body="STOP")
+        inbound(client, body="STOP")  # Twilio's retry of the same message
         inbound(client, body="Where is it?", sid="SMin0002")
     finally:
-        signals.customer_replied.disconnect(dispatch_uid="test.rating")
+        signals.customer_replied.disconnect(dispatch_uid="test.listen")
+    assert heard == [("STOP", True), ("Where is it?", False)]
     assert list(Notification.objects.filter(kind="reply").values_list("text", flat=True)) == [
         f"Olga wrote about order {order.number}: Where is it?"
     ]

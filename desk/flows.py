@@ -1,0 +1,142 @@
+"""The desk's flows, in the order they run. Each step is a public service of the app that owns it, called here
+explicitly; `desk/receivers.py` runs these functions on the apps' domain signals, inside the transaction of the
+change that sent them (so a step that refuses undoes the change, and nothing is half-saved)."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
+
+from assignment.exceptions import AssignmentRefused
+from assignment.services import (
+    assignment_accept,
+    order_route,
+    order_take,
+    presence_logged_out,
+    queue_serve_after_commit,
+)
+from feedback.services import feedback_letter, feedback_on_delivery, feedback_plan, reply_receive
+from notifications.models import InboundMessage, OutboundMessage, Trigger
+from notifications.services import (
+    assignment_timeout_announce,
+    off_hours_reply,
+    queue_wait_announce,
+    reply_announce,
+    triggers_fire_due,
+    triggers_on_status_entered,
+)
+from orders.exceptions import IntakeRefused, OrderError
+from orders.models import Order
+from orders.selectors import status_is_complete
+from orders.services import order_take_back, orders_reassign, task_create
+
+
+# 1. An order arrives (orders.order_create → order_created).
+def order_arrived(*, order: Order, taken_by: User | None) -> None:
+    """Give it to a manager in the same request, so the storefront's answer names them; then its first status's
+    triggers; then, while the desk is closed, the reply saying when it opens."""
+    if taken_by is not None:
+        try:  # the manager who typed it in takes it, through routing's locks (quota, grants)
+            order_take(order_id=order.pk, user=taken_by, how=_("typed it in and took it"))
+        except AssignmentRefused as refusal:  # refused (e.g. at quota): the whole order is undone
+            raise IntakeRefused(str(refusal)) from refusal
+    else:
+        order_route(new_order=order)
+    triggers_on_status_entered(order=order, order_steps=trigger_order_steps)
+    off_hours_reply(order=order)
+
+
+# 2. An order moves (orders.order_change_status → order_status_changed).
+def order_moved(*, order: Order) -> None:
+    """The entered status's triggers; a request for feedback planned when the order is complete; the queue served
+    once the change is committed when a final status frees its manager's room."""
+    triggers_on_status_entered(order=order, order_steps=trigger_order_steps)
+    if order.is_final and status_is_complete(order.status):
+        feedback_plan(order=order)
+    if order.is_final and order.manager_id:
+        queue_serve_after_commit()
+
+
+# 2a. A trigger fires (on entering a status, in 1 and 2; or "has stayed", from the every-minute check below):
+# notifications writes its message and bell, and these are its steps on the order itself.
+def trigger_order_steps(trigger: Trigger, order: Order, now: datetime) -> list[str]:
+    """A task for the order's manager, a hand-over to a named manager, or back to routing; what was done, in the
+    words of the firing's history line."""
+    done = []
+    if trigger.task_text.strip():
+        if order.manager is None:
+            done.append(_("no task: the order has no manager"))
+        else:
+            task_create(
+                customer=order.customer,
+                order=order,
+                assignee=order.manager,
+                by=None,
+                kind=trigger.task_kind,
+                text=trigger.task_text,
+                due_at=now + trigger.task_due_in,
+            )
+            done.append(_("task planned"))
+    reason = _("trigger “%(name)s”") % {"name": trigger.name}
+    if trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is None:  # deleted since: the trigger keeps no one
+        done.append(_("not handed over: the manager it names is no longer on the staff"))
+    elif trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is not None:
+        try:
+            orders_reassign(orders=[order], manager=trigger.hand_to, by=None, reason=reason)
+            done.append(_("handed over"))
+        except OrderError as exc:
+            done.append(_("not handed over: %(why)s") % {"why": exc})
+    elif trigger.hand == Trigger.Hand.ROUTING and order.manager_id:
+        try:
+            order_take_back(order=order, reason=reason)
+        except OrderError as exc:
+            done.append(_("not sent back to routing: %(why)s") % {"why": exc})
+        else:
+            queue_serve_after_commit()
+            done.append(_("sent back to routing"))
+    return done
+
+
+def stale_triggers_fire(*, now: datetime | None = None) -> int:
+    """The every-minute check of "has stayed" triggers (q2: desk.tasks.fire_stale_triggers)."""
+    return triggers_fire_due(now=now, order_steps=trigger_order_steps)
+
+
+# 3. The other reactions between apps.
+def order_worked_on(*, order: Order, by: User | None) -> None:
+    """A status change, call, note or task by the assigned manager stops routing's acceptance clock."""
+    assignment_accept(order=order, by=by)
+
+
+def customer_wrote(*, inbound: InboundMessage, switched: bool, now: datetime | None) -> None:
+    """A customer's message (already matched, STOP/START honoured): an answer to their feedback request goes to
+    feedback; anything else, unless it was STOP or START, reaches the order's manager."""
+    if reply_receive(inbound=inbound):
+        return
+    if not switched:
+        reply_announce(inbound=inbound, now=now)
+
+
+def message_delivery_changed(*, message: OutboundMessage) -> None:
+    """A feedback request's WhatsApp that failed goes again by email, at once."""
+    feedback_on_delivery(message=message)
+
+
+def email_letter(*, message: OutboundMessage) -> EmailMessage | None:
+    """The letter an email transport sends, when the app that asked for the message writes it itself (feedback's
+    request: from a person, with the working rating links); None: the desk's branded letter."""
+    return feedback_letter(message=message)
+
+
+def assignment_timed_out(*, order: Order, manager: User, minutes: int, rerouted_to: User | None) -> None:
+    assignment_timeout_announce(order=order, manager=manager, minutes=minutes, rerouted_to=rerouted_to)
+
+
+def order_waiting_too_long(*, order: Order, minutes: int, why: dict[str, str]) -> None:
+    queue_wait_announce(order=order, minutes=minutes, why=why)
+
+
+def user_logged_out(*, user: User) -> None:
+    """A manager who logs out receives no new orders."""
+    presence_logged_out(user=user)

@@ -1,0 +1,77 @@
+"""The one place the apps' domain signals are connected to the desk's flows. Each receiver only hands the signal's
+arguments to its flow in desk/flows.py, where the steps and their order are written down."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_out
+from django.core.mail import EmailMessage
+from django.http import HttpRequest
+
+from assignment import signals as routing
+from desk import flows
+from notifications import signals as messaging
+from notifications.models import InboundMessage, OutboundMessage
+from orders import signals as orders
+from orders.models import Order
+
+
+def on_order_created(sender: type, order: Order, taken_by: User | None = None, **kwargs: Any) -> None:
+    flows.order_arrived(order=order, taken_by=taken_by)
+
+
+def on_order_status_changed(sender: type, order: Order, **kwargs: Any) -> None:
+    flows.order_moved(order=order)
+
+
+def on_order_touched(sender: type, order: Order, by: User | None, **kwargs: Any) -> None:
+    flows.order_worked_on(order=order, by=by)
+
+
+def on_customer_replied(
+    sender: type, inbound: InboundMessage, switched: bool = False, now: datetime | None = None, **kwargs: Any
+) -> None:
+    flows.customer_wrote(inbound=inbound, switched=switched, now=now)
+
+
+def on_message_delivery_changed(sender: type, message: OutboundMessage, **kwargs: Any) -> None:
+    flows.message_delivery_changed(message=message)
+
+
+def on_email_writing(sender: type, message: OutboundMessage, **kwargs: Any) -> EmailMessage | None:
+    return flows.email_letter(message=message)
+
+
+def on_assignment_timed_out(
+    sender: type,
+    order: Order,
+    manager: User,
+    minutes: int,
+    rerouted_to: User | None,
+    **kwargs: Any,
+) -> None:
+    flows.assignment_timed_out(order=order, manager=manager, minutes=minutes, rerouted_to=rerouted_to)
+
+
+def on_order_waiting_too_long(
+    sender: type, order: Order, minutes: int, why: dict[str, str], **kwargs: Any
+) -> None:
+    flows.order_waiting_too_long(order=order, minutes=minutes, why=why)
+
+
+def on_logged_out(sender: type, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        flows.user_logged_out(user=user)
+
+
+def connect() -> None:
+    orders.order_created.connect(on_order_created, dispatch_uid="desk.order_created")
+    orders.order_status_changed.connect(on_order_status_changed, dispatch_uid="desk.order_status_changed")
+    orders.order_touched.connect(on_order_touched, dispatch_uid="desk.order_touched")
+    messaging.customer_replied.connect(on_customer_replied, dispatch_uid="desk.customer_replied")
+    messaging.message_delivery_changed.connect(on_message_delivery_changed, dispatch_uid="desk.delivery_changed")
+    messaging.email_writing.connect(on_email_writing, dispatch_uid="desk.email_writing")
+    routing.assignment_timed_out.connect(on_assignment_timed_out, dispatch_uid="desk.assignment_timed_out")
+    routing.order_waiting_too_long.connect(on_order_waiting_too_long, dispatch_uid="desk.order_waiting_too_long")
+    user_logged_out.connect(on_logged_out, dispatch_uid="desk.logged_out")
