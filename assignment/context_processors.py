@@ -1,5 +1,5 @@
 from assignment.models import ManagerProfile, Presence
-from orders import roles
+from core import roles
 
 
 def presence(request):

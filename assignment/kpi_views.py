@@ -13,10 +13,10 @@ from django.utils import timezone
 from assignment.kpi import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
 from assignment.kpi_sources import STAY, figure_narrowed
 from assignment.selectors import kpi_orders_of, kpi_rows
-from orders import roles
+from core import roles
+from core.pagination import paginate
+from core.roles import staff_name
 from orders.models import Status
-from orders.pagination import paginate
-from orders.roles import staff_name
 from orders.selectors import managers_covering_shop, managers_covering_user_shops, shop_scope, status_by_code
 
 PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]

@@ -1,7 +1,7 @@
 from django.utils import timezone
 
 from assignment.services import SEEN_EVERY, presence_note_activity
-from orders import roles
+from core import roles
 
 SESSION_KEY = "seen_at"
 

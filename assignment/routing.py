@@ -10,9 +10,9 @@ from django.db.models import Max
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.selectors import routing_team
+from core.roles import person_name
 from orders.models import Order
 from orders.models.access import grant_refusal
-from orders.roles import person_name
 
 AWAY = {
     Presence.BUSY: "busy",

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from assignment.kpi_sources import figure_rows
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
+from core.roles import MANAGER
 from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent, Task
-from orders.roles import MANAGER
 from orders.selectors import managers_covering_user_shops, order_scope, shop_scope
 
 # Timeouts are counted over this window; this many or more marks a manager as letting orders slip.

@@ -9,8 +9,8 @@ from assignment.forms import PresenceForm
 from assignment.models import Presence
 from assignment.selectors import team_load
 from assignment.services import order_take, presence_set
-from orders import roles
-from orders.http import redirect_back
+from core import roles
+from core.http import redirect_back
 from orders.selectors import (
     order_get_for_user,
     order_list_overdue,

@@ -14,7 +14,7 @@ from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from config.demo_feedback import demo_feedback_load
 from config.demo_messaging import demo_messaging_load
-from orders import roles
+from core import roles
 from orders.models import (
     AccessGrant,
     CallOutcome,

@@ -1,6 +1,6 @@
 from django.shortcuts import redirect
 
-from orders import roles
+from core import roles
 
 
 def home(request):

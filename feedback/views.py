@@ -9,14 +9,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.http import form_errors
+from core.pagination import paginate
 from feedback.exceptions import FeedbackError
 from feedback.forms import ClaimFilterForm, ClaimNoteForm, ClaimStepForm, RatingForm
 from feedback.models import Claim
 from feedback.selectors import claim_get_for_user, claim_list, claim_page, replies_unread, replies_waiting
 from feedback.services import claim_add_note, claim_move, reply_rate
-from orders import roles
-from orders.http import form_errors
-from orders.pagination import paginate
 from orders.selectors import shop_scope
 
 

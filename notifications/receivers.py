@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignment import signals as assignment_signals
+from core.roles import staff_name
 from notifications.models import Notification
 from notifications.selectors import customer_messages_export
 from notifications.services import (
@@ -19,7 +20,6 @@ from notifications.services import (
     triggers_on_status_entered,
 )
 from orders import signals
-from orders.roles import staff_name
 from orders.selectors import status_by_code, status_name
 
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.http import form_errors, order_workers_only
+from core.pagination import paginate
 from notifications.exceptions import MessageRefused
 from notifications.forms import MessageForm
 from notifications.models import Notification
@@ -17,8 +19,6 @@ from notifications.services import (
     notification_mark_read,
     notifications_mark_all_read,
 )
-from orders.http import form_errors, order_workers_only
-from orders.pagination import paginate
 from orders.selectors import order_get_for_user
 from orders.views.orders import render_order_page
 

@@ -1,4 +1,4 @@
-from orders import roles
+from core import roles
 
 
 def staff_roles(request):

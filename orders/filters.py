@@ -2,8 +2,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.roles import staff_name
 from orders.models import Customer, Order, Status
-from orders.roles import staff_name
 
 UNASSIGNED = "none"
 # A search that names more customers than this (a word most names share) matches them as a subquery: that many

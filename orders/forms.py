@@ -3,9 +3,9 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
+from core.roles import staff_name
 from orders.models import CallOutcome, Customer, DeliveryState, Order, Task
 from orders.phones import phone_normalize
-from orders.roles import staff_name
 from orders.selectors import customer_find
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -1,7 +1,7 @@
 """Reads of the status matrix: the statuses by code, and the steps a person may take from an order's status."""
 
+from core.roles import ORDER_WORKERS
 from orders.models import Order, Status, StatusTransition
-from orders.roles import ORDER_WORKERS
 
 
 def status_by_code() -> dict[str, Status]:

@@ -4,9 +4,9 @@ both are recorded in the audit trail."""
 
 from django.db import transaction
 
+from core.roles import staff_name
 from orders import signals
 from orders.models import Customer, CustomerEvent, Order, SettingChange, Task
-from orders.roles import staff_name
 from orders.services.audit import setting_change_record, setting_snapshot
 
 

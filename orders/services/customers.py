@@ -4,9 +4,9 @@ of the customer's history with who and when."""
 
 from django.db import transaction
 
+from core.roles import staff_name
 from orders.clock import zone_for_phone
 from orders.models import Customer, CustomerEvent, Shop
-from orders.roles import staff_name
 
 # What intake may change on a customer it finds again.
 UPSERT_FIELDS = ["name", "email", "legal_type", "is_vip", "timezone"]

@@ -4,10 +4,10 @@ order: the previous manager's open tasks on it, and the customer when they were 
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import MANAGER, staff_name
 from orders import signals
 from orders.exceptions import OrderError
 from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
-from orders.roles import MANAGER, staff_name
 from orders.services.customers import customer_history_add
 from orders.services.orders import order_event_add
 

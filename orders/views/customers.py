@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from orders import roles
+from core import roles
+from core.http import form_errors, order_workers_only
+from core.pagination import paginate
 from orders.forms import CustomerForm, ReassignForm
-from orders.http import form_errors, order_workers_only
-from orders.pagination import paginate
 from orders.selectors import customer_get_for_user, customer_page, managers_covering_shop, status_by_code
 from orders.services import customer_set_responsible, customer_update
 

@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from core.http import order_workers_only
 from orders.exceptions import OrderError
 from orders.forms import EditItemFormSet, EditOrderForm
-from orders.http import order_workers_only
 from orders.selectors import order_get_for_user
 from orders.services import order_edit
 

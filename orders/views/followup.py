@@ -5,10 +5,10 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.http import form_errors, order_workers_only, redirect_back
 from orders.clock import desk_time
 from orders.exceptions import NextStepRequired, OrderError
 from orders.forms import CallForm, TaskDoneForm, TaskForm
-from orders.http import form_errors, order_workers_only, redirect_back
 from orders.selectors import (
     colleagues_covering_shop,
     order_get_for_user,

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from orders import roles
+from core import roles
+from core.http import order_workers_only
 from orders.exceptions import OrderError
 from orders.forms import NewOrderForm, OrderItemFormSet
-from orders.http import order_workers_only
 from orders.phones import phone_normalize
 from orders.selectors import customer_find, shop_scope, status_by_code
 from orders.services import order_create

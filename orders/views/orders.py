@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from orders import roles
+from core import roles
+from core.http import form_errors, order_workers_only, redirect_back
+from core.pagination import paginate
 from orders.exceptions import OrderError
 from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
-from orders.http import form_errors, order_workers_only, redirect_back
 from orders.models import Order
-from orders.pagination import paginate
 from orders.selectors import (
     colleagues_covering_shop,
     managers_covering_shop,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
-from orders import pagination
+from core import pagination
 from tests.factories import ShopFactory, free_manager, make_order, supervisor
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from orders import roles
+from core import roles
 
 
 def redirect_back(request, *fallback, **fallback_kwargs):
