@@ -5,20 +5,25 @@ import csv
 from datetime import timedelta
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from assignment.kpi import Period, Row, day_bounds, kpi_period, kpi_series, live_figures
 from assignment.kpi_sources import STAY, figure_narrowed
 from assignment.selectors import kpi_orders_of, kpi_rows
 from core import roles
+from core.http import role_required
 from core.pagination import paginate
 from core.roles import staff_name
 from orders.models import Status
 from orders.selectors import managers_covering_shop, managers_covering_user_shops, shop_scope, status_by_code
 
+# Whom the KPI pages refuse, and why (the 403 page says it).
+kpi_readers_only = role_required(
+    roles.can_read_kpis, gettext_lazy("The KPI page is for supervisors and managers.")
+)
 PERIODS = [("today", "Today"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom")]
 SORTS = {
     "name": lambda row: staff_name(row.manager).lower(),
@@ -69,15 +74,13 @@ def _team(request):
     the viewer sees every row). Supervisors and admins see every manager of their shops; a manager, their own
     row."""
     user = request.user
-    if not (roles.is_supervisor(user) or roles.is_manager(user) or roles.is_admin(user)):
-        raise PermissionDenied("The KPI page is for supervisors and managers.")
     form = PeriodForm(request.GET or None)
     period = form.period_of(timezone.localdate())
     managers = managers_covering_user_shops(user)
     shop = form.cleaned_data.get("shop") if form.is_bound and form.is_valid() else None
     if shop:
         managers = managers.filter(id__in=managers_covering_shop(shop_id=shop))
-    return form, period, shop, list(managers.distinct()), roles.is_supervisor(user) or roles.is_admin(user)
+    return form, period, shop, list(managers.distinct()), roles.can_read_team_kpis(user)
 
 
 def _figures(request):
@@ -94,6 +97,7 @@ def _figures(request):
     return form, period, rows, team, team_members, sees_all, shop, live
 
 
+@kpi_readers_only
 def kpi_view(request):
     form, period, rows, team, team_members, sees_all, shop, live = _figures(request)
     headcount = len(team_members) or 1
@@ -165,6 +169,7 @@ def _csv_row(row: Row, name: str, username: str) -> list:
     ]  # fmt: skip
 
 
+@kpi_readers_only
 def kpi_csv_view(request):
     """The table for payroll, with the period and the shop in the file name."""
     form, period, rows, team, _, sees_all, shop, _ = _figures(request)
@@ -179,6 +184,7 @@ def kpi_csv_view(request):
     return response
 
 
+@kpi_readers_only
 def kpi_orders_view(request):
     """The orders behind a number of the KPI table: a figure, for one manager or (for those who see every row)
     the whole team, over the page's period."""

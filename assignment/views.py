@@ -1,16 +1,16 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from assignment.exceptions import AssignmentRefused
 from assignment.forms import PresenceForm
 from assignment.models import Presence
 from assignment.selectors import team_load
 from assignment.services import order_take, presence_set
 from core import roles
-from core.http import redirect_back
+from core.exceptions import DeskError
+from core.http import redirect_back, role_required
 from orders.selectors import (
     order_get_for_user,
     order_list_overdue,
@@ -30,10 +30,9 @@ PRESENCE_SAID = {
 }
 
 
+@role_required(roles.can_see_dashboard, _("The dashboard is for supervisors."))
 def dashboard_view(request):
     """The supervisor's view of what needs a person now: overdue orders and the unassigned queue."""
-    if not roles.is_supervisor(request.user):
-        raise PermissionDenied("The dashboard is for supervisors.")
     now = timezone.now()
     return render(
         request,
@@ -51,9 +50,8 @@ def dashboard_view(request):
 
 
 @require_POST
+@role_required(roles.has_presence, _("Only managers have a presence."))
 def presence_view(request):
-    if not roles.is_manager(request.user):
-        raise PermissionDenied("Only managers have a presence.")
     form = PresenceForm(request.POST)
     if form.is_valid():
         profile = presence_set(user=request.user, presence=form.cleaned_data["presence"])
@@ -64,14 +62,13 @@ def presence_view(request):
 
 
 @require_POST
+@role_required(roles.can_take_from_queue, _("Only managers take orders from the queue."))
 def order_take_view(request, pk: int):
     """ "Take it" on the queue: a manager takes a waiting order they are granted, if they have room."""
-    if not roles.is_manager(request.user):
-        raise PermissionDenied("Only managers take orders from the queue.")
     order = order_get_for_user(user=request.user, pk=pk)
     try:
         order_take(order_id=order.pk, user=request.user)
-    except AssignmentRefused as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
         return redirect_back(request, "orders:list")
     messages.success(request, f"Order {order.number} is yours.")

@@ -1,13 +1,40 @@
+"""The HTTP helpers every app's views use: the one access rule for a view, going back to the page a form came
+from, a form's errors as one message."""
+
+from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core import roles
+from core.roles import Person
+
+View = Callable[..., HttpResponse]
 
 
-def redirect_back(request, *fallback, **fallback_kwargs):
+def role_required(predicate: Callable[[Person], bool], message: str | Promise) -> Callable[[View], View]:
+    """The view is for the people `predicate` (a `core.roles.can_…`) admits; anyone else gets the 403 page,
+    which says `message` (translatable: `gettext_lazy`). The predicate stays on the view as `access_rule`, so a
+    test can read every view's rule from the URLconf."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not predicate(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = predicate  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+def redirect_back(request: HttpRequest, *fallback, **fallback_kwargs) -> HttpResponse:
     """Back to the page a form came from (its `next` field) when that is on this site, else to `fallback`
     (anything `redirect` takes)."""
     back = request.POST.get("next", "")
@@ -16,19 +43,7 @@ def redirect_back(request, *fallback, **fallback_kwargs):
     return redirect(*fallback, **fallback_kwargs)
 
 
-def order_workers_only(view):
-    """Statuses, calls, notes and tasks are for managers and supervisors; inspectors read orders only."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles.can_work_orders(request.user):
-            raise PermissionDenied("Inspectors read orders; managers and supervisors work them.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def form_errors(form) -> str:
+def form_errors(form: BaseForm) -> str:
     """A form's errors as one message, each prefixed with its field's label."""
     parts = []
     for name, errors in form.errors.items():

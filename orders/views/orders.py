@@ -3,15 +3,15 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core import roles
-from core.http import form_errors, order_workers_only, redirect_back
+from core.exceptions import DeskError
+from core.http import form_errors, redirect_back, role_required
 from core.pagination import paginate
-from orders.exceptions import OrderError
 from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
 from orders.models import Order
 from orders.selectors import (
@@ -30,6 +30,9 @@ from orders.services import order_add_note, order_change_status, orders_reassign
 LIST_PAGE_SIZE = 25
 # The due time a new task's form suggests.
 NEXT_STEP_DEFAULT = timedelta(hours=1)
+# Why the desk refuses a page (the 403 page says it).
+WORK_ORDERS = _("Inspectors read orders; managers and supervisors work them.")
+REASSIGN = _("Only supervisors reassign orders.")
 
 
 def order_list_view(request):
@@ -58,7 +61,7 @@ BULK_REFUSED = "bulk_reassign_refused"
 def bulk_reassign_form(request) -> BulkReassignForm | None:
     """The bulk reassign bar for a supervisor's lists (none for anyone else); after a refusal, as it was sent
     (`ticked`: the orders that were ticked), once."""
-    if not roles.is_supervisor(request.user):
+    if not roles.can_reassign(request.user):
         return None
     refused = request.session.pop(BULK_REFUSED, {})
     form = BulkReassignForm(
@@ -100,7 +103,7 @@ def render_order_page(
             # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
                 ReassignForm(managers=managers_covering_shop(shop_id=order.shop_id))
-                if roles.is_supervisor(request.user) and not order.is_final
+                if roles.can_reassign(request.user) and not order.is_final
                 else None
             ),
             **(extra or {}),
@@ -110,7 +113,7 @@ def render_order_page(
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_status_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = StatusChangeForm(request.POST)
@@ -125,7 +128,7 @@ def order_status_view(request, pk: int):
             expected_status=form.cleaned_data["expected_status"],
             reason=form.cleaned_data["reason"],
         )
-    except OrderError as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Order {order.number} moved to {status_by_code()[order.status].name}.")
@@ -133,7 +136,7 @@ def order_status_view(request, pk: int):
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_note_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = NoteForm(request.POST)
@@ -146,10 +149,9 @@ def order_note_view(request, pk: int):
 
 
 @require_POST
+@role_required(roles.can_reassign, REASSIGN)
 def order_reassign_view(request, pk: int):
     """Supervisors hand an order to another manager of its shop; the history says who, from whom, to whom."""
-    if not roles.is_supervisor(request.user):
-        raise PermissionDenied("Only supervisors reassign orders.")
     order = order_get_for_user(user=request.user, pk=pk)
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=order.shop_id))
     if not form.is_valid():
@@ -160,10 +162,9 @@ def order_reassign_view(request, pk: int):
 
 
 @require_POST
+@role_required(roles.can_reassign, REASSIGN)
 def orders_bulk_reassign_view(request):
     """Supervisors hand the ticked orders (list or dashboard) to one manager, all or nothing."""
-    if not roles.is_supervisor(request.user):
-        raise PermissionDenied("Only supervisors reassign orders.")
     form = BulkReassignForm(
         request.POST,
         orders=order_scope(request.user).filter(is_final=False).select_related("shop", "customer", "manager"),
@@ -186,7 +187,7 @@ def _reassign(request, orders, form) -> bool:
     manager = form.cleaned_data["manager"]
     try:
         orders_reassign(orders=orders, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
-    except OrderError as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
         return False
     numbers = ", ".join(order.number for order in orders)
