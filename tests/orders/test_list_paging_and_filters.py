@@ -62,13 +62,6 @@ def test_past_the_count_cap_the_total_says_more_than(client, desk, monkeypatch):
     assert 'data-testid="total">more than 2<' in page
 
 
-def test_page_numbers_skip_the_middle_of_a_long_list():
-    page = pagination.CheapPage(items=[], number=10, has_next=True, per_page=25, total=25 * 40)
-    assert page.numbers == [1, None, 8, 9, 10, 11, 12, None, 40]
-    unknown_end = pagination.CheapPage(items=[], number=3, has_next=True, per_page=25, total=None)
-    assert unknown_end.numbers == [1, 2, 3, 4]
-
-
 def test_the_favicon_is_there_even_for_pages_that_name_none(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.url.endswith("favicon.svg")
