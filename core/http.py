@@ -3,6 +3,7 @@ from, a form's errors as one message."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
@@ -23,7 +24,7 @@ def role_required(predicate: Callable[[Person], bool], message: str | Promise) -
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not predicate(request.user):
                 raise PermissionDenied(message)
             return view(request, *args, **kwargs)
@@ -34,13 +35,14 @@ def role_required(predicate: Callable[[Person], bool], message: str | Promise) -
     return decorate
 
 
-def redirect_back(request: HttpRequest, *fallback, **fallback_kwargs) -> HttpResponse:
+def redirect_back(request: HttpRequest, *fallback: Any, **fallback_kwargs: Any) -> HttpResponse:
     """Back to the page a form came from (its `next` field) when that is on this site, else to `fallback`
     (anything `redirect` takes)."""
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
-    return redirect(*fallback, **fallback_kwargs)
+    response: HttpResponse = redirect(*fallback, **fallback_kwargs)
+    return response
 
 
 def form_errors(form: BaseForm) -> str:

@@ -24,7 +24,7 @@ def user_roles(user: Person) -> frozenset[str]:
     cached = getattr(user, "_orderdesk_roles", None)
     if cached is None:
         cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
-        user._orderdesk_roles = cached  # type: ignore[union-attr]
+        user._orderdesk_roles = cached  # type: ignore[attr-defined]
     return cached
 
 
