@@ -16,7 +16,7 @@ from assignment.selectors import kpi_orders_of, kpi_rows
 from core import roles
 from core.http import role_required
 from core.pagination import paginate
-from core.roles import staff_name
+from core.people import staff_name
 from orders.models import Status
 from orders.selectors import managers_covering_shop, managers_covering_user_shops, shop_scope, status_by_code
 

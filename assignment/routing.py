@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.selectors import routing_team
-from core.roles import person_name
+from core.people import person_name
 from orders.models import Order
 from orders.models.access import grant_refusal
 

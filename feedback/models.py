@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from core.roles import staff_name
+from core.people import staff_name
 from notifications.exceptions import TemplateRefused
 from notifications.models import CONTENT_SID, OutboundMessage
 from notifications.rendering import render_message

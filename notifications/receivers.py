@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignment import signals as assignment_signals
-from core.roles import staff_name
+from core.people import staff_name
 from notifications.models import Notification
 from notifications.selectors import customer_messages_export
 from notifications.services import (

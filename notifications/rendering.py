@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from core.roles import staff_name
+from core.people import staff_name
 from notifications.exceptions import TemplateRefused
 from orders.clock import is_working_time, working_deadline
 from orders.exceptions import TextDoesNotRender

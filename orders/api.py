@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders.exceptions import IntakeConflict
 from orders.forms import DeliveryForm, IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
 from orders.models import Order, Shop

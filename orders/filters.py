@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders.models import Customer, Order, Status
 
 UNASSIGNED = "none"

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders.models import CallOutcome, Customer, DeliveryState, Order, Task
 from orders.phones import phone_normalize
 from orders.selectors import customer_find

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from core.roles import staff_name
+from core.people import staff_name
 from feedback.exceptions import ClaimRefused
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings
 from notifications.models import Notification

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import Truncator
 
-from core.roles import staff_name
+from core.people import staff_name
 
 
 def _is_person(model, name) -> bool:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders.models.orders import Order
 from orders.models.shops import Shop
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders.exceptions import TextDoesNotRender
 from orders.models import CallScript, NoAnswerStep, Order, OrderEvent, Status, Task
 from orders.selectors.access import order_scope, shop_scope

@@ -4,7 +4,7 @@ both are recorded in the audit trail."""
 
 from django.db import transaction
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders import signals
 from orders.models import Customer, CustomerEvent, Order, SettingChange, Task
 from orders.services.audit import setting_change_record, setting_snapshot

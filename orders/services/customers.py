@@ -4,7 +4,7 @@ of the customer's history with who and when."""
 
 from django.db import transaction
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders.clock import zone_for_phone
 from orders.models import Customer, CustomerEvent, Shop
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders import signals
 from orders.clock import desk_time, outside_night
 from orders.exceptions import NextStepRequired, OrderError, StatusChangeRefused

@@ -4,7 +4,8 @@ order: the previous manager's open tasks on it, and the customer when they were 
 from django.db import transaction
 from django.utils import timezone
 
-from core.roles import MANAGER, staff_name
+from core.people import staff_name
+from core.roles import MANAGER
 from orders import signals
 from orders.exceptions import OrderError
 from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders import signals
 from orders.exceptions import IntakeConflict, OrderError, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status

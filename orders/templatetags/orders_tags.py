@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.roles import staff_name
+from core.people import staff_name
 from orders.clock import desk_time, is_night
 from orders.durations import duration_label
 from orders.models import Task

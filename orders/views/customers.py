@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core import roles
 from core.http import form_errors, role_required
 from core.pagination import paginate
+from core.people import staff_name
 from orders.forms import CustomerForm, ReassignForm
 from orders.selectors import customer_get_for_user, customer_page, managers_covering_shop, status_by_code
 from orders.services import customer_set_responsible, customer_update
@@ -71,9 +72,7 @@ def customer_responsible_view(request, pk: int):
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=customer.shop_id))
     if form.is_valid():
         customer_set_responsible(customer=customer, manager=form.cleaned_data["manager"], by=request.user)
-        messages.success(
-            request, f"{customer.name}'s manager is now {roles.staff_name(form.cleaned_data['manager'])}."
-        )
+        messages.success(request, f"{customer.name}'s manager is now {staff_name(form.cleaned_data['manager'])}.")
     else:
         messages.error(request, "Choose one of the shop's managers.")
     return redirect("orders:customer", pk=pk)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from core import roles
 from core.exceptions import DeskError
 from core.http import role_required
+from core.people import staff_name
 from orders.forms import NewOrderForm, OrderItemFormSet
 from orders.phones import phone_normalize
 from orders.selectors import customer_find, shop_scope, status_by_code
@@ -29,7 +30,7 @@ def order_new_view(request):
             messages.error(request, f"{exc} The order was not saved.")
         else:
             order.refresh_from_db()
-            whose = roles.staff_name(order.manager, "nobody yet: it waits in the queue")
+            whose = staff_name(order.manager, "nobody yet: it waits in the queue")
             messages.success(request, f"Order {order.number} created; it is with {whose}.")
             return redirect("orders:detail", pk=order.pk)
     status = 400 if request.method == "POST" else 200

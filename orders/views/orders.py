@@ -12,6 +12,7 @@ from core import roles
 from core.exceptions import DeskError
 from core.http import form_errors, redirect_back, role_required
 from core.pagination import paginate
+from core.people import staff_name
 from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
 from orders.models import Order
 from orders.selectors import (
@@ -191,7 +192,5 @@ def _reassign(request, orders, form) -> bool:
         messages.error(request, str(exc))
         return False
     numbers = ", ".join(order.number for order in orders)
-    messages.success(
-        request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {roles.staff_name(manager)}."
-    )
+    messages.success(request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {staff_name(manager)}.")
     return True
