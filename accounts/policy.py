@@ -4,7 +4,7 @@ by default) must enrol; anyone else who has enrolled a device is asked for it to
 
 from django.conf import settings
 
-from orders.roles import user_roles
+from core.roles import user_roles
 
 
 def two_factor_required(user) -> bool:

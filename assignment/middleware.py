@@ -1,7 +1,7 @@
 from django.utils import timezone
 
 from assignment.services import SEEN_EVERY, presence_note_activity
-from orders import roles
+from core import roles
 
 SESSION_KEY = "seen_at"
 
@@ -21,6 +21,6 @@ class ActivityMiddleware:
             seen_at = request.session.get(SESSION_KEY, 0)
             if now.timestamp() - seen_at >= SEEN_EVERY.total_seconds():
                 request.session[SESSION_KEY] = now.timestamp()  # saving the session renews its expiry
-                if roles.is_manager(user):
+                if roles.has_presence(user):
                     presence_note_activity(user=user, now=now)
         return self.get_response(request)

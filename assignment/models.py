@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from core.people import staff_name
 from orders.durations import duration_label, validate_not_negative_duration, validate_positive_duration
 from orders.models import SingletonSettings
-from orders.roles import staff_name
 
 
 class Presence(models.TextChoices):

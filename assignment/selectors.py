@@ -3,8 +3,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from assignment.models import AssignmentDecision, ManagerProfile
+from core.roles import MANAGER
 from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent
-from orders.roles import MANAGER
 
 
 def team_profiles() -> QuerySet[ManagerProfile]:

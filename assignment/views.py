@@ -1,14 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from assignment.exceptions import AssignmentRefused
 from assignment.forms import PresenceForm
 from assignment.models import Presence
 from assignment.services import order_take, presence_set
-from orders import roles
-from orders.http import redirect_back
+from core import roles
+from core.exceptions import DeskError
+from core.http import redirect_back, role_required
 from orders.selectors import (
     order_get_for_user,
 )
@@ -24,9 +24,8 @@ PRESENCE_SAID: dict[str, str] = {
 
 
 @require_POST
+@role_required(roles.has_presence, _("Only managers have a presence."))
 def presence_view(request):
-    if not roles.is_manager(request.user):
-        raise PermissionDenied("Only managers have a presence.")
     form = PresenceForm(request.POST)
     if form.is_valid():
         profile = presence_set(user=request.user, presence=form.cleaned_data["presence"])
@@ -37,14 +36,13 @@ def presence_view(request):
 
 
 @require_POST
+@role_required(roles.can_take_from_queue, _("Only managers take orders from the queue."))
 def order_take_view(request, pk: int):
     """ "Take it" on the queue: a manager takes a waiting order they are granted, if they have room."""
-    if not roles.is_manager(request.user):
-        raise PermissionDenied("Only managers take orders from the queue.")
     order = order_get_for_user(user=request.user, pk=pk)
     try:
         order_take(order_id=order.pk, user=request.user)
-    except AssignmentRefused as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
         return redirect_back(request, "orders:list")
     messages.success(request, f"Order {order.number} is yours.")

@@ -13,8 +13,8 @@ from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from config.demo_feedback import demo_feedback_load
 from config.demo_messaging import demo_messaging_load
+from core import roles
 from kpi.rollup import kpi_rollup_day
-from orders import roles
 from orders.models import (
     AccessGrant,
     CallOutcome,

@@ -1,12 +1,12 @@
 from django.shortcuts import redirect
 
-from orders import roles
+from core import roles
 
 
 def home(request):
     """Send each role to where its work is."""
     user = request.user
-    if roles.is_supervisor(user):
+    if roles.can_see_dashboard(user):
         return redirect("dashboard:dashboard")
     if roles.is_manager(user):
         return redirect("orders:list")

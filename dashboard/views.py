@@ -1,12 +1,12 @@
 """The supervisor's dashboard: what needs a person now, from routing, the orders and the claims together."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from core import roles
+from core.http import role_required
 from dashboard.selectors import team_load
-from orders import roles
 from orders.selectors import (
     order_list_overdue,
     order_list_waiting,
@@ -16,10 +16,9 @@ from orders.selectors import (
 from orders.views.orders import bulk_reassign_form
 
 
+@role_required(roles.can_see_dashboard, _("The dashboard is for supervisors."))
 def dashboard_view(request):
     """The supervisor's view of what needs a person now: overdue orders and the unassigned queue."""
-    if not roles.is_supervisor(request.user):
-        raise PermissionDenied(_("The dashboard is for supervisors."))
     now = timezone.now()
     return render(
         request,

@@ -1,4 +1,7 @@
-class FeedbackError(Exception):
+from core.exceptions import DeskError
+
+
+class FeedbackError(DeskError):
     """A feedback rule refused the input; the message is shown to the person."""
 
 

@@ -10,12 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.people import staff_name
 from notifications.exceptions import TemplateRefused
 from notifications.models import CONTENT_SID, OutboundMessage
 from notifications.rendering import render_message
 from orders.durations import validate_not_negative_duration, validate_positive_duration
 from orders.models import Customer, Order, Shop, SingletonSettings, TransitionsOnlyQuerySet
-from orders.roles import staff_name
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 

@@ -12,8 +12,8 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.people import staff_name
 from orders.models import Status
-from orders.roles import staff_name
 from orders.services import PAST_DUE_TOLERANCE
 
 if TYPE_CHECKING:

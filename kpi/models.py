@@ -4,7 +4,7 @@ the orders."""
 from django.conf import settings
 from django.db import models
 
-from orders.roles import staff_name
+from core.people import staff_name
 
 
 class ManagerDay(models.Model):

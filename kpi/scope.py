@@ -5,14 +5,12 @@ charts, the CSV and the orders behind a number all ask it."""
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core import roles
 from kpi.forms import PeriodForm
 from kpi.rollup import Period
-from orders import roles
 from orders.selectors import managers_covering_shop, managers_covering_user_shops
 
 
@@ -44,13 +42,11 @@ class KpiScope:
 
 def kpi_scope(viewer: User, params: QueryDict) -> KpiScope:
     """The KPI page's scope for this viewer and the period and shop asked (`params`: the page's query)."""
-    if not (roles.is_supervisor(viewer) or roles.is_manager(viewer) or roles.is_admin(viewer)):
-        raise PermissionDenied(_("The KPI page is for supervisors and managers."))
     form = PeriodForm(params or None)
     period = form.period_of(timezone.localdate())
     managers = managers_covering_user_shops(viewer)
     shop = form.cleaned_data.get("shop") if form.is_bound and form.is_valid() else None
     if shop:
         managers = managers.filter(id__in=managers_covering_shop(shop_id=shop))
-    sees_all = roles.is_supervisor(viewer) or roles.is_admin(viewer)
+    sees_all = roles.can_read_team_kpis(viewer)
     return KpiScope(viewer, form, period, shop, list(managers.distinct()), sees_all)

@@ -6,15 +6,22 @@ import csv
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import roles
+from core.http import role_required
+from core.pagination import paginate
+from core.people import staff_name
 from kpi.figures import COLUMNS, CSV_HEADS, SORTS, csv_line, figure_of
 from kpi.rollup import day_bounds, kpi_period, kpi_series, live_figures
 from kpi.scope import KpiScope, kpi_scope
 from kpi.selectors import kpi_orders_of, kpi_rows
 from orders.models import Status
-from orders.pagination import paginate
-from orders.roles import staff_name
 from orders.selectors import shop_scope, status_by_code
+
+kpi_readers_only = role_required(
+    roles.can_read_kpis, gettext_lazy("The KPI page is for supervisors and managers.")
+)
 
 
 def _figures(request, scope: KpiScope):
@@ -29,6 +36,7 @@ def _figures(request, scope: KpiScope):
     return rows, team, live
 
 
+@kpi_readers_only
 def kpi_view(request):
     scope = kpi_scope(request.user, request.GET)
     rows, team, live = _figures(request, scope)
@@ -75,6 +83,7 @@ def kpi_view(request):
     )
 
 
+@kpi_readers_only
 def kpi_csv_view(request):
     """The table for payroll, with the period and the shop in the file name."""
     scope = kpi_scope(request.user, request.GET)
@@ -91,6 +100,7 @@ def kpi_csv_view(request):
     return response
 
 
+@kpi_readers_only
 def kpi_orders_view(request):
     """The orders behind a number of the KPI table: a figure, for one manager or (for those who see every row)
     the whole team, over the page's period."""

@@ -1,4 +1,7 @@
-class MessageRefused(Exception):
+from core.exceptions import DeskError
+
+
+class MessageRefused(DeskError):
     """A message to a customer cannot be written (no address, a closed WhatsApp window, an empty text); the
     message is shown to the person."""
 

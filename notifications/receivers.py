@@ -7,6 +7,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from core.people import staff_name
 from notifications.models import Notification
 from notifications.selectors import customer_messages_export
 from notifications.services import (
@@ -18,7 +19,6 @@ from notifications.services import (
     order_link,
 )
 from orders import signals
-from orders.roles import staff_name
 from orders.selectors import status_by_code, status_name
 
 

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from core.people import staff_name
 from notifications.exceptions import TemplateRefused
 from orders.clock import is_working_time, working_deadline
 from orders.exceptions import TextDoesNotRender
 from orders.models import Customer, Order, Shop
-from orders.roles import staff_name
 from orders.templating import sample_context as orders_sample_context
 from orders.templating import text_render
 

@@ -7,7 +7,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from notifications.exceptions import MessageRefused
+from core import roles
+from core.exceptions import DeskError
+from core.http import form_errors, role_required
+from core.pagination import paginate
 from notifications.forms import MessageForm
 from notifications.models import Notification
 from notifications.selectors import notification_list, notification_unread_count
@@ -17,10 +20,8 @@ from notifications.services import (
     notification_mark_read,
     notifications_mark_all_read,
 )
-from orders.http import form_errors, order_workers_only
-from orders.pagination import paginate
 from orders.selectors import order_get_for_user
-from orders.views.orders import render_order_page
+from orders.views.orders import WORK_ORDERS, render_order_page
 
 
 def notification_list_view(request):
@@ -54,7 +55,7 @@ def notification_unread_count_view(request):
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_message_view(request, pk: int):
     """A manager writes to the order's customer through the outbox; a refused message comes back as typed. A
     template's text is shown before it goes: "Preview", or Send with a template not yet shown, previews."""
@@ -71,7 +72,7 @@ def order_message_view(request, pk: int):
                 response.status_code = 200  # a preview is not a refusal
                 return response
             message = message_write(order=order, by=request.user, **fields)
-        except MessageRefused as exc:
+        except DeskError as exc:
             form.add_error(None, str(exc))
         else:
             if message.state == message.State.HELD:

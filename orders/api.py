@@ -9,10 +9,10 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.people import staff_name
 from orders.exceptions import IntakeConflict
 from orders.forms import DeliveryForm, IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
 from orders.models import Order, Shop
-from orders.roles import staff_name
 from orders.services import (
     api_key_authenticate,
     api_rate_take,

@@ -1,4 +1,4 @@
-from orders import roles
+from core import roles
 
 
 def staff_roles(request):
@@ -6,9 +6,10 @@ def staff_roles(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "is_supervisor": roles.is_supervisor(user),
         "is_manager": roles.is_manager(user),
-        "can_work_orders": roles.can_work_orders(user),
         "is_inspector": roles.is_inspector(user),
-        "can_see_claims": roles.is_inspector(user) or roles.is_supervisor(user) or roles.is_admin(user),
+        "can_work_orders": roles.can_work_orders(user),
+        "can_see_dashboard": roles.can_see_dashboard(user),
+        "can_read_kpis": roles.can_read_kpis(user),
+        "can_read_claims": roles.can_read_claims(user),
     }

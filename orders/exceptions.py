@@ -1,4 +1,7 @@
-class OrderError(Exception):
+from core.exceptions import DeskError
+
+
+class OrderError(DeskError):
     """A business rule refused the change; the message is shown to the person or the storefront."""
 
 

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
+from core.people import staff_name
 from orders.models import Customer, Order, Shop, Status
-from orders.roles import staff_name
 
 UNASSIGNED = "none"
 # A search that names more customers than this (a word most names share) matches them as a subquery: that many

@@ -5,9 +5,9 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core.people import staff_name
 from orders.models import CallOutcome, Customer, DeliveryState, Order, Shop, Task
 from orders.phones import phone_normalize
-from orders.roles import staff_name
 from orders.selectors import customer_find
 
 if TYPE_CHECKING:  # the mixins below sit before forms.Form, whose methods they extend

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
-from orders import roles
+from core import roles
 from orders.models import AccessGrant, Customer, Shop
 from orders.services import order_create, order_set_manager, task_create
 

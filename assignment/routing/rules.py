@@ -11,9 +11,9 @@ from django.db import connection
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.routing.sql import TeamRow
+from core.people import person_name
 from orders.models import Order
 from orders.models.access import grant_refusal
-from orders.roles import person_name
 
 AWAY: dict[str, str] = {
     Presence.BUSY: "busy",

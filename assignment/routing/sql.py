@@ -17,8 +17,8 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from assignment.models import ManagerProfile
+from core.roles import MANAGER
 from orders.models import AccessGrant, Order
-from orders.roles import MANAGER
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.routing import AWAY, Candidate, Survey, Team, at_quota, rank, survey, team_read
 from assignment.routing.sql import open_orders_by_manager
+from core.people import staff_name
 from orders.clock import desk_time
 from orders.models import AccessGrant, Order
-from orders.roles import staff_name
 from orders.services import order_set_manager
 
 

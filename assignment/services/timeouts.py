@@ -9,8 +9,8 @@ from django.utils import timezone
 from assignment import signals
 from assignment.models import AssignmentDecision
 from assignment.services.routing import order_route
+from core.people import staff_name
 from orders.models import Order
-from orders.roles import staff_name
 from orders.services import order_take_back
 
 

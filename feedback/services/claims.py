@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from core.people import staff_name
 from feedback.exceptions import ClaimRefused
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings
 from notifications.models import Notification
 from notifications.services import notifications_about_orders, notifications_create_many
 from orders.models import Order
-from orders.roles import staff_name
 from orders.selectors import inspectors_covering_shop, supervisors_covering_shop
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.roles import MANAGER
 from notifications.models import MessagingSettings, OffHoursReply, Trigger, TriggerFiring
 from notifications.services import trigger_plan_current
 from orders.admin import (
@@ -12,7 +13,6 @@ from orders.admin import (
     SingletonSettingsAdmin,
     duration_column,
 )
-from orders.roles import MANAGER
 
 
 @admin.register(Trigger)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.people import staff_name
 from notifications.models import Notification
 from orders.models import Order
-from orders.roles import staff_name
 from orders.selectors import supervisors_covering_shop
 
 

@@ -2,10 +2,10 @@
 
 from django import template
 
+from core import roles
 from notifications.forms import MessageForm
 from notifications.models import Channel, MessagingSettings
 from notifications.selectors import conversation, message_templates_for_staff, messages_counted_today, opt_outs
-from orders import roles
 
 register = template.Library()
 

@@ -10,10 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
+from core.roles import INSPECTOR
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin
 from orders.models import Order, Status, StatusTransition
-from orders.roles import INSPECTOR
 from orders.services import matrix_save, status_clocks_rederive
 
 

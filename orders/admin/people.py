@@ -4,11 +4,12 @@ choices of a person, instead of the username Django's admin shows."""
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import Truncator
 
+from core.people import staff_name
 from orders.admin.mixin import ModelAdminMixin
-from orders.roles import staff_name
 
 
 def _is_person(model, name) -> bool:
@@ -53,7 +54,7 @@ class PersonRawIdWidget(ForeignKeyRawIdWidget):
         label, url = super().label_and_url_for_value(value)
         if label:
             person = self.rel.model._default_manager.using(self.db).filter(pk=value).first()
-            label = Truncator(staff_name(person)).words(14) if person else label
+            label = Truncator(staff_name(person)).words(14) if isinstance(person, User) else label
         return label, url
 
 

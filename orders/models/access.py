@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.people import staff_name
 from orders.models.orders import Order
 from orders.models.shops import Shop
-from orders.roles import staff_name
 
 
 class AccessGrant(models.Model):

@@ -6,12 +6,13 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.people import staff_name
+from core.roles import can_work_orders
 from orders.durations import SETTING_DURATION, duration_label
 from orders.exceptions import TextDoesNotRender
 from orders.models.customers import Customer
 from orders.models.orders import Order
 from orders.models.shops import Shop
-from orders.roles import can_work_orders, staff_name
 
 
 class CallOutcome(models.TextChoices):

@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, TransitionNotAllowed, transition
 
+from core.roles import ORDER_WORKERS
 from orders.models.customers import Customer
 from orders.models.matrix import Status, StatusTransition
 from orders.models.shops import Shop
-from orders.roles import ORDER_WORKERS
 
 _M = TypeVar("_M", bound=models.Model)
 

@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.roles import INSPECTOR, MANAGER, SUPERVISOR, is_admin, user_roles
 from orders.models import AccessGrant, Order, Shop
-from orders.roles import INSPECTOR, MANAGER, SUPERVISOR, is_admin, user_roles
 
 
 def _grant(user: User) -> AccessGrant | None:

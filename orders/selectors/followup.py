@@ -7,9 +7,9 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from core.people import staff_name
 from orders.exceptions import TextDoesNotRender
 from orders.models import CallScript, NoAnswerStep, Order, OrderEvent, Status, Task
-from orders.roles import staff_name
 from orders.selectors.access import order_scope, shop_scope
 
 

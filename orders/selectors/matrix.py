@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import User
 
+from core.roles import ORDER_WORKERS
 from orders.models import Order, Status, StatusTransition
-from orders.roles import ORDER_WORKERS
 
 
 def status_by_code() -> dict[str, Status]:

@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from core.people import staff_name
 from orders import signals
 from orders.models import Customer, CustomerEvent, Order, SettingChange, Task
-from orders.roles import staff_name
 from orders.services.audit import setting_change_record, setting_snapshot
 
 

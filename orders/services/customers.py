@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from core.people import staff_name
 from orders.clock import zone_for_phone
 from orders.models import Customer, CustomerEvent, Shop
-from orders.roles import staff_name
 
 # What intake may change on a customer it finds again.
 UPSERT_FIELDS = ["name", "email", "legal_type", "is_vip", "timezone"]

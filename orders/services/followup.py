@@ -8,11 +8,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.people import staff_name
 from orders import signals
 from orders.clock import desk_time, outside_night
 from orders.exceptions import NextStepRequired, OrderError, StatusChangeRefused
 from orders.models import CallOutcome, Customer, NoAnswerStep, Order, OrderEvent, Status, StatusTransition, Task
-from orders.roles import staff_name
 from orders.selectors.matrix import status_name
 from orders.services.matrix import order_change_status
 from orders.services.orders import order_event_add

@@ -7,10 +7,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.people import staff_name
+from core.roles import MANAGER
 from orders import signals
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
-from orders.roles import MANAGER, staff_name
 from orders.services.customers import customer_history_add
 from orders.services.orders import order_event_add
 

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.people import staff_name
 from orders import signals
 from orders.exceptions import IntakeConflict, OrderError, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
-from orders.roles import staff_name
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
 

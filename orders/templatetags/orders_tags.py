@@ -2,10 +2,10 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.people import staff_name
 from orders.clock import desk_time, is_night
 from orders.durations import duration_label
 from orders.models import Task
-from orders.roles import staff_name
 
 register = template.Library()
 

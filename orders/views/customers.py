@@ -1,17 +1,20 @@
 """The customer page: who they are, their orders in the shop, open tasks, calls and their details' history."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from orders import roles
+from core import roles
+from core.http import form_errors, role_required
+from core.pagination import paginate
+from core.people import staff_name
 from orders.forms import CustomerForm, ReassignForm
-from orders.http import form_errors, order_workers_only
-from orders.pagination import paginate
 from orders.selectors import customer_get_for_user, customer_page, managers_covering_shop, status_by_code
 from orders.services import customer_set_responsible, customer_update
+from orders.views.orders import WORK_ORDERS
 
 
 def customer_detail_view(request, pk: int, *, form=None):
@@ -37,7 +40,7 @@ def customer_detail_view(request, pk: int, *, form=None):
             ),
             "responsible_form": (
                 ReassignForm(managers=managers_covering_shop(shop_id=customer.shop_id))
-                if roles.is_supervisor(request.user)
+                if roles.can_choose_customer_manager(request.user)
                 else None
             ),
         },
@@ -46,7 +49,7 @@ def customer_detail_view(request, pk: int, *, form=None):
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def customer_edit_view(request, pk: int):
     customer = customer_get_for_user(user=request.user, pk=pk)
     form = CustomerForm(request.POST)
@@ -63,16 +66,13 @@ def customer_edit_view(request, pk: int):
 
 
 @require_POST
+@role_required(roles.can_choose_customer_manager, _("Supervisors decide who is a customer's manager."))
 def customer_responsible_view(request, pk: int):
-    if not roles.is_supervisor(request.user):
-        raise PermissionDenied("Supervisors decide who is a customer's manager.")
     customer = customer_get_for_user(user=request.user, pk=pk)
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=customer.shop_id))
     if form.is_valid():
         customer_set_responsible(customer=customer, manager=form.cleaned_data["manager"], by=request.user)
-        messages.success(
-            request, f"{customer.name}'s manager is now {roles.staff_name(form.cleaned_data['manager'])}."
-        )
+        messages.success(request, f"{customer.name}'s manager is now {staff_name(form.cleaned_data['manager'])}.")
     else:
         messages.error(request, "Choose one of the shop's managers.")
     return redirect("orders:customer", pk=pk)

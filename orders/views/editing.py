@@ -3,14 +3,16 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from orders.exceptions import OrderError
+from core import roles
+from core.exceptions import DeskError
+from core.http import role_required
 from orders.forms import EditItemFormSet, EditOrderForm
-from orders.http import order_workers_only
 from orders.selectors import order_get_for_user
 from orders.services import order_edit
+from orders.views.orders import WORK_ORDERS
 
 
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_edit_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     if order.is_final:
@@ -25,7 +27,7 @@ def order_edit_view(request, pk: int):
         rows = items.kept_rows()
         try:
             lines = order_edit(order=order, by=request.user, items=rows, **form.service_kwargs())
-        except OrderError as exc:
+        except DeskError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, "Saved: " + "; ".join(lines) + "." if lines else "Nothing was changed.")

@@ -5,10 +5,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.exceptions import DeskError
+from core.http import form_errors, redirect_back, role_required
 from orders.clock import desk_time
-from orders.exceptions import NextStepRequired, OrderError
+from orders.exceptions import NextStepRequired
 from orders.forms import CallForm, TaskDoneForm, TaskForm
-from orders.http import form_errors, order_workers_only, redirect_back
 from orders.selectors import (
     colleagues_covering_shop,
     order_get_for_user,
@@ -17,11 +19,11 @@ from orders.selectors import (
 )
 from orders.services import order_record_call, task_complete, task_create
 from orders.services.followup import ORDER_CLOSED_NO_TASK
-from orders.views.orders import render_order_page
+from orders.views.orders import WORK_ORDERS, render_order_page
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def task_create_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     if order.is_final:  # not offered there; a task "about the customer" from its page is refused alike
@@ -33,7 +35,7 @@ def task_create_view(request, pk: int):
         return render_order_page(request, order, task_form=form)
     try:
         task = task_create(by=request.user, **form.service_kwargs(order))
-    except OrderError as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
         return render_order_page(request, order, task_form=form)
     messages.success(request, f"Task planned for {desk_time(task.due_at)}.")
@@ -41,7 +43,7 @@ def task_create_view(request, pk: int):
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def task_done_view(request, pk: int):
     task = task_get_for_user(user=request.user, pk=pk)
     form = TaskDoneForm(request.POST)
@@ -58,7 +60,7 @@ def task_done_view(request, pk: int):
     except NextStepRequired as exc:
         messages.warning(request, str(exc))
         return redirect("orders:detail", pk=task.order_id)  # its page asks for the next step
-    except OrderError as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
         return _refused(request, task, form)
     planned = f" Next: {next_task.text}, {desk_time(next_task.due_at)}." if next_task else ""
@@ -67,7 +69,7 @@ def task_done_view(request, pk: int):
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_call_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = CallForm(request.POST)
@@ -76,7 +78,7 @@ def order_call_view(request, pk: int):
         return redirect("orders:detail", pk=pk)
     try:
         result = order_record_call(order=order, by=request.user, **form.cleaned_data)
-    except OrderError as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
         return redirect("orders:detail", pk=pk)
     if result.next_call is not None:

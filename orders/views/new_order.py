@@ -4,16 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from orders import roles
-from orders.exceptions import OrderError
+from core import roles
+from core.exceptions import DeskError
+from core.http import role_required
+from core.people import staff_name
 from orders.forms import NewOrderForm, OrderItemFormSet
-from orders.http import order_workers_only
 from orders.phones import phone_normalize
 from orders.selectors import customer_find, shop_scope, status_by_code
 from orders.services import order_create
+from orders.views.orders import WORK_ORDERS
 
 
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_new_view(request):
     shops = shop_scope(request.user)
     form = NewOrderForm(request.POST or None, shops=shops, user=request.user, initial={"shop": shops.first()})
@@ -24,18 +26,18 @@ def order_new_view(request):
             order, _ = order_create(**form.service_kwargs(items=rows, by=request.user))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        except OrderError as exc:  # e.g. "I'll take it" at quota: the whole order was undone
+        except DeskError as exc:  # e.g. "I'll take it" at quota: the whole order was undone
             messages.error(request, f"{exc} The order was not saved.")
         else:
             order.refresh_from_db()
-            whose = roles.staff_name(order.manager, "nobody yet: it waits in the queue")
+            whose = staff_name(order.manager, "nobody yet: it waits in the queue")
             messages.success(request, f"Order {order.number} created; it is with {whose}.")
             return redirect("orders:detail", pk=order.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "orders/order_new.html", {"form": form, "items": items}, status=status)
 
 
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_new_customer_view(request):
     """The known customer for the phone or email being typed (a fragment the new order page shows)."""
     phone = request.GET.get("phone", "").strip()

@@ -3,17 +3,18 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from orders import roles
-from orders.exceptions import OrderError
+from core import roles
+from core.exceptions import DeskError
+from core.http import form_errors, redirect_back, role_required
+from core.pagination import paginate
+from core.people import staff_name
 from orders.forms import BulkReassignForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
-from orders.http import form_errors, order_workers_only, redirect_back
 from orders.models import CallOutcome, Order
-from orders.pagination import paginate
 from orders.selectors import (
     colleagues_covering_shop,
     managers_covering_shop,
@@ -30,6 +31,9 @@ from orders.services import order_add_note, order_change_status, orders_reassign
 LIST_PAGE_SIZE = 25
 # The due time a new task's form suggests.
 NEXT_STEP_DEFAULT = timedelta(hours=1)
+# Why the desk refuses a page (the 403 page says it).
+WORK_ORDERS = _("Inspectors read orders; managers and supervisors work them.")
+REASSIGN = _("Only supervisors reassign orders.")
 
 
 def order_list_view(request):
@@ -58,7 +62,7 @@ BULK_REFUSED = "bulk_reassign_refused"
 def bulk_reassign_form(request) -> BulkReassignForm | None:
     """The bulk reassign bar for a supervisor's lists (none for anyone else); after a refusal, as it was sent
     (`ticked`: the orders that were ticked), once."""
-    if not roles.is_supervisor(request.user):
+    if not roles.can_reassign(request.user):
         return None
     refused = request.session.pop(BULK_REFUSED, {})
     form = BulkReassignForm(
@@ -100,7 +104,7 @@ def render_order_page(
             # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
                 ReassignForm(managers=managers_covering_shop(shop_id=order.shop_id))
-                if roles.is_supervisor(request.user) and not order.is_final
+                if roles.can_reassign(request.user) and not order.is_final
                 else None
             ),
             **(extra or {}),
@@ -110,7 +114,7 @@ def render_order_page(
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_status_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = StatusChangeForm(request.POST)
@@ -125,7 +129,7 @@ def order_status_view(request, pk: int):
             expected_status=form.cleaned_data["expected_status"],
             reason=form.cleaned_data["reason"],
         )
-    except OrderError as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Order {order.number} moved to {status_by_code()[order.status].name}.")
@@ -133,7 +137,7 @@ def order_status_view(request, pk: int):
 
 
 @require_POST
-@order_workers_only
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_note_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = NoteForm(request.POST)
@@ -146,10 +150,9 @@ def order_note_view(request, pk: int):
 
 
 @require_POST
+@role_required(roles.can_reassign, REASSIGN)
 def order_reassign_view(request, pk: int):
     """Supervisors hand an order to another manager of its shop; the history says who, from whom, to whom."""
-    if not roles.is_supervisor(request.user):
-        raise PermissionDenied("Only supervisors reassign orders.")
     order = order_get_for_user(user=request.user, pk=pk)
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=order.shop_id))
     if not form.is_valid():
@@ -160,10 +163,9 @@ def order_reassign_view(request, pk: int):
 
 
 @require_POST
+@role_required(roles.can_reassign, REASSIGN)
 def orders_bulk_reassign_view(request):
     """Supervisors hand the ticked orders (list or dashboard) to one manager, all or nothing."""
-    if not roles.is_supervisor(request.user):
-        raise PermissionDenied("Only supervisors reassign orders.")
     form = BulkReassignForm(
         request.POST,
         orders=order_scope(request.user).filter(is_final=False).select_related("shop", "customer", "manager"),
@@ -186,11 +188,9 @@ def _reassign(request, orders, form) -> bool:
     manager = form.cleaned_data["manager"]
     try:
         orders_reassign(orders=orders, manager=manager, by=request.user, reason=form.cleaned_data["reason"])
-    except OrderError as exc:
+    except DeskError as exc:
         messages.error(request, str(exc))
         return False
     numbers = ", ".join(order.number for order in orders)
-    messages.success(
-        request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {roles.staff_name(manager)}."
-    )
+    messages.success(request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {staff_name(manager)}.")
     return True

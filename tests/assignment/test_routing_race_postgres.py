@@ -13,8 +13,8 @@ from django.utils import timezone
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence
 from assignment.services import assignments_expire, order_route, order_take, presence_set, queue_serve
+from core.people import staff_name
 from orders.models import Order, OrderEvent
-from orders.roles import staff_name
 from orders.services import order_add_note
 from tests.factories import ShopFactory, free_manager, make_order
 from tests.orders.test_races_postgres import race

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from orders import roles
+from core import roles
 from tests.factories import PASSWORD, UserFactory, inspector, manager, supervisor
 
 pytestmark = pytest.mark.django_db

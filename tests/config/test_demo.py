@@ -14,12 +14,12 @@ from django.utils import timezone
 from assignment.models import AssignmentDecision
 from config.demo import demo_load
 from config.demo_live import carrier_report, staff_act, storefront_push
+from core.roles import MANAGER
 from feedback.models import Claim, FeedbackReply, ShopFeedback
 from kpi.figures import FIGURES
 from kpi.rollup import Period, day_bounds, kpi_period
 from kpi.sources import figure_rows
 from orders.models import Order, OrderEvent
-from orders.roles import MANAGER
 from orders.services import orders_flag_overdue
 from tests.factories import msk
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
-from orders import pagination
+from core import pagination
 from tests.factories import ShopFactory, free_manager, make_order, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -60,13 +60,6 @@ def test_past_the_count_cap_the_total_says_more_than(client, desk, monkeypatch):
     client.force_login(supervisor())
     page = client.get(reverse("orders:list"), {"scope": "all"}).content.decode()
     assert 'data-testid="total">more than 2<' in page
-
-
-def test_page_numbers_skip_the_middle_of_a_long_list():
-    page = pagination.CheapPage(items=[], number=10, has_next=True, per_page=25, total=25 * 40)
-    assert page.numbers == [1, None, 8, 9, 10, 11, 12, None, 40]
-    unknown_end = pagination.CheapPage(items=[], number=3, has_next=True, per_page=25, total=None)
-    assert unknown_end.numbers == [1, 2, 3, 4]
 
 
 def test_the_favicon_is_there_even_for_pages_that_name_none(client):

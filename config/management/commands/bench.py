@@ -22,8 +22,8 @@ from django.utils import timezone
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.services import assignments_expire, order_route
 from config import bench_http, bench_messaging, bench_queue
+from core import roles
 from kpi.models import ManagerDay
-from orders import roles
 from orders.models import Customer, Order, Shop, Task
 from orders.selectors import order_next_for_manager
 from orders.services import order_create, orders_flag_overdue, shop_issue_api_key, tasks_remind_due

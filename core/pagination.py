@@ -3,6 +3,10 @@ exists, and the total is counted only up to a cap (beyond it the page says "more
 million-row list costs the same as a page of a short one."""
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 # Beyond this many rows the total is not counted exactly.
 COUNT_CAP = 10_000
@@ -10,7 +14,7 @@ COUNT_CAP = 10_000
 
 @dataclass
 class CheapPage:
-    items: list
+    items: list[Any]
     number: int
     has_next: bool
     per_page: int = 25
@@ -52,7 +56,9 @@ class CheapPage:
         return numbers
 
 
-def paginate(request, queryset, per_page: int = 25, *, count: bool = True) -> CheapPage:
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int = 25, *, count: bool = True
+) -> CheapPage:
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
