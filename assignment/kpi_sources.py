@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from assignment.models import AssignmentDecision
 from feedback.models import Claim, RatingCredit
-from orders.models import HAND_KINDS, OrderEvent, Status, Task
+from orders.models import HAND_KINDS, CallOutcome, OrderEvent, Status, Task
 from orders.services import PAST_DUE_TOLERANCE
 
-REACHED = Q(data__outcome="reached")
+REACHED = Q(call_outcome=CallOutcome.REACHED)
 ON_TIME = Q(done_at__lte=F("due_at") + PAST_DUE_TOLERANCE)
 
 
@@ -43,13 +42,13 @@ def _events(kind, **lookups):
 def _status_events(group: str):
     def rows(start, end):
         codes = Status.objects.filter(group=group).values_list("code", flat=True)
-        return _events(OrderEvent.Kind.STATUS)(start, end).filter(data__to__in=list(codes))
+        return _events(OrderEvent.Kind.STATUS)(start, end).filter(status_to__in=list(codes))
 
     return rows
 
 
 def _given_to():
-    return Cast(KT("data__to"), IntegerField())
+    return F("manager_to")
 
 
 def _earlier(**lookups) -> QuerySet:
@@ -65,7 +64,7 @@ def _taken(start, end):
     before = _earlier(kind__in=HAND_KINDS).annotate(to=_given_to()).filter(to=OuterRef("to"))
     return (
         OrderEvent.objects.filter(
-            kind__in=HAND_KINDS, created_at__gte=start, created_at__lt=end, data__to__isnull=False
+            kind__in=HAND_KINDS, created_at__gte=start, created_at__lt=end, manager_to__isnull=False
         )
         .annotate(to=_given_to())
         .filter(~Exists(before))
@@ -149,7 +148,7 @@ STAY = "stay_"  # + a status code: the orders that left that status
 def figure_narrowed(figure: str) -> tuple[str, Q] | None:
     """The source a figure reads and the filter on its rows; None for a figure the KPI table has not."""
     if figure.startswith(STAY):
-        return "stays", Q(data__from=figure.removeprefix(STAY))
+        return "stays", Q(status_from=figure.removeprefix(STAY))
     if figure in NARROWER:
         return NARROWER[figure]
     return (figure, Q()) if figure in SOURCES and figure != "stays" else None

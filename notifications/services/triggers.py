@@ -12,6 +12,7 @@ from django_q.tasks import async_task
 from notifications.models import Notification, OffHoursReply, OutboundMessage, Trigger, TriggerFiring
 from notifications.services.bell import notifications_about_orders
 from notifications.services.outbox import message_queue
+from orders import history
 from orders.clock import is_working_time, working_deadline
 from orders.exceptions import OrderError
 from orders.models import Order, OrderEvent
@@ -97,7 +98,7 @@ def _fire(firing: TriggerFiring, order: Order, now: datetime) -> None:
         order=order,
         kind=OrderEvent.Kind.TRIGGER,
         text=f"Trigger “{trigger.name}”{round_note}: {firing.note or 'done'}.",
-        data={"trigger": trigger.pk, "firing": firing.pk},
+        details=history.TriggerFired(trigger_id=trigger.pk, firing_id=firing.pk),
     )
 
 

@@ -4,7 +4,7 @@ order: the previous manager's open tasks on it, and the customer when they were 
 from django.db import transaction
 from django.utils import timezone
 
-from orders import signals
+from orders import history, signals
 from orders.exceptions import OrderError
 from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
 from orders.roles import MANAGER, staff_name
@@ -14,8 +14,9 @@ from orders.services.orders import order_event_add
 
 def _last_holder_id(order: Order) -> int | None:
     """Who held the order before it went back to the queue (a timeout's take-back), if it did."""
-    event = order.events.filter(kind__in=HAND_KINDS).order_by("-created_at", "-pk").first()
-    return event.data.get("from") if event is not None and event.data.get("to") is None else None
+    latest = order.events.filter(kind__in=HAND_KINDS).order_by("-created_at", "-pk")
+    held = latest.values_list("manager_from", "manager_to").first()
+    return held[0] if held is not None and held[1] is None else None
 
 
 def _carry_work(order: Order, *, from_id: int, manager, by) -> list[str]:
@@ -42,12 +43,19 @@ def _customer_hand(customer: Customer, *, manager, by) -> None:
 
 @transaction.atomic(savepoint=False)  # inside a caller's transaction, a failure undoes the caller's work too
 def order_set_manager(
-    *, order: Order, manager, by=None, reason: str = "", data: dict | None = None, never_held: bool = False
+    *,
+    order: Order,
+    manager,
+    by=None,
+    reason: str = "",
+    routed: history.Routed | None = None,
+    never_held: bool = False,
 ) -> Order:
-    """Give the order a responsible manager (routing or by hand) and say why in the history. The customer gets
-    the same manager as responsible on their first assignment; on a hand-over the previous holder's work on
-    the order goes with it, and the history says what moved. `never_held`: the caller knows nobody held the
-    order before (it was created in this transaction), so there is no earlier holder to look up."""
+    """Give the order a responsible manager (routing, with its `routed` part, or by hand) and say why in the
+    history. The customer gets the same manager as responsible on their first assignment; on a hand-over the
+    previous holder's work on the order goes with it, and the history says what moved. `never_held`: the caller
+    knows nobody held the order before (it was created in this transaction), so there is no earlier holder to
+    look up."""
     previous = order.manager
     Order.objects.filter(pk=order.pk).update(manager=manager, updated_at=timezone.now())
     order.manager = manager
@@ -75,10 +83,20 @@ def order_set_manager(
         kind=kind,
         actor=by,
         text=text,
-        data={"from": previous.pk if previous else None, "to": manager.pk if manager else None, **(data or {})},
+        details=history.ChangeOfHands(
+            manager_from_id=previous.pk if previous else None,
+            manager_to_id=manager.pk if manager else None,
+            routed=routed,
+        ),
     )
     signals.order_manager_changed.send(
-        sender=Order, order=order, previous=previous, manager=manager, by=by, reason=reason, data=data or {}
+        sender=Order,
+        order=order,
+        previous=previous,
+        manager=manager,
+        by=by,
+        reason=reason,
+        accept_by=routed.accept_by if routed else None,
     )
     return order
 
