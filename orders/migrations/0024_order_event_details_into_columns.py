@@ -4,9 +4,9 @@ transaction, so a long history moves without one long lock, and a stopped run go
 lines whose JSON still holds the keys move. The keys are spelt here as they were written then."""
 
 from django.db import NotSupportedError, migrations, transaction
-from django.db.models import Func, IntegerField, JSONField, Max
+from django.db.models import Func, IntegerField, JSONField, Max, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, NullIf
 
 BATCH = 5000
 
@@ -42,7 +42,8 @@ class Without(Func):
 
 def _value(column: str, key: str):
     text = KT(f"data__{key}")
-    return Cast(text, IntegerField()) if column.endswith("_id") else text
+    # A user id, or none: SQLite spells a JSON null 'null' as text, which must not become user 0.
+    return Cast(NullIf(text, Value("null")), IntegerField()) if column.endswith("_id") else text
 
 
 def forwards(apps, schema_editor):
