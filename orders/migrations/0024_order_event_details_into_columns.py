@@ -18,17 +18,21 @@ MOVES = [
 ]
 
 
-class Without(Func):
-    """The line's JSON without some keys; the two databases spell it differently."""
+class _Json(Func):
+    """An expression on the line's JSON; the two databases spell JSON differently."""
 
     output_field = JSONField()
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("Orderdesk runs on SQLite and PostgreSQL.")
+
+
+class Without(_Json):
+    """The line's JSON without these keys."""
 
     def __init__(self, *keys: str):
         super().__init__("data")
         self.keys = keys
-
-    def as_sql(self, compiler, connection, **extra):
-        raise NotSupportedError("Orderdesk runs on SQLite and PostgreSQL.")
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.get_source_expressions()[0])
@@ -40,36 +44,60 @@ class Without(Func):
         return f"({sql}{' - %s::text' * len(self.keys)})", [*params, *self.keys]
 
 
+class WithColumns(_Json):
+    """The line's JSON with these columns as keys ({column: key}); a column's null is the key's null."""
+
+    def __init__(self, columns: dict[str, str]):
+        super().__init__("data", *columns)
+        self.keys = list(columns.values())
+
+    def _compiled(self, compiler, key_sql: str, key_param):
+        """The JSON's SQL and params, and the (key, column) pairs' SQL and params."""
+        (data, data_params), *columns = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        pairs, params = [], []
+        for key, (sql, column_params) in zip(self.keys, columns, strict=True):
+            pairs += [key_sql, sql]
+            params += [key_param(key), *column_params]
+        return data, data_params, ", ".join(pairs), params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        data, data_params, pairs, params = self._compiled(compiler, "%s", lambda key: f'$."{key}"')
+        return f"JSON_SET({data}, {pairs})", [*data_params, *params]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        data, data_params, pairs, params = self._compiled(compiler, "%s::text", str)
+        return f"({data} || JSONB_BUILD_OBJECT({pairs}))", [*data_params, *params]
+
+
 def _value(column: str, key: str):
     text = KT(f"data__{key}")
     # A user id, or none: SQLite spells a JSON null 'null' as text, which must not become user 0.
     return Cast(NullIf(text, Value("null")), IntegerField()) if column.endswith("_id") else text
 
 
+def _in_batches(lines, **values) -> None:
+    """Update the lines a batch of ids at a time, each batch its own transaction."""
+    last = lines.model._default_manager.aggregate(last=Max("pk"))["last"] or 0  # read on the primary key's index
+    for start in range(0, last, BATCH):
+        with transaction.atomic():
+            lines.filter(pk__gt=start, pk__lte=start + BATCH).update(**values)
+
+
 def forwards(apps, schema_editor):
     OrderEvent = apps.get_model("orders", "OrderEvent")
-    last = OrderEvent.objects.aggregate(last=Max("pk"))["last"] or 0
     for kinds, columns in MOVES:
-        values = {column: _value(column, key) for column, key in columns.items()}
         written = OrderEvent.objects.filter(kind__in=kinds, data__has_key=next(iter(columns.values())))
-        for start in range(0, last, BATCH):
-            with transaction.atomic():
-                written.filter(pk__gt=start, pk__lte=start + BATCH).update(
-                    **values, data=Without(*columns.values())
-                )
+        values = {column: _value(column, key) for column, key in columns.items()}
+        _in_batches(written, **values, data=Without(*columns.values()))
 
 
 def backwards(apps, schema_editor):
     OrderEvent = apps.get_model("orders", "OrderEvent")
     for kinds, columns in MOVES:
         moved = OrderEvent.objects.filter(kind__in=kinds).exclude(data__has_key=next(iter(columns.values())))
-        while batch := list(moved.order_by("pk")[:BATCH]):
-            for event in batch:
-                event.data |= {key: getattr(event, column) for column, key in columns.items()}
-                for column in columns:
-                    setattr(event, column, None)
-            with transaction.atomic():
-                OrderEvent.objects.bulk_update(batch, ["data", *columns])
+        _in_batches(moved, data=WithColumns(columns), **dict.fromkeys(columns))
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,7 @@
 """Whose order it is: routing's or a supervisor's hand-over, a take-back after a timeout. The work goes with the
 order: the previous manager's open tasks on it, and the customer when they were the previous manager's."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,8 +46,8 @@ def _customer_hand(customer: Customer, *, manager, by) -> None:
 def order_set_manager(
     *,
     order: Order,
-    manager,
-    by=None,
+    manager: User | None,
+    by: User | None = None,
     reason: str = "",
     routed: history.Routed | None = None,
     never_held: bool = False,

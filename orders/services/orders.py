@@ -4,6 +4,7 @@ import hashlib
 import json
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,7 +18,7 @@ from orders.services.customers import customer_upsert
 
 
 def order_event_add(
-    *, order: Order, kind: str, text: str, actor=None, details: history.Details | None = None
+    *, order: Order, kind: str, text: str, actor: User | None = None, details: history.Details | None = None
 ) -> OrderEvent:
     """Append one line to the order's history (used by every app that acts on an order), with the details its
     kind keeps (orders.history: ValueError when they are not the kind's shape)."""
