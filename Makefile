@@ -25,9 +25,13 @@ serve: $(STAMP)
 test: $(STAMP)
 	bash scripts/test.sh $(ARGS)
 
+## Style, types (mypy with django-stubs, settings in pyproject.toml) and no model change without its migration
+## (checked against an in-memory database: no db.sqlite3 appears, no server is needed).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 ## Figures for the hot paths at many orders, on a throwaway database (PostgreSQL when installed).
 bench: $(STAMP)

@@ -1,5 +1,6 @@
 """Two-factor devices: an authenticator app (TOTP) enrolled with a QR code, and single-use backup codes."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -7,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 BACKUP_CODES = 10
 
 
-def totp_device_pending(*, user) -> TOTPDevice:
+def totp_device_pending(*, user: User) -> TOTPDevice:
     """The device being enrolled: the same one on every reload, so the QR code scanned stays the right one."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -26,7 +27,7 @@ def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
 
 
 @transaction.atomic
-def backup_codes_issue(*, user) -> list[str]:
+def backup_codes_issue(*, user: User) -> list[str]:
     """A fresh set of single-use backup codes (the previous set stops working)."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
     device.token_set.all().delete()
@@ -36,8 +37,9 @@ def backup_codes_issue(*, user) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_reset(*, user) -> int:
+def two_factor_reset(*, user: User) -> int:
     """Remove the person's app and backup codes; they enrol again at their next sign-in. How many went."""
-    return TOTPDevice.objects.filter(user=user).delete()[1].get(
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[1].get(  # django-otp is untyped
         "otp_totp.TOTPDevice", 0
     ) + StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)
+    return removed

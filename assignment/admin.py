@@ -3,9 +3,10 @@ from django.contrib import admin
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
 from assignment.services import queue_serve_after_commit
 from orders.admin import AuditedAdmin, PeopleByName, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin.mixin import ModelAdminMixin
 
 
-class ServesQueueOnQuotaChange:
+class ServesQueueOnQuotaChange(ModelAdminMixin):
     """A quota edit may make room: the queue is served once the edit is committed."""
 
     quota_field: str
@@ -19,7 +20,7 @@ class ServesQueueOnQuotaChange:
 class PresenceChangeInline(admin.TabularInline):
     model = PresenceChange
     extra = 0
-    fields = readonly_fields = ["created_at", "previous", "presence", "reason"]
+    fields = readonly_fields = ("created_at", "previous", "presence", "reason")
     can_delete = False
     ordering = ["-created_at"]
 

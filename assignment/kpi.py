@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -130,7 +131,7 @@ def ratings_mean(counts: list[int]) -> float | None:
 class Row:
     """A manager's (or the team's) figures for a period."""
 
-    manager: object = None
+    manager: User | None = None  # None: the team's row
     values: dict = field(
         default_factory=lambda: {name: 0 for name in COUNTS} | {"ratings": [0] * 5, "first_touch": {}}
     )
@@ -261,7 +262,7 @@ class Series:
 
     days: list[tuple[date, int, float | None]]
     weeks: list[date]
-    rating_by_manager: list[tuple[object, list[float | None]]]
+    rating_by_manager: list[tuple[User, list[float | None]]]
 
 
 def kpi_series(*, managers, period: Period, today: date | None = None, live: dict | None = None) -> Series:

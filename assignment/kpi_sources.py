@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from assignment.models import AssignmentDecision
@@ -28,7 +29,7 @@ class Source:
     """Rows of a day [start, end) (each has an `order`) and who each is credited to."""
 
     rows: Callable[[datetime, datetime], QuerySet]
-    person: Callable[[], Expression]
+    person: Callable[[], Combinable]
     counts: dict[str, Callable[[], Count]]
 
 
@@ -164,7 +165,10 @@ def source_grouped(source: Source, start: datetime, end: datetime) -> dict[int, 
 def figure_rows(figure: str, start: datetime, end: datetime, people) -> QuerySet:
     """The rows a figure counted for these people between two moments, each with its `person`: as many as the
     figure says (the team's: the managers' added up)."""
-    name, narrower = figure_narrowed(figure)
+    narrowed = figure_narrowed(figure)
+    if narrowed is None:
+        raise ValueError(f"No KPI figure {figure!r}")  # the views check the figure first
+    name, narrower = narrowed
     source = SOURCES[name]
     rows = source.rows(start, end).filter(narrower).annotate(person=source.person())
     return rows.filter(person__in=people)

@@ -45,6 +45,7 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a form's clean() returns its cleaned_data
         if cleaned.get("period") == "custom":
             first, last = cleaned.get("first"), cleaned.get("last")
             if not first or not last:
@@ -86,7 +87,7 @@ def _figures(request):
     live = live_figures(period=period)
     rows, team = kpi_period(managers=team_members, period=period, live=live)
     if not sees_all:
-        rows = [row for row in rows if row.manager.pk == user.pk]
+        rows = [row for row in rows if row.manager is not None and row.manager.pk == user.pk]
     sort = request.GET.get("sort", "name")
     key = SORTS.get(sort.lstrip("-"), SORTS["name"])
     present = [row for row in rows if key(row) is not None]

@@ -41,6 +41,15 @@ class ManagerProfile(models.Model):
     def __str__(self):
         return f"{staff_name(self.user)} ({self.get_presence_display()})"
 
+    # What the team view shows beside the profile, filled in by assignment.selectors.team_load (not columns).
+    open_orders: int
+    open_tasks: int
+    overdue_tasks: int
+    timeouts: int
+    lets_orders_slip: bool
+    quota: int
+    load_percent: int
+
     def quota_or(self, default_quota: int) -> int:
         return self.quota_override if self.quota_override is not None else default_quota
 

@@ -21,7 +21,7 @@ from orders.selectors import (
 from orders.views.orders import bulk_reassign_form
 
 # What a manager is told after switching their presence.
-PRESENCE_SAID = {
+PRESENCE_SAID: dict[str, str] = {
     Presence.FREE: "You are free: new orders come to you.",
     Presence.BUSY: "You are busy: new orders go to others for now.",
     Presence.LUNCH: "You are on lunch.",

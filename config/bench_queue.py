@@ -9,7 +9,7 @@ from django.db import connections
 from django.utils import timezone
 
 from assignment.models import ManagerProfile, RoutingSettings
-from assignment.selectors import open_orders_by_manager
+from assignment.routing.sql import open_orders_by_manager
 from assignment.services import queue_serve
 from assignment.services.queue import queue_routers
 from orders.models import Customer, Order

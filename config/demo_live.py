@@ -77,9 +77,10 @@ def customer_reply(*, rng: random.Random) -> str | None:
     if not settings.TWILIO_AUTH_TOKEN:
         return None
     # Customers of open orders ask things; customers asked for feedback answer it.
-    order = Order.objects.filter(Q(is_final=False) | Q(feedback_request__state="sent")).exclude(customer__phone="")
-    order = order.select_related("customer")
-    order = order.order_by("?").first()
+    orders = Order.objects.filter(Q(is_final=False) | Q(feedback_request__state="sent")).exclude(
+        customer__phone=""
+    )
+    order = orders.select_related("customer").order_by("?").first()
     if order is None:
         return None
     body = rng.choice(REPLIES[:-1] if rng.random() < 0.9 else REPLIES)
@@ -151,7 +152,7 @@ def _work_one_order(manager, rng: random.Random) -> list[str]:
         order__is_final=False,
     ).select_related("order")
     call = due_call.order_by("due_at").first()
-    if call is not None and rng.random() < 0.5:  # a call that fell due: they ring back
+    if call is not None and call.order is not None and rng.random() < 0.5:  # a call that fell due: they ring back
         outcome = CallOutcome.REACHED if rng.random() < 0.6 else CallOutcome.NO_ANSWER
         order_record_call(order=call.order, by=manager, outcome=outcome)
         return [f"{manager.username} rang {call.order.number} back: {outcome.label.lower()}"]

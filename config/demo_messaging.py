@@ -2,6 +2,7 @@
 order is confirmed / on its way", and the garden shop's off-hours reply (idempotent)."""
 
 from datetime import timedelta
+from typing import Any
 
 from notifications.models import MessageTemplate, OffHoursReply, Trigger
 from notifications.services import trigger_plan_current
@@ -10,7 +11,7 @@ from orders.models import Order, Shop, Status
 # The demo's WhatsApp template; with a real Twilio account, put your approved template's Content SID here.
 DEMO_CONTENT_SID = "HX" + "de70" * 8
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     dict(
         name="Order confirmed",
         channel="sms",
@@ -58,7 +59,7 @@ TEMPLATES = [
 ]
 
 # name, status, when, template, extra fields
-TRIGGERS = [
+TRIGGERS: list[tuple[str, str, str, str | None, dict[str, Any]]] = [
     ("Confirmed: tell the customer", "approval", "enters", "Order confirmed", {}),
     ("Shipped: tell the customer", "delivery", "enters", "Order on its way", {}),
     ("At the pick-up point", "pickup", "enters", "Parcel at the pick-up point", {}),
@@ -97,7 +98,7 @@ def demo_messaging_load(*, night_shop: Shop) -> None:
             defaults={
                 "status": Status.objects.get(code=code),
                 "when": when,
-                "template": templates.get(template_name),
+                "template": templates.get(template_name) if template_name else None,
                 **extra,
             },
         )

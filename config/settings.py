@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -173,7 +174,7 @@ TWILIO_BASE_URL = env_str("TWILIO_BASE_URL")
 # Seconds the client waits for Twilio's answer; the outbox retries (looking the message up first), not the client.
 TWILIO_TIMEOUT = float(env_str("TWILIO_TIMEOUT", "10"))
 
-Q_CLUSTER = {
+Q_CLUSTER: dict[str, Any] = {
     "name": "orderdesk",
     "orm": "default",
     "workers": env_int("Q_WORKERS", 2),

@@ -240,7 +240,7 @@ class RatingCredit(models.Model):
         return f"{self.rating}/5 for {staff_name(self.user)} on {self.order}"
 
 
-class ClaimQuerySet(TransitionsOnlyQuerySet):
+class ClaimQuerySet(TransitionsOnlyQuerySet["Claim"]):
     state_field = "state"
 
 

@@ -2,21 +2,27 @@
 what the supervisor dashboard shows."""
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
 
 from feedback.models import Claim, ClaimEvent, FeedbackReply, FeedbackRequest
+from notifications.models import InboundMessage, OutboundMessage
 from notifications.selectors import conversation
+from orders.models import Customer, Order
 from orders.selectors import order_scope
 
 CLAIM_STATES = dict(Claim.State.choices)
 
 
-def claim_scope(*, user) -> QuerySet[Claim]:
+def claim_scope(*, user: User) -> QuerySet[Claim]:
     return Claim.objects.filter(order__in=order_scope(user))
 
 
-def claim_list(*, user, state: str = "", shop: str = "", inspector: str = "", overdue: bool = False):
+def claim_list(
+    *, user: User, state: str = "", shop: str = "", inspector: str = "", overdue: bool = False
+) -> QuerySet[Claim]:
     claims = claim_scope(user=user).select_related("order", "customer", "shop", "inspector")
     if state == "open":
         claims = claims.filter(state__in=Claim.OPEN_STATES)
@@ -31,7 +37,7 @@ def claim_list(*, user, state: str = "", shop: str = "", inspector: str = "", ov
     return claims.order_by("-is_overdue", "due_at", "-pk")
 
 
-def claim_get_for_user(*, user, pk: int) -> Claim:
+def claim_get_for_user(*, user: User, pk: int) -> Claim:
     return (
         claim_scope(user=user).select_related("order", "customer__shop", "shop", "inspector", "request").get(pk=pk)
     )
@@ -39,14 +45,14 @@ def claim_get_for_user(*, user, pk: int) -> Claim:
 
 @dataclass
 class ClaimPage:
-    events: list
-    orders: list
-    messages: list
-    ratings: list
-    replies: list
+    events: list[ClaimEvent]
+    orders: list[Order]
+    messages: list[OutboundMessage | InboundMessage]
+    ratings: list[FeedbackRequest]
+    replies: list[FeedbackReply]
 
 
-def claim_page(*, claim: Claim, user) -> ClaimPage:
+def claim_page(*, claim: Claim, user: User) -> ClaimPage:
     customer = claim.customer
     return ClaimPage(
         events=list(ClaimEvent.objects.filter(claim=claim).select_related("actor")),
@@ -61,14 +67,16 @@ def claim_page(*, claim: Claim, user) -> ClaimPage:
     )
 
 
-def customer_ratings_after(*, request, reply_pk) -> QuerySet[FeedbackReply]:
+def customer_ratings_after(
+    *, request: FeedbackRequest | OuterRef, reply_pk: int | OuterRef
+) -> QuerySet[FeedbackReply]:
     """The ratings the customer gave themselves after a reply (by message or link; not an inspector's reading)."""
     return FeedbackReply.objects.filter(
         request=request, outcome=FeedbackReply.Outcome.RATED, pk__gt=reply_pk
     ).exclude(source=FeedbackReply.BY_INSPECTOR)
 
 
-def replies_unread(*, user) -> QuerySet[FeedbackReply]:
+def replies_unread(*, user: User) -> QuerySet[FeedbackReply]:
     """Customers' answers nobody could read as a rating and no inspector has read yet, in the user's scope."""
     return (
         FeedbackReply.objects.filter(outcome=FeedbackReply.Outcome.INSPECTOR, handled_at__isnull=True)
@@ -78,7 +86,7 @@ def replies_unread(*, user) -> QuerySet[FeedbackReply]:
     )
 
 
-def replies_waiting(*, user) -> QuerySet[FeedbackReply]:
+def replies_waiting(*, user: User) -> QuerySet[FeedbackReply]:
     """The unread replies an inspector still has to read into a rating: not those the customer followed with a
     rating of their own (their latest word stands)."""
     rated_since = customer_ratings_after(request=OuterRef("request"), reply_pk=OuterRef("pk"))
@@ -90,10 +98,10 @@ class ClaimsAtAGlance:
     open: int
     overdue: int
     replies: int
-    latest: list
+    latest: list[Claim]
 
 
-def claims_at_a_glance(*, user, limit: int = 5) -> ClaimsAtAGlance:
+def claims_at_a_glance(*, user: User, limit: int = 5) -> ClaimsAtAGlance:
     open_claims = claim_scope(user=user).filter(state__in=Claim.OPEN_STATES)
     return ClaimsAtAGlance(
         open=open_claims.count(),
@@ -105,7 +113,7 @@ def claims_at_a_glance(*, user, limit: int = 5) -> ClaimsAtAGlance:
     )
 
 
-def feedback_export(*, customer) -> list[dict]:
+def feedback_export(*, customer: Customer) -> list[dict[str, Any]]:
     """The customer's feedback: each request, its rating and their answers, for their copy of their data."""
     requests = (
         FeedbackRequest.objects.filter(customer=customer).select_related("order").prefetch_related("replies")

@@ -23,10 +23,13 @@ class MessageForm(forms.Form):
     def __init__(self, *args, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
         if templates is not None:
-            self.fields["template"].queryset = templates
+            template = self.fields["template"]
+            assert isinstance(template, forms.ModelChoiceField)
+            template.queryset = templates
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a form's clean() returns its cleaned_data
         template, body = cleaned.get("template"), cleaned.get("body", "").strip()
         if template is not None and body:
             self.add_error("body", "A template sends its own text: clear this box, or choose Free text.")

@@ -1,5 +1,8 @@
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from notifications.models import (
@@ -10,20 +13,23 @@ from notifications.models import (
     OptOut,
     OutboundMessage,
 )
+from orders.models import Customer, Order
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notification_list(*, user, unread_only: bool = False):
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=user)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
 
 
-def conversation(*, order=None, customer=None, limit: int = 100) -> list:
+def conversation(
+    *, order: Order | None = None, customer: Customer | None = None, limit: int = 100
+) -> list[OutboundMessage | InboundMessage]:
     """The messages sent to a customer and theirs back, about one order (or all of a customer's), newest first,
     as one timeline; two queries whatever the history."""
     where = {"order": order} if order is not None else {"customer": customer}
@@ -35,33 +41,34 @@ def conversation(*, order=None, customer=None, limit: int = 100) -> list:
     received = list(
         InboundMessage.objects.filter(**where).select_related("customer").order_by("-received_at")[:limit]
     )
-    return sorted(sent + received, key=lambda message: message.at, reverse=True)[:limit]
+    timeline: list[OutboundMessage | InboundMessage] = [*sent, *received]
+    return sorted(timeline, key=lambda message: message.at, reverse=True)[:limit]
 
 
-def message_templates_for_staff():
+def message_templates_for_staff() -> QuerySet[MessageTemplate]:
     return MessageTemplate.objects.filter(is_active=True).order_by("channel", "name")
 
 
-def opt_outs(*, customer) -> list:
+def opt_outs(*, customer: Customer) -> list[OptOut]:
     return list(OptOut.objects.filter(customer=customer).order_by("channel"))
 
 
 DAILY_CAP_WINDOW = timedelta(days=1)
 
 
-def _counted_today(customer, now):
+def _counted_today(customer: Customer, now: datetime) -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(
         customer=customer, created_at__gte=now - DAILY_CAP_WINDOW, state__in=OutboundMessage.COUNTED_STATES
     ).exclude(purpose=OutboundMessage.Purpose.MANUAL)
 
 
-def messages_counted_today(*, customer, now=None) -> int:
+def messages_counted_today(*, customer: Customer, now: datetime | None = None) -> int:
     """The messages that count towards the customer's daily cap: the automatic ones of the last 24 hours, sent or
     on their way. What staff write themselves is neither held back nor counted."""
     return _counted_today(customer, now or timezone.now()).count()
 
 
-def daily_cap_frees_at(*, customer, now=None) -> datetime:
+def daily_cap_frees_at(*, customer: Customer, now: datetime | None = None) -> datetime:
     """When the daily cap next lets an automatic message go to the customer: now, or the moment enough of the last
     24 hours' messages have left the window."""
     now = now or timezone.now()
@@ -73,7 +80,7 @@ def daily_cap_frees_at(*, customer, now=None) -> datetime:
     return times[len(times) - cap] + DAILY_CAP_WINDOW + timedelta(seconds=1)
 
 
-def customer_messages_export(*, customer) -> list[dict]:
+def customer_messages_export(*, customer: Customer) -> list[dict[str, Any]]:
     """Every message to and from the customer, for their copy of their data."""
     sent = OutboundMessage.objects.filter(customer=customer).order_by("created_at")
     received = InboundMessage.objects.filter(customer=customer).order_by("received_at")

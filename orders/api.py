@@ -46,7 +46,7 @@ def _order_json(order: Order) -> dict:
         "number": order.number,
         "external_id": order.external_id,
         "status": order.status,
-        "manager": staff_name(order.manager, None),
+        "manager": staff_name(order.manager) if order.manager is not None else None,
         "payment_state": order.payment_state,
     }
 

@@ -1,8 +1,12 @@
+from collections.abc import Iterable
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 
-from orders.models import Customer, Order, Status
+from orders.models import Customer, Order, Shop, Status
 from orders.roles import staff_name
 
 UNASSIGNED = "none"
@@ -18,6 +22,7 @@ def _status_choices():
 class OrderFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         start, end = data.get("created_after"), data.get("created_before")
         if start and end and end < start:
             # Neither date applies: half the range would pass for an answer, the whole one is always empty.
@@ -76,7 +81,9 @@ class OrderFilter(django_filters.FilterSet):
         form = OrderFilterForm
         fields = ["q", "status", "shop", "method", "manager", "overdue", "created_after", "created_before", "sort"]
 
-    def __init__(self, *args, shops=None, managers=(), **kwargs):
+    def __init__(
+        self, *args: Any, shops: QuerySet[Shop] | None = None, managers: Iterable[User] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.filters["shop"].queryset = shops
         self.filters["manager"].extra["choices"] = [(UNASSIGNED, "Unassigned (in the queue)")] + [

@@ -1,12 +1,19 @@
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from orders.models import CallOutcome, Customer, DeliveryState, Order, Task
+from orders.models import CallOutcome, Customer, DeliveryState, Order, Shop, Task
 from orders.phones import phone_normalize
 from orders.roles import staff_name
 from orders.selectors import customer_find
+
+if TYPE_CHECKING:  # the mixins below sit before forms.Form, whose methods they extend
+    FormMixin = forms.Form
+else:
+    FormMixin = object
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -41,7 +48,7 @@ class NoteForm(forms.Form):
     )
 
 
-class PhoneOrEmail:
+class PhoneOrEmail(FormMixin):
     """A customer is found again by phone or email: one of them is needed, and a phone typed any common way is
     kept in E.164."""
 
@@ -51,8 +58,9 @@ class PhoneOrEmail:
         phone = self.cleaned_data["phone"].strip()
         return phone_normalize(phone) if phone else ""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         if not data.get("phone") and not data.get("email") and not self.errors:
             raise forms.ValidationError(self.contact_missing)
         return data
@@ -96,8 +104,22 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
 
 
+def _model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
+    """The form's choice of rows by this name, whose rows are set per person."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of staff, each named as the desk names them."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return staff_name(obj)
+
+
 class ReassignForm(forms.Form):
-    manager = forms.ModelChoiceField(queryset=None, empty_label="Choose a manager")
+    manager = PersonChoiceField(queryset=None, empty_label="Choose a manager")
     reason = forms.CharField(
         max_length=200,
         required=False,
@@ -106,20 +128,20 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, managers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = managers
-        self.fields["manager"].label_from_instance = staff_name
+        _model_choice(self, "manager").queryset = managers
 
 
 class BulkReassignForm(ReassignForm):
     """Several orders at once, from the list or the dashboard; `orders` is what the supervisor may see."""
 
-    orders = forms.ModelMultipleChoiceField(
+    orders: "forms.ModelMultipleChoiceField[Order]" = forms.ModelMultipleChoiceField(
         queryset=None, error_messages={"required": "Tick the orders to reassign."}
     )
+    ticked: set[int]  # the orders that were ticked, when the form comes back refused
 
     def __init__(self, *args, orders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["orders"].queryset = orders
+        _model_choice(self, "orders").queryset = orders
 
 
 TASK_FIELD_CSS = {
@@ -133,13 +155,12 @@ class TaskForm(forms.Form):
     kind = forms.ChoiceField(choices=Task.Kind.choices, initial=Task.Kind.CALL)
     text = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "What to do"}))
     due_at = forms.DateTimeField(widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
-    assignee = forms.ModelChoiceField(queryset=None, empty_label=None)
+    assignee = PersonChoiceField(queryset=None, empty_label=None)
     about_customer = forms.BooleanField(required=False, label="About the customer in general, not this order")
 
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = colleagues
-        self.fields["assignee"].label_from_instance = staff_name
+        _model_choice(self, "assignee").queryset = colleagues
         for name, field in self.fields.items():
             field.widget.attrs["class"] = TASK_FIELD_CSS.get(name, "form-control form-control-sm")
 
@@ -163,8 +184,9 @@ class TaskDoneForm(forms.Form):
     next_due_at = forms.DateTimeField(required=False, widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
     without_next_step = forms.BooleanField(required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         if bool(data.get("next_text")) != bool(data.get("next_due_at")) and not self.errors:
             raise forms.ValidationError("Give the next step both a description and a due time.")
         return data
@@ -186,7 +208,7 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
     """An order a customer phones in, typed by a manager or supervisor. A known customer's details are shown, not
     retyped: they change only when the person ticks `update_details`."""
 
-    shop = forms.ModelChoiceField(queryset=None, empty_label=None)
+    shop: "forms.ModelChoiceField[Shop]" = forms.ModelChoiceField(queryset=None, empty_label=None)
     phone = forms.CharField(
         max_length=32, required=False, widget=forms.TextInput(attrs={"placeholder": "8 916 123-45-67"})
     )
@@ -206,8 +228,10 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
     def __init__(self, *args, shops, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.known = None  # the shop's customer with this phone or email, once the form is cleaned
-        self.fields["shop"].queryset = shops
+        self.known: Customer | None = (
+            None  # the shop's customer with this phone or email, once the form is cleaned
+        )
+        _model_choice(self, "shop").queryset = shops
         if (
             not shops.exists()
         ):  # a grant of no shop: an empty list to choose from, and "required" said nothing more
@@ -242,20 +266,20 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
             self.add_error(
                 "email",
                 f"This email belongs to {found.email_owner.name}, another customer of this shop: type "
-                f"{self.known.name}'s own email, or untick updating the customer's details.",
+                f"{found.customer.name}'s own email, or untick updating the customer's details.",
             )
         return data
 
     def service_kwargs(self, *, items: list[dict], by) -> dict:
         data = self.cleaned_data
-        keep = self.known is not None and not data["update_details"]
+        kept = None if data["update_details"] else self.known  # the known customer, kept as the desk knows them
         return {
             "shop": data["shop"],
             "customer": {
                 # A known customer stays as the desk knows them unless the person chose to change them.
-                "name": self.known.name if keep else data["name"],
+                "name": kept.name if kept is not None else data["name"],
                 "phone": data["phone"],
-                "email": self.known.email if keep else data["email"],
+                "email": kept.email if kept is not None else data["email"],
                 "legal_type": "",
                 "is_vip": False,
             },
@@ -291,7 +315,8 @@ class ItemRows(forms.BaseFormSet):
         ]
 
 
-OrderItemFormSet = forms.formset_factory(
+# django-stubs' formset_factory returns the base formset class, not the one it is given (ItemRows).
+OrderItemFormSet: type[ItemRows] = forms.formset_factory(  # type: ignore[assignment]
     OrderItemForm, formset=ItemRows, extra=0, min_num=1, validate_min=True, can_delete=True
 )
 
@@ -313,8 +338,9 @@ class EditOrderForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         # A date already on the order may have passed; a changed one is planned from today.
         if data.get("delivery_date") and "delivery_date" in self.changed_data:
             delivery_date_check(self, data["delivery_date"], self.zone)
@@ -341,7 +367,7 @@ class EditItemForm(OrderItemForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-EditItemFormSet = forms.formset_factory(
+EditItemFormSet: type[ItemRows] = forms.formset_factory(  # type: ignore[assignment]  # as above
     EditItemForm, formset=ItemRows, extra=0, min_num=1, validate_min=True, can_delete=True
 )
 

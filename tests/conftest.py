@@ -131,3 +131,18 @@ def twilio(twilio_account):
     twilio_account.TWILIO_BASE_URL = fake.base_url
     yield fake
     fake.stop()
+
+
+# Fixtures that open the test database: the pure rules' tests use none of them.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "client", "admin_client"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `pure` (the pure rules' tests, `test_*_rules.py` files that say so) run without a database, so
+    they stay fast and prove the rule is pure: one also marked `django_db` or asking for the database is refused
+    here, and any query a rule makes fails (pytest-django blocks the database for unmarked tests)."""
+    for item in items:
+        if item.get_closest_marker("pure") and (
+            item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ):
+            raise pytest.UsageError(f"{item.nodeid}: a test of pure rules must not use the database")

@@ -1,8 +1,9 @@
 """Presence: the navbar switch, its history, and managers set Offline when their session has expired."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,12 +14,12 @@ from assignment.services.queue import queue_serve_after_commit
 SEEN_EVERY = timedelta(minutes=1)
 
 
-def profile_get_or_create(*, user) -> ManagerProfile:
+def profile_get_or_create(*, user: User) -> ManagerProfile:
     return ManagerProfile.objects.get_or_create(user=user)[0]
 
 
 @transaction.atomic
-def presence_set(*, user, presence: str, reason: str = "") -> ManagerProfile:
+def presence_set(*, user: User, presence: str, reason: str = "") -> ManagerProfile:
     """Switch a manager's presence and keep the history; switching to the same value records nothing."""
     if presence not in Presence.values:
         raise ValueError(f"Unknown presence {presence!r}.")
@@ -35,12 +36,12 @@ def presence_set(*, user, presence: str, reason: str = "") -> ManagerProfile:
     return profile
 
 
-def presence_note_activity(*, user, now=None) -> None:
+def presence_note_activity(*, user: User, now: datetime | None = None) -> None:
     """The manager is using the desk (called at most once a minute per session)."""
     ManagerProfile.objects.filter(user=user).update(last_seen_at=now or timezone.now())
 
 
-def presences_expire_idle(*, now=None) -> int:
+def presences_expire_idle(*, now: datetime | None = None) -> int:
     """Managers whose session has expired from inactivity are set Offline, as if they had logged out."""
     now = now or timezone.now()
     idle_since = now - timedelta(seconds=django_settings.SESSION_COOKIE_AGE)

@@ -2,7 +2,7 @@
 wait too long with nobody able to take them are reported to supervisors."""
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -63,7 +63,7 @@ def queue_serve_after_commit() -> None:
     transaction.on_commit(lambda: [async_task("assignment.tasks.route_waiting") for _ in range(routers)])
 
 
-def queue_report_waiting(*, now=None, batch: int = 100) -> int:
+def queue_report_waiting(*, now: datetime | None = None, batch: int = 100) -> int:
     """Tell supervisors, once per order, about orders still waiting after the alert time: nobody could take
     them (away, at quota, not granted). Run after the queue was served."""
     now = now or timezone.now()

@@ -1,7 +1,9 @@
 """Giving an order to a manager under row locks: routing's choice, or a manager taking it from the queue."""
 
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -9,7 +11,7 @@ from django.utils.text import get_text_list
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.routing import AWAY, Candidate, Survey, Team, at_quota, rank, survey, team_read
-from assignment.selectors import open_orders_by_manager
+from assignment.routing.sql import open_orders_by_manager
 from orders import history
 from orders.clock import desk_time
 from orders.models import AccessGrant, Order
@@ -49,8 +51,16 @@ def _manager_lock(profile_pk: int, *, quota: int, must_be_free: bool, now: datet
 
 
 def _assign(
-    *, order: Order, manager, rule: str, reason: str, now: datetime, by=None, fresh: bool = False, **explanation
-):
+    *,
+    order: Order,
+    manager: User,
+    rule: str,
+    reason: str,
+    now: datetime,
+    by: User | None = None,
+    fresh: bool = False,
+    **explanation: Any,
+) -> AssignmentDecision:
     """Record the decision and hand the order over; the history event names the decision, which the order page
     reads for the explanation. `fresh`: the order was created in this transaction, so nobody held it before."""
     decision = AssignmentDecision.objects.create(
@@ -74,7 +84,7 @@ NAMED = 5
 NAMED_PASSED_OVER = 10
 
 
-def _explanation(ranked: list[Candidate], excluded: dict[str, str]) -> dict:
+def _explanation(ranked: list[Candidate], excluded: dict[str, str]) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for reason in excluded.values():
         kind = reason.split(" (")[0]  # "at quota (10/10)" counts as "at quota"
@@ -87,7 +97,7 @@ def _explanation(ranked: list[Candidate], excluded: dict[str, str]) -> dict:
     }
 
 
-def _candidate_line(candidate: Candidate) -> dict:
+def _candidate_line(candidate: Candidate) -> dict[str, Any]:
     line = {"manager": candidate.name, "open_orders": candidate.open_orders, "quota": candidate.quota}
     if candidate.slipped_at is not None:
         line["note"] = f"let this order time out at {desk_time(candidate.slipped_at)}: others first"
@@ -127,7 +137,8 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
         text = AssignmentDecision.Rule.EVEN_LOAD.label
     else:
         text = "Even load, a tie on open orders → waiting longest for an order"
-    own = found.granted.get(order.customer.responsible_manager_id)
+    own_id = order.customer.responsible_manager_id
+    own = found.granted.get(own_id) if own_id is not None else None
     if (
         rule != AssignmentDecision.Rule.REPEAT
         and own is not None
@@ -139,7 +150,11 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
 
 
 def order_route(
-    *, order_id: int | None = None, new_order: Order | None = None, now=None, team: Team | None = None
+    *,
+    order_id: int | None = None,
+    new_order: Order | None = None,
+    now: datetime | None = None,
+    team: Team | None = None,
 ) -> AssignmentDecision | None:
     """Give an unassigned open order to the right free manager with room, and store why. Returns None when
     nobody can take it now (it waits in the queue). Safe to run from many workers at once: the order row
@@ -152,13 +167,18 @@ def order_route(
     fresh = new_order is not None
     # No savepoint of its own inside intake's transaction: a failure here undoes the whole order anyway.
     with transaction.atomic(savepoint=False):
-        order = new_order if fresh else _order_lock_waiting(order_id, skip_locked=True)
+        if new_order is not None:
+            order: Order | None = new_order
+        else:
+            assert order_id is not None  # routing a stored order names it
+            order = _order_lock_waiting(order_id, skip_locked=True)
         if order is None:
             return None  # assigned or closed meanwhile, or another worker is routing it
         team = team or team_read()
         settings = team.settings
         found = survey(order, team, now, fresh=fresh)
-        own = found.granted.get(order.customer.responsible_manager_id)
+        own_id = order.customer.responsible_manager_id
+        own = found.granted.get(own_id) if own_id is not None else None
         if own is not None and own not in found.eligible and now - order.created_at < settings.sticky_wait:
             return None  # a repeat customer waits a little for their own manager
         rule, ranked = rank(order, found)
@@ -190,7 +210,9 @@ def order_route(
 
 
 @transaction.atomic
-def order_take(*, order_id: int, user, now=None, how: str = "took it from the queue") -> AssignmentDecision:
+def order_take(
+    *, order_id: int, user: User, now: datetime | None = None, how: str = "took it from the queue"
+) -> AssignmentDecision:
     """A manager takes a waiting order themselves ("Take it" on the queue), through the same locks as routing:
     the order must still be waiting, granted to them, and they must have room. Taking it is taking it up."""
     now = now or timezone.now()

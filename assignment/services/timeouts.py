@@ -1,5 +1,8 @@
 """The acceptance clock: an order routing gave a manager who does not take it up in time goes to someone else."""
 
+from datetime import datetime
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,14 +14,14 @@ from orders.roles import staff_name
 from orders.services import order_take_back
 
 
-def assignment_accept(*, order: Order, by) -> int:
+def assignment_accept(*, order: Order, by: User | None) -> int:
     """The manager touched the order: its acceptance clock stops."""
     return AssignmentDecision.objects.filter(
         order=order, manager=by, accept_by__isnull=False, accepted_at__isnull=True, timed_out_at__isnull=True
     ).update(accepted_at=timezone.now())
 
 
-def assignments_expire(*, now=None, batch: int = 100) -> int:
+def assignments_expire(*, now: datetime | None = None, batch: int = 100) -> int:
     """Orders their managers did not take up in time go back to routing, to someone else; the supervisors
     are told. One transaction per order, so a slow reroute holds no other row."""
     now = now or timezone.now()
@@ -30,7 +33,7 @@ def assignments_expire(*, now=None, batch: int = 100) -> int:
 
 
 @transaction.atomic
-def _assignment_expire(*, decision_id: int, order_id: int, now) -> bool:
+def _assignment_expire(*, decision_id: int, order_id: int, now: datetime) -> bool:
     # The order first, then the decision: the order in which a status change or note touches them.
     order = (
         Order.objects.select_for_update(skip_locked=True, of=("self",))
@@ -52,6 +55,7 @@ def _assignment_expire(*, decision_id: int, order_id: int, now) -> bool:
     decision.save(update_fields=["timed_out_at"])
     if order.manager_id != decision.manager_id or order.is_final:
         return False  # reassigned by hand or closed meanwhile: nothing to take back
+    assert decision.accept_by is not None  # the sweep reads only decisions with a time to take up by
     minutes = round((decision.accept_by - decision.created_at).total_seconds() / 60)
     reason = f"{staff_name(decision.manager)} did not take it up within {minutes} min"
     order_take_back(order=order, reason=reason)

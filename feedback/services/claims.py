@@ -3,6 +3,7 @@ Created → In work → Resolved or Failed (django-fsm); flagged overdue past th
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -22,7 +23,7 @@ def _claim_link(claim: Claim) -> str:
     return reverse("feedback:claim", args=[claim.pk])
 
 
-def _least_busy_inspector(shop_id: int):
+def _least_busy_inspector(shop_id: int) -> User | None:
     open_claims = Count("claims", filter=Q(claims__state__in=Claim.OPEN_STATES))
     return (
         inspectors_covering_shop(shop_id=shop_id)
@@ -69,7 +70,7 @@ _MOVES = {"take": ClaimEvent.Kind.TAKEN, "resolve": ClaimEvent.Kind.RESOLVED, "f
 
 
 @transaction.atomic
-def claim_move(*, claim: Claim, action: str, by, text: str = "") -> Claim:
+def claim_move(*, claim: Claim, action: str, by: User | None, text: str = "") -> Claim:
     """Take a claim in work, resolve it or fail it: only the pipeline's steps; resolving or failing says how."""
     if action not in _MOVES:
         raise ClaimRefused(f"Unknown step {action!r}.")
@@ -97,7 +98,7 @@ def claim_move(*, claim: Claim, action: str, by, text: str = "") -> Claim:
 
 
 @transaction.atomic
-def claim_add_note(*, claim: Claim, by, text: str) -> ClaimEvent:
+def claim_add_note(*, claim: Claim, by: User | None, text: str) -> ClaimEvent:
     text = text.strip()
     if not text:
         raise ClaimRefused("A note cannot be empty.")

@@ -5,6 +5,7 @@ worked on the order."""
 import re
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +14,9 @@ from feedback.exceptions import FeedbackError
 from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.selectors import customer_ratings_after
 from feedback.services.claims import claim_open
-from notifications.models import Channel, Notification, OutboundMessage
+from notifications.models import Channel, InboundMessage, Notification, OutboundMessage
 from notifications.services import message_queue, notifications_create_many
-from orders.models import OrderEvent
+from orders.models import Customer, Order, OrderEvent
 from orders.selectors import inspectors_covering_shop, order_completed_at, order_staff_ids
 from orders.services import order_event_add, order_record_rating
 
@@ -70,7 +71,7 @@ def _to_inspectors(request: FeedbackRequest, text: str) -> None:
     notifications_create_many(kind=Notification.Kind.REPLY, messages=[(pk, about, replies) for pk in inspectors])
 
 
-def rating_credit(*, order, rating: int, now: datetime) -> int:
+def rating_credit(*, order: Order, rating: int, now: datetime) -> int:
     """Credit the rating to every member of staff who worked on the order (read from its history)."""
     staff = order_staff_ids(order=order)
     completed_at = order_completed_at(order=order) or now
@@ -85,7 +86,13 @@ def rating_credit(*, order, rating: int, now: datetime) -> int:
 
 @transaction.atomic
 def rating_receive(
-    *, request: FeedbackRequest, rating: int, source: str, text: str = "", by=None, now: datetime | None = None
+    *,
+    request: FeedbackRequest,
+    rating: int,
+    source: str,
+    text: str = "",
+    by: User | None = None,
+    now: datetime | None = None,
 ) -> FeedbackRequest:
     """Record a rating (the customer's, or an inspector's reading of a reply: `by`); the same handler for a
     reply, a link and an inspector. A second rating from the customer changes nothing."""
@@ -136,7 +143,7 @@ def rating_receive(
 
 @transaction.atomic
 def contact_answer(
-    *, request: FeedbackRequest, wants: bool, source: str, text: str = "", now=None
+    *, request: FeedbackRequest, wants: bool, source: str, text: str = "", now: datetime | None = None
 ) -> FeedbackRequest:
     """The customer who gave a 3 says whether they want to be contacted: yes opens a claim, no closes."""
     now = now or timezone.now()
@@ -170,11 +177,11 @@ def feedback_comment(*, request: FeedbackRequest, text: str, source: str) -> Fee
     return reply
 
 
-def reply_receive(*, inbound, now: datetime | None = None) -> bool:
+def reply_receive(*, inbound: InboundMessage, now: datetime | None = None) -> bool:
     """A customer's message that answers their open feedback request (within its validity). True when feedback
     took care of it; a message after the answer is kept on the request and still reaches the manager."""
     now = now or timezone.now()
-    if inbound.customer_id is None:
+    if inbound.customer is None:  # no query: the inbound message is read with its customer
         return False
     # One person is a customer of each shop they buy from (one record each, the same phone): the message is matched
     # to the shop of their latest open order, but it answers whichever shop asked them.
@@ -205,7 +212,9 @@ def reply_receive(*, inbound, now: datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def reply_rate(*, reply: FeedbackReply, rating: int, by, now: datetime | None = None) -> FeedbackRequest:
+def reply_rate(
+    *, reply: FeedbackReply, rating: int, by: User | None, now: datetime | None = None
+) -> FeedbackRequest:
     """An inspector reads a reply nobody could parse and sets the rating from it (a correction is its own
     history line on the order). A rating the customer gave after writing the reply is their latest word and
     stands: the reading would replace the customer's rating with staff's."""
@@ -225,6 +234,6 @@ def reply_rate(*, reply: FeedbackReply, rating: int, by, now: datetime | None = 
     return request
 
 
-def feedback_forget(*, customer) -> int:
+def feedback_forget(*, customer: Customer) -> int:
     """An anonymised customer's answers keep their ratings, not their words."""
     return FeedbackReply.objects.filter(request__customer=customer).update(text="")

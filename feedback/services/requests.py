@@ -7,6 +7,7 @@ The email is kept on the order with its links masked: staff read it there, and a
 tokens exist only in what went to the customer."""
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from email.utils import formataddr, parseaddr
 
@@ -60,7 +61,7 @@ def _is_mobile(phone: str) -> bool:
         return False
 
 
-def _links(link_for) -> str:
+def _links(link_for: Callable[[int], str]) -> str:
     return "\n".join(f"{rating} — {link_for(rating)}" for rating in RATINGS)
 
 
@@ -98,8 +99,9 @@ def feedback_letter(*, message: OutboundMessage) -> EmailMessage | None:
     if message.purpose != OutboundMessage.Purpose.FEEDBACK or message.channel != Channel.EMAIL:
         return None
     request = FeedbackRequest.objects.filter(email_message=message).select_related("order").first()
-    config = request and ShopFeedback.objects.filter(shop_id=request.order.shop_id).first()
-    if config is None:  # the masked copy must never go out; try again once the request is written
+    config = ShopFeedback.objects.filter(shop_id=request.order.shop_id).first() if request is not None else None
+    # The masked copy must never go out; try again once the request is written.
+    if request is None or config is None:
         raise ChannelError("Email: the feedback request of this message is not found.")
     sender = config.signer_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return EmailMessage(
@@ -116,7 +118,7 @@ def _whatsapp_text(config: ShopFeedback) -> str:
     return render_message(subject="", body=config.whatsapp_text, content_variables={}, context=context).body
 
 
-def _cap_frees_at(customer, now: datetime) -> datetime:
+def _cap_frees_at(customer: Customer, now: datetime) -> datetime:
     """When the daily cap lets the request go. The customer's row is locked first (as the outbox locks it when it
     counts), so no trigger slips in between this count and the request's message."""
     Customer.objects.select_for_update().filter(pk=customer.pk).first()

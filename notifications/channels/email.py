@@ -6,14 +6,20 @@ from django.template.loader import render_to_string
 
 from notifications import signals
 from notifications.exceptions import ChannelError
+from notifications.models import OutboundMessage
 
 
-def _letter(message) -> EmailMultiAlternatives:
-    written = [letter for _, letter in signals.email_writing.send(sender=type(message), message=message) if letter]
+def _letter(message: OutboundMessage) -> EmailMultiAlternatives:
+    # django-stubs types a receiver's answer as str | None; these answer the letter they wrote.
+    written: list[EmailMultiAlternatives] = [
+        letter  # type: ignore[misc]
+        for _, letter in signals.email_writing.send(sender=type(message), message=message)
+        if letter
+    ]
     return written[0] if written else _branded(message)
 
 
-def _branded(message) -> EmailMultiAlternatives:
+def _branded(message: OutboundMessage) -> EmailMultiAlternatives:
     customer = message.customer
     html = render_to_string("notifications/email_message.html", {"message": message, "shop": customer.shop})
     email = EmailMultiAlternatives(
@@ -23,7 +29,7 @@ def _branded(message) -> EmailMultiAlternatives:
     return email
 
 
-def send(message) -> str:
+def send(message: OutboundMessage) -> str:
     email = _letter(message)
     try:
         email.send()

@@ -94,7 +94,7 @@ class Trigger(models.Model):
             errors["hand"] = "An order in a final status keeps its manager: hand-overs are for open statuses."
         if self.hand == self.Hand.MANAGER and not self.hand_to_id:
             errors["hand_to"] = "Choose the manager to hand the order to."
-        if self.template_id and self.template.channel == "whatsapp" and not self.template.content_sid:
+        if self.template is not None and self.template.channel == "whatsapp" and not self.template.content_sid:
             errors["template"] = (
                 "WhatsApp refuses free text that starts a conversation: give this template a Content SID first."
             )

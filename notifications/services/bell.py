@@ -1,16 +1,18 @@
 """The staff bell: create notifications and mark them read."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from orders.models import Order
 from orders.selectors import supervisors_covering_shop
 
 
-def notification_create(*, recipient, kind: str, text: str, link: str = "") -> Notification:
+def notification_create(*, recipient: User, kind: str, text: str, link: str = "") -> Notification:
     notification = Notification(recipient=recipient, kind=kind, text=text[:500], link=link)
     notification.full_clean(exclude=["recipient"])  # the recipient is a user the caller holds
     notification.save()
@@ -27,7 +29,7 @@ def notifications_create_many(*, kind: str, messages: Iterable[tuple[int, str, s
 
 
 @transaction.atomic
-def notification_mark_read(*, user, notification_id: int) -> Notification:
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     notification = Notification.objects.get(pk=notification_id, recipient=user)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -35,22 +37,27 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notifications_mark_read(*, recipient, kind: str, link: str) -> int:
+def notifications_mark_read(*, recipient: User, kind: str, link: str) -> int:
     """Mark read what no longer needs the person (e.g. "this order is yours" once it is someone else's)."""
     unread = Notification.objects.filter(recipient=recipient, kind=kind, link=link, read_at__isnull=True)
     return unread.update(read_at=timezone.now())
 
 
-def order_link(order) -> str:
+def order_link(order: Order) -> str:
     return reverse("orders:detail", args=[order.pk])
 
 
 def notifications_about_orders(
-    orders, *, kind: str, text_for, to_manager: bool, and_supervisors: bool = False
+    orders: Iterable[Order],
+    *,
+    kind: str,
+    text_for: Callable[[Order], str],
+    to_manager: bool,
+    and_supervisors: bool = False,
 ) -> int:
     """Tell each order's manager (or, with no manager or when escalating, the shop's supervisors; with
     `and_supervisors`, both)."""

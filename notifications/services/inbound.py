@@ -1,6 +1,8 @@
 """What comes back from Twilio: delivery states of the messages sent (only ever forward), and customers' own
 messages (once per MessageSid, matched to the customer and their latest open order, STOP and START honoured)."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,7 +28,7 @@ TWILIO_STATES = {
     "failed": State.FAILED,
 }
 # How far along a state is: a callback never moves a message backwards (a late "sent" after "delivered").
-PROGRESS = {State.SENDING: 0, State.SENT: 1, State.DELIVERED: 2, State.FAILED: 2, State.READ: 3}
+PROGRESS: dict[str, int] = {State.SENDING: 0, State.SENT: 1, State.DELIVERED: 2, State.FAILED: 2, State.READ: 3}
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "СТОП", "ОТПИСАТЬСЯ"}
 START_WORDS = {"START", "UNSTOP", "YES", "СТАРТ"}
 
@@ -38,7 +40,12 @@ UNANSWERED = [State.PENDING, State.SENDING, State.FAILED]
 
 @transaction.atomic
 def message_status_apply(
-    *, provider_id: str, status: str, error_code: str = "", outbox_id: int | None = None, now=None
+    *,
+    provider_id: str,
+    status: str,
+    error_code: str = "",
+    outbox_id: int | None = None,
+    now: datetime | None = None,
 ) -> OutboundMessage | None:
     """Apply a status callback; idempotent, forward only. A callback for a SID the desk never heard (its send
     timed out before Twilio answered) finds its row by the outbox id in the signed callback URL, and records
@@ -84,8 +91,12 @@ def _customer_and_order(phone: str) -> tuple[Customer | None, Order | None]:
     if not phone:
         return None, None
     for orders in (Order.objects.filter(is_final=False), Order.objects.all()):
-        order = orders.filter(customer__phone=phone).select_related("customer", "manager").order_by("-created_at")
-        order = order.first()
+        order = (
+            orders.filter(customer__phone=phone)
+            .select_related("customer", "manager")
+            .order_by("-created_at")
+            .first()
+        )
         if order is not None:
             return order.customer, order
     return Customer.objects.filter(phone=phone).order_by("-created_at").first(), None
@@ -101,7 +112,13 @@ def _switch(customer: Customer, channel: str, word: str) -> str:
 
 
 def inbound_receive(
-    *, message_sid: str, from_address: str, to_address: str = "", body: str = "", media_count: int = 0, now=None
+    *,
+    message_sid: str,
+    from_address: str,
+    to_address: str = "",
+    body: str = "",
+    media_count: int = 0,
+    now: datetime | None = None,
 ) -> tuple[InboundMessage, bool]:
     """Keep a customer's message once (Twilio retries), match it, honour STOP/START, and hand it to whoever
     takes care of it (feedback's rating replies); when nobody does, the manager hears of it in the bell."""

@@ -4,9 +4,11 @@ limits that protect the customer, held through their night, and sent after commi
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -20,6 +22,7 @@ from notifications.models import (
     Notification,
     OptOut,
     OutboundMessage,
+    TriggerFiring,
 )
 from notifications.rendering import Rendered, message_context, render_message
 from notifications.selectors import messages_counted_today
@@ -39,7 +42,15 @@ WHATSAPP_WINDOW = timedelta(hours=24)
 STALLED_SEND = timedelta(minutes=10)
 
 
-def _skip_reason(*, customer: Customer, order: Order | None, channel: str, template, purpose: str, now) -> str:
+def _skip_reason(
+    *,
+    customer: Customer,
+    order: Order | None,
+    channel: str,
+    template: MessageTemplate | None,
+    purpose: str,
+    now: datetime,
+) -> str:
     if OptOut.objects.filter(customer=customer, channel=channel).exists():
         return f"The customer switched {Channel(channel).label} off (STOP)."
     if purpose == Purpose.MANUAL:
@@ -70,9 +81,9 @@ def message_queue(
     subject: str = "",
     body: str = "",
     content_sid: str = "",
-    content_variables: dict | None = None,
-    author=None,
-    firing=None,
+    content_variables: dict[str, Any] | None = None,
+    author: User | None = None,
+    firing: TriggerFiring | None = None,
     now: datetime | None = None,
 ) -> OutboundMessage:
     """Write one message to the outbox in the caller's transaction; it is sent after commit. A message the
@@ -127,7 +138,9 @@ def message_queue(
     return message
 
 
-def _refuse_unwritable(*, order: Order, channel: str, body: str, template, now) -> None:
+def _refuse_unwritable(
+    *, order: Order, channel: str, body: str, template: MessageTemplate | None, now: datetime
+) -> None:
     """Raise MessageRefused, saying why, when staff cannot send this to the order's customer."""
     customer = order.customer
     if channel not in Channel.values:
@@ -155,7 +168,14 @@ def _written_subject(order: Order, channel: str) -> str:
     return f"{order.customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else ""
 
 
-def message_preview(*, order: Order, channel: str, body: str = "", template=None, now=None) -> Rendered:
+def message_preview(
+    *,
+    order: Order,
+    channel: str,
+    body: str = "",
+    template: MessageTemplate | None = None,
+    now: datetime | None = None,
+) -> Rendered:
     """What a member of staff would send, as the customer would read it, refused as the send would be;
     nothing is written."""
     now = now or timezone.now()
@@ -166,7 +186,15 @@ def message_preview(*, order: Order, channel: str, body: str = "", template=None
 
 
 @transaction.atomic
-def message_write(*, order: Order, by, channel: str, body: str = "", template=None, now=None) -> OutboundMessage:
+def message_write(
+    *,
+    order: Order,
+    by: User | None,
+    channel: str,
+    body: str = "",
+    template: MessageTemplate | None = None,
+    now: datetime | None = None,
+) -> OutboundMessage:
     """A member of staff writes to the order's customer, in free text or with a template: a line in the order's
     history, and working on the order (the manager's acceptance clock stops)."""
     now = now or timezone.now()
@@ -191,14 +219,14 @@ def whatsapp_window_open(*, customer: Customer, now: datetime) -> bool:
     ).exists()
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(
         Q(state__in=[State.PENDING, State.HELD], next_try_at__lte=now)
         | Q(state=State.SENDING, claimed_at__lte=now - STALLED_SEND)
     )
 
 
-def _claim(rows, now: datetime) -> list[OutboundMessage]:
+def _claim(rows: QuerySet[OutboundMessage], now: datetime) -> list[OutboundMessage]:
     """Mark rows as being sent by this worker, skipping rows another worker holds, in one short transaction."""
     with transaction.atomic():
         claimed = list(rows.select_for_update(skip_locked=True, of=("self",)))
@@ -256,7 +284,7 @@ def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) 
             OptOut.objects.get_or_create(
                 customer=message.customer, channel=message.channel, defaults={"reason": "Twilio: unsubscribed"}
             )
-        if message.order_id:
+        if message.order is not None:
             order = message.order
             notifications_about_orders(
                 [order],
@@ -278,7 +306,7 @@ def _record_failure(message: OutboundMessage, exc: ChannelError, now: datetime) 
         message.pk,
         message.attempts,
         "failed for good"
-        if message.state == State.FAILED
+        if message.next_try_at is None  # failed: no next try
         else f"failed, next at {desk_time(message.next_try_at)}",
         message.last_error,
     )
@@ -318,7 +346,7 @@ def outbox_retry(*, message_ids: list[int], now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def customer_messages_forget(*, customer) -> int:
+def customer_messages_forget(*, customer: Customer) -> int:
     """An anonymised customer's messages keep their dates and states, not their words or addresses."""
     sent = OutboundMessage.objects.filter(customer=customer).update(
         to="", subject="", body="", content_variables={}

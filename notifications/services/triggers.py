@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from notifications.models import Notification, OffHoursReply, OutboundMessage, Trigger, TriggerFiring
@@ -22,6 +23,7 @@ Outcome = TriggerFiring.Outcome
 
 
 def firing_due_at(trigger: Trigger, order: Order, *, entered_at: datetime, round: int) -> datetime:
+    assert trigger.after is not None  # a "has stayed" trigger says how long (Trigger.clean)
     wait = trigger.after + (round - 1) * (trigger.repeat_every or trigger.after)
     if trigger.working_time:
         return working_deadline(order.shop, entered_at, wait)
@@ -31,7 +33,7 @@ def firing_due_at(trigger: Trigger, order: Order, *, entered_at: datetime, round
 def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -> list[str]:
     """Carry out the trigger's actions on the order; what was done, for the order's history."""
     done = []
-    if trigger.template_id:
+    if trigger.template is not None:  # no query: read with the trigger
         template = trigger.template
         message = message_queue(
             customer=order.customer,
@@ -60,7 +62,9 @@ def _act(trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime) -
                 due_at=now + trigger.task_due_in,
             )
             done.append("task planned")
-    if trigger.hand == Trigger.Hand.MANAGER:
+    if trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is None:  # deleted since: the trigger keeps no one
+        done.append(_("not handed over: the manager it names is no longer on the staff"))
+    elif trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is not None:
         try:
             orders_reassign(orders=[order], manager=trigger.hand_to, by=None, reason=f"trigger “{trigger.name}”")
             done.append("handed over")
@@ -127,9 +131,12 @@ def triggers_on_status_entered(*, order: Order, now: datetime | None = None) -> 
     return fired
 
 
-def _plan(trigger: Trigger, order: Order, *, entered_at: datetime, round: int, not_before=None) -> None:
+def _plan(
+    trigger: Trigger, order: Order, *, entered_at: datetime, round: int, not_before: datetime | None = None
+) -> None:
     due_at = firing_due_at(trigger, order, entered_at=entered_at, round=round)
     if not_before is not None and due_at <= not_before:
+        assert trigger.repeat_every is not None  # a repeated trigger says how often (Trigger.clean)
         due_at = not_before + trigger.repeat_every
     # One statement: a firing already planned for this entry and round (the unique constraint) stays as it is.
     TriggerFiring.objects.bulk_create(

@@ -39,7 +39,9 @@ class AccessGrantForm(forms.ModelForm):
         # A region a grant names that no order has come from is shown (ticked), so saving never drops it unseen;
         # the model refuses it until it is unticked.
         kept = [region for region in self.instance.regions if region not in seen] if self.instance.pk else []
-        self.fields["regions"].choices = [(region, region) for region in seen] + [
+        regions = self.fields["regions"]
+        assert isinstance(regions, forms.MultipleChoiceField)
+        regions.choices = [(region, region) for region in seen] + [
             (region, f"{region} (no order has come from it)") for region in kept
         ]
         for flag, field, what, _ in PARTS:
@@ -52,6 +54,7 @@ class AccessGrantForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # a form's clean() returns its cleaned_data
         for flag, field, what, _ in PARTS:
             if cleaned.get(flag) and cleaned.get(field):
                 self.add_error(field, f"Either all {what}, or the ones chosen: not both.")
@@ -67,7 +70,8 @@ class AccessGrantAdmin(AuditedAdmin, PeopleByName, admin.ModelAdmin):
     readonly_fields = ["gives"]
     fieldsets = [
         (None, {"fields": ["user", "gives"]}),
-        *[(what.capitalize(), {"fields": [flag, field]}) for flag, field, what, _ in PARTS],
+        # mypy reads the unpacked sections' options as plain dicts, not django-stubs' TypedDict of them.
+        *[(what.capitalize(), {"fields": [flag, field]}) for flag, field, what, _ in PARTS],  # type: ignore[list-item]
     ]
 
     def get_queryset(self, request):

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from orders.admin.mixin import ModelAdminMixin
 from orders.admin.readonly import ReadOnlyAdmin
 from orders.models.audit import SettingChange
 from orders.services.audit import setting_change_record, setting_snapshot
 
 
-class AuditedAdmin:
+class AuditedAdmin(ModelAdminMixin):
     """Put before admin.ModelAdmin. `audit_related` names related rows saved through inlines that belong to the
     setting (e.g. a status's next statuses)."""
 

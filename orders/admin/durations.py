@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.db import models
 
+from orders.admin.mixin import ModelAdminMixin
 from orders.durations import AT_MOST_A_YEAR, DurationBetween, HumanDurationField, duration_label
 
 
-class HumanDurationsAdmin:
+class HumanDurationsAdmin(ModelAdminMixin):
     """Put before admin.ModelAdmin: every duration field of the form shows and accepts "2 h", "30 min", and
     refuses more than a year where the model sets no tighter range (whose message then names that range)."""
 

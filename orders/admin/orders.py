@@ -68,13 +68,38 @@ class OrderItemInline(admin.TabularInline):
 class OrderEventInline(PeopleByName, admin.TabularInline):
     model = OrderEvent
     extra = 0
-    fields = ["created_at", "kind", "text", "actor"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "text", "actor")
     can_delete = False
     ordering = ["-created_at"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+# What the order page in admin shows, in order (a tuple: the fields and the read-only ones are read from it).
+ORDER_FIELDS = (
+    "number",
+    "shop",
+    "external_id",
+    "customer",
+    "order_type",
+    "method",
+    "region",
+    "total",
+    "payment_state",
+    "paid_amount",
+    "status",
+    "status_entered_at",
+    "deadline",
+    "is_overdue",
+    "manager",
+    "cancel_reason",
+    "rating",
+    "comment",
+    "delivery_address",
+    "delivery_date",
+    "tracking_code",
+)
 
 
 @admin.register(Order)
@@ -86,33 +111,11 @@ class OrderAdmin(PeopleByName, admin.ModelAdmin):
     search_fields = ["number", "external_id", "customer__name", "customer__phone"]
     list_select_related = ["shop", "customer", "manager"]
     date_hierarchy = "created_at"
-    fields = [
-        "number",
-        "shop",
-        "external_id",
-        "customer",
-        "order_type",
-        "method",
-        "region",
-        "total",
-        "payment_state",
-        "paid_amount",
-        "status",
-        "status_entered_at",
-        "deadline",
-        "is_overdue",
-        "manager",
-        "cancel_reason",
-        "rating",
-        "comment",
-        "delivery_address",
-        "delivery_date",
-        "tracking_code",
-    ]
+    fields = ORDER_FIELDS
     # Staff may fix delivery details and notes; everything else comes from the storefront or the services.
     readonly_fields = [
         field
-        for field in fields
+        for field in ORDER_FIELDS
         if field not in {"region", "comment", "delivery_address", "delivery_date", "tracking_code"}
     ]
     inlines = [OrderItemInline, OrderEventInline]

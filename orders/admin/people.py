@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import Truncator
 
+from orders.admin.mixin import ModelAdminMixin
 from orders.roles import staff_name
 
 
@@ -56,7 +57,7 @@ class PersonRawIdWidget(ForeignKeyRawIdWidget):
         return label, url
 
 
-class PeopleByName:
+class PeopleByName(ModelAdminMixin):
     """Put before admin.ModelAdmin (or an inline): every link to a member of staff is shown by name, in the list,
     in a form's choices and where the form only shows it."""
 
@@ -88,11 +89,12 @@ class PeopleByName:
             kwargs["widget"] = PersonRawIdWidget(db_field.remote_field, self.admin_site)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and db_field.related_model is get_user_model():
-            field.label_from_instance = staff_name
+            # Django calls it with the person alone; django-stubs declares it a method, not a settable attribute.
+            field.label_from_instance = staff_name  # type: ignore[method-assign, assignment]
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and db_field.related_model is get_user_model():
-            field.label_from_instance = staff_name
+            field.label_from_instance = staff_name  # type: ignore[method-assign, assignment]  # as above
         return field

@@ -16,8 +16,7 @@ class ApiKeyInline(admin.TabularInline):
     model = ApiKey
     extra = 0
     can_delete = False
-    fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -13,7 +13,7 @@ from orders.models.shops import Shop, validate_timezone
 E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", "Enter the phone in international format, e.g. +79161234567.")
 
 
-class CustomerQuerySet(models.QuerySet):
+class CustomerQuerySet(models.QuerySet["Customer"]):
     def by_contact(self, *, phone: str, email: str) -> "CustomerQuerySet":
         """How a shop finds a customer again: by phone; without one, by email in any case, whether or not the
         customer also has a phone (the longest known first, should two share it)."""

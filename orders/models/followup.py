@@ -70,7 +70,7 @@ class Task(models.Model):
         # Admin's task form takes any ids: a task on another customer's order, or for someone who works no orders,
         # would sit on the wrong pages or in nobody's queue.
         errors = {}
-        if self.order_id and self.customer_id and self.order.customer_id != self.customer_id:
+        if self.customer_id and self.order is not None and self.order.customer_id != self.customer_id:
             errors["order"] = f"{self.order} is another customer's: choose one of this customer's orders, or none."
         if self.assignee_id and not can_work_orders(self.assignee):
             errors["assignee"] = f"{staff_name(self.assignee)} works no orders: choose a manager or a supervisor."
@@ -142,7 +142,9 @@ class CallScript(models.Model):
         for field_name in self.SECTIONS:
             text = self._section(field_name, context)
             if text:
-                sections.append((self._meta.get_field(field_name).verbose_name.capitalize(), text))
+                field = self._meta.get_field(field_name)
+                assert isinstance(field, models.Field)  # a text column, not a relation
+                sections.append((str(field.verbose_name).capitalize(), text))
         return sections
 
     def _section(self, field_name: str, context: dict) -> str:

@@ -1,6 +1,7 @@
 """Orders with their items and append-only history; the status moves only through `Order.change_status`."""
 
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,13 +15,15 @@ from orders.models.matrix import Status, StatusTransition
 from orders.models.shops import Shop
 from orders.roles import ORDER_WORKERS
 
+_M = TypeVar("_M", bound=models.Model)
 
-class TransitionsOnlyQuerySet(models.QuerySet):
+
+class TransitionsOnlyQuerySet(models.QuerySet[_M]):
     """A state that moves only through its django-fsm transitions: a bulk update must not skip them."""
 
     state_field = "status"
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         if self.state_field in kwargs:
             raise TransitionNotAllowed(
                 f"{self.model.__name__} {self.state_field} changes only through its transitions."
@@ -28,8 +31,8 @@ class TransitionsOnlyQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class OrderQuerySet(TransitionsOnlyQuerySet):
-    def open(self):
+class OrderQuerySet(TransitionsOnlyQuerySet["Order"]):
+    def open(self) -> "OrderQuerySet":
         return self.filter(is_final=False)
 
 
@@ -249,12 +252,12 @@ class OrderEvent(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError("Order history is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError("Order history is append-only.")
 
 

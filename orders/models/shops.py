@@ -3,6 +3,7 @@
 import hashlib
 import zoneinfo
 from datetime import time, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,8 +74,8 @@ class SingletonSettings(models.Model):
         abstract = True
 
     @classmethod
-    def load(cls):
-        return cls.objects.get_or_create(pk=1)[0]
+    def load(cls) -> Self:
+        return cls._default_manager.get_or_create(pk=1)[0]
 
 
 class DeskSettings(SingletonSettings):

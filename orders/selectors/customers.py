@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -18,7 +19,7 @@ class KnownCustomer:
     email_owner: Customer | None = None
 
 
-def customer_find(*, user, shop_id, phone: str, email: str) -> KnownCustomer | None:
+def customer_find(*, user: User, shop_id: int | str, phone: str, email: str) -> KnownCustomer | None:
     """The shop's customer with this phone (or, without one, this email in any case), with their open orders the
     user may see; the same lookup intake uses to find a returning customer."""
     if not shop_scope(user).filter(pk=shop_id).exists() or not (phone or email):
@@ -34,7 +35,7 @@ def customer_find(*, user, shop_id, phone: str, email: str) -> KnownCustomer | N
     return KnownCustomer(customer=customer, open_orders=list(orders), email_owner=email_owner)
 
 
-def customer_get_for_user(*, user, pk: int) -> Customer:
+def customer_get_for_user(*, user: User, pk: int) -> Customer:
     """A customer of a shop the user sees; 404 for anyone else."""
     try:
         return Customer.objects.select_related("shop", "responsible_manager").get(pk=pk, shop__in=shop_scope(user))
@@ -51,7 +52,7 @@ class CustomerPage:
     same_email: int  # other customers of the shop with this email: perhaps the same person
 
 
-def customer_page(*, customer: Customer, user) -> CustomerPage:
+def customer_page(*, customer: Customer, user: User) -> CustomerPage:
     """What the customer page shows, in a fixed number of queries whatever the customer's history."""
     orders = (
         order_scope(user)

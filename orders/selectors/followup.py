@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -12,7 +13,7 @@ from orders.roles import staff_name
 from orders.selectors.access import order_scope, shop_scope
 
 
-def task_list_open(*, user, limit: int = 50) -> QuerySet[Task]:
+def task_list_open(*, user: User, limit: int = 50) -> QuerySet[Task]:
     """A person's open tasks, soonest first (task_open_idx)."""
     return (
         Task.objects.filter(assignee=user, done_at__isnull=True)
@@ -21,7 +22,7 @@ def task_list_open(*, user, limit: int = 50) -> QuerySet[Task]:
     )
 
 
-def task_list_overdue_for_team(*, user, now: datetime, limit: int = 20) -> QuerySet[Task]:
+def task_list_overdue_for_team(*, user: User, now: datetime, limit: int = 20) -> QuerySet[Task]:
     """Open tasks past due in the shops a supervisor sees, most overdue first."""
     return (
         Task.objects.filter(done_at__isnull=True, due_at__lt=now, customer__shop__in=shop_scope(user))
@@ -34,7 +35,7 @@ def task_list_open_for_order(*, order: Order) -> QuerySet[Task]:
     return order.tasks.filter(done_at__isnull=True).select_related("assignee").order_by("due_at", "pk")
 
 
-def task_get_for_user(*, user, pk: int) -> Task:
+def task_get_for_user(*, user: User, pk: int) -> Task:
     """A task the user may close: theirs, or about an order they can see."""
     visible = Task.objects.filter(Q(assignee=user) | Q(order__in=order_scope(user)))
     try:
@@ -43,7 +44,7 @@ def task_get_for_user(*, user, pk: int) -> Task:
         raise Http404("No such task") from exc
 
 
-def call_script_filled(*, order: Order, user) -> list[tuple[str, str]]:
+def call_script_filled(*, order: Order, user: User) -> list[tuple[str, str]]:
     """The shop's call script with this customer's, manager's and shop's names put in."""
     script = CallScript.objects.filter(shop_id=order.shop_id).first()
     if script is None:
@@ -61,7 +62,7 @@ class NextThing:
     why: str
 
 
-def order_next_for_manager(*, user, now: datetime) -> NextThing | None:
+def order_next_for_manager(*, user: User, now: datetime) -> NextThing | None:
     """The most urgent thing for this manager (seed 001: the desk hands over the next client, no hunting): a call
     that is due, then their longest-overdue order, then their oldest new order nobody has worked on yet."""
     call = (
@@ -72,7 +73,7 @@ def order_next_for_manager(*, user, now: datetime) -> NextThing | None:
         .order_by("due_at", "pk")
         .first()
     )
-    if call is not None:
+    if call is not None and call.order is not None:  # the filter reads only calls about an order
         return NextThing(call.order, f"Call due: {call.text}")
     mine = Order.objects.filter(manager=user, is_final=False)
     overdue = mine.filter(is_overdue=True).order_by("overdue_since", "pk").first()

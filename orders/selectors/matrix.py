@@ -1,5 +1,7 @@
 """Reads of the status matrix: the statuses by code, and the steps a person may take from an order's status."""
 
+from django.contrib.auth.models import User
+
 from orders.models import Order, Status, StatusTransition
 from orders.roles import ORDER_WORKERS
 
@@ -16,7 +18,7 @@ def status_name(code: str, statuses: dict[str, Status] | None = None) -> str:
     return status.name if status is not None else code
 
 
-def status_next_for(*, order: Order, user) -> list[Status]:
+def status_next_for(*, order: Order, user: User) -> list[Status]:
     """The statuses this user may move the order to, exactly as the matrix allows."""
     steps = (
         StatusTransition.objects.filter(source__code=order.status)

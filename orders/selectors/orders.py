@@ -1,11 +1,15 @@
 """Order reads: the lists people work from, the dashboard's overdue orders and queue, and the order page."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
 
 from orders.filters import OrderFilter
-from orders.models import HAND_KINDS, Order, OrderEvent, Status, Task
+from orders.models import HAND_KINDS, DeliveryEvent, Order, OrderEvent, Status, Task
 from orders.selectors.access import managers_covering_user_shops, order_scope, shop_scope
 from orders.selectors.followup import call_script_filled, ladder_length, task_list_open_for_order
 from orders.selectors.matrix import status_by_code, status_next_for
@@ -15,7 +19,7 @@ def order_history(*, order: Order) -> QuerySet[OrderEvent]:
     return order.events.select_related("actor").order_by("-created_at", "-pk")
 
 
-def order_list(*, user, params, mine: bool):
+def order_list(*, user: User, params: Mapping[str, Any], mine: bool) -> OrderFilter:
     """The filtered, sorted list a person works from, with what each row shows joined in."""
     open_tasks = Task.objects.filter(order=OuterRef("pk"), done_at__isnull=True)
     orders = (
@@ -28,16 +32,16 @@ def order_list(*, user, params, mine: bool):
     )
 
 
-def _open_orders_for_table(user) -> QuerySet[Order]:
+def _open_orders_for_table(user: User) -> QuerySet[Order]:
     return order_scope(user).filter(is_final=False).select_related("shop", "customer", "manager")
 
 
-def order_list_overdue(*, user, limit: int = 20) -> QuerySet[Order]:
+def order_list_overdue(*, user: User, limit: int = 20) -> QuerySet[Order]:
     """Open overdue orders the user sees, longest overdue first."""
     return _open_orders_for_table(user).filter(is_overdue=True).order_by("overdue_since", "pk")[:limit]
 
 
-def order_list_waiting(*, user, limit: int = 20) -> QuerySet[Order]:
+def order_list_waiting(*, user: User, limit: int = 20) -> QuerySet[Order]:
     """Open orders with no manager (the unassigned queue) the user sees, longest waiting first."""
     return _open_orders_for_table(user).filter(manager__isnull=True).order_by("created_at", "pk")[:limit]
 
@@ -49,10 +53,10 @@ class OrderPage:
     statuses: dict[str, Status]
     next_statuses: list[Status]
     history: list[OrderEvent]
-    tasks: list
+    tasks: list[Task]
     call_script: list[tuple[str, str]]
     ladder_length: int
-    deliveries: list
+    deliveries: list[DeliveryEvent]
 
     @property
     def last_task(self) -> bool:
@@ -60,7 +64,7 @@ class OrderPage:
         return len(self.tasks) == 1
 
 
-def order_page(*, order: Order, user) -> OrderPage:
+def order_page(*, order: Order, user: User) -> OrderPage:
     return OrderPage(
         statuses=status_by_code(),
         next_statuses=status_next_for(order=order, user=user),
@@ -78,10 +82,10 @@ def order_staff_ids(*, order: Order) -> set[int]:
     events = OrderEvent.objects.filter(order=order)
     acted = set(events.filter(actor__isnull=False).values_list("actor_id", flat=True))
     held = set(events.filter(kind__in=HAND_KINDS).values_list("manager_to", flat=True))
-    return (acted | held | {order.manager_id}) - {None}
+    return {pk for pk in acted | held | {order.manager_id} if pk is not None}
 
 
-def order_completed_at(*, order: Order):
+def order_completed_at(*, order: Order) -> datetime | None:
     """When the order last entered a complete status (None if it never did)."""
     complete = Status.objects.filter(group=Status.Group.COMPLETE).values_list("code", flat=True)
     entered = OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.STATUS, status_to__in=list(complete))

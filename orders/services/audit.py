@@ -2,19 +2,21 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from orders.durations import duration_label
 from orders.models.audit import SettingChange
 
 
-def line_endings_normalised(value):
+def line_endings_normalised(value: Any) -> Any:
     """Text with "\n" line endings: a browser sends a text box's lines with "\r\n", which alone is no change."""
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return line_endings_normalised(value)
     if isinstance(value, timedelta):
@@ -28,7 +30,7 @@ def _plain(value):
     return value
 
 
-def setting_snapshot(obj, related: dict[str, str] | None = None) -> dict:
+def setting_snapshot(obj: models.Model, related: dict[str, str] | None = None) -> dict[str, Any]:
     """A setting's values as JSON: its fields, its many-to-many ids, and the related rows named in `related`
     (reverse accessor → the field that names each, e.g. {"transitions_out": "target__code"})."""
     values = {field.attname: _plain(getattr(obj, field.attname)) for field in obj._meta.concrete_fields}
@@ -42,11 +44,11 @@ def setting_snapshot(obj, related: dict[str, str] | None = None) -> dict:
 
 def setting_change_record(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     action: str,
-    before: dict,
-    after: dict,
-    obj=None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    obj: models.Model | None = None,
     model: str = "",
     object_id: str = "",
     name: str = "",

@@ -1,20 +1,24 @@
 """Status clocks: one starts when an order enters a status; the sweep flags and escalates orders whose clock
 ran out."""
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from orders import signals
 from orders.clock import desk_time, working_deadline
-from orders.models import DeskSettings, Order, OrderEvent, Status, Task
+from orders.models import DeskSettings, Order, OrderEvent, Shop, Status, Task
 from orders.selectors.matrix import status_by_code, status_name
 
 CLOCK_FIELDS = ["is_final", "status_entered_at", "deadline", "is_overdue", "overdue_since", "escalated_at"]
 
 
-def status_deadline(status: Status, shop, entered_at: datetime) -> datetime | None:
+def status_deadline(status: Status, shop: Shop, entered_at: datetime) -> datetime | None:
     """When an order that entered this status at `entered_at` is due, in the shop's working time; None for a
     final status or one with no time limit."""
     if status.is_final or not status.time_limit:
@@ -31,7 +35,16 @@ def clock_start(order: Order, status: Status, now: datetime) -> None:
     order.escalated_at = None
 
 
-def _sweep(candidates, *, order_by: str, batch: int, changes: dict, kind: str, text_for, signal) -> int:
+def _sweep(
+    candidates: QuerySet[Order],
+    *,
+    order_by: str,
+    batch: int,
+    changes: dict[str, Any],
+    kind: str,
+    text_for: Callable[[Order, dict[str, Status]], str],
+    signal: Signal,
+) -> int:
     """Claim a batch of due orders (skipping rows another sweeper holds), apply `changes`, write one history
     event each, and announce them; the candidates' filter excludes already-handled rows, so reruns do nothing."""
     with transaction.atomic():
@@ -59,12 +72,14 @@ def orders_flag_overdue(*, now: datetime | None = None, batch: int = 500) -> int
         batch=batch,
         changes={"is_overdue": True, "overdue_since": now},
         kind=OrderEvent.Kind.OVERDUE,
-        text_for=lambda order, statuses: (
-            f"Overdue: the {status_name(order.status, statuses)} time limit ran out "
-            f"at {desk_time(order.deadline)}."
-        ),
+        text_for=_overdue_text,
         signal=signals.orders_overdue,
     )
+
+
+def _overdue_text(order: Order, statuses: dict[str, Status]) -> str:
+    assert order.deadline is not None  # the sweep reads only orders whose deadline has passed
+    return f"Overdue: the {status_name(order.status, statuses)} time limit ran out at {desk_time(order.deadline)}."
 
 
 def orders_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> int:

@@ -2,6 +2,9 @@
 shop's orders and figures. The other apps add their part (messages, feedback) through the orders core's signals;
 both are recorded in the audit trail."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from orders import signals
@@ -10,7 +13,7 @@ from orders.roles import staff_name
 from orders.services.audit import setting_change_record, setting_snapshot
 
 
-def _orders(customer: Customer) -> list[dict]:
+def _orders(customer: Customer) -> list[dict[str, Any]]:
     orders = Order.objects.filter(customer=customer).prefetch_related("items", "events").order_by("created_at")
     return [
         {
@@ -33,9 +36,9 @@ def _orders(customer: Customer) -> list[dict]:
     ]
 
 
-def customer_export(*, customer: Customer, by) -> dict:
+def customer_export(*, customer: Customer, by: User | None) -> dict[str, Any]:
     """Everything about the customer, as JSON-ready data."""
-    data = {
+    data: dict[str, Any] = {
         "customer": setting_snapshot(customer),
         "history_of_details": [
             {"at": event.created_at.isoformat(), "text": event.text}
@@ -48,7 +51,8 @@ def customer_export(*, customer: Customer, by) -> dict:
         ],
     }
     for _, section in signals.customer_data_requested.send(sender=Customer, customer=customer):
-        data.update(section or {})
+        # django-stubs types a receiver's answer as str | None; these answer a dict of sections.
+        data.update(section or {})  # type: ignore[arg-type]
     setting_change_record(
         obj=customer, actor=by, action=SettingChange.Action.EXPORTED, before={}, after={"sections": sorted(data)}
     )
@@ -56,7 +60,7 @@ def customer_export(*, customer: Customer, by) -> dict:
 
 
 @transaction.atomic
-def customer_anonymise(*, customer: Customer, by) -> Customer:
+def customer_anonymise(*, customer: Customer, by: User | None) -> Customer:
     """Replace who the customer is (name, phone, email, addresses, notes about their details, their messages);
     keep the orders, items, statuses and figures the shop's accounts need."""
     before = setting_snapshot(customer)

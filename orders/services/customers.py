@@ -2,6 +2,9 @@
 customer's details, whichever way it comes (an order typed in, the storefront, the customer page, admin), is a line
 of the customer's history with who and when."""
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from orders.clock import zone_for_phone
@@ -24,7 +27,15 @@ DETAIL_LABELS = {
 
 
 def customer_upsert(
-    *, shop: Shop, name: str, phone: str, email: str, legal_type: str, is_vip: bool, by=None, source: str = ""
+    *,
+    shop: Shop,
+    name: str,
+    phone: str,
+    email: str,
+    legal_type: str,
+    is_vip: bool,
+    by: User | None = None,
+    source: str = "",
 ) -> Customer:
     """The shop's customer with this phone (or, without a phone, this email in any case); created when new. What
     the order changes on a known customer is written to their history (`by`: who typed it; `source`: where it
@@ -63,7 +74,7 @@ def customer_upsert(
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by, **changes) -> list[str]:
+def customer_update(*, customer: Customer, by: User | None, **changes: Any) -> list[str]:
     """Change a customer's details (name, phone, email, type, VIP mark, time zone, responsible manager); each
     change is a line of the customer's history."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -80,7 +91,9 @@ def customer_update(*, customer: Customer, by, **changes) -> list[str]:
     return customer_history_add(customer=customer, before=before, by=by)
 
 
-def customer_history_add(*, customer: Customer, before: dict, by, source: str = "") -> list[str]:
+def customer_history_add(
+    *, customer: Customer, before: dict[str, Any], by: User | None, source: str = ""
+) -> list[str]:
     """One history line per detail that differs from `before`; the lines written."""
     lines = [
         f"{DETAIL_LABELS[field].capitalize()}: {_said(old)} → {_said(getattr(customer, field))}"
@@ -94,13 +107,13 @@ def customer_history_add(*, customer: Customer, before: dict, by, source: str = 
     return lines
 
 
-def _said(value) -> str:
+def _said(value: Any) -> str:
     if hasattr(value, "get_full_name"):
         return staff_name(value)
-    return {True: "yes", False: "no"}.get(value, value) or "—"
+    return str({True: "yes", False: "no"}.get(value, value) or "—")
 
 
-def customer_set_responsible(*, customer: Customer, manager, by) -> Customer:
+def customer_set_responsible(*, customer: Customer, manager: User | None, by: User | None) -> Customer:
     """A supervisor names the customer's responsible manager (whom routing sends their next orders to)."""
     customer_update(customer=customer, by=by, responsible_manager=manager)
     customer.responsible_manager = manager

@@ -3,7 +3,9 @@ one history line in the shop's words, the total follows, and a stale page is ref
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ LABELS = {
 }
 
 
-def _shown(field: str, value) -> str:
+def _shown(field: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
     if field == "delivery_date":
@@ -33,8 +35,15 @@ def _money(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _item_value(value: object) -> object:
+    """An item's detail in its history line: a price as money, the rest as it is."""
+    return _money(value) if isinstance(value, Decimal) else value
+
+
 @transaction.atomic
-def order_edit(*, order: Order, by, seen_at: datetime, items: list[dict], **fields) -> list[str]:
+def order_edit(
+    *, order: Order, by: User | None, seen_at: datetime, items: list[dict[str, Any]], **fields: Any
+) -> list[str]:
     """Apply the edit and return its history lines ([] when nothing changed). `seen_at` is the order's
     `updated_at` on the page the person edited; if the order changed since, StaleOrder and nothing is saved.
     Items: dicts with sku, name, qty, price, and `id` for an item the order already has; a missing one is
@@ -70,7 +79,7 @@ def order_edit(*, order: Order, by, seen_at: datetime, items: list[dict], **fiel
     return lines
 
 
-def _edit_items(order: Order, items: list[dict]) -> list[str]:
+def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[str]:
     current = {item.pk: item for item in order.items.all()}
     kept_ids = {item.get("id") for item in items if item.get("id")}
     if kept_ids - current.keys():
@@ -91,7 +100,7 @@ def _edit_items(order: Order, items: list[dict]) -> list[str]:
             continue
         item = current[row["id"]]
         changes = [
-            f"{label} {_money(old) if label == 'price' else old} → {_money(new) if label == 'price' else new}"
+            f"{label} {_item_value(old)} → {_item_value(new)}"
             for label, old, new in (
                 ("name", item.name, row["name"]),
                 ("quantity", item.qty, row["qty"]),
@@ -105,5 +114,6 @@ def _edit_items(order: Order, items: list[dict]) -> list[str]:
             item.full_clean(exclude=["order"])
             item.save()
             lines.append(f"{item.name}: {', '.join(changes)}")
-    order._prefetched_objects_cache = {}  # the total is counted from the items as they are now
+    # The total is counted from the items as they are now. (Django's prefetch cache: django-stubs leaves it out.)
+    order._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     return lines

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,8 +23,8 @@ PAST_DUE_TOLERANCE = timedelta(minutes=5)
 ORDER_CLOSED_NO_TASK = "The order is closed: it has no next step to plan."
 
 
-def _task_event(task: Task, text: str, actor) -> None:
-    if task.order_id is not None:
+def _task_event(task: Task, text: str, actor: User | None) -> None:
+    if task.order is not None:  # no query when the task is about no order
         order_event_add(
             order=task.order, kind=OrderEvent.Kind.TASK, actor=actor, text=text, details=history.TaskLine(task.pk)
         )
@@ -30,7 +32,14 @@ def _task_event(task: Task, text: str, actor) -> None:
 
 @transaction.atomic
 def task_create(
-    *, customer: Customer, assignee, by, text: str, due_at: datetime, kind: str = Task.Kind.CALL, order=None
+    *,
+    customer: Customer,
+    assignee: User,
+    by: User | None,
+    text: str,
+    due_at: datetime,
+    kind: str = Task.Kind.CALL,
+    order: Order | None = None,
 ) -> Task:
     """A next step about an order (or a customer in general) for oneself or a colleague. `by` None: the desk."""
     if by is not None and order is not None and order.is_final:
@@ -57,7 +66,7 @@ def task_create(
 
 @transaction.atomic
 def task_complete(
-    *, task: Task, by, next_step: dict | None = None, without_next_step: bool = False
+    *, task: Task, by: User | None, next_step: dict[str, Any] | None = None, without_next_step: bool = False
 ) -> Task | None:
     """Close a task; the order's last open task must name the next step (a task_create's arguments) unless the
     person says there is none. Returns the next task, if any."""
@@ -87,7 +96,7 @@ class CallResult:
 
 
 @transaction.atomic
-def order_record_call(*, order: Order, by, outcome: str, note: str = "") -> CallResult:
+def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -> CallResult:
     """What came of a call. The call closes the order's open call tasks. A miss (no answer, busy, unreachable)
     climbs the no-answer ladder: the next call is planned out of the customer's night; a miss past the last
     rung cancels the order as unreachable, or hands it to a supervisor when the matrix forbids that."""
@@ -139,7 +148,7 @@ def order_record_call(*, order: Order, by, outcome: str, note: str = "") -> Call
     return _give_up_calling(order, by=by, result=result)
 
 
-def _give_up_calling(order: Order, *, by, result: CallResult) -> CallResult:
+def _give_up_calling(order: Order, *, by: User | None, result: CallResult) -> CallResult:
     misses = order.missed_calls
     cancel = (
         StatusTransition.objects.filter(source__code=order.status, target__group=Status.Group.CANCEL)

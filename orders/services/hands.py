@@ -20,7 +20,7 @@ def _last_holder_id(order: Order) -> int | None:
     return held[0] if held is not None and held[1] is None else None
 
 
-def _carry_work(order: Order, *, from_id: int, manager, by) -> list[str]:
+def _carry_work(order: Order, *, from_id: int, manager: User | None, by: User | None) -> list[str]:
     """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager."""
     moved = []
     tasks = Task.objects.filter(order=order, assignee_id=from_id, done_at__isnull=True).update(assignee=manager)
@@ -33,7 +33,7 @@ def _carry_work(order: Order, *, from_id: int, manager, by) -> list[str]:
     return moved
 
 
-def _customer_hand(customer: Customer, *, manager, by) -> None:
+def _customer_hand(customer: Customer, *, manager: User | None, by: User | None) -> None:
     """The customer's responsible manager moves with their order (a hand-over, or routing taking it back): a line
     of the customer's history, as when it is set on their page."""
     before = {"responsible_manager": customer.responsible_manager}
@@ -118,7 +118,7 @@ def order_take_back(*, order: Order, reason: str) -> Order:
     return order_set_manager(order=order, manager=None, reason=reason)
 
 
-def _refusals(orders: list[Order], manager) -> list[str]:
+def _refusals(orders: list[Order], manager: User) -> list[str]:
     """Each order this manager may not be handed, with why: closed, or not theirs to work (inactive, not a
     manager, not granted). Reads the manager's role and grant once."""
     if not manager.is_active or not manager.groups.filter(name=MANAGER).exists():
@@ -133,7 +133,7 @@ def _refusals(orders: list[Order], manager) -> list[str]:
 
 
 @transaction.atomic
-def orders_reassign(*, orders: list[Order], manager, by, reason: str = "") -> int:
+def orders_reassign(*, orders: list[Order], manager: User, by: User | None, reason: str = "") -> int:
     """A supervisor hands orders (one or many) to a manager. All or nothing: if the manager may not take one
     of them, none moves and the error names each refused order."""
     refused = _refusals(orders, manager)

@@ -1,6 +1,7 @@
 """The status matrix: the one status-change path (the django-fsm transition, the clock, history and the news),
 and saving the whole matrix from its admin page."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from orders.services.orders import order_event_add
 
 
 def order_change_status(
-    *, order: Order, target: str, by=None, expected_status: str | None = None, reason: str = ""
+    *, order: Order, target: str, by: User | None = None, expected_status: str | None = None, reason: str = ""
 ) -> Order:
     """The one status-change path: matrix check (django-fsm), clock reset, overdue cleared, history, and
     the news to other apps, all in one transaction. `expected_status` is the status the person saw; if the
@@ -61,7 +62,7 @@ def order_change_status(
 
 
 @transaction.atomic
-def matrix_save(*, steps: dict[tuple[int, int], set[int]], by=None) -> None:
+def matrix_save(*, steps: dict[tuple[int, int], set[int]], by: User | None = None) -> None:
     """Replace the status matrix with these steps ((from, to) status ids → the group ids that may take it; none
     means managers and supervisors). Each step is validated as in admin; any error saves nothing. The audit
     trail keeps the whole matrix before and after."""

@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -30,16 +32,16 @@ def order_event_add(
 def order_create(
     *,
     shop: Shop,
-    customer: dict,
-    items: list[dict],
+    customer: dict[str, Any],
+    items: list[dict[str, Any]],
     external_id: str = "",
     method: str = Order.Method.MANUAL,
     region: str = "",
     comment: str = "",
     delivery_address: str = "",
-    delivery_date=None,
-    by=None,
-    taken_by=None,
+    delivery_date: date | None = None,
+    by: User | None = None,
+    taken_by: User | None = None,
 ) -> tuple[Order, bool]:
     """Create an order with its customer and items, or return the shop's existing order with this
     external_id (idempotent intake). Returns (order, created). The same external_id with other content raises
@@ -50,7 +52,7 @@ def order_create(
     which locks a manager's row and, through `order_manager_changed`, has `notifications` tell that manager),
     so the storefront's answer already names the manager. `taken_by`: the manager who typed the order in and takes
     it themselves; routing gives it to them through its locks (or refuses, and nothing is saved)."""
-    content = dict(
+    content: dict[str, Any] = dict(
         customer=customer,
         items=items,
         method=method,
@@ -80,7 +82,7 @@ def order_create(
         raise
 
 
-def intake_fingerprint(**fields) -> dict[str, str]:
+def intake_fingerprint(**fields: Any) -> dict[str, str]:
     """A hash per field of an order as accepted, so a repeat can be told apart from a different order under
     the same external_id (and the storefront told which fields differ)."""
     canonical = {
@@ -102,7 +104,7 @@ def intake_fingerprint(**fields) -> dict[str, str]:
     }
 
 
-def _existing_same(shop: Shop, external_id: str, fingerprint: dict) -> Order | None:
+def _existing_same(shop: Shop, external_id: str, fingerprint: dict[str, str]) -> Order | None:
     """The shop's order with this external_id, if any; IntakeConflict if it was accepted with other content."""
     if not external_id:
         return None
@@ -118,18 +120,18 @@ def _existing_same(shop: Shop, external_id: str, fingerprint: dict) -> Order | N
 
 def _order_insert(
     *,
-    shop,
-    customer,
-    items,
-    external_id,
-    method,
-    region,
-    comment,
-    delivery_address,
-    delivery_date,
-    fingerprint,
-    by,
-    taken_by,
+    shop: Shop,
+    customer: dict[str, Any],
+    items: list[dict[str, Any]],
+    external_id: str,
+    method: str,
+    region: str,
+    comment: str,
+    delivery_address: str,
+    delivery_date: date | None,
+    fingerprint: dict[str, str],
+    by: User | None,
+    taken_by: User | None,
 ) -> Order:
     now = timezone.now()
     # Who changed a known customer's details, and with what: the history line says.
@@ -173,7 +175,7 @@ def _order_insert(
 
 
 @transaction.atomic
-def order_record_message(*, order: Order, by, channel_label: str) -> OrderEvent:
+def order_record_message(*, order: Order, by: User | None, channel_label: str) -> OrderEvent:
     """A member of staff wrote to the order's customer: a history line, and it counts as working on the order
     (the acceptance clock stops, as for a call)."""
     event = order_event_add(
@@ -184,7 +186,7 @@ def order_record_message(*, order: Order, by, channel_label: str) -> OrderEvent:
 
 
 @transaction.atomic
-def order_add_note(*, order: Order, by, text: str) -> OrderEvent:
+def order_add_note(*, order: Order, by: User | None, text: str) -> OrderEvent:
     text = text.strip()
     if not text:
         raise StatusChangeRefused("A note cannot be empty.")
@@ -215,7 +217,9 @@ def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
 
 
 @transaction.atomic
-def order_record_rating(*, order: Order, rating: int, source: str, by=None, comment: str = "") -> Order:
+def order_record_rating(
+    *, order: Order, rating: int, source: str, by: User | None = None, comment: str = ""
+) -> Order:
     """The customer's rating (1–5) on the order; staff never edit it, an inspector's correction (`by`) is its
     own history line. The customer's comment goes with it when no message on the order shows it."""
     if rating not in range(1, 6):

@@ -3,7 +3,9 @@
 import math
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -16,7 +18,9 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def shop_issue_api_key(*, shop: Shop, name: str = "default", key: str | None = None, by=None) -> str:
+def shop_issue_api_key(
+    *, shop: Shop, name: str = "default", key: str | None = None, by: User | None = None
+) -> str:
     """A new storefront key for the shop under this name (random unless given, as the demo does). The shop's
     other keys keep working, so a storefront can move to the new one without downtime; a live key of the same
     name is revoked, so issuing "website" again rotates the website's key. Each issue and revocation is a line of
@@ -37,7 +41,7 @@ def shop_issue_api_key(*, shop: Shop, name: str = "default", key: str | None = N
 
 
 @transaction.atomic
-def api_key_revoke(*, key: ApiKey, by=None) -> ApiKey:
+def api_key_revoke(*, key: ApiKey, by: User | None = None) -> ApiKey:
     locked = ApiKey.objects.select_for_update().get(pk=key.pk)
     if locked.revoked_at is None:
         _key_revoke(locked, now=timezone.now(), by=by)
@@ -45,7 +49,7 @@ def api_key_revoke(*, key: ApiKey, by=None) -> ApiKey:
     return key
 
 
-def _key_revoke(key: ApiKey, *, now, by) -> None:
+def _key_revoke(key: ApiKey, *, now: datetime, by: User | None) -> None:
     before = _key_audited(key)
     key.revoked_at = now
     key.save(update_fields=["revoked_at"])
@@ -54,7 +58,7 @@ def _key_revoke(key: ApiKey, *, now, by) -> None:
     )
 
 
-def _key_audited(key: ApiKey) -> dict:
+def _key_audited(key: ApiKey) -> dict[str, Any]:
     # The hash stays out of the trail as the key does: the prefix names the key well enough.
     return {field: value for field, value in setting_snapshot(key).items() if field != "key_hash"}
 
@@ -84,6 +88,7 @@ def api_rate_take(*, shop: Shop, now: datetime | None = None) -> int | None:
             count = 1
         except IntegrityError:  # another process opened the minute first
             count = _count_request(shop, window)
+            assert count is not None  # the row the other process opened
         else:  # a new minute: the shop's old ones are no longer read
             ApiRateWindow.objects.filter(shop=shop, window__lt=window - timedelta(minutes=5)).delete()
     if count <= shop.api_requests_per_minute:

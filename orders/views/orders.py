@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from orders import roles
 from orders.exceptions import OrderError
-from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
+from orders.forms import BulkReassignForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
 from orders.http import form_errors, order_workers_only, redirect_back
-from orders.models import Order
+from orders.models import CallOutcome, Order
 from orders.pagination import paginate
 from orders.selectors import (
     colleagues_covering_shop,
@@ -95,7 +95,7 @@ def render_order_page(
             # The next step typed when closing the last task, if it was refused.
             "done_form": done_form,
             "done_task_id": done_task_id,
-            "call_outcomes": CallForm.base_fields["outcome"].choices,
+            "call_outcomes": CallOutcome.choices,  # the call form's choices
             "now": now,
             # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
@@ -170,7 +170,7 @@ def orders_bulk_reassign_view(request):
         managers=managers_covering_user_shops(request.user),
     )
     if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     elif _reassign(request, sorted(form.cleaned_data["orders"], key=lambda order: order.pk), form):
         return redirect_back(request, "orders:list")
     request.session[BULK_REFUSED] = {

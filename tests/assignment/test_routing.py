@@ -61,14 +61,15 @@ def test_routing_passes_over_a_profile_whose_user_left_the_team(shop, gone):
 
 def test_routing_and_the_team_view_see_the_same_team(shop):
     """Routing's hand-written read and the dashboard's queryset name the same people."""
-    from assignment.selectors import routing_team, team_profiles
+    from assignment.routing.sql import routing_team
+    from assignment.selectors import team_profiles
 
     kept = [free_manager(username="kept"), free_manager(username="granted", shops=[shop])]
     deactivated, outside = free_manager(username="deactivated"), free_manager(username="outside")
     type(deactivated).objects.filter(pk=deactivated.pk).update(is_active=False)
     outside.groups.clear()
-    assert sorted(row["user_id"] for row in routing_team()) == sorted(p.user_id for p in team_profiles())
-    assert sorted(row["user_id"] for row in routing_team()) == sorted(user.pk for user in kept)
+    assert sorted(row.user_id for row in routing_team()) == sorted(p.user_id for p in team_profiles())
+    assert sorted(row.user_id for row in routing_team()) == sorted(user.pk for user in kept)
 
 
 def test_ties_go_to_the_manager_idle_longest(shop):
@@ -287,7 +288,8 @@ def test_one_serve_spreads_the_queue_evenly_though_it_reads_the_team_once_per_ba
     with CaptureQueriesContext(connection) as ctx:
         assert queue_serve(batch=20) == 9
     assert [Order.objects.filter(manager=user).count() for user in team] == [3, 3, 3]
-    team_reads = [q for q in ctx.captured_queries if "FROM assignment_managerprofile p" in q["sql"]]
+    profiles = connection.ops.quote_name(ManagerProfile._meta.db_table)
+    team_reads = [q for q in ctx.captured_queries if f"FROM {profiles} p" in q["sql"]]
     assert 1 <= len(team_reads) <= 3  # the batch's reading (and the one after it), not one per order
 
 

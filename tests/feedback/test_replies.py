@@ -1,6 +1,6 @@
 """The customer's reply, through the real inbound webhook with signed requests: each branch (4–5 thanks, 1–2 a
 claim, 3 the question and its yes/no/other, anything else for inspectors), a reply after the answer, a reply
-outside the request's validity; and the digit parser over real-looking replies."""
+outside the request's validity. (The digit parser over real-looking replies: test_ratings_rules.py.)"""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from feedback.exceptions import FeedbackError
 from feedback.models import Claim, FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.selectors import replies_waiting
-from feedback.services import rating_parse, reply_rate
+from feedback.services import reply_rate
 from notifications.models import Notification, OutboundMessage
 from tests.factories import ShopFactory, make_order
 from tests.feedback.conftest import NOON, customer_writes
@@ -118,22 +118,6 @@ def test_twilio_retrying_the_reply_rates_once(client, asked):
     writes(client, "5")
     writes(client, "5")
     assert FeedbackReply.objects.count() == 1 and len(answers()) == 1
-
-
-# Real-looking replies and what the desk reads in them.
-REPLIES = [
-    ("5", 5), ("4", 4), ("3", 3), ("2", 2), ("1", 1),
-    (" 4.", 4), ("5!", 5), ("5!!!", 5), ("оценка 3", 3), ("Оценка: 5", 5), ("5 👍", 5), ("👍 5", 5),
-    ("5️⃣", 5), ("5/5", None), ("ставлю 4", 4), ("my rating is 4", 4), ("4 stars", 4), ("«5»", 5), ("(2)", 2),
-    ("10", None), ("0", None), ("6", None), ("1 2", None), ("4.5", None), ("4,5", None), ("👍", None), ("", None),
-    ("   ", None), ("Всё отлично, спасибо!", None), ("Спасибо, всё пришло вовремя и в целости, ставлю 5", None),
-    ("yes", None), ("Order 12345", None), ("5 5", None), ("-3", 3),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("text", "rating"), REPLIES)
-def test_the_digit_parser_reads_a_single_digit_from_a_short_reply(text, rating):
-    assert rating_parse(text) == rating
 
 
 def test_a_reply_the_customer_followed_with_their_own_rating_cannot_replace_it(client, asked, igor, anna):

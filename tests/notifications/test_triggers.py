@@ -211,6 +211,18 @@ def test_a_hand_over_the_manager_may_not_take_is_noted_and_the_order_stays(order
     assert "not handed over" in TriggerFiring.objects.get(order=order).note
 
 
+def test_a_hand_over_to_a_manager_deleted_since_is_noted_and_the_status_change_goes_through(order, anna, shop):
+    boris = free_manager(shops=[shop], first_name="Boris")
+    trigger("approval", hand="manager", hand_to=boris)
+    boris.delete()  # the trigger keeps no one to hand to (its hand_to is set null)
+    move(order, "approval")
+    order.refresh_from_db()
+    assert order.status == "approval" and order.manager == anna
+    assert "not handed over: the manager it names is no longer on the staff" in (
+        TriggerFiring.objects.get(order=order).note
+    )
+
+
 def test_the_routing_action_takes_the_order_back_for_routing(order, anna, django_capture_on_commit_callbacks):
     trigger("approval", hand="routing")
     with django_capture_on_commit_callbacks(execute=True):

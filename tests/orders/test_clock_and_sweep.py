@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
-from orders.clock import working_deadline, zone_for_phone
+from orders.clock import zone_for_phone
 from orders.models import DeskSettings, Order, OrderEvent, Status
 from orders.services import order_change_status, orders_escalate_overdue, orders_flag_overdue
 from orders.tasks import sweep_overdue
@@ -16,35 +16,6 @@ from tests.factories import ShopFactory, grant, make_order, manager, msk, superv
 @pytest.fixture
 def day_shop(db):
     return ShopFactory(always_open=False, opens_at=time(9), closes_at=time(21), timezone="Europe/Moscow")
-
-
-def test_the_clock_stops_at_night_an_order_at_2300_is_due_at_0915(day_shop):
-    assert working_deadline(day_shop, msk(2026, 11, 23, 23, 0), timedelta(minutes=15)) == msk(2026, 11, 24, 9, 15)
-
-
-def test_the_clock_carries_the_rest_of_a_limit_into_the_next_morning(day_shop):
-    assert working_deadline(day_shop, msk(2026, 11, 23, 20, 0), timedelta(hours=3)) == msk(2026, 11, 24, 11, 0)
-
-
-def test_an_order_before_opening_starts_counting_at_opening(day_shop):
-    assert working_deadline(day_shop, msk(2026, 11, 23, 6, 0), timedelta(minutes=5)) == msk(2026, 11, 23, 9, 5)
-
-
-def test_the_clock_skips_days_off(day_shop):
-    day_shop.working_days = "12345"  # Monday to Friday
-    friday_evening = msk(2026, 11, 27, 20, 50)
-    assert working_deadline(day_shop, friday_evening, timedelta(minutes=30)) == msk(2026, 11, 30, 9, 20)
-
-
-def test_a_24_7_shop_counts_straight_through(db):
-    shop = ShopFactory(always_open=True)
-    assert working_deadline(shop, msk(2026, 11, 23, 23, 0), timedelta(minutes=15)) == msk(2026, 11, 23, 23, 15)
-
-
-def test_shop_hours_are_counted_in_the_shops_own_time_zone(db):
-    shop = ShopFactory(always_open=False, opens_at=time(9), closes_at=time(21), timezone="Asia/Vladivostok")
-    # 15:00 in Moscow is 22:00 in Vladivostok: closed, so the clock waits for 09:00 there (02:00 Moscow).
-    assert working_deadline(shop, msk(2026, 11, 23, 15, 0), timedelta(minutes=10)) == msk(2026, 11, 24, 2, 10)
 
 
 def test_entering_a_status_sets_its_deadline_and_changing_it_resets_the_clock(db):

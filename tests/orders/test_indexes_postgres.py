@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision
-from assignment.selectors import open_orders_by_manager
+from assignment.routing.sql import open_orders_by_manager
 from orders.models import Order, Task
 from orders.selectors import order_list_waiting, task_list_open
 

@@ -9,6 +9,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -128,7 +129,7 @@ class Command(BaseCommand):
         ms, codes = timed(push)
         assert set(codes) == {201}, set(codes)
         self.say(f"intake API: {count} new orders in {ms / 1000:.2f} s = {count / (ms / 1000):.0f} orders/s")
-        again = {  # api-1 exactly as the storefront sent it
+        again: dict[str, Any] = {  # api-1 exactly as the storefront sent it
             "customer": {"name": "X", "phone": "+79950000001", "email": "", "legal_type": "", "is_vip": False},
             "items": [{"sku": "", "name": "Teapot", "qty": 1, "price": 10}],
             "method": Order.Method.CART,
@@ -194,6 +195,7 @@ class Command(BaseCommand):
         boss.is_superuser = True
         boss.save()
         order = Order.objects.filter(shop=shop, manager=user).first()
+        assert order is not None  # the bench gave the user orders
         bench_kpi_rollups(days=30)
         for label, who, url in [
             ("dashboard", boss, "/dashboard/"),

@@ -1,20 +1,21 @@
-"""Who may take an order, and in which order to offer it: pure reading, no writes."""
+"""Routing's rules: who may take an order, and in which order to offer it, from the team as read (`sql.TeamRow`)
+and the order. Pure: no database (`reads` reads what they need)."""
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Max
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
-from assignment.selectors import routing_team
+from assignment.routing.sql import TeamRow
 from orders.models import Order
 from orders.models.access import grant_refusal
 from orders.roles import person_name
 
-AWAY = {
+AWAY: dict[str, str] = {
     Presence.BUSY: "busy",
     Presence.LUNCH: "on lunch",
     Presence.BREAK: "on a break",
@@ -41,10 +42,10 @@ class Candidate:
     # When this manager let this very order time out, within the cooling-off time: others are offered it first.
     slipped_at: datetime | None = None
 
-    def as_user(self):
+    def as_user(self) -> User:
         """The manager as a user built from the team as read, without a query: loaded as `.only()` would load
         it (any other field is read on first use), enough for the hand-over to store, name and notify."""
-        user = get_user_model()
+        user = User
         known = dict(id=self.user_id, username=self.username, first_name=self.first_name, last_name=self.last_name)
         # from_db takes the values in the model's field order.
         values = [known[field.attname] for field in user._meta.concrete_fields if field.attname in known]
@@ -60,96 +61,78 @@ class Survey:
 
 @dataclass
 class Team:
-    """The managers as routing sees them (`routing_team()`, two statements, plus the settings row). Routing reads
-    it afresh for each order; the queue reads it once per batch and counts its own assignments into it, because
-    the manager's row lock re-checks presence and quota before every assignment anyway. `stale`: the lock found
-    it out of date; read it again."""
+    """The managers as routing sees them (`sql.routing_team()`, two statements, plus the settings row). Routing
+    reads it afresh for each order; the queue reads it once per batch and counts its own assignments into it,
+    because the manager's row lock re-checks presence and quota before every assignment anyway. `stale`: the
+    lock found it out of date; read it again."""
 
     settings: RoutingSettings
-    profiles: list[dict]
+    profiles: list[TeamRow]
     stale: bool = False
 
     def took_one(self, user_id: int, now: datetime) -> None:
         """An order was just assigned to this manager."""
         for profile in self.profiles:
-            if profile["user_id"] == user_id:
-                profile["open_orders"] += 1
-                profile["idle_since"] = now
+            if profile.user_id == user_id:
+                profile.open_orders += 1
+                profile.idle_since = now
 
-    def quota_of(self, profile: dict) -> int:
+    def quota_of(self, profile: TeamRow) -> int:
         """The manager's own quota, else the desk's default."""
-        quota = profile["quota_override"]
+        quota = profile.quota_override
         return quota if quota is not None else self.settings.default_quota
 
     def anyone_has_room(self) -> bool:
         """Is any Free manager below quota? (Grants aside: routing decides those per order.)"""
         return any(
-            profile["presence"] == Presence.FREE and profile["open_orders"] < self.quota_of(profile)
+            profile.presence == Presence.FREE and profile.open_orders < self.quota_of(profile)
             for profile in self.profiles
         )
 
 
-def team_read(settings: RoutingSettings | None = None) -> Team:
-    return Team(settings=settings or RoutingSettings.load(), profiles=routing_team())
-
-
-def survey(order: Order, team: Team, now: datetime, *, fresh: bool = False) -> Survey:
-    """Every manager, eligible or with the reason they are not, from the team as read plus one query (none for
-    a `fresh` order, created in this transaction: nobody can have let it time out)."""
-    settings = team.settings
-    # Whoever let this very order time out comes after everyone else for a cooling-off time; never a ban, so an
-    # order does not wait in the queue while the only free manager with room is the one who let it slip.
-    slipped = (
-        {}
-        if fresh
-        else dict(
-            AssignmentDecision.objects.filter(
-                order=order, timed_out_at__isnull=False, timed_out_at__gt=now - settings.timeout_cooloff
-            )
-            .values("manager_id")
-            .annotate(last=Max("timed_out_at"))
-            .values_list("manager_id", "last")
-        )
-    )
+def survey(order: Order, team: Team, *, slipped: Mapping[int, datetime]) -> Survey:
+    """Every manager, eligible or with the reason they are not. `slipped`: when each manager who let this very
+    order time out within the cooling-off time did so, by user id (`reads.survey` reads it)."""
     result = Survey(eligible=[], excluded={}, granted={})
     names = {
-        profile["pk"]: person_name(profile["first_name"], profile["last_name"], profile["username"])
+        profile.pk: person_name(profile.first_name, profile.last_name, profile.username)
         for profile in team.profiles
     }
     shared = {name for name, times in Counter(names.values()).items() if times > 1}
     for profile in team.profiles:
-        user_id = profile["user_id"]
-        name = names[profile["pk"]]
+        user_id = profile.user_id
+        name = names[profile.pk]
         candidate = Candidate(
-            profile_pk=profile["pk"],
+            profile_pk=profile.pk,
             user_id=user_id,
-            name=f"{name} ({profile['username']})" if name in shared else name,
-            username=profile["username"],
-            first_name=profile["first_name"],
-            last_name=profile["last_name"],
-            experience=profile["experience"],
-            open_orders=profile["open_orders"],
+            name=f"{name} ({profile.username})" if name in shared else name,
+            username=profile.username,
+            first_name=profile.first_name,
+            last_name=profile.last_name,
+            experience=profile.experience,
+            open_orders=profile.open_orders,
             quota=team.quota_of(profile),
-            idle_since=profile["idle_since"],
+            idle_since=profile.idle_since,
             slipped_at=slipped.get(user_id),
         )
+        grant = profile.grant
         refusal = (
             grant_refusal(
                 order,
-                shop_ids=profile["shop_ids"],  # None: all
-                order_types=profile["order_types"],
-                methods=profile["methods"],
-                regions=profile["regions"],
+                shop_ids=grant.shop_ids,  # None: all
+                order_types=grant.order_types,
+                methods=grant.methods,
+                regions=grant.regions,
             )
-            if profile["grant_id"] is not None  # no grant: everything
+            if grant is not None  # no grant: everything
             else ""
         )
         if refusal:
             result.excluded[candidate.name] = refusal
             continue
         result.granted[user_id] = candidate
-        if profile["presence"] != Presence.FREE:
-            result.excluded[candidate.name] = AWAY[profile["presence"]]
+        if profile.presence != Presence.FREE:
+            result.excluded[candidate.name] = AWAY[profile.presence]
         elif candidate.open_orders >= candidate.quota:
             result.excluded[candidate.name] = at_quota(candidate.open_orders, candidate.quota)
         else:
