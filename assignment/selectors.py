@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from assignment.models import AssignmentDecision, ManagerProfile
 from core.roles import MANAGER
+from orders.history import ChangeOfHands
 from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent
 
 
@@ -25,16 +26,12 @@ def assignment_take_up_by(*, order: Order, history: list[OrderEvent]) -> datetim
         if event.kind in TAKE_UP_KINDS and event.actor_id is not None and event.actor_id == order.manager_id:
             return None
         if event.kind in HAND_KINDS:
-            accept_by = event.data.get("accept_by")
-            return (
-                datetime.fromisoformat(accept_by)
-                if accept_by and event.data.get("to") == order.manager_id
-                else None
-            )
+            hand = ChangeOfHands.of(event)
+            return hand.routed.accept_by if hand.routed and hand.manager_to_id == order.manager_id else None
     return None
 
 
 def assignment_decision_of(*, event: OrderEvent | None) -> AssignmentDecision | None:
     """The routing decision a change of hands names (none for a supervisor's reassign)."""
-    decision_id = event.data.get("decision") if event is not None else None
-    return AssignmentDecision.objects.filter(pk=decision_id).first() if decision_id else None
+    routed = ChangeOfHands.of(event).routed if event is not None else None
+    return AssignmentDecision.objects.filter(pk=routed.decision_id).first() if routed else None

@@ -13,7 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
-from orders.models import Status
+from orders.models import CallOutcome, Status
 from orders.services import PAST_DUE_TOLERANCE
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ FIGURES = _figures(
     # Kept as a histogram (kpi.touch), not a count.
     Figure("touch", _("Taken up after assignment"), "touch"),
     Figure("calls", _("Called"), "calls", kept_as="calls"),
-    Figure("reached", _("Called and reached"), "calls", Q(data__outcome="reached"), kept_as="reached"),
+    Figure("reached", _("Called and reached"), "calls", Q(call_outcome=CallOutcome.REACHED), kept_as="reached"),
     Figure("tasks", _("Tasks closed"), "tasks", kept_as="tasks_done"),
     Figure(
         "tasks_on_time",
@@ -77,7 +77,7 @@ def figure_of(name: str) -> Figure | None:
         if status is None:
             return None
         title = _("Moved on from %(status)s") % {"status": status.name}
-        return Figure(name, title, "stays", Q(data__from=code))
+        return Figure(name, title, "stays", Q(status_from=code))
     return FIGURES.get(name)
 
 

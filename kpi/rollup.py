@@ -72,7 +72,7 @@ def _status_stays(start: datetime, end: datetime) -> list[tuple[int, str, int]]:
     left = list(
         source.rows(start, end)
         .annotate(person=source.person())
-        .values_list("order_id", "created_at", "pk", "data", "person")
+        .values_list("order_id", "created_at", "pk", "status_from", "person")
     )
     if not left:
         return []
@@ -82,11 +82,11 @@ def _status_stays(start: datetime, end: datetime) -> list[tuple[int, str, int]]:
     for order_id, moment, pk in history.order_by("created_at", "pk").values_list("order_id", "created_at", "pk"):
         entries[order_id].append((moment, pk))
     stays = []
-    for order_id, moment, pk, data, person in left:
+    for order_id, moment, pk, status_from, person in left:
         # Written in the same instant still means before it: the history's order is (moment, id).
         before = [entry for entry, entry_pk in entries[order_id] if (entry, entry_pk) < (moment, pk)]
-        if before and person is not None and data.get("from"):
-            stays.append((person, data["from"], round((moment - before[-1]).total_seconds())))
+        if before and person is not None and status_from:
+            stays.append((person, status_from, round((moment - before[-1]).total_seconds())))
     return stays
 
 

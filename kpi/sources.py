@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from assignment.models import AssignmentDecision
 from feedback.models import Claim, RatingCredit
@@ -40,13 +39,13 @@ def _events(kind, **lookups):
 def _status_events(group: str):
     def rows(start, end):
         codes = Status.objects.filter(group=group).values_list("code", flat=True)
-        return _events(OrderEvent.Kind.STATUS)(start, end).filter(data__to__in=list(codes))
+        return _events(OrderEvent.Kind.STATUS)(start, end).filter(status_to__in=list(codes))
 
     return rows
 
 
 def _given_to():
-    return Cast(KT("data__to"), IntegerField())
+    return F("manager_to")
 
 
 def _earlier(**lookups) -> QuerySet:
@@ -62,7 +61,7 @@ def _taken(start, end):
     before = _earlier(kind__in=HAND_KINDS).annotate(to=_given_to()).filter(to=OuterRef("to"))
     return (
         OrderEvent.objects.filter(
-            kind__in=HAND_KINDS, created_at__gte=start, created_at__lt=end, data__to__isnull=False
+            kind__in=HAND_KINDS, created_at__gte=start, created_at__lt=end, manager_to__isnull=False
         )
         .annotate(to=_given_to())
         .filter(~Exists(before))

@@ -2,8 +2,6 @@
 the customer's messages in a data export or anonymisation). The flows that change orders, tasks and the outbox
 are the desk's pipeline (desk/flows.py)."""
 
-from datetime import datetime
-
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +51,7 @@ def on_payment_failed(sender, order, amount, **kwargs):
     )
 
 
-def on_order_manager_changed(sender, order, previous, manager, by, reason, data, **kwargs):
+def on_order_manager_changed(sender, order, previous, manager, by, reason, accept_by, **kwargs):
     """Tell a manager an order is now theirs (and, from routing, by when to take it up); tell the one who lost it,
     and take their "this order is yours" off the bell so it never points at an order no longer theirs."""
     link = order_link(order)
@@ -70,9 +68,8 @@ def on_order_manager_changed(sender, order, previous, manager, by, reason, data,
         return
     if by is None:
         text = f"Order {order.number} is yours" + (f": {reason}." if reason else ".")
-        if data.get("accept_by"):
-            accept_by = timezone.localtime(datetime.fromisoformat(data["accept_by"]))
-            text += f" Take it up by {accept_by:%H:%M}."
+        if accept_by:
+            text += f" Take it up by {timezone.localtime(accept_by):%H:%M}."
     else:
         text = f"{staff_name(by)} handed you order {order.number}" + (f": {reason}." if reason else ".")
     notification_create(recipient=manager, kind=Notification.Kind.ASSIGNED, text=text, link=link)

@@ -8,7 +8,8 @@ from django.dispatch import Signal
 order_created = Signal()
 # order, previous (status code), by (user or None)
 order_status_changed = Signal()
-# order, previous, manager (users or None), by (user or None: routing), reason, data: the order changed hands
+# order, previous, manager (users or None), by (user or None: routing), reason, accept_by (routing's deadline to
+# take it up, or None): the order changed hands
 order_manager_changed = Signal()
 # order, by: a person worked on the order (status change, call, note, task)
 order_touched = Signal()

@@ -13,6 +13,7 @@ from assignment.models import AssignmentDecision, ManagerProfile, Presence, Rout
 from assignment.routing import AWAY, Candidate, Survey, Team, at_quota, rank, survey, team_read
 from assignment.routing.sql import open_orders_by_manager
 from core.people import staff_name
+from orders import history
 from orders.clock import desk_time
 from orders.models import AccessGrant, Order
 from orders.services import order_set_manager
@@ -71,11 +72,8 @@ def _assign(
         by=by,
         reason=reason,
         never_held=fresh,
-        data={
-            "decision": decision.pk,
-            # The order page tells the manager how long they have to take it up.
-            "accept_by": decision.accept_by.isoformat() if decision.accept_by else None,
-        },
+        # The order page tells the manager how long they have to take it up.
+        routed=history.Routed(decision_id=decision.pk, accept_by=decision.accept_by),
     )
     return decision
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from notifications.models import Notification, OffHoursReply, OutboundMessage, Trigger, TriggerFiring
 from notifications.services.bell import notifications_about_orders
 from notifications.services.outbox import message_queue
+from orders import history
 from orders.clock import is_working_time, working_deadline
 from orders.models import Order, OrderEvent
 from orders.services import order_event_add
@@ -78,7 +79,7 @@ def _fire(firing: TriggerFiring, order: Order, now: datetime, order_steps: Order
         order=order,
         kind=OrderEvent.Kind.TRIGGER,
         text=f"Trigger “{trigger.name}”{round_note}: {firing.note or 'done'}.",
-        data={"trigger": trigger.pk, "firing": firing.pk},
+        details=history.TriggerFired(trigger_id=trigger.pk, firing_id=firing.pk),
     )
 
 

@@ -207,12 +207,47 @@ class OrderEvent(models.Model):
         related_name="order_events",
     )
     text = models.CharField(max_length=500)
+    # What the line keeps besides its text, read and written only through its kind's shape in orders.history.
+    # The details that queries filter or group on are columns (a status line's move, a change of hands, a
+    # call's outcome), set on the lines of those kinds only; the rest are keys of `data`.
     data = models.JSONField(default=dict, blank=True)
+    status_from = models.CharField(max_length=32, null=True, blank=True)
+    status_to = models.CharField(max_length=32, null=True, blank=True)
+    manager_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    manager_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    call_outcome = models.CharField(max_length=16, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["order", "created_at"], name="orderevent_order_idx")]
+        indexes = [
+            models.Index(fields=["order", "created_at"], name="orderevent_order_idx"),
+            # The KPIs' orders completed or cancelled in a day read the status lines entering those statuses.
+            models.Index(
+                fields=["status_to", "created_at"],
+                condition=Q(status_to__isnull=False),
+                name="orderevent_status_to_idx",
+            ),
+            # Who was handed what (and a person's lines found when they are deleted): change-of-hands lines only.
+            models.Index(fields=["manager_to"], condition=Q(manager_to__isnull=False), name="orderevent_to_idx"),
+            models.Index(
+                fields=["manager_from"], condition=Q(manager_from__isnull=False), name="orderevent_from_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text}"

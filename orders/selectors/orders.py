@@ -81,12 +81,12 @@ def order_staff_ids(*, order: Order) -> set[int]:
     changes, calls, notes, tasks, hand-overs) and whoever it was assigned to."""
     events = OrderEvent.objects.filter(order=order)
     acted = set(events.filter(actor__isnull=False).values_list("actor_id", flat=True))
-    held = {data.get("to") for data in events.filter(kind__in=HAND_KINDS).values_list("data", flat=True)}
+    held = set(events.filter(kind__in=HAND_KINDS).values_list("manager_to", flat=True))
     return {pk for pk in acted | held | {order.manager_id} if pk is not None}
 
 
 def order_completed_at(*, order: Order) -> datetime | None:
     """When the order last entered a complete status (None if it never did)."""
     complete = Status.objects.filter(group=Status.Group.COMPLETE).values_list("code", flat=True)
-    entered = OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.STATUS, data__to__in=list(complete))
+    entered = OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.STATUS, status_to__in=list(complete))
     return entered.order_by("-created_at").values_list("created_at", flat=True).first()

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from orders import signals
+from orders import history, signals
 from orders.exceptions import StatusChangeRefused
 from orders.models import DeliveryEvent, DeliveryState, DeliveryStatusRule, Order, OrderEvent
 from orders.selectors.matrix import status_name
@@ -31,7 +31,7 @@ def order_record_delivery(
         order=order,
         kind=OrderEvent.Kind.DELIVERY,
         text=f"{carrier}: {DeliveryState(state).label.lower()}{where}",
-        data={"state": state, "at": at.isoformat(), "carrier": carrier},
+        details=history.CarrierReport(state=state, at=at, carrier=carrier),
     )
     if tracking_code and tracking_code != order.tracking_code:
         Order.objects.filter(pk=order.pk).update(tracking_code=tracking_code)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.people import staff_name
-from orders import signals
+from orders import history, signals
 from orders.clock import desk_time, outside_night
 from orders.exceptions import NextStepRequired, OrderError, StatusChangeRefused
 from orders.models import CallOutcome, Customer, NoAnswerStep, Order, OrderEvent, Status, StatusTransition, Task
@@ -26,7 +26,7 @@ ORDER_CLOSED_NO_TASK = "The order is closed: it has no next step to plan."
 def _task_event(task: Task, text: str, actor: User | None) -> None:
     if task.order is not None:  # no query when the task is about no order
         order_event_add(
-            order=task.order, kind=OrderEvent.Kind.TASK, actor=actor, text=text, data={"task": task.pk}
+            order=task.order, kind=OrderEvent.Kind.TASK, actor=actor, text=text, details=history.TaskLine(task.pk)
         )
 
 
@@ -125,7 +125,9 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
         kind=OrderEvent.Kind.CALL,
         actor=by,
         text=text + (f". {note.strip()}" if note.strip() else ""),
-        data={"outcome": outcome, "missed_calls": order.missed_calls, "closed_tasks": [pk for pk, _ in closed]},
+        details=history.Call(
+            call_outcome=outcome, missed_calls=order.missed_calls, closed_tasks=tuple(pk for pk, _ in closed)
+        ),
     )
     signals.order_touched.send(sender=Order, order=order, by=by)
     result = CallResult(event=event)

@@ -1,15 +1,13 @@
 """Whose order it is: routing's or a supervisor's hand-over, a take-back after a timeout. The work goes with the
 order: the previous manager's open tasks on it, and the customer when they were the previous manager's."""
 
-from typing import Any
-
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from core.people import staff_name
 from core.roles import MANAGER
-from orders import signals
+from orders import history, signals
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
 from orders.services.customers import customer_history_add
@@ -18,8 +16,9 @@ from orders.services.orders import order_event_add
 
 def _last_holder_id(order: Order) -> int | None:
     """Who held the order before it went back to the queue (a timeout's take-back), if it did."""
-    event = order.events.filter(kind__in=HAND_KINDS).order_by("-created_at", "-pk").first()
-    return event.data.get("from") if event is not None and event.data.get("to") is None else None
+    latest = order.events.filter(kind__in=HAND_KINDS).order_by("-created_at", "-pk")
+    held = latest.values_list("manager_from", "manager_to").first()
+    return held[0] if held is not None and held[1] is None else None
 
 
 def _carry_work(order: Order, *, from_id: int, manager: User | None, by: User | None) -> list[str]:
@@ -51,14 +50,15 @@ def order_set_manager(
     manager: User | None,
     by: User | None = None,
     reason: str = "",
-    data: dict[str, Any] | None = None,
+    routed: history.Routed | None = None,
     never_held: bool = False,
 ) -> Order:
-    """Give the order a responsible manager (routing or by hand) and say why in the history. The customer gets
-    the same manager as responsible on their first assignment; on a hand-over the previous holder's work on
-    the order goes with it, and the history says what moved. `never_held`: the caller knows nobody held the
-    order before (it was created in this transaction), so there is no earlier holder to look up; the update then
-    claims the row only while it has no manager, and StaleOrder says an earlier step already gave it to someone."""
+    """Give the order a responsible manager (routing, with its `routed` part, or by hand) and say why in the
+    history. The customer gets the same manager as responsible on their first assignment; on a hand-over the
+    previous holder's work on the order goes with it, and the history says what moved. `never_held`: the caller
+    knows nobody held the order before (it was created in this transaction), so there is no earlier holder to
+    look up; the update then claims the row only while it has no manager, and StaleOrder says an earlier step
+    already gave it to someone."""
     previous = order.manager
     rows = Order.objects.filter(pk=order.pk)
     if never_held:  # the row lock the update takes re-checks it: never assigned twice, never written over
@@ -90,10 +90,20 @@ def order_set_manager(
         kind=kind,
         actor=by,
         text=text,
-        data={"from": previous.pk if previous else None, "to": manager.pk if manager else None, **(data or {})},
+        details=history.ChangeOfHands(
+            manager_from_id=previous.pk if previous else None,
+            manager_to_id=manager.pk if manager else None,
+            routed=routed,
+        ),
     )
     signals.order_manager_changed.send(
-        sender=Order, order=order, previous=previous, manager=manager, by=by, reason=reason, data=data or {}
+        sender=Order,
+        order=order,
+        previous=previous,
+        manager=manager,
+        by=by,
+        reason=reason,
+        accept_by=routed.accept_by if routed else None,
     )
     return order
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from orders import signals
+from orders import history, signals
 from orders.exceptions import StaleOrder, StatusChangeRefused
 from orders.models import Order, OrderEvent, SettingChange, Status, StatusTransition, Task
 from orders.selectors.matrix import status_name
@@ -47,7 +47,7 @@ def order_change_status(
                 kind=OrderEvent.Kind.STATUS,
                 actor=by,
                 text=text,
-                data={"from": previous, "to": target, "reason": reason},
+                details=history.StatusChange(status_from=previous, status_to=target, reason=reason),
             )
             signals.order_status_changed.send(sender=Order, order=order, previous=previous, by=by)
             if by is not None:

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.people import staff_name
-from orders import signals
+from orders import history, signals
 from orders.exceptions import IntakeConflict, OrderError, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
 from orders.services.clocks import clock_start
@@ -20,10 +20,11 @@ from orders.services.customers import customer_upsert
 
 
 def order_event_add(
-    *, order: Order, kind: str, text: str, actor: User | None = None, data: dict[str, Any] | None = None
+    *, order: Order, kind: str, text: str, actor: User | None = None, details: history.Details | None = None
 ) -> OrderEvent:
-    """Append one line to the order's history (used by every app that acts on an order)."""
-    event = OrderEvent(order=order, kind=kind, text=text[:500], actor=actor, data=data or {})
+    """Append one line to the order's history (used by every app that acts on an order), with the details its
+    kind keeps (orders.history: ValueError when they are not the kind's shape)."""
+    event = OrderEvent(order=order, kind=kind, text=text[:500], actor=actor, **history.line_fields(kind, details))
     event.save()
     return event
 
@@ -163,7 +164,7 @@ def _order_insert(
         kind=OrderEvent.Kind.CREATED,
         actor=by,
         text=f"Order received ({order.get_method_display()}), total {order.total}.",
-        data={"external_id": external_id},
+        details=history.Received(external_id=external_id),
     )
     signals.order_created.send(sender=Order, order=order, taken_by=taken_by)
     return order
@@ -204,7 +205,7 @@ def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
         order=order,
         kind=OrderEvent.Kind.PAYMENT,
         text=f"{label}: {amount}",
-        data={"state": state, "amount": str(amount)},
+        details=history.Payment(state=state, amount=amount),
     )
     if state == Order.PaymentState.FAILED:
         signals.payment_failed.send(sender=Order, order=order, amount=amount)
@@ -228,6 +229,10 @@ def order_record_rating(
         was = f", was {previous}/5" if previous else ""
         text = f"Rating set to {rating}/5 by {staff_name(by)} ({source}){was}."
     order_event_add(
-        order=order, kind=OrderEvent.Kind.RATING, actor=by, text=text, data={"rating": rating, "was": previous}
+        order=order,
+        kind=OrderEvent.Kind.RATING,
+        actor=by,
+        text=text,
+        details=history.Rated(rating=rating, was=previous),
     )
     return order

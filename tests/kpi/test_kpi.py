@@ -302,3 +302,18 @@ def test_rollups_written_as_lists_of_seconds_become_histograms_on_migrating(desk
     old.refresh_from_db()
     [row], _ = kpi_period(managers=[desk["anna"]], period=Period(DAY, DAY), today=DAY + timedelta(days=1))
     assert (row.touch_count, row.first_touch_median, row.first_touch_p90) == (4, 30, 129600)
+
+
+def test_a_history_written_before_its_columns_counts_the_same_once_migrated(history, desk):
+    """The KPIs read the history's columns (a status line's move, a change of hands, a call's outcome): lines
+    written when those were keys of the JSON count, once the migration moved them, as they did then."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("orders.migrations.0024_order_event_details_into_columns")
+    figures = day_figures(DAY)
+    migration.backwards(apps, None)  # the day's lines as they were written before the columns
+    assert day_figures(DAY)[desk["anna"].pk]["taken"] == 0  # the figures read the columns, not the JSON
+    migration.forwards(apps, None)
+    assert day_figures(DAY) == figures

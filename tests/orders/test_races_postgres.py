@@ -86,7 +86,7 @@ def test_two_people_changing_one_order_at_once_cannot_both_win():
     assert sum(isinstance(result, StaleOrder) for result in results) == 1, results
     order.refresh_from_db()
     assert order.events.filter(kind=OrderEvent.Kind.STATUS).count() == 1
-    assert order.events.get(kind=OrderEvent.Kind.STATUS).data["to"] == order.status
+    assert order.events.get(kind=OrderEvent.Kind.STATUS).status_to == order.status
 
 
 def test_sweepers_running_at_once_flag_each_due_order_once():

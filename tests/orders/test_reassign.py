@@ -38,7 +38,7 @@ def test_a_supervisor_reassigns_and_history_says_who_from_whom_to_whom(client, s
     assert event.actor == boss
     moved = f"Moved to Boris B: the customer {order.customer.name}."
     assert event.text == f"Manager changed from Anna A to Boris B: Anna is off. {moved}"
-    assert event.data["from"] == anna.pk and event.data["to"] == boris.pk
+    assert (event.manager_from, event.manager_to) == (anna, boris)
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     why_block = page.split('data-testid="why-assigned"')[1].split("</main>")[0]
     assert 'class="timeline"' not in why_block  # only the manager card, not the history

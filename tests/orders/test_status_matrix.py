@@ -6,6 +6,7 @@ from django.urls import reverse
 from django_fsm import TransitionNotAllowed
 
 from orders.exceptions import StaleOrder, StatusChangeRefused
+from orders.history import StatusChange
 from orders.models import Order, OrderEvent, Status, StatusTransition
 from orders.services import order_change_status
 from tests.factories import UserFactory, grant, make_order, manager, supervisor
@@ -32,7 +33,7 @@ def test_a_step_in_the_matrix_moves_the_order_and_records_history():
     order.refresh_from_db()
     assert order.status == "approval"
     event = order.events.get(kind=OrderEvent.Kind.STATUS)
-    assert event.actor == user and event.data == {"from": "new", "to": "approval", "reason": ""}
+    assert event.actor == user and StatusChange.of(event) == StatusChange("new", "approval", reason="")
 
 
 def test_new_to_complete_is_refused_and_nothing_changes():
