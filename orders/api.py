@@ -9,8 +9,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from orders.api_forms import DeliveryForm, IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
 from orders.exceptions import IntakeConflict
-from orders.forms import DeliveryForm, IntakeCustomerForm, IntakeItemForm, IntakeOrderForm, PaymentForm
 from orders.models import Order, Shop
 from orders.roles import staff_name
 from orders.services import (
