@@ -5,31 +5,11 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from orders.fields import CustomerContactForm
 from orders.models import Customer, DeliveryState, Order
-from orders.phones import phone_normalize
 
 
-class PhoneOrEmail:
-    """A customer is found again by phone or email: one of them is needed, and a phone typed any common way is
-    kept in E.164."""
-
-    contact_missing = "Give the customer's phone or email."
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return phone_normalize(phone) if phone else ""
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("phone") and not data.get("email") and not self.errors:
-            raise forms.ValidationError(self.contact_missing)
-        return data
-
-
-class IntakeCustomerForm(PhoneOrEmail, forms.Form):
-    name = forms.CharField(max_length=200)
-    phone = forms.CharField(max_length=32, required=False)
-    email = forms.EmailField(required=False)
+class IntakeCustomerForm(CustomerContactForm):
     type = forms.ChoiceField(choices=Customer.LegalType.choices, required=False)
     vip = forms.BooleanField(required=False)
 

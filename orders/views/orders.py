@@ -79,12 +79,14 @@ def render_order_page(
     (`extra`: another app's refused form, for its part of the page)."""
     now = timezone.now()
     next_due_default = now + NEXT_STEP_DEFAULT
+    page = order_page(order=order, user=request.user)
+    cancel = next((status for status in page.next_statuses if status.group == "cancel"), None)
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "page": order_page(order=order, user=request.user),
+            "page": page,
             "note_form": note_form or NoteForm(),
             "next_due_default": next_due_default,
             "task_form": task_form
@@ -95,7 +97,14 @@ def render_order_page(
             # The next step typed when closing the last task, if it was refused.
             "done_form": done_form,
             "done_task_id": done_task_id,
+            "call_form": CallForm(),
             "call_outcomes": CallForm.base_fields["outcome"].choices,
+            # The cancel step asks why; the other steps are a button each.
+            "cancel_form": (
+                StatusChangeForm(initial={"target": cancel.code, "expected_status": order.status})
+                if cancel is not None
+                else None
+            ),
             "now": now,
             # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
