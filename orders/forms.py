@@ -163,14 +163,33 @@ class TaskDoneForm(forms.Form):
     """Closing a task, with the next step when it was the order's last one."""
 
     next_kind = forms.ChoiceField(choices=Task.Kind.choices, required=False)
-    next_text = forms.CharField(max_length=200, required=False)
+    next_text = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Confirm delivery time")}),
+    )
     next_due_at = forms.DateTimeField(required=False, widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
-    without_next_step = forms.BooleanField(required=False)
+    without_next_step = forms.BooleanField(required=False)  # a button of the page's
+
+    @property
+    def helper(self) -> FormHelper:
+        return page_helper(
+            Div(
+                Div(Field("next_kind", css_class="form-select-sm", aria_label=_("Kind")), css_class="col-sm-3"),
+                Div(
+                    Field("next_text", css_class="form-control-sm", aria_label=_("Next step")),
+                    css_class="col-sm-5",
+                ),
+                Div(Field("next_due_at", css_class="form-control-sm", aria_label=_("Due")), css_class="col-sm-4"),
+                css_class="row g-2",
+            ),
+            form_show_labels=False,
+        )
 
     def clean(self):
         data = super().clean()
         if bool(data.get("next_text")) != bool(data.get("next_due_at")) and not self.errors:
-            raise forms.ValidationError("Give the next step both a description and a due time.")
+            raise forms.ValidationError(_("Give the next step both a description and a due time."))
         return data
 
     def next_step(self, assignee) -> dict | None:

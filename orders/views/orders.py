@@ -10,7 +10,15 @@ from django.views.decorators.http import require_POST
 
 from orders import roles
 from orders.exceptions import OrderError
-from orders.forms import BulkReassignForm, CallForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
+from orders.forms import (
+    BulkReassignForm,
+    CallForm,
+    NoteForm,
+    ReassignForm,
+    StatusChangeForm,
+    TaskDoneForm,
+    TaskForm,
+)
 from orders.http import form_errors, order_workers_only, redirect_back
 from orders.models import Order
 from orders.pagination import paginate
@@ -77,6 +85,7 @@ def render_order_page(
 ):
     """The order page; a form the desk refused comes back bound, with what the person typed and its errors
     (`extra`: another app's refused form, for its part of the page)."""
+    refused = bool(task_form or note_form or done_form or extra)
     now = timezone.now()
     next_due_default = now + NEXT_STEP_DEFAULT
     page = order_page(order=order, user=request.user)
@@ -95,7 +104,7 @@ def render_order_page(
                 initial={"assignee": request.user.pk, "due_at": next_due_default},
             ),
             # The next step typed when closing the last task, if it was refused.
-            "done_form": done_form,
+            "done_form": done_form or TaskDoneForm(initial={"next_due_at": next_due_default}),
             "done_task_id": done_task_id,
             "call_form": CallForm(),
             "call_outcomes": CallForm.base_fields["outcome"].choices,
@@ -114,7 +123,7 @@ def render_order_page(
             ),
             **(extra or {}),
         },
-        status=400 if task_form or note_form or done_form or extra else 200,
+        status=400 if refused else 200,
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from orders.services import order_change_status
-from tests.factories import ShopFactory, free_manager, make_order, supervisor
+from tests.factories import ShopFactory, free_manager, make_order, make_task, supervisor
 
 ROOT = Path(__file__).resolve().parents[2]
 # The modules that declare forms, filters and their fields, in every app.
@@ -76,6 +76,7 @@ def box_classes(block: str) -> set[str]:
 def test_every_form_on_the_order_page_is_drawn_by_crispy(client, shop, anna):
     order = make_order(shop, manager=anna, customer_name="Maria Volkova")
     order_change_status(order=order, target="approval", by=anna)  # "Cancelled" is a step from here
+    make_task(order, assignee=anna, text="Confirm the address")  # its last task: closing it asks the next step
     boss = supervisor(username="boss")
     client.force_login(boss)
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
@@ -84,6 +85,7 @@ def test_every_form_on_the_order_page_is_drawn_by_crispy(client, shop, anna):
     assert {"form-control", "form-control-sm"} <= box_classes(field_block(page, "due_at"))
     assert 'class="form-check form-check-inline small"' in field_block(page, "about_customer")
     assert {"form-control", "form-control-sm"} <= box_classes(field_block(page, "note"))
+    assert {"form-control", "form-control-sm"} <= box_classes(field_block(page, "next_text"))
     assert 'class="input-group"' in page[page.index('id="note-text"') - 400 : page.index('id="note-text"')]
     assert {"form-select", "form-select-sm"} <= box_classes(field_block(page, "manager"))
     # The reasons sit in an input group beside their button (no wrapper of their own): the cancel step's, then
