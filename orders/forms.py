@@ -114,6 +114,34 @@ class BulkReassignForm(ReassignForm):
         super().__init__(*args, **kwargs)
         self.fields["orders"].queryset = orders
 
+    @property
+    def helper(self) -> FormHelper:
+        """One line above the list: the manager, why, the button; the orders are ticked in the list's rows."""
+        return page_helper(
+            Div(
+                HTML(
+                    '{% load i18n %}<div class="col-12 col-md-auto small fw-semibold">'
+                    '<i class="bi bi-people"></i> {% translate "Reassign ticked orders to" %}</div>'
+                ),
+                Div(
+                    Field("manager", css_class="form-select-sm", aria_label=_("Manager")),
+                    css_class="col-12 col-md-3",
+                ),
+                Div(
+                    Field(
+                        "reason", css_class="form-control-sm", placeholder=_("Why (optional)"), aria_label=_("Why")
+                    ),
+                    css_class="col-12 col-md",
+                ),
+                Div(
+                    StrictButton(_("Reassign"), type="submit", css_class="btn-sm btn-primary"),
+                    css_class="col-12 col-md-auto",
+                ),
+                css_class="row g-2 align-items-center",
+            ),
+            form_show_labels=False,
+        )
+
 
 class TaskForm(forms.Form):
     kind = forms.ChoiceField(choices=Task.Kind.choices, initial=Task.Kind.CALL)

@@ -149,3 +149,16 @@ def test_the_list_filters_show_a_refused_date_under_its_box_and_keep_both_dates(
     assert 'value="2026-12-01"' in before and "is-invalid" in before and "swap the dates" in before
     assert 'value="2026-12-05"' in field_block(page, "created_after")
     assert {"form-select", "form-select-sm"} <= box_classes(field_block(page, "status"))
+
+
+def test_the_bulk_reassign_bar_is_drawn_by_crispy(client, shop, anna):
+    make_order(shop, manager=anna)
+    client.force_login(supervisor(username="boss"))
+    page = client.get(reverse("orders:list"), {"scope": "all"}).content.decode()
+    bar = page[
+        page.index('data-testid="bulk-reassign"') : page.index(
+            "</form>", page.index('data-testid="bulk-reassign"')
+        )
+    ]
+    assert {"form-select", "form-select-sm"} <= box_classes(field_block(bar, "manager"))
+    assert {"form-control", "form-control-sm"} <= box_classes(field_block(bar, "reason"))
