@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assignment.models import Presence
 from assignment.services import assignments_expire, presence_set
-from orders.models import Order, Task
+from orders.models import AccessGrant, Order, Task
 from tests.factories import ShopFactory, free_manager, grant, make_order, make_task, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,13 @@ def test_the_dashboard_counts_every_overdue_order_task_and_waiting_order_beyond_
     for testid in ("overdue-count", "overdue-tasks-count", "queue-count"):
         assert html.split(f'data-testid="{testid}">')[1].split("<")[0] == "21"
     assert html.count("The first 20 of 21.") == 3
+
+
+def test_a_supervisor_granted_no_shop_is_told_so_not_that_there_are_no_managers(client, shop):
+    grant(free_manager(username="lena", first_name="Lena", last_name="Here"), shops=[shop])
+    boss = supervisor(username="boss")
+    AccessGrant.objects.create(user=boss)  # "all" off and nothing chosen: no shop
+    client.force_login(boss)
+    html = client.get(reverse("dashboard:dashboard")).content.decode()
+    assert "No managers yet" not in html
+    assert "No managers in the shops you are granted" in html
