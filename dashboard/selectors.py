@@ -1,9 +1,11 @@
 """The dashboard's reads: how loaded each manager of the supervisor's shops is."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
@@ -11,6 +13,11 @@ from assignment.routing.sql import open_orders_by_manager
 from assignment.selectors import team_profiles
 from orders.models import Task
 from orders.selectors import managers_covering_user_shops
+
+M = TypeVar("M", bound=Model)
+
+# Each list on the dashboard shows this many rows; its badge counts them all.
+DASHBOARD_ROWS = 20
 
 # Timeouts are counted over this window; this many or more marks a manager as letting orders slip.
 TIMEOUT_WINDOW = timedelta(days=7)
@@ -51,3 +58,16 @@ def team_load(*, user: User, now: datetime | None = None) -> list[ManagerProfile
         profile.quota = profile.quota_or(default_quota)
         profile.load_percent = min(100, round(100 * profile.open_orders / profile.quota)) if profile.quota else 100
     return profiles
+
+
+@dataclass
+class FirstRows(Generic[M]):
+    """A dashboard list: the rows it shows, and how many there are in all (the count in its badge)."""
+
+    rows: list[M]
+    total: int
+
+
+def first_rows(everything: QuerySet[M]) -> FirstRows[M]:
+    """The first DASHBOARD_ROWS of an ordered list and its full count, in two queries."""
+    return FirstRows(list(everything[:DASHBOARD_ROWS]), everything.count())

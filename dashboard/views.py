@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.http import role_required
-from dashboard.selectors import team_load
+from dashboard.selectors import first_rows, team_load
 from orders.selectors import (
     order_list_overdue,
     order_list_waiting,
@@ -24,11 +24,11 @@ def dashboard_view(request):
         request,
         "dashboard/dashboard.html",
         {
-            "overdue": order_list_overdue(user=request.user),
-            "unassigned": order_list_waiting(user=request.user),
+            "overdue": first_rows(order_list_overdue(user=request.user, limit=None)),
+            "unassigned": first_rows(order_list_waiting(user=request.user, limit=None)),
             "statuses": status_by_code(),
             "team": team_load(user=request.user, now=now),
-            "overdue_tasks": task_list_overdue_for_team(user=request.user, now=now),
+            "overdue_tasks": first_rows(task_list_overdue_for_team(user=request.user, now=now, limit=None)),
             "now": now,
             "bulk_form": bulk_reassign_form(request),
         },

@@ -1,6 +1,7 @@
 """Triggers (with their firings), the shops' off-hours replies and the messaging limits."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.roles import MANAGER
 from notifications.models import MessagingSettings, OffHoursReply, Trigger, TriggerFiring
@@ -38,7 +39,10 @@ class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, PeopleByName, admin.ModelA
             "Has stayed in the status",
             {
                 "fields": ["after", "working_time", "repeat_every", "times"],
-                "description": "Seed 004's pick-up point: after 2 days, again every 1 day, 2 times in all.",
+                "description": _(
+                    "For example, a parcel waiting at the pick-up point: after 2 days, again every 1 day, 2 times"
+                    " in all."
+                ),
             },
         ),
         ("Only orders that match (empty: any)", {"fields": ["shop", "method", "order_type", "payment_state"]}),

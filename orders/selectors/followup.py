@@ -22,7 +22,7 @@ def task_list_open(*, user: User, limit: int = 50) -> QuerySet[Task]:
     )
 
 
-def task_list_overdue_for_team(*, user: User, now: datetime, limit: int = 20) -> QuerySet[Task]:
+def task_list_overdue_for_team(*, user: User, now: datetime, limit: int | None = 20) -> QuerySet[Task]:
     """Open tasks past due in the shops a supervisor sees, most overdue first."""
     return (
         Task.objects.filter(done_at__isnull=True, due_at__lt=now, customer__shop__in=shop_scope(user))

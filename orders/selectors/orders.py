@@ -36,12 +36,12 @@ def _open_orders_for_table(user: User) -> QuerySet[Order]:
     return order_scope(user).filter(is_final=False).select_related("shop", "customer", "manager")
 
 
-def order_list_overdue(*, user: User, limit: int = 20) -> QuerySet[Order]:
+def order_list_overdue(*, user: User, limit: int | None = 20) -> QuerySet[Order]:
     """Open overdue orders the user sees, longest overdue first."""
     return _open_orders_for_table(user).filter(is_overdue=True).order_by("overdue_since", "pk")[:limit]
 
 
-def order_list_waiting(*, user: User, limit: int = 20) -> QuerySet[Order]:
+def order_list_waiting(*, user: User, limit: int | None = 20) -> QuerySet[Order]:
     """Open orders with no manager (the unassigned queue) the user sees, longest waiting first."""
     return _open_orders_for_table(user).filter(manager__isnull=True).order_by("created_at", "pk")[:limit]
 

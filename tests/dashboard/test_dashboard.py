@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assignment.models import Presence
 from assignment.services import assignments_expire, presence_set
-from orders.models import Task
+from orders.models import AccessGrant, Order, Task
 from tests.factories import ShopFactory, free_manager, grant, make_order, make_task, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +62,28 @@ def test_the_team_view_marks_a_manager_who_lets_orders_time_out_repeatedly(clien
     quick_row = next(row for row in html.split("<tr>") if "Quick One" in row)
     assert "2 timeouts" in slow_row and "text-bg-danger" in slow_row
     assert "none" in quick_row
+
+
+def test_the_dashboard_counts_every_overdue_order_task_and_waiting_order_beyond_the_rows_it_shows(client, shop):
+    # No manager: every order waits in the queue. One more than the rows shown, in each list.
+    shown = 20
+    orders = [make_order(shop) for _ in range(shown + 1)]
+    Order.objects.update(is_overdue=True, overdue_since=timezone.now() - timedelta(hours=1))
+    lena = free_manager(username="lena")
+    for order in orders:
+        make_task(order, assignee=lena, due_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(supervisor())
+    html = client.get(reverse("dashboard:dashboard")).content.decode()
+    for testid in ("overdue-count", "overdue-tasks-count", "queue-count"):
+        assert html.split(f'data-testid="{testid}">')[1].split("<")[0] == "21"
+    assert html.count("The first 20 of 21.") == 3
+
+
+def test_a_supervisor_granted_no_shop_is_told_so_not_that_there_are_no_managers(client, shop):
+    grant(free_manager(username="lena", first_name="Lena", last_name="Here"), shops=[shop])
+    boss = supervisor(username="boss")
+    AccessGrant.objects.create(user=boss)  # "all" off and nothing chosen: no shop
+    client.force_login(boss)
+    html = client.get(reverse("dashboard:dashboard")).content.decode()
+    assert "No managers yet" not in html
+    assert "No managers in the shops you are granted" in html

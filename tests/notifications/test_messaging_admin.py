@@ -205,3 +205,10 @@ def test_twenty_automatic_messages_a_day_is_still_a_cap(admin_client):
     url = reverse("admin:notifications_messagingsettings_change", args=[MessagingSettings.load().pk])
     response = admin_client.post(url, {"daily_cap": "20", "max_attempts": "6", "first_retry": "1 min"})
     assert response.status_code == 302 and MessagingSettings.load().daily_cap == 20
+
+
+def test_the_trigger_form_explains_repeats_with_an_example_in_the_admins_words_not_a_spec_reference(admin_client):
+    html = admin_client.get(reverse("admin:notifications_trigger_add")).content.decode()
+    assert "Seed 0" not in html
+    example = "For example, a parcel waiting at the pick-up point: after 2 days, again every 1 day, 2 times in all"
+    assert example + "." in html
