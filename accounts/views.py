@@ -7,10 +7,12 @@ import segno
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from accounts.forms import CodeForm
 from accounts.middleware import NO_DEVICE
 from accounts.policy import two_factor_required
 from accounts.services import backup_codes_issue, totp_device_confirm, totp_device_pending
@@ -25,33 +27,34 @@ def enrol_view(request):
     if request.user.is_verified():
         return redirect("accounts:settings")
     device = totp_device_pending(user=request.user)
-    error, status = "", 200
+    form, status = CodeForm(request.POST or None, numeric=True), 200
     if request.method == "POST":
         codes = totp_device_confirm(device=device, code=request.POST.get("code", ""))
         if codes is not None:
             otp_login(request, device)
             request.session.pop(NO_DEVICE, None)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next(request)})
-        error, status = "That code is not right: type the 6 digits your app shows now.", 400
+        form.add_error("code", _("That code is not right: type the 6 digits your app shows now."))
+        status = 400
     qr = segno.make(device.config_url).svg_inline(scale=5, dark="#212529")
-    context = {"qr": qr, "secret": b32encode(device.bin_key).decode().rstrip("="), "error": error}
+    context = {"qr": qr, "secret": b32encode(device.bin_key).decode().rstrip("="), "form": form}
     return render(request, "accounts/enrol.html", {**context, "next": _next(request)}, status=status)
 
 
 def verify_view(request):
     if request.user.is_verified() or not user_has_device(request.user):
         return redirect(_next(request))
-    error, status = "", 200
+    form, status = CodeForm(request.POST or None), 200
     if request.method == "POST":
         device = match_token(request.user, request.POST.get("code", "").strip().replace(" ", ""))
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
-        error, status = (
-            "That code is not right. Use the code your app shows now, or one of your backup codes.",
-            400,
+        form.add_error(
+            "code", _("That code is not right. Use the code your app shows now, or one of your backup codes.")
         )
-    return render(request, "accounts/verify.html", {"error": error, "next": _next(request)}, status=status)
+        status = 400
+    return render(request, "accounts/verify.html", {"form": form, "next": _next(request)}, status=status)
 
 
 def settings_view(request):

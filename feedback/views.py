@@ -31,7 +31,8 @@ def _claim(request, pk: int) -> Claim:
 
 @claims_readers_only
 def claim_list_view(request):
-    filters = ClaimFilterForm(request.GET or {"state": "open"})
+    shops = shop_scope(request.user)
+    filters = ClaimFilterForm(request.GET or {"state": "open"}, shops=shops)
     filters.is_valid()
     data = filters.cleaned_data
     claims = claim_list(
@@ -47,7 +48,6 @@ def claim_list_view(request):
         {
             "page": paginate(request, claims, per_page=25),
             "filters": filters,
-            "shops": shop_scope(request.user),
             "replies_waiting": replies_waiting(user=request.user).count(),
         },
     )
@@ -65,7 +65,7 @@ def claim_detail_view(request, pk: int, *, note_form=None, step_form=None):
             "page": claim_page(claim=claim, user=request.user),
             "can_work": can_work,
             "note_form": note_form or ClaimNoteForm(),
-            "step_form": step_form,
+            "step_form": step_form or ClaimStepForm(),
         },
         status=400 if note_form or step_form else 200,
     )

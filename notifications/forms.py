@@ -1,6 +1,18 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Channel, MessageTemplate
+from notifications.selectors import message_templates_for_staff
+from orders.layouts import FIELDS_ONLY, page_helper
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    """A choice of message templates, each shown with its channel."""
+
+    def label_from_instance(self, obj: MessageTemplate) -> str:
+        return f"{obj.get_channel_display()}: {obj.name}"
 
 
 class MessageForm(forms.Form):
@@ -8,14 +20,16 @@ class MessageForm(forms.Form):
     shown before it goes)."""
 
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.SMS)
-    template = forms.ModelChoiceField(
-        queryset=MessageTemplate.objects.filter(is_active=True), required=False, empty_label="Free text"
+    template = TemplateChoiceField(
+        queryset=message_templates_for_staff(), required=False, empty_label=_("Free text")
     )
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         required=False,
         max_length=1600,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1600, "placeholder": "Write to the customer…"}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "maxlength": 1600, "placeholder": _("Write to the customer… (or choose a template)")}
+        ),
     )
     # The template whose text the person was shown; a template not yet shown is previewed, not sent.
     previewed = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -27,14 +41,29 @@ class MessageForm(forms.Form):
             assert isinstance(template, forms.ModelChoiceField)
             template.queryset = templates
 
+    @property
+    def helper(self) -> FormHelper:
+        """Channel and template on one line, the message under them; the page shows the form's own refusal above
+        (and the preview below), so only the fields' errors are drawn here."""
+        return page_helper(
+            Div(
+                Div(Field("channel", css_class="form-select-sm", aria_label=_("Channel")), css_class="col-sm-3"),
+                Div(Field("template", css_class="form-select-sm", aria_label=_("Template")), css_class="col-sm-9"),
+                Div(Field("body", css_class="form-control-sm", aria_label=_("Message")), css_class="col-12"),
+                css_class="row g-2",
+            ),
+            form_show_labels=False,
+            template=FIELDS_ONLY,
+        )
+
     def clean(self):
         cleaned = super().clean()
         assert cleaned is not None  # a form's clean() returns its cleaned_data
         template, body = cleaned.get("template"), cleaned.get("body", "").strip()
         if template is not None and body:
-            self.add_error("body", "A template sends its own text: clear this box, or choose Free text.")
+            self.add_error("body", _("A template sends its own text: clear this box, or choose Free text."))
         elif template is None and not body:
-            self.add_error("body", "Write the message, or choose a template.")
+            self.add_error("body", _("Write the message, or choose a template."))
         return cleaned
 
     @property

@@ -2,11 +2,15 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
+from orders.layouts import page_helper
 from orders.models import Customer, Order, Shop, Status
 
 UNASSIGNED = "none"
@@ -20,6 +24,23 @@ def _status_choices():
 
 
 class OrderFilterForm(forms.Form):
+    @property
+    def helper(self) -> FormHelper:
+        """One row of small boxes, the search wider; tops aligned, so a field's error below it does not push its
+        label and box out of line with the others."""
+        cells = [
+            Div(
+                Field(
+                    name,
+                    css_class="form-select-sm" if isinstance(field.widget, forms.Select) else "form-control-sm",
+                ),
+                css_class="col-12 col-md-8 col-xl-4" if name == "q" else "col-6 col-md-4 col-xl-2",
+            )
+            for name, field in self.fields.items()
+        ]
+        buttons = HTML('{% include "orders/_filter_buttons.html" %}')
+        return page_helper(Div(*cells, buttons, css_class="row g-2 align-items-start"))
+
     def clean(self):
         data = super().clean()
         assert data is not None  # a form's clean() returns its cleaned_data
@@ -29,7 +50,7 @@ class OrderFilterForm(forms.Form):
             del data["created_after"]
             self.add_error(
                 "created_before",
-                "Before “Created from”: swap the dates or clear one. The list is not filtered by date.",
+                _("Before “Created from”: swap the dates or clear one. The list is not filtered by date."),
             )
         return data
 
@@ -89,11 +110,6 @@ class OrderFilter(django_filters.FilterSet):
         self.filters["manager"].extra["choices"] = [(UNASSIGNED, "Unassigned (in the queue)")] + [
             (str(user.pk), staff_name(user)) for user in managers
         ]
-        for field in self.form.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = (
-                "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            )
 
     def search(self, queryset, name, value):
         """An order's number (in any case) or storefront id, or its customer's name or phone. The customers are

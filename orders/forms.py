@@ -1,13 +1,20 @@
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from crispy_forms.bootstrap import FieldWithButtons, StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from core import roles
 from core.people import staff_name
-from orders.models import CallOutcome, Customer, DeliveryState, Order, Shop, Task
-from orders.phones import phone_normalize
+from orders.api_forms import IntakeItemForm
+from orders.fields import CustomerContactForm, customer_name_field
+from orders.layouts import FIELDS_ONLY, page_helper
+from orders.models import CallOutcome, Customer, Order, Shop, Task
 from orders.selectors import customer_find
 
 if TYPE_CHECKING:  # the mixins below sit before forms.Form, whose methods they extend
@@ -31,10 +38,23 @@ def delivery_date_check(form, day, zone) -> None:
 
 
 class StatusChangeForm(forms.Form):
-    target = forms.SlugField(max_length=32)
+    target = forms.SlugField(max_length=32, widget=forms.HiddenInput)
     # The status the person saw when they pressed the button.
-    expected_status = forms.SlugField(max_length=32)
+    expected_status = forms.SlugField(max_length=32, widget=forms.HiddenInput)
     reason = forms.CharField(max_length=200, required=False)
+
+    @property
+    def cancel_helper(self) -> FormHelper:
+        """The cancel step: why, and the step's button (`status` in the page's context) beside the box."""
+        return page_helper(
+            "target",
+            "expected_status",
+            FieldWithButtons(
+                Field("reason", placeholder=_("Why is the order cancelled?"), required=True),
+                StrictButton("{{ status.name }}", type="submit", css_class="btn-danger"),
+            ),
+            form_show_labels=False,
+        )
 
 
 class NoteForm(forms.Form):
@@ -43,65 +63,16 @@ class NoteForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(
             # Its own id: the task form on the same page has a "text" field too.
-            attrs={"rows": 2, "placeholder": "What happened, what's next", "maxlength": 500, "id": "note-text"}
+            attrs={"rows": 2, "placeholder": _("What happened, what's next"), "maxlength": 500, "id": "note-text"}
         ),
     )
 
-
-class PhoneOrEmail(FormMixin):
-    """A customer is found again by phone or email: one of them is needed, and a phone typed any common way is
-    kept in E.164."""
-
-    contact_missing = "Give the customer's phone or email."
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return phone_normalize(phone) if phone else ""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # a form's clean() returns its cleaned_data
-        if not data.get("phone") and not data.get("email") and not self.errors:
-            raise forms.ValidationError(self.contact_missing)
-        return data
-
-
-class IntakeCustomerForm(PhoneOrEmail, forms.Form):
-    name = forms.CharField(max_length=200)
-    phone = forms.CharField(max_length=32, required=False)
-    email = forms.EmailField(required=False)
-    type = forms.ChoiceField(choices=Customer.LegalType.choices, required=False)
-    vip = forms.BooleanField(required=False)
-
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "phone": data["phone"],
-            "email": data["email"],
-            "legal_type": data["type"],  # empty: keep what we know (a new customer is a person)
-            "is_vip": data["vip"],
-        }
-
-
-class IntakeItemForm(forms.Form):
-    sku = forms.CharField(max_length=64, required=False)
-    name = forms.CharField(max_length=200)
-    qty = forms.IntegerField(min_value=1, max_value=100000)
-    price = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
-
-
-class IntakeOrderForm(forms.Form):
-    external_id = forms.CharField(max_length=64)
-    method = forms.ChoiceField(choices=Order.Method.choices, required=False)
-    region = forms.CharField(max_length=80, required=False)
-    comment = forms.CharField(max_length=2000, required=False)
-    delivery_address = forms.CharField(max_length=500, required=False)
-
-
-class PaymentForm(forms.Form):
-    state = forms.ChoiceField(choices=[(Order.PaymentState.PAID, "paid"), (Order.PaymentState.FAILED, "failed")])
-    amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    @property
+    def helper(self) -> FormHelper:
+        return page_helper(
+            FieldWithButtons("text", StrictButton(_("Add note"), type="submit", css_class="btn-outline-primary")),
+            form_show_labels=False,
+        )
 
 
 def _model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
@@ -119,16 +90,37 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class ReassignForm(forms.Form):
-    manager = PersonChoiceField(queryset=None, empty_label="Choose a manager")
+    manager = PersonChoiceField(queryset=None, empty_label=_("Choose a manager"))
     reason = forms.CharField(
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Why", "class": "form-control"}),
+        max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": _("Why")})
     )
 
     def __init__(self, *args, managers, **kwargs):
         super().__init__(*args, **kwargs)
         _model_choice(self, "manager").queryset = managers
+
+    @property
+    def helper(self) -> FormHelper:
+        """The order page's: a manager, then why beside the button."""
+        return page_helper(
+            Field("manager", css_class="form-select-sm"),
+            FieldWithButtons(
+                Field("reason", css_class="form-control-sm", aria_label=_("Why")),
+                StrictButton(_("Reassign"), type="submit", css_class="btn-sm btn-outline-primary"),
+            ),
+            form_show_labels=False,
+        )
+
+    @property
+    def responsible_helper(self) -> FormHelper:
+        """The customer page's: a manager beside the button."""
+        return page_helper(
+            FieldWithButtons(
+                Field("manager", css_class="form-select-sm", aria_label=_("Manager")),
+                StrictButton(_("Set"), type="submit", css_class="btn-sm btn-outline-primary"),
+            ),
+            form_show_labels=False,
+        )
 
 
 class BulkReassignForm(ReassignForm):
@@ -143,26 +135,65 @@ class BulkReassignForm(ReassignForm):
         super().__init__(*args, **kwargs)
         _model_choice(self, "orders").queryset = orders
 
-
-TASK_FIELD_CSS = {
-    "kind": "form-select form-select-sm",
-    "assignee": "form-select form-select-sm",
-    "about_customer": "form-check-input",
-}
+    @property
+    def helper(self) -> FormHelper:
+        """One line above the list: the manager, why, the button; the orders are ticked in the list's rows."""
+        return page_helper(
+            Div(
+                HTML(
+                    '{% load i18n %}<div class="col-12 col-md-auto small fw-semibold">'
+                    '<i class="bi bi-people"></i> {% translate "Reassign ticked orders to" %}</div>'
+                ),
+                Div(
+                    Field("manager", css_class="form-select-sm", aria_label=_("Manager")),
+                    css_class="col-12 col-md-3",
+                ),
+                Div(
+                    Field(
+                        "reason", css_class="form-control-sm", placeholder=_("Why (optional)"), aria_label=_("Why")
+                    ),
+                    css_class="col-12 col-md",
+                ),
+                Div(
+                    StrictButton(_("Reassign"), type="submit", css_class="btn-sm btn-primary"),
+                    css_class="col-12 col-md-auto",
+                ),
+                css_class="row g-2 align-items-center",
+            ),
+            form_show_labels=False,
+        )
 
 
 class TaskForm(forms.Form):
     kind = forms.ChoiceField(choices=Task.Kind.choices, initial=Task.Kind.CALL)
-    text = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "What to do"}))
+    text = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": _("What to do")}))
     due_at = forms.DateTimeField(widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
     assignee = PersonChoiceField(queryset=None, empty_label=None)
-    about_customer = forms.BooleanField(required=False, label="About the customer in general, not this order")
+    about_customer = forms.BooleanField(required=False, label=_("About the customer in general, not this order"))
 
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         _model_choice(self, "assignee").queryset = colleagues
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = TASK_FIELD_CSS.get(name, "form-control form-control-sm")
+
+    @property
+    def helper(self) -> FormHelper:
+        """One line of boxes, then the due-time shortcuts, "about the customer" and the button."""
+        return page_helper(
+            Div(
+                Div(Field("kind", css_class="form-select-sm", aria_label=_("Kind")), css_class="col-sm-2"),
+                Div(Field("text", css_class="form-control-sm", aria_label=_("What to do")), css_class="col-sm-4"),
+                Div(Field("due_at", css_class="form-control-sm", aria_label=_("Due")), css_class="col-sm-3"),
+                Div(Field("assignee", css_class="form-select-sm", aria_label=_("For")), css_class="col-sm-3"),
+                css_class="row g-2",
+            ),
+            Div(
+                HTML('{% include "orders/_due_shortcuts.html" %}'),
+                Field("about_customer", template="bootstrap5/layout/inline_field.html", wrapper_class="small"),
+                StrictButton(_("Plan it"), type="submit", css_class="btn-sm btn-primary ms-auto"),
+                css_class="d-flex flex-wrap align-items-center gap-3",
+            ),
+            form_show_labels=False,
+        )
 
     def service_kwargs(self, order: Order) -> dict:
         data = self.cleaned_data
@@ -180,15 +211,34 @@ class TaskDoneForm(forms.Form):
     """Closing a task, with the next step when it was the order's last one."""
 
     next_kind = forms.ChoiceField(choices=Task.Kind.choices, required=False)
-    next_text = forms.CharField(max_length=200, required=False)
+    next_text = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Confirm delivery time")}),
+    )
     next_due_at = forms.DateTimeField(required=False, widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
-    without_next_step = forms.BooleanField(required=False)
+    without_next_step = forms.BooleanField(required=False)  # a button of the page's
+
+    @property
+    def helper(self) -> FormHelper:
+        return page_helper(
+            Div(
+                Div(Field("next_kind", css_class="form-select-sm", aria_label=_("Kind")), css_class="col-sm-3"),
+                Div(
+                    Field("next_text", css_class="form-control-sm", aria_label=_("Next step")),
+                    css_class="col-sm-5",
+                ),
+                Div(Field("next_due_at", css_class="form-control-sm", aria_label=_("Due")), css_class="col-sm-4"),
+                css_class="row g-2",
+            ),
+            form_show_labels=False,
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None  # a form's clean() returns its cleaned_data
         if bool(data.get("next_text")) != bool(data.get("next_due_at")) and not self.errors:
-            raise forms.ValidationError("Give the next step both a description and a due time.")
+            raise forms.ValidationError(_("Give the next step both a description and a due time."))
         return data
 
     def next_step(self, assignee) -> dict | None:
@@ -203,27 +253,32 @@ class CallForm(forms.Form):
     outcome = forms.ChoiceField(choices=CallOutcome.choices)
     note = forms.CharField(max_length=300, required=False)
 
+    @property
+    def helper(self) -> FormHelper:
+        """What was said; the outcomes are the page's buttons (`name="outcome"`)."""
+        placeholder = _("What was said (optional)")
+        return page_helper(
+            Field("note", css_class="form-control-sm", placeholder=placeholder, aria_label=placeholder),
+            form_show_labels=False,
+        )
 
-class NewOrderForm(PhoneOrEmail, forms.Form):
+
+class NewOrderForm(CustomerContactForm):
     """An order a customer phones in, typed by a manager or supervisor. A known customer's details are shown, not
     retyped: they change only when the person ticks `update_details`."""
 
     shop: "forms.ModelChoiceField[Shop]" = forms.ModelChoiceField(queryset=None, empty_label=None)
-    phone = forms.CharField(
-        max_length=32, required=False, widget=forms.TextInput(attrs={"placeholder": "8 916 123-45-67"})
-    )
-    email = forms.EmailField(required=False)
-    name = forms.CharField(max_length=200, required=False, label="Customer's name")
+    name = customer_name_field(required=False)  # a known customer's is shown, not retyped
     update_details = forms.BooleanField(
-        required=False, label="Update the known customer's name and email with what is typed here"
+        required=False, label=_("Update the known customer's name and email with what is typed here")
     )
     method = forms.ChoiceField(choices=Order.Method.choices, initial=Order.Method.PHONE)
     delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     delivery_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     comment = forms.CharField(
-        max_length=2000, required=False, label="Manager's note", widget=forms.Textarea(attrs={"rows": 2})
+        max_length=2000, required=False, label=_("Manager's note"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    take_it = forms.BooleanField(required=False, label="I'll take it (it becomes mine, within my quota)")
+    take_it = forms.BooleanField(required=False, label=_("I'll take it (it becomes mine, within my quota)"))
 
     def __init__(self, *args, shops, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,15 +294,36 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
                 "You are granted no shop, so no order can be typed in: an admin grants shops in Access grants."
             )
             self.fields["shop"].help_text = self.fields["shop"].error_messages["required"] = no_shop
-        for name, field in self.fields.items():
-            css = (
-                "form-check-input"
-                if name in ("take_it", "update_details")
-                else "form-select"
-                if name in ("shop", "method")
-                else "form-control"
-            )
-            field.widget.attrs["class"] = css
+
+    @property
+    def customer_helper(self) -> FormHelper:
+        """The customer card: who it is, the known customer the phone or email finds, and the choice to update
+        their details (shown for a known customer only)."""
+        return page_helper(
+            Div(
+                Div("shop", css_class="col-sm-6"),
+                Div(Field("phone", placeholder="8 916 123-45-67"), css_class="col-sm-6"),
+                Div("email", css_class="col-sm-6"),
+                Div("name", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            HTML(
+                '<div id="known-customer" data-url="{% url \'orders:new_customer\' %}"'
+                ' data-testid="known-customer"></div>'
+            ),
+            Div("update_details", css_class="mt-2" if self.known else "mt-2 d-none", data_update_details=True),
+        )
+
+    @property
+    def order_helper(self) -> FormHelper:
+        """The order card: how, where and when; "I'll take it" for managers, who have a quota."""
+        return page_helper(
+            Div(Div("method", css_class="col-sm-6"), Div("delivery_date", css_class="col-sm-6"), css_class="row"),
+            "delivery_address",
+            "comment",
+            *(["take_it"] if roles.is_manager(self.user) else []),
+            template=FIELDS_ONLY,
+        )
 
     def clean(self):
         data = super().clean()
@@ -258,9 +334,9 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
         found = customer_find(user=self.user, shop_id=data["shop"].pk, phone=data["phone"], email=data["email"])
         self.known = found.customer if found is not None else None
         if self.known is None and not data.get("name"):
-            self.add_error("name", "Give the customer's name: they are new to this shop.")
+            self.add_error("name", _("Give the customer's name: they are new to this shop."))
         elif self.known is not None and data.get("update_details") and not data.get("name"):
-            self.add_error("name", "Give the name to keep, or untick updating the customer's details.")
+            self.add_error("name", _("Give the name to keep, or untick updating the customer's details."))
         if found is not None and found.email_owner is not None and data.get("update_details"):
             # Copying another customer's email onto this one is not an update anyone would see happen.
             self.add_error(
@@ -294,12 +370,11 @@ class NewOrderForm(PhoneOrEmail, forms.Form):
 
 
 class OrderItemForm(IntakeItemForm):
-    """One row of items on the new order page."""
+    """One row of items on the new order and edit pages: a table row, a box in each cell (`_item_row.html`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-control form-control-sm"
             field.widget.attrs["aria-label"] = name.capitalize()
 
 
@@ -335,8 +410,8 @@ class EditOrderForm(forms.Form):
     def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone  # the shop's, whose "today" a new delivery date is counted from
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control"
+        # The page shows a stale edit's refusal above the cards, not beside a hidden field.
+        self.helper = page_helper("delivery_address", "delivery_date", "tracking_code", "comment", "seen_at")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -350,7 +425,7 @@ class EditOrderForm(forms.Form):
         try:
             return datetime.fromisoformat(self.cleaned_data["seen_at"])
         except ValueError as exc:
-            raise forms.ValidationError("Reload the order: this page is too old to edit from.") from exc
+            raise forms.ValidationError(_("Reload the order: this page is too old to edit from.")) from exc
 
     def service_kwargs(self) -> dict:
         return {key: value for key, value in self.cleaned_data.items()}
@@ -372,32 +447,12 @@ EditItemFormSet: type[ItemRows] = forms.formset_factory(  # type: ignore[assignm
 )
 
 
-class CustomerForm(PhoneOrEmail, forms.Form):
-    contact_missing = "Keep a phone or an email: the desk finds the customer by them."
-    name = forms.CharField(max_length=200)
-    phone = forms.CharField(max_length=32, required=False)
-    email = forms.EmailField(required=False)
-    is_vip = forms.BooleanField(required=False, label="VIP")
+class CustomerForm(CustomerContactForm):
+    is_vip = forms.BooleanField(required=False, label=_("VIP"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = (
-                "form-check-input" if name == "is_vip" else "form-control form-control-sm"
-            )
-
-
-class DeliveryForm(forms.Form):
-    """A carrier's report as the storefront forwards it."""
-
-    carrier = forms.CharField(max_length=64)
-    tracking_code = forms.CharField(max_length=64, required=False)
-    state = forms.ChoiceField(choices=DeliveryState.choices)
-    at = forms.DateTimeField(input_formats=["iso-8601"])
-    location = forms.CharField(max_length=200, required=False)
-
-    def clean_at(self):
-        at = self.cleaned_data["at"]
-        if at > timezone.now() + timedelta(hours=1):
-            raise forms.ValidationError("This moment is in the future.")
-        return at
+    helper = page_helper(
+        Field("name", css_class="form-control-sm"),
+        Field("phone", css_class="form-control-sm"),
+        Field("email", css_class="form-control-sm"),
+        "is_vip",
+    )

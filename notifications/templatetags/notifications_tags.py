@@ -5,7 +5,7 @@ from django import template
 from core import roles
 from notifications.forms import MessageForm
 from notifications.models import Channel, MessagingSettings
-from notifications.selectors import conversation, message_templates_for_staff, messages_counted_today, opt_outs
+from notifications.selectors import conversation, messages_counted_today, opt_outs
 
 register = template.Library()
 
@@ -24,7 +24,6 @@ def customer_conversation(context, order):
         "form": context.get("message_form")
         or MessageForm(initial={"channel": channel} if channel in Channel.values else None),
         "preview": context.get("message_preview"),
-        "templates": list(message_templates_for_staff()),
         "can_write": roles.can_work_orders(user),
         "csrf_token": context.get("csrf_token"),
         "user": user,

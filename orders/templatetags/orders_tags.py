@@ -5,7 +5,6 @@ from django.utils.html import format_html
 from core.people import staff_name
 from orders.clock import desk_time, is_night
 from orders.durations import duration_label
-from orders.models import Task
 
 register = template.Library()
 
@@ -80,9 +79,3 @@ def duration(value) -> str:
 def moment(value):
     """A moment written the one way the desk writes moments: "24 Nov, 12:12", desk time."""
     return desk_time(value) if value else ""
-
-
-@register.simple_tag
-def task_kinds():
-    """The kinds of task a next step can be, for forms in partials used on several pages."""
-    return Task.Kind.choices

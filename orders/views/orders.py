@@ -13,7 +13,15 @@ from core.exceptions import DeskError
 from core.http import form_errors, redirect_back, role_required
 from core.pagination import paginate
 from core.people import staff_name
-from orders.forms import BulkReassignForm, NoteForm, ReassignForm, StatusChangeForm, TaskForm
+from orders.forms import (
+    BulkReassignForm,
+    CallForm,
+    NoteForm,
+    ReassignForm,
+    StatusChangeForm,
+    TaskDoneForm,
+    TaskForm,
+)
 from orders.models import CallOutcome, Order
 from orders.selectors import (
     colleagues_covering_shop,
@@ -81,14 +89,17 @@ def render_order_page(
 ):
     """The order page; a form the desk refused comes back bound, with what the person typed and its errors
     (`extra`: another app's refused form, for its part of the page)."""
+    refused = bool(task_form or note_form or done_form or extra)
     now = timezone.now()
     next_due_default = now + NEXT_STEP_DEFAULT
+    page = order_page(order=order, user=request.user)
+    cancel = next((status for status in page.next_statuses if status.group == "cancel"), None)
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "page": order_page(order=order, user=request.user),
+            "page": page,
             "note_form": note_form or NoteForm(),
             "next_due_default": next_due_default,
             "task_form": task_form
@@ -97,9 +108,16 @@ def render_order_page(
                 initial={"assignee": request.user.pk, "due_at": next_due_default},
             ),
             # The next step typed when closing the last task, if it was refused.
-            "done_form": done_form,
+            "done_form": done_form or TaskDoneForm(initial={"next_due_at": next_due_default}),
             "done_task_id": done_task_id,
+            "call_form": CallForm(),
             "call_outcomes": CallOutcome.choices,  # the call form's choices
+            # The cancel step asks why; the other steps are a button each.
+            "cancel_form": (
+                StatusChangeForm(initial={"target": cancel.code, "expected_status": order.status})
+                if cancel is not None
+                else None
+            ),
             "now": now,
             # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
@@ -109,7 +127,7 @@ def render_order_page(
             ),
             **(extra or {}),
         },
-        status=400 if task_form or note_form or done_form or extra else 200,
+        status=400 if refused else 200,
     )
 
 

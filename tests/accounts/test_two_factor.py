@@ -165,3 +165,18 @@ def test_a_manager_without_a_device_costs_no_device_query_per_page(client):
     with CaptureQueriesContext(connection) as ctx:
         client.get("/orders/")
     assert not [query for query in ctx.captured_queries if "otp_" in query["sql"]]
+
+
+@pytest.mark.parametrize("page", ["accounts:enrol", "accounts:verify"])
+def test_a_refused_code_says_why_under_its_box_drawn_by_crispy_and_keeps_what_was_typed(client, page):
+    supervisor(username="boss")
+    sign_in(client, "boss")
+    if page == "accounts:verify":  # enrolled, then signed in again: the code is asked
+        enrol(client)
+        client.logout()
+        sign_in(client, "boss")
+    html = client.post(reverse(page), {"code": "000 000"}).content.decode()
+    box = html[html.index('id="div_id_code"') :]
+    box = box[: box.index("</form>")]
+    assert 'value="000 000"' in box and "is-invalid" in box and "form-control-lg" in box
+    assert "That code is not right" in box[box.index('name="code"') :]

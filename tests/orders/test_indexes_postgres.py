@@ -1,5 +1,5 @@
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -12,9 +12,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 def plan_of(queryset) -> str:
-    with connection.cursor() as cursor:
+    # In a transaction of its own: SET LOCAL lasts only to its end, and outside one (a transactional test, in
+    # autocommit) it would be lost before the EXPLAIN.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables would tempt the planner to scan
-    return queryset.explain()
+        return queryset.explain()
 
 
 def test_the_overdue_sweep_reads_the_partial_deadline_index():

@@ -113,7 +113,7 @@ def test_ill_take_it_over_quota_saves_nothing_and_keeps_what_was_typed(client, s
         ({"items-1-qty": 0}, "Ensure this value is greater than or equal to 1."),
         ({"items-0-price": "cheap"}, "Enter a number."),
         ({"phone": "12", "email": ""}, "not a phone number in use"),
-        ({"phone": "", "email": ""}, "Give the customer&#x27;s phone or email."),
+        ({"phone": "", "email": ""}, "Give the customer&#x27;s phone or email: the desk finds the customer"),
         ({"items-TOTAL_FORMS": 0}, "Add at least one item."),
     ],
 )
