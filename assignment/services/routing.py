@@ -174,8 +174,11 @@ def order_route(
         found = survey(order, team, now, fresh=fresh)
         own_id = order.customer.responsible_manager_id
         own = found.granted.get(own_id) if own_id is not None else None
-        if own is not None and own not in found.eligible and now - order.created_at < settings.sticky_wait:
-            return None  # a repeat customer waits a little for their own manager
+        # A repeat customer waits a little for their own manager, unless that manager let this very order time
+        # out: then others come first (the cooling-off), and the queue never holds it from a free colleague.
+        waits_for_own = own is not None and own.slipped_at is None and own not in found.eligible
+        if waits_for_own and now - order.created_at < settings.sticky_wait:
+            return None
         rule, ranked = rank(order, found)
         for candidate in ranked:
             # Each candidate is tried in a savepoint: rolling it back releases a refused manager's row lock, so

@@ -122,6 +122,23 @@ def test_within_the_cooling_off_time_others_come_first_then_the_manager_is_an_or
     assert later.manager == anna  # an ordinary candidate again for other orders, and fewer open orders
 
 
+def test_an_order_its_customers_own_manager_let_time_out_goes_to_another_free_manager_not_back_to_wait(shop, boss):
+    anna = free_manager(username="anna", first_name="Anna", last_name="S")
+    earlier = make_order(shop)
+    order_add_note(order=earlier, by=anna, text="Confirmed by phone.")  # taken up: the customer stays hers
+    order = make_order(shop, phone=earlier.customer.phone)
+    assert order.manager == anna and order.customer.responsible_manager == anna
+    presence_set(user=anna, presence=Presence.LUNCH)
+    boris = free_manager(username="boris", first_name="Boris", last_name="I")
+    with after_timeout():
+        serve_queue()
+    order.refresh_from_db()
+    # The customer's own manager is the one who let it slip: others first, not a wait for her in the queue.
+    assert order.manager == boris
+    note = Notification.objects.get(recipient=boss, kind=Notification.Kind.TIMEOUT)
+    assert note.text == f"Anna S did not take up order {order.number} in 5 min; it went to Boris I."
+
+
 @pytest.mark.parametrize(
     "touch",
     [

@@ -64,3 +64,22 @@ def test_on_a_phone_a_supervisors_overdue_cards_fit_the_screen_without_scrolling
         assert number.evaluate(LINES_OF_TEXT) == 1, path  # one line, not "GADGETPOINT-" over "1"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()
+
+
+def test_on_a_phone_a_notification_reads_across_the_screen_not_in_a_narrow_column(live_server, browser, tmp_path):
+    """The kind's badge and the Open button sat either side of the text, which wrapped a word a line."""
+    shop = ShopFactory(always_open=True, name="Green Garden")
+    free_manager(username="anna", first_name="Anna", last_name="Smirnova")
+    make_order(shop, customer_name="Maria Volkova")  # routed to Anna: "Order … is yours: …" in her bell
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in_as(page, live_server, "anna")
+    page.goto(f"{live_server.url}/notifications/")
+    item = page.locator("[data-testid=notification]").first
+    text = item.get_by_text("is yours")
+    page.screenshot(path=tmp_path / "phone-bell.png", full_page=True)
+    assert text.bounding_box()["width"] >= 0.8 * item.bounding_box()["width"]
+    assert item.get_by_role("button", name="Open").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
