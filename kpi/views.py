@@ -59,6 +59,8 @@ def kpi_view(request):
             (_("Team"), "team" if scope.sees_all else "", team),
         ]
     ]
+    if scope.sees_all:
+        scope.form.offer_shops(shop_scope(request.user))
     return render(
         request,
         "kpi/kpi.html",
@@ -70,8 +72,6 @@ def kpi_view(request):
             "headcount": headcount,
             "averages": averages,
             "sees_all": scope.sees_all,
-            "shops": shop_scope(request.user),
-            "shop": scope.shop,
             "sort": request.GET.get("sort", "name"),
             "query": request.GET.copy(),
             "columns": [(column.key, column.head) for column in COLUMNS],

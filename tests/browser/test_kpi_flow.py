@@ -68,3 +68,30 @@ def test_a_supervisor_sorts_by_average_rating_and_follows_a_number_to_the_orders
     page.wait_for_selector("[data-testid=kpi]")
     assert page.locator("[data-testid=kpi] tbody tr td:first-child").all_inner_texts()[:2] == names[:2]
     assert violations == []
+
+
+def test_a_supervisor_chooses_a_period_and_a_shop_and_the_page_shows_them(live_server, page):
+    garden, gadgets = (
+        ShopFactory(always_open=True, name="Green Garden"),
+        ShopFactory(always_open=True, name="Gadgets"),
+    )
+    free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[garden, gadgets])
+    boss = supervisor(username="boss")
+    grant(boss, shops=[garden, gadgets])
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.click("[data-testid=kpi-link]")
+    page.click("[data-testid=sort-rating]")
+    page.select_option("#id_period", "30d")
+    page.select_option("#id_shop", label="Gadgets")
+    page.click("[data-testid=period-form] [type=submit]")
+    page.wait_for_load_state()
+    assert "period=30d" in page.url and f"shop={gadgets.pk}" in page.url and "sort=rating" in page.url
+    assert page.locator("#id_period").input_value() == "30d"
+    assert page.locator("#id_shop").input_value() == str(gadgets.pk)
+    page.screenshot(path="/tmp/kpi-period-form.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="/tmp/kpi-period-form-phone.png", full_page=False)
