@@ -54,3 +54,14 @@ def test_logout_is_a_post_and_ends_the_session(client):
     client.force_login(manager())
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("orders:list")).status_code == 302
+
+
+def test_the_login_form_is_drawn_by_crispy_and_a_refused_login_keeps_the_username(client, db):
+    from tests.orders.test_page_forms_render_through_crispy import box_classes, field_block
+
+    page = client.get(reverse("login")).content.decode()
+    assert "form-control" in box_classes(field_block(page, "username"))
+    refused = client.post(reverse("login"), {"username": "anna", "password": "wrong"}).content.decode()
+    assert refused.count("Please enter a correct username and password") == 1
+    assert 'value="anna"' in field_block(refused, "username")
+    assert 'value="wrong"' not in refused  # a password is never sent back
