@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,10 +21,10 @@ class PeriodForm(forms.Form):
     # Any shop id is read (the scope narrows to the viewer's shops); the list offers the viewer's own.
     shop = forms.IntegerField(label=_("Shop"), required=False, widget=forms.Select)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.is_bound and not self.data.get("period"):  # the page's default period, shown as chosen
-            self.data = {**self.data, "period": "7d"}
+    def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        if data is not None and not data.get("period"):  # the page's default period, shown as chosen
+            data = {**data, "period": "7d"}
+        super().__init__(data, **kwargs)
         self.shops: Iterable[Shop] | None = None
 
     def offer_shops(self, shops: Iterable[Shop]) -> None:
