@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Channel, MessageTemplate
+from notifications.models.messages import TWILIO_BODY_MAX
 from notifications.selectors import message_templates_for_staff
 from orders.layouts import FIELDS_ONLY, page_helper
 
@@ -26,9 +27,13 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         required=False,
-        max_length=1600,
+        max_length=TWILIO_BODY_MAX,
         widget=forms.Textarea(
-            attrs={"rows": 2, "maxlength": 1600, "placeholder": _("Write to the customer… (or choose a template)")}
+            attrs={
+                "rows": 2,
+                "maxlength": TWILIO_BODY_MAX,
+                "placeholder": _("Write to the customer… (or choose a template)"),
+            }
         ),
     )
     # The template whose text the person was shown; a template not yet shown is previewed, not sent.

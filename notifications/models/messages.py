@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from notifications.exceptions import TemplateRefused
 from notifications.rendering import template_validate
@@ -17,6 +18,9 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", "WhatsApp"
     EMAIL = "email", "Email"
 
+
+# Twilio refuses a longer SMS or WhatsApp body (error 21617): the message would fail after all its tries.
+TWILIO_BODY_MAX = 1600
 
 CONTENT_SID = RegexValidator(r"^HX[0-9a-fA-F]{32}$", "A Twilio Content SID is HX followed by 32 hex digits.")
 
@@ -55,6 +59,11 @@ class MessageTemplate(models.Model):
             errors["content_sid"] = "Content SID and variables are for WhatsApp templates only."
         if self.channel == Channel.WHATSAPP and self.content_variables and not self.content_sid:
             errors["content_sid"] = "Variables belong to an approved template: give its Content SID."
+        if self.channel != Channel.EMAIL and len(self.body) > TWILIO_BODY_MAX:
+            errors["body"] = _(
+                "An SMS or WhatsApp message is at most %(limit)s characters (Twilio refuses longer); this one has "
+                "%(length)s."
+            ) % {"limit": f"{TWILIO_BODY_MAX:,}", "length": f"{len(self.body):,}"}
         try:
             template_validate(subject=self.subject, body=self.body, content_variables=self.content_variables)
         except TemplateRefused as exc:

@@ -57,6 +57,11 @@ def template_form(**changes) -> dict:
             "JSON object of texts",
         ),
         ({"content_sid": "HX" + "a" * 32}, "for WhatsApp templates only"),
+        ({"body": "x" * 1601}, "at most 1,600 characters (Twilio refuses longer); this one has 1,601"),
+        (
+            {"channel": "whatsapp", "body": "x" * 5000},
+            "at most 1,600 characters (Twilio refuses longer); this one has 5,000",
+        ),
     ],
 )
 def test_a_template_that_would_not_send_is_refused_and_the_form_keeps_the_input(admin_client, changes, error):
@@ -212,3 +217,9 @@ def test_the_trigger_form_explains_repeats_with_an_example_in_the_admins_words_n
     assert "Seed 0" not in html
     example = "For example, a parcel waiting at the pick-up point: after 2 days, again every 1 day, 2 times in all"
     assert example + "." in html
+
+
+def test_an_email_template_may_be_longer_than_a_text_message(admin_client):
+    data = template_form(channel="email", subject="Your order", body="x" * 5000)
+    response = admin_client.post(reverse("admin:notifications_messagetemplate_add"), data)
+    assert response.status_code == 302 and MessageTemplate.objects.get().body == "x" * 5000
