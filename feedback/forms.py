@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Claim
+from orders.fields import model_choice
 from orders.layouts import page_helper
 from orders.models import Shop
 
@@ -57,9 +58,7 @@ class ClaimFilterForm(forms.Form):
 
     def __init__(self, *args, shops, **kwargs):
         super().__init__(*args, **kwargs)
-        shop = self.fields["shop"]
-        assert isinstance(shop, forms.ModelChoiceField)
-        shop.queryset = shops
+        model_choice(self, "shop").queryset = shops
 
     @property
     def helper(self) -> FormHelper:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Channel, MessageTemplate
 from notifications.models.messages import TWILIO_BODY_MAX
 from notifications.selectors import message_templates_for_staff
+from orders.fields import model_choice
 from orders.layouts import FIELDS_ONLY, page_helper
 
 
@@ -42,9 +43,7 @@ class MessageForm(forms.Form):
     def __init__(self, *args, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
         if templates is not None:
-            template = self.fields["template"]
-            assert isinstance(template, forms.ModelChoiceField)
-            template.queryset = templates
+            model_choice(self, "template").queryset = templates
 
     @property
     def helper(self) -> FormHelper:

@@ -1,6 +1,7 @@
 """A customer's name, phone and email, declared once for every form that takes them: the storefront's intake,
 New order, editing a customer's details. Each form gets the same label, length, validation and error text, and a
-phone typed any common way is kept in E.164 (`orders.phones`)."""
+phone typed any common way is kept in E.164 (`orders.phones`). Also `model_choice`, a form's choice of rows read
+as what it is, for every form whose rows are set per person."""
 
 from typing import Any, cast
 
@@ -18,6 +19,13 @@ PHONE_TYPED_MAX_LENGTH = 32
 def _stored_length(name: str) -> int | None:
     """As long as the customer's column keeps."""
     return cast(models.CharField, Customer._meta.get_field(name)).max_length
+
+
+def model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
+    """The form's choice of rows by this name, whose rows are set per person."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class PhoneField(forms.CharField):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core import roles
 from core.people import staff_name
 from orders.api_forms import IntakeItemForm
-from orders.fields import CustomerContactForm, customer_name_field
+from orders.fields import CustomerContactForm, customer_name_field, model_choice
 from orders.layouts import FIELDS_ONLY, page_helper
 from orders.models import CallOutcome, Customer, Order, Shop, Task
 from orders.selectors import customer_find
@@ -75,13 +75,6 @@ class NoteForm(forms.Form):
         )
 
 
-def _model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
-    """The form's choice of rows by this name, whose rows are set per person."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
-
-
 class PersonChoiceField(forms.ModelChoiceField):
     """A choice of staff, each named as the desk names them."""
 
@@ -97,7 +90,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, managers, **kwargs):
         super().__init__(*args, **kwargs)
-        _model_choice(self, "manager").queryset = managers
+        model_choice(self, "manager").queryset = managers
 
     @property
     def helper(self) -> FormHelper:
@@ -133,7 +126,7 @@ class BulkReassignForm(ReassignForm):
 
     def __init__(self, *args, orders, **kwargs):
         super().__init__(*args, **kwargs)
-        _model_choice(self, "orders").queryset = orders
+        model_choice(self, "orders").queryset = orders
 
     @property
     def helper(self) -> FormHelper:
@@ -173,7 +166,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
-        _model_choice(self, "assignee").queryset = colleagues
+        model_choice(self, "assignee").queryset = colleagues
 
     @property
     def helper(self) -> FormHelper:
@@ -286,7 +279,7 @@ class NewOrderForm(CustomerContactForm):
         self.known: Customer | None = (
             None  # the shop's customer with this phone or email, once the form is cleaned
         )
-        _model_choice(self, "shop").queryset = shops
+        model_choice(self, "shop").queryset = shops
         if (
             not shops.exists()
         ):  # a grant of no shop: an empty list to choose from, and "required" said nothing more
