@@ -11,18 +11,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The compiled translations; rebuilt whenever the Russian .po changes.
+MO := locale/ru/LC_MESSAGES/django.mo
+$(MO): locale/ru/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+install: $(STAMP) $(MO)
 
 ## Run the back office with demo data on http://127.0.0.1:8000 (web server + q2 cluster; Ctrl-C stops both).
-demo: $(STAMP)
+demo: $(STAMP) $(MO)
 	bash scripts/demo.sh
 
 ## Production-like: migrations, schedules, the q2 cluster and gunicorn against DATABASE_URL (see README).
-serve: $(STAMP)
+serve: $(STAMP) $(MO)
 	bash scripts/serve.sh
 
 ## The whole test suite (on PostgreSQL when it can get one; see scripts/test.sh).
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	bash scripts/test.sh $(ARGS)
 
 ## Style, types (mypy with django-stubs, settings in pyproject.toml) and no model change without its migration
@@ -34,5 +39,5 @@ lint: $(STAMP)
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 ## Figures for the hot paths at many orders, on a throwaway database (PostgreSQL when installed).
-bench: $(STAMP)
+bench: $(STAMP) $(MO)
 	bash scripts/bench.sh $(ARGS)

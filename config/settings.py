@@ -141,7 +141,11 @@ LOGOUT_REDIRECT_URL = "login"
 # Seconds of inactivity after which a session ends (activity renews it; a manager then goes Offline).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
 
-LANGUAGE_CODE = "en-us"
+# The desk's language for anyone who has not chosen one (a user's own choice wins; see accounts); the shop's
+# customer language is the shop's setting. Source strings are English; locale/ holds the Russian.
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "ru")
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

@@ -16,3 +16,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 SESSION_COOKIE_AGE = 365 * 24 * 3600
 # Two-factor sign-in is off for the suite; its own tests (tests/accounts/) turn it on.
 TWO_FACTOR = False
+# The suite reads English unless a test asks for Russian (a Russian user, or translation.override("ru")).
+LANGUAGE_CODE = "en"
