@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from orders.durations import validate_not_negative_duration
 
@@ -25,6 +26,16 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class Currency(models.TextChoices):
+    """The money a shop sells in (ISO 4217), shown with its sign."""
+
+    RUB = "RUB", _("Russian rouble (₽)")
+    KZT = "KZT", _("Kazakh tenge (₸)")
+    BYN = "BYN", _("Belarusian rouble (Br)")
+    USD = "USD", _("US dollar ($)")
+    EUR = "EUR", _("Euro (€)")
+
+
 class Shop(models.Model):
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=120)
@@ -35,6 +46,22 @@ class Shop(models.Model):
     working_days = models.CharField(
         max_length=7, default="1234567", validators=[WORKING_DAYS], help_text="ISO weekdays, 1 = Monday."
     )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.RUB)
+    customer_language = models.CharField(
+        _("customers' language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="ru",
+        help_text=_(
+            "Messages to the shop's customers, its rating pages and its automatic replies are in this language."
+        ),
+    )
+    quiet_from = models.TimeField(
+        _("quiet hours from"),
+        default=time(21, 0),
+        help_text=_("No calls or messages to a customer from this time, on the customer's clock."),
+    )
+    quiet_to = models.TimeField(_("quiet hours until"), default=time(9, 0))
     api_requests_per_minute = models.PositiveIntegerField(
         "storefront requests per minute",
         default=120,
