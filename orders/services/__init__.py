@@ -2,6 +2,7 @@
 from `orders.services`."""
 
 from orders.services.calendar import (
+    PRODUCTION_CALENDAR_RU,
     CalendarImport,
     CalendarLine,
     production_calendar_parse,
@@ -43,6 +44,7 @@ from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate
 __all__ = [
     "CalendarImport",
     "CalendarLine",
+    "PRODUCTION_CALENDAR_RU",
     "production_calendar_parse",
     "shop_days_import",
     "CLOCK_FIELDS",

@@ -4,12 +4,15 @@ orders/data/production_calendar_ru.csv)."""
 import csv
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 
 from orders.exceptions import CalendarFileRefused
 from orders.models import Shop, ShopDay
 
+# Russia's production calendar as the government's decrees publish it (sources in the file's header).
+PRODUCTION_CALENDAR_RU = Path(__file__).resolve().parents[1] / "data" / "production_calendar_ru.csv"
 CALENDAR_COLUMNS = ["date", "kind", "note"]
 NOTE_LENGTH = ShopDay._meta.get_field("note").max_length
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from config.demo_calendar import demo_calendar_load, demo_holiday
 from notifications.models import MessageTemplate, OffHoursReply, OutboundMessage
 from orders.clock import is_working_time, next_working_day, working_deadline
 from orders.models import Order, Shop, ShopDay, Status
@@ -264,3 +265,24 @@ def test_a_day_off_with_hours_or_a_day_with_one_hour_is_refused():
         ShopDay(shop=shop, date=date(2026, 11, 4), opens_at=time(9), closes_at=time(12)).full_clean()
     with pytest.raises(ValidationError, match="Give both hours"):
         ShopDay(shop=shop, date=date(2026, 11, 4), kind=WORKING, opens_at=time(9)).full_clean()
+
+
+# The demo
+
+
+@pytest.mark.parametrize(
+    ("today", "holiday"), [(date(2026, 12, 7), date(2026, 12, 8)), (date(2026, 12, 31), date(2026, 12, 31))]
+)
+def test_the_demos_holiday_falls_this_month(today, holiday):
+    assert demo_holiday(today) == holiday
+
+
+def test_the_demo_calendar_gives_each_shop_the_production_calendar_and_a_holiday_once():
+    shops = [weekday_shop(), ShopFactory(always_open=True)]
+    with time_machine.travel(msk(2026, 12, 7, 12, 0), tick=False):
+        demo_calendar_load(shops=shops)
+        demo_calendar_load(shops=shops)
+    for shop in shops:
+        assert shop.days.get(date=date(2026, 12, 8)).kind == DAY_OFF
+        assert shop.days.filter(date=date(2027, 1, 1)).exists()
+    assert working_deadline(shops[0], msk(2026, 12, 7, 17, 30), timedelta(hours=1)) == msk(2026, 12, 9, 9, 30)

@@ -4,9 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orders.exceptions import CalendarFileRefused
 from orders.models import Shop
-from orders.services import production_calendar_parse, shop_days_import
-
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "production_calendar_ru.csv"
+from orders.services import PRODUCTION_CALENDAR_RU, production_calendar_parse, shop_days_import
 
 
 class Command(BaseCommand):
@@ -20,7 +18,12 @@ class Command(BaseCommand):
         which.add_argument("--shop", metavar="CODE", help="the shop's code")
         which.add_argument("--all", action="store_true", help="every shop")
         parser.add_argument("--year", type=int, help="only this year's dates")
-        parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help=f"the CSV (default: {DEFAULT_FILE})")
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=PRODUCTION_CALENDAR_RU,
+            help="the CSV (default: the shipped orders/data/production_calendar_ru.csv)",
+        )
 
     def handle(self, *args, shop, all, year, file, **options):
         try:
