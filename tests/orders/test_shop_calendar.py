@@ -12,9 +12,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from config.demo_calendar import demo_calendar_load, demo_holiday
 from notifications.models import MessageTemplate, OffHoursReply, OutboundMessage
+from notifications.rendering import opening_label
 from orders.clock import is_working_time, next_working_day, working_deadline
 from orders.models import Order, Shop, ShopDay, Status
 from tests.factories import ShopFactory, make_order, manager, msk
@@ -286,3 +288,10 @@ def test_the_demo_calendar_gives_each_shop_the_production_calendar_and_a_holiday
         assert shop.days.get(date=date(2026, 12, 8)).kind == DAY_OFF
         assert shop.days.filter(date=date(2027, 1, 1)).exists()
     assert working_deadline(shops[0], msk(2026, 12, 7, 17, 30), timedelta(hours=1)) == msk(2026, 12, 9, 9, 30)
+
+
+def test_the_opening_after_a_long_holiday_reads_in_russian_for_a_russian_customer():
+    shop = weekday_shop()
+    days(shop, date(2026, 12, 31), *(date(2027, 1, d) for d in range(1, 9)))
+    with translation.override("ru"):
+        assert opening_label(shop, msk(2026, 12, 30, 20, 0)) == "Пн 11 января, 09:00"
