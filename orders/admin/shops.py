@@ -28,9 +28,10 @@ class ApiKeyInline(admin.TabularInline):
 
 
 # The hours are the shop's own clock: admin's time widget offered "Now" on the browser's clock and a note on
-# how far the browser is behind the server, neither of which is the shop's time.
+# how far the browser is behind the server, neither of which is the shop's time (nor its date: "Today").
 SHOP_TIME: dict[type[models.Field], dict[str, Any]] = {
-    models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 6})}
+    models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 6})},
+    models.DateField: {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})},
 }
 
 
