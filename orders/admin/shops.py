@@ -56,6 +56,7 @@ class ShopDayAdmin(AuditedAdmin, admin.ModelAdmin):
     list_filter = ["shop", "kind", "date"]
     list_select_related = ["shop"]
     date_hierarchy = "date"
+    ordering = ["date", "shop__name"]
     search_fields = ["note", "shop__name", "shop__code"]
     fields = ["shop", "date", "kind", "opens_at", "closes_at", "note"]
     formfield_overrides = SHOP_TIME
