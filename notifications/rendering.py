@@ -4,11 +4,11 @@ does not render (a syntax error, a variable that does not exist) when it is save
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from core.people import staff_name
 from notifications.exceptions import TemplateRefused
-from orders.clock import is_working_time, working_deadline
+from orders.clock import working_deadline
 from orders.exceptions import TextDoesNotRender
 from orders.models import Customer, Order, Shop
 from orders.templating import sample_context as orders_sample_context
@@ -22,24 +22,26 @@ class Rendered:
     content_variables: dict[str, str]
 
 
-def desk_opens_at(shop: Shop, now: datetime) -> datetime:
-    """When the shop's desk is next open (now if it is)."""
-    if is_working_time(shop, now):
-        return now
-    return working_deadline(shop, now, timedelta(0))
+def opening_label(shop: Shop, now: datetime) -> str:
+    """When the shop's desk is next open (now if it is; its calendar's days off counted), as a customer reads it
+    on the shop's clock: "Mon 09:00" within the coming week, with the date when it is further (after a long
+    holiday, "Mon 09:00" would name the wrong Monday)."""
+    opens_at = timezone.localtime(working_deadline(shop, now, timedelta(0)), shop.zone)
+    if (opens_at.date() - timezone.localtime(now, shop.zone).date()).days < 7:
+        return dateformat.format(opens_at, "D H:i")
+    return dateformat.format(opens_at, "D j E, H:i")
 
 
 def message_context(*, order: Order | None, customer: Customer, now: datetime | None = None) -> dict:
     shop = customer.shop
     manager = order.manager if order is not None else customer.responsible_manager
-    opens_at = timezone.localtime(desk_opens_at(shop, now or timezone.now()), shop.zone)
     return {
         "order": order,
         "customer": customer,
         "shop": shop,
         # A name, never the staff account itself: a template must not reach anything else of it.
         "manager": {"name": staff_name(manager, ""), "first_name": manager.first_name if manager else ""},
-        "opens_at": f"{opens_at:%a %H:%M}",
+        "opens_at": opening_label(shop, now or timezone.now()),
     }
 
 

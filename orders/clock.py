@@ -1,47 +1,119 @@
 """Status clocks counted in a shop's working hours."""
 
+import logging
 import zoneinfo
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 
 import phonenumbers
 from django.utils import timezone
 from phonenumbers import timezone as phonenumbers_timezone
 
-from orders.models import Shop
+from orders.models import Shop, ShopDay
+
+logger = logging.getLogger(__name__)
+
+# How many days a shop's calendar may close beyond its weekly days off before a count stops reading it.
+CALENDAR_SLACK_DAYS = 366
+
+DayOf = Callable[[date], ShopDay | None]
+
+
+def _no_calendar(day: date) -> ShopDay | None:
+    return None
+
+
+class _CalendarReader:
+    """A shop's calendar days, read `span` days at a time as a count walks forward (one query per span, not one
+    per day). An unsaved shop has no calendar."""
+
+    def __init__(self, shop: Shop, span: int) -> None:
+        self.shop, self.span = shop, span
+        self.days: dict[date, ShopDay] = {}
+        self.read_until: date | None = None
+
+    def __call__(self, day: date) -> ShopDay | None:
+        if self.shop.pk is None:
+            return None
+        if self.read_until is None or day > self.read_until:
+            last = day + timedelta(days=self.span - 1)
+            self.days.update((d.date, d) for d in ShopDay.objects.filter(shop=self.shop, date__range=(day, last)))
+            self.read_until = last
+        return self.days.get(day)
+
+
+def day_hours(shop: Shop, day: date, calendar_day: ShopDay | None) -> tuple[time, time] | None:
+    """The shop's opening and closing time on `day`: its calendar's if the day is in it, else its weekly hours;
+    None when it is closed all day."""
+    if calendar_day is not None:
+        return calendar_day.hours(shop)
+    if str(day.isoweekday()) in shop.working_days:
+        return shop.opens_at, shop.closes_at
+    return None
+
+
+def _count(shop: Shop, start: datetime, limit: timedelta, day_of: DayOf, days: int) -> datetime | None:
+    """`start` plus `limit` of the shop's open time, looking `days` days ahead at most (None: not found)."""
+    zone = shop.zone
+    cursor = start.astimezone(zone)
+    remaining = limit
+    day = cursor.date()
+    for _ in range(days):
+        hours = day_hours(shop, day, day_of(day))
+        if hours is not None:
+            opens = datetime.combine(day, hours[0], tzinfo=zone)
+            closes = datetime.combine(day, hours[1], tzinfo=zone)
+            if cursor < closes:
+                cursor = max(cursor, opens)
+                if cursor + remaining <= closes:
+                    return cursor + remaining
+                remaining -= closes - cursor
+        day += timedelta(days=1)
+    return None
 
 
 def working_deadline(shop: Shop, start: datetime, limit: timedelta) -> datetime:
     """When `limit` of the shop's working time has passed since `start`.
 
     An order entering New at 23:00 with a 15-minute limit in a shop open 09:00–21:00 is due at 09:15 on the
-    next working day: the clock only runs while the shop is open.
+    next working day: the clock only runs while the shop is open, and not on its calendar's days off. A calendar
+    that leaves no working time within a year gives way: the count falls back to the weekly hours (an order is
+    never refused for what the admin entered).
     """
     if shop.always_open:
         return start + limit
-    zone = shop.zone
-    working_days = {int(day) for day in shop.working_days}
-    cursor = start.astimezone(zone)
-    remaining = limit
     # The shop opens at least one day a week, so each week of days spends at least one full window.
     window = datetime.combine(start.date(), shop.closes_at) - datetime.combine(start.date(), shop.opens_at)
-    for _ in range(int(limit / window + 1) * 7 + 14):
-        day = cursor.date()
-        opens = datetime.combine(day, shop.opens_at, tzinfo=zone)
-        closes = datetime.combine(day, shop.closes_at, tzinfo=zone)
-        if day.isoweekday() in working_days and cursor < closes:
-            cursor = max(cursor, opens)
-            if cursor + remaining <= closes:
-                return cursor + remaining
-            remaining -= closes - cursor
-        cursor = datetime.combine(day + timedelta(days=1), shop.opens_at, tzinfo=zone)
-    raise ValueError(f"Shop {shop.code} has no working hours to count a deadline in.")
+    weekly_days = int(limit / window + 1) * 7 + 14
+    calendar = _CalendarReader(shop, span=weekly_days)
+    deadline = _count(shop, start, limit, calendar, weekly_days + CALENDAR_SLACK_DAYS)
+    if deadline is None:
+        logger.warning("Shop %s: its calendar leaves no working time; counted in its weekly hours.", shop.code)
+        deadline = _count(shop, start, limit, _no_calendar, weekly_days)
+    if deadline is None:
+        raise ValueError(f"Shop {shop.code} has no working hours to count a deadline in.")
+    return deadline
 
 
 def is_working_time(shop: Shop, moment: datetime) -> bool:
     if shop.always_open:
         return True
     local = moment.astimezone(shop.zone)
-    return str(local.isoweekday()) in shop.working_days and shop.opens_at <= local.time() < shop.closes_at
+    hours = day_hours(shop, local.date(), _CalendarReader(shop, span=1)(local.date()))
+    return hours is not None and hours[0] <= local.time() < hours[1]
+
+
+def next_working_day(shop: Shop, after: date) -> date:
+    """The first day after `after` the shop opens (its weekly days and its calendar); a 24/7 shop's, or one whose
+    calendar closes it for a year, is the next day."""
+    if shop.always_open:
+        return after + timedelta(days=1)
+    calendar = _CalendarReader(shop, span=31)
+    for n in range(1, CALENDAR_SLACK_DAYS + 1):
+        day = after + timedelta(days=n)
+        if day_hours(shop, day, calendar(day)) is not None:
+            return day
+    return after + timedelta(days=1)
 
 
 def zone_for_phone(phone: str) -> str:

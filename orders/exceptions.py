@@ -35,3 +35,7 @@ class IntakeConflict(OrderError):
 
 class TextDoesNotRender(OrderError):
     """A text written in template syntax (a message template, a call script) does not render."""
+
+
+class CalendarFileRefused(DeskError):
+    """A production calendar file that does not read (the message names the line); nothing is imported."""

@@ -1,12 +1,17 @@
 """Shops (with their storefront keys) and the desk-wide settings."""
 
+from datetime import timedelta
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin, duration_column
-from orders.models import ApiKey, DeskSettings, Shop
+from orders.models import ApiKey, DeskSettings, Shop, ShopDay
 from orders.services import api_key_revoke, shop_issue_api_key
 
 
@@ -22,14 +27,47 @@ class ApiKeyInline(admin.TabularInline):
         return False
 
 
+# The hours are the shop's own clock: admin's time widget offered "Now" on the browser's clock and a note on
+# how far the browser is behind the server, neither of which is the shop's time (nor its date: "Today").
+SHOP_TIME: dict[type[models.Field], dict[str, Any]] = {
+    models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 6})},
+    models.DateField: {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})},
+}
+
+
+class ShopDayInline(admin.TabularInline):
+    """The shop's calendar from a month ago on (older days: Calendar days, filtered by date)."""
+
+    model = ShopDay
+    extra = 1
+    fields = ["date", "kind", "opens_at", "closes_at", "note"]
+    formfield_overrides = SHOP_TIME
+    verbose_name_plural = _("calendar: days off, shortened days and working days")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(date__gte=timezone.localdate() - timedelta(days=31))
+
+
+@admin.register(ShopDay)
+class ShopDayAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Every shop's calendar days; `import_production_calendar` fills them from Russia's production calendar."""
+
+    list_display = ["date", "shop", "kind", "opens_at", "closes_at", "note"]
+    list_filter = ["shop", "kind", "date"]
+    list_select_related = ["shop"]
+    date_hierarchy = "date"
+    ordering = ["date", "shop__name"]
+    search_fields = ["note", "shop__name", "shop__code"]
+    fields = ["shop", "date", "kind", "opens_at", "closes_at", "note"]
+    formfield_overrides = SHOP_TIME
+
+
 @admin.register(Shop)
 class ShopAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "timezone", "hours", "live_keys", "api_requests_per_minute"]
     search_fields = ["name", "code"]
-    inlines = [ApiKeyInline]
-    # The hours are the shop's own clock: admin's time widget offered "Now" on the browser's clock and a note on
-    # how far the browser is behind the server, neither of which is the shop's time.
-    formfield_overrides = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 6})}}
+    inlines = [ShopDayInline, ApiKeyInline]
+    formfield_overrides = SHOP_TIME
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -2,6 +2,7 @@
 
 from orders.models.access import AccessGrant
 from orders.models.audit import SettingChange
+from orders.models.calendar import ShopDay
 from orders.models.customers import E164, Customer, CustomerEvent
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
@@ -47,6 +48,7 @@ __all__ = [
     "OrderQuerySet",
     "SettingChange",
     "Shop",
+    "ShopDay",
     "SingletonSettings",
     "Status",
     "StatusTransition",

@@ -1,6 +1,13 @@
 """The orders core's writes, one module per job, each write one transaction; the public names stay importable
 from `orders.services`."""
 
+from orders.services.calendar import (
+    PRODUCTION_CALENDAR_RU,
+    CalendarImport,
+    CalendarLine,
+    production_calendar_parse,
+    shop_days_import,
+)
 from orders.services.clocks import (
     CLOCK_FIELDS,
     clock_start,
@@ -35,6 +42,11 @@ from orders.services.orders import (
 from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
+    "CalendarImport",
+    "CalendarLine",
+    "PRODUCTION_CALENDAR_RU",
+    "production_calendar_parse",
+    "shop_days_import",
     "CLOCK_FIELDS",
     "PAST_DUE_TOLERANCE",
     "CallResult",

@@ -13,6 +13,7 @@ from core.exceptions import DeskError
 from core.http import form_errors, redirect_back, role_required
 from core.pagination import paginate
 from core.people import staff_name
+from orders.clock import next_working_day
 from orders.forms import (
     BulkReassignForm,
     CallForm,
@@ -91,6 +92,7 @@ def render_order_page(
     (`extra`: another app's refused form, for its part of the page)."""
     refused = bool(task_form or note_form or done_form or extra)
     now = timezone.now()
+    today = timezone.localtime(now).date()
     next_due_default = now + NEXT_STEP_DEFAULT
     page = order_page(order=order, user=request.user)
     cancel = next((status for status in page.next_statuses if status.group == "cancel"), None)
@@ -119,6 +121,9 @@ def render_order_page(
                 else None
             ),
             "now": now,
+            # "Tomorrow 10:00" plans for the shop's next working day (after a weekend or a holiday, not on it).
+            "due_day": next_working_day(order.shop, today),
+            "tomorrow": today + timedelta(days=1),
             # A closed order keeps its manager: no form offers what the desk would refuse.
             "reassign_form": (
                 ReassignForm(managers=managers_covering_shop(shop_id=order.shop_id))

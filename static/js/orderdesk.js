@@ -44,8 +44,10 @@ document.querySelectorAll(".due-shortcuts").forEach(function (group) {
     if (button.dataset.dueIn) {
       moment.setUTCMinutes(moment.getUTCMinutes() + Number(button.dataset.dueIn));
     } else {
-      const [hours, minutes] = button.dataset.dueTomorrow.split(":").map(Number);
-      moment.setUTCDate(moment.getUTCDate() + 1);
+      // The shop's next working day (the server reads its calendar), at the given desk time.
+      const [year, month, day] = button.dataset.dueDay.split("-").map(Number);
+      const [hours, minutes] = button.dataset.dueAt.split(":").map(Number);
+      moment.setUTCFullYear(year, month - 1, day);
       moment.setUTCHours(hours, minutes, 0, 0);
     }
     input.value = format(moment);
