@@ -5,8 +5,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from core.phrases import phrase
 from orders import history, signals
 from orders.exceptions import StaleOrder, StatusChangeRefused
 from orders.models import Order, OrderEvent, SettingChange, Status, StatusTransition, Task
@@ -41,7 +43,11 @@ def order_change_status(
                 Task.objects.filter(order=order, done_at__isnull=True).update(done_at=now, done_by=by)
             # Only what a status change owns: a manager assigned meanwhile must not be overwritten.
             order.save(update_fields=[*CLOCK_FIELDS, "status", "cancel_reason", "updated_at"])
-            text = f"Status {status_name(previous)} → {target_status.name}" + (f": {reason}" if reason else "")
+            moved = {"source": status_name(previous), "target": target_status.name}
+            if reason:
+                text = phrase(gettext_noop("Status %(source)s → %(target)s: %(reason)s"), reason=reason, **moved)
+            else:
+                text = phrase(gettext_noop("Status %(source)s → %(target)s"), **moved)
             order_event_add(
                 order=order,
                 kind=OrderEvent.Kind.STATUS,
