@@ -50,7 +50,11 @@ def _apply_rule(order: Order, *, state: str, carrier: str) -> None:
     if rule is None or order.status == rule.target.code:
         return
     try:
-        order_change_status(order=order, target=rule.target.code, reason=f"{carrier} reported it")
+        order_change_status(
+            order=order,
+            target=rule.target.code,
+            reason=phrase(gettext_noop("%(carrier)s reported it"), carrier=carrier),
+        )
     except StatusChangeRefused:
         text = phrase(
             gettext_noop(

@@ -189,7 +189,9 @@ def _give_up_calling(order: Order, *, by: User | None, result: CallResult) -> Ca
     )
     if cancel is not None:
         try:
-            order_change_status(order=order, target=cancel.target.code, by=by, reason="unreachable")
+            order_change_status(
+                order=order, target=cancel.target.code, by=by, reason=phrase(gettext_noop("unreachable"))
+            )
         except StatusChangeRefused:
             pass  # the pair is limited to other roles: a supervisor decides
         else:
