@@ -155,7 +155,7 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
             gettext_noop("%(reason)s; their own manager %(name)s is %(why)s"),
             reason=text,
             name=own.name,
-            why=found.excluded[own.name],
+            why=label(found.excluded[own.name]),  # said in the reader's language when the catalogue has it
         )
     return text
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core.people import staff_name
-from core.phrases import Phrase, phrase, text_columns
+from core.phrases import Phrase, joined, label, phrase, text_columns
 from notifications.models import Notification
 from orders.models import Order
 from orders.selectors import supervisors_covering_shop
@@ -106,14 +106,18 @@ def assignment_timeout_announce(*, order: Order, manager: User, minutes: int, re
 
 def queue_wait_announce(*, order: Order, minutes: int, why: dict[str, str]) -> int:
     """Supervisors hear of an order that has waited in the queue past the alert time, and why nobody took it."""
-    reasons = "; ".join(f"{name}: {reason}" for name, reason in why.items())
+    # Each reason is routing's words, said in the reader's language when the catalogue has them.
+    reasons = [
+        phrase(gettext_noop("%(name)s: %(reason)s"), name=name, reason=label(reason))
+        for name, reason in why.items()
+    ]
     text = phrase(
         gettext_noop(
             "Order %(number)s has waited %(minutes)s min in the queue: no manager can take it (%(reasons)s)."
         ),
         number=order.number,
         minutes=minutes,
-        reasons=reasons or phrase(gettext_noop("no managers cover this shop")),
+        reasons=joined(reasons, "; ") if reasons else phrase(gettext_noop("no managers cover this shop")),
     )
     return notifications_about_orders(
         [order],

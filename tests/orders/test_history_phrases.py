@@ -103,3 +103,15 @@ def test_a_desk_planned_call_task_reads_in_the_readers_language(worked_order):
     assert task.text == "Call again (no answer ×1)"
     with translation.override("ru"):
         assert task.shown_text.startswith("Перезвонить (") and task.shown_text.endswith(" ×1)")
+
+
+def test_the_customer_history_reads_in_the_readers_language(client, worked_order):
+    customer = worked_order.customer
+    customer_update(customer=customer, by=worked_order.manager, name="Ivan Petrovich", is_vip=True)
+    client.force_login(worked_order.manager)
+    url = reverse("orders:customer", args=[customer.pk])
+    with translation.override("ru"):
+        russian = client.get(url).content.decode()
+    assert "Имя: " in russian and "VIP: нет → да" in russian
+    english = client.get(url).content.decode()
+    assert "Name: " in english and "VIP: no → yes" in english and "VIP: нет → да" not in english
