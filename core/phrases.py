@@ -17,10 +17,11 @@ or a list of values (`Items`, joined with commas). JSON shape of a parameter: a 
 {"phrase": {...}}, {"moment": "<ISO 8601>"}, {"day": "<ISO 8601>"}, {"money": "4770.00", "currency": "RUB"},
 {"list": [...]} (with "sep" when not a comma)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, Union
 
 from django.utils import formats, timezone, translation
@@ -91,6 +92,29 @@ def day_text(day: date) -> str:
 def money_text(amount: Decimal, currency: str) -> str:
     """An amount with its currency's sign, in the active locale's number format ("4770.50 ₽" / "4770,50 ₽")."""
     return f"{formats.number_format(amount)} {CURRENCY_SIGNS.get(currency, currency)}"
+
+
+@dataclass
+class Writers:
+    """How phrases write a moment, a day and money at read time. Core's own above by default; an app whose pages
+    write them another way (core imports no app) puts its writers here at start-up with `writers_use`, so a line
+    and the page around it agree."""
+
+    moment: Callable[[datetime], str] = moment_text
+    time: Callable[[datetime], str] = partial(moment_text, time_only=True)
+    day: Callable[[date], str] = day_text
+    money: Callable[[Decimal, str], str] = money_text
+
+
+WRITERS = Writers()
+
+
+def writers_use(**writers: Callable[..., str]) -> None:
+    """Replace some of the writers (`moment=`, `time=`, `day=`, `money=`); an unknown name is a TypeError."""
+    for name, writer in writers.items():
+        if not hasattr(WRITERS, name):
+            raise TypeError(f"Phrases have no {name!r} writer.")
+        setattr(WRITERS, name, writer)
 
 
 @dataclass(frozen=True)
@@ -226,11 +250,11 @@ def _said(value: Param) -> str | int:
         case Phrase():
             return value.render()
         case Moment(at, time_only):
-            return moment_text(at, time_only=time_only)
+            return WRITERS.time(at) if time_only else WRITERS.moment(at)
         case Day(day):
-            return day_text(day)
+            return WRITERS.day(day)
         case Money(amount, currency):
-            return money_text(amount, currency)
+            return WRITERS.money(amount, currency)
         case Items(values, sep):
             return sep.join(str(_said(item)) for item in values)
     return value
