@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assignment.exceptions import AssignmentRefused
 from assignment.services import (
@@ -16,6 +16,8 @@ from assignment.services import (
     presence_logged_out,
     queue_serve_after_commit,
 )
+from core.people import staff_name
+from core.phrases import Phrase, phrase
 from feedback.services import feedback_letter, feedback_on_delivery, feedback_plan, reply_receive
 from notifications.models import InboundMessage, OutboundMessage, Trigger
 from notifications.services import (
@@ -38,7 +40,11 @@ def order_arrived(*, order: Order, taken_by: User | None) -> None:
     triggers; then, while the desk is closed, the reply saying when it opens."""
     if taken_by is not None:
         try:  # the manager who typed it in takes it, through routing's locks (quota, grants)
-            order_take(order_id=order.pk, user=taken_by, how=_("typed it in and took it"))
+            order_take(
+                order_id=order.pk,
+                user=taken_by,
+                how=phrase(gettext_noop("%(name)s typed it in and took it"), name=staff_name(taken_by)),
+            )
         except AssignmentRefused as refusal:  # refused (e.g. at quota): the whole order is undone
             raise IntakeRefused(str(refusal)) from refusal
     else:
@@ -60,13 +66,13 @@ def order_moved(*, order: Order) -> None:
 
 # 2a. A trigger fires (on entering a status, in 1 and 2; or "has stayed", from the every-minute check below):
 # notifications writes its message and bell, and these are its steps on the order itself.
-def trigger_order_steps(trigger: Trigger, order: Order, now: datetime) -> list[str]:
+def trigger_order_steps(trigger: Trigger, order: Order, now: datetime) -> list[Phrase]:
     """A task for the order's manager, a hand-over to a named manager, or back to routing; what was done, in the
     words of the firing's history line."""
     done = []
     if trigger.task_text.strip():
         if order.manager is None:
-            done.append(_("no task: the order has no manager"))
+            done.append(phrase(gettext_noop("no task: the order has no manager")))
         else:
             task_create(
                 customer=order.customer,
@@ -77,24 +83,24 @@ def trigger_order_steps(trigger: Trigger, order: Order, now: datetime) -> list[s
                 text=trigger.task_text,
                 due_at=now + trigger.task_due_in,
             )
-            done.append(_("task planned"))
-    reason = _("trigger “%(name)s”") % {"name": trigger.name}
+            done.append(phrase(gettext_noop("task planned")))
+    reason = phrase(gettext_noop("trigger “%(name)s”"), name=trigger.name)
     if trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is None:  # deleted since: the trigger keeps no one
-        done.append(_("not handed over: the manager it names is no longer on the staff"))
+        done.append(phrase(gettext_noop("not handed over: the manager it names is no longer on the staff")))
     elif trigger.hand == Trigger.Hand.MANAGER and trigger.hand_to is not None:
         try:
             orders_reassign(orders=[order], manager=trigger.hand_to, by=None, reason=reason)
-            done.append(_("handed over"))
+            done.append(phrase(gettext_noop("handed over")))
         except OrderError as exc:
-            done.append(_("not handed over: %(why)s") % {"why": exc})
+            done.append(phrase(gettext_noop("not handed over: %(why)s"), why=str(exc).rstrip(".")))
     elif trigger.hand == Trigger.Hand.ROUTING and order.manager_id:
         try:
             order_take_back(order=order, reason=reason)
         except OrderError as exc:
-            done.append(_("not sent back to routing: %(why)s") % {"why": exc})
+            done.append(phrase(gettext_noop("not sent back to routing: %(why)s"), why=str(exc).rstrip(".")))
         else:
             queue_serve_after_commit()
-            done.append(_("sent back to routing"))
+            done.append(phrase(gettext_noop("sent back to routing")))
     return done
 
 

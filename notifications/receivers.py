@@ -3,9 +3,10 @@ the customer's messages in a data export or anonymisation). The flows that chang
 are the desk's pipeline (desk/flows.py)."""
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.people import staff_name
+from core.phrases import Moment, Money, Phrase, label, phrase, plural_noop, stored
 from notifications.models import Notification
 from notifications.selectors import customer_messages_export
 from notifications.services import (
@@ -25,7 +26,11 @@ def on_orders_overdue(sender, orders, **kwargs):
     notifications_about_orders(
         orders,
         kind=Notification.Kind.OVERDUE,
-        text_for=lambda order: f"Order {order.number} is overdue in status {status_name(order.status, statuses)}.",
+        text_for=lambda order: phrase(
+            gettext_noop("Order %(number)s is overdue in status %(status)s."),
+            number=order.number,
+            status=status_name(order.status, statuses),
+        ),
         to_manager=True,
     )
 
@@ -35,8 +40,10 @@ def on_orders_escalated(sender, orders, **kwargs):
     notifications_about_orders(
         orders,
         kind=Notification.Kind.ESCALATION,
-        text_for=lambda order: (
-            f"Order {order.number} is still overdue in status {status_name(order.status, statuses)}."
+        text_for=lambda order: phrase(
+            gettext_noop("Order %(number)s is still overdue in status %(status)s."),
+            number=order.number,
+            status=status_name(order.status, statuses),
         ),
         to_manager=False,
     )
@@ -46,7 +53,11 @@ def on_payment_failed(sender, order, amount, **kwargs):
     notifications_about_orders(
         [order],
         kind=Notification.Kind.PAYMENT_FAILED,
-        text_for=lambda order: f"Payment of {amount} failed for order {order.number}: call the customer.",
+        text_for=lambda order: phrase(
+            gettext_noop("Payment of %(amount)s failed for order %(number)s: call the customer."),
+            amount=Money(amount, order.shop.currency),
+            number=order.number,
+        ),
         to_manager=True,
     )
 
@@ -58,29 +69,52 @@ def on_order_manager_changed(sender, order, previous, manager, by, reason, accep
     if previous is not None and previous != manager:
         notifications_mark_read(recipient=previous, kind=Notification.Kind.ASSIGNED, link=link)
         if previous != by:
-            where = f"went to {staff_name(manager)}" if manager is not None else "was taken back"
+            if manager is None:
+                lost = phrase(gettext_noop("Order %(number)s was taken back"), number=order.number)
+            else:
+                lost = phrase(
+                    gettext_noop("Order %(number)s went to %(name)s"),
+                    number=order.number,
+                    name=staff_name(manager),
+                )
             notification_create(
-                recipient=previous,
-                kind=Notification.Kind.INFO,
-                text=f"Order {order.number} {where}" + (f": {reason}." if reason else "."),
+                recipient=previous, kind=Notification.Kind.INFO, text=_why(lost, reason)
             )  # no link: the order is no longer theirs to open
     if manager is None or manager == by:
         return
     if by is None:
-        text = f"Order {order.number} is yours" + (f": {reason}." if reason else ".")
+        text = _why(phrase(gettext_noop("Order %(number)s is yours"), number=order.number), reason)
         if accept_by:
-            text += f" Take it up by {timezone.localtime(accept_by):%H:%M}."
+            text = phrase(
+                gettext_noop("%(line)s Take it up by %(time)s."), line=text, time=Moment(accept_by, time_only=True)
+            )
     else:
-        text = f"{staff_name(by)} handed you order {order.number}" + (f": {reason}." if reason else ".")
+        text = _why(
+            phrase(gettext_noop("%(name)s handed you order %(number)s"), name=staff_name(by), number=order.number),
+            reason,
+        )
     notification_create(recipient=manager, kind=Notification.Kind.ASSIGNED, text=text, link=link)
+
+
+def _why(line: Phrase, reason: Phrase | str) -> Phrase:
+    """A notice with its reason after it, or a full stop."""
+    if reason:
+        return phrase(gettext_noop("%(line)s: %(reason)s."), line=line, reason=reason)
+    return phrase(gettext_noop("%(line)s."), line=line)
 
 
 def on_tasks_due(sender, tasks, **kwargs):
     messages = []
     for task in tasks:
-        about = f"order {task.order.number}" if task.order_id else task.customer.name
+        said = {"kind": label(task.get_kind_display()), "text": stored(task.phrase, task.text)}
+        if task.order_id:
+            text = phrase(
+                gettext_noop("%(kind)s due now (order %(number)s): %(text)s"), number=task.order.number, **said
+            )
+        else:
+            text = phrase(gettext_noop("%(kind)s due now (%(name)s): %(text)s"), name=task.customer.name, **said)
         link = order_link(task.order) if task.order_id else reverse("orders:list")
-        messages.append((task.assignee_id, f"{task.get_kind_display()} due now ({about}): {task.text}", link))
+        messages.append((task.assignee_id, text, link))
     notifications_create_many(kind=Notification.Kind.REMINDER, messages=messages)
 
 
@@ -88,9 +122,16 @@ def on_customer_unreachable(sender, order, misses, **kwargs):
     notifications_about_orders(
         [order],
         kind=Notification.Kind.ESCALATION,
-        text_for=lambda order: (
-            f"Order {order.number}: the customer did not answer {misses} calls and the order "
-            f"cannot be cancelled from {status_name(order.status)}. Decide what happens next."
+        text_for=lambda order: phrase(
+            *plural_noop(
+                "Order %(number)s: the customer did not answer %(count)s call and the order cannot be cancelled "
+                "from %(status)s. Decide what happens next.",
+                "Order %(number)s: the customer did not answer %(count)s calls and the order cannot be cancelled "
+                "from %(status)s. Decide what happens next.",
+            ),
+            number=order.number,
+            count=misses,
+            status=status_name(order.status),
         ),
         to_manager=False,
     )
@@ -100,7 +141,7 @@ def on_delivery_step_refused(sender, order, text, **kwargs):
     notifications_about_orders(
         [order],
         kind=Notification.Kind.INFO,
-        text_for=lambda order: f"Order {order.number}: {text}",
+        text_for=lambda order: phrase(gettext_noop("Order %(number)s: %(text)s"), number=order.number, text=text),
         to_manager=True,
     )
 

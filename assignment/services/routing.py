@@ -6,13 +6,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_text_list
+from django.utils.translation import gettext_noop
 
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.routing import AWAY, Candidate, Survey, Team, at_quota, rank, survey, team_read
 from assignment.routing.sql import manager_lock, open_orders_by_manager
 from core.people import staff_name
+from core.phrases import Phrase, label, listed, phrase
 from orders import history
 from orders.clock import desk_time
 from orders.models import AccessGrant, Order
@@ -48,7 +49,7 @@ def _assign(
     order: Order,
     manager: User,
     rule: str,
-    reason: str,
+    reason: Phrase,
     now: datetime,
     by: User | None = None,
     fresh: bool = False,
@@ -97,39 +98,51 @@ def _candidate_line(candidate: Candidate) -> dict[str, Any]:
     return line
 
 
-def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey, order: Order) -> str:
+def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey, order: Order) -> Phrase:
     """The headline of "Why assigned": the rule that actually decided between the candidates, not the rule's
     name alone (with one candidate, "fewest open orders" decided nothing)."""
     # Whom the chosen one was preferred to (not those refused under the lock, nor one who let it time out).
     others = [c for c in ranked if c is not chosen and c.slipped_at is None and c.name not in found.excluded]
     if chosen.slipped_at is not None:
-        text = (
-            f"Cooling-off fallback: given back to {chosen.name}, who let it time out at "
-            f"{desk_time(chosen.slipped_at)}, because nobody else free could take it"
+        text = phrase(
+            gettext_noop(
+                "Cooling-off fallback: given back to %(name)s, who let it time out at %(at)s, because nobody else "
+                "free could take it"
+            ),
+            name=chosen.name,
+            at=chosen.slipped_at,
         )
     elif rule == AssignmentDecision.Rule.REPEAT:
-        text = AssignmentDecision.Rule.REPEAT.label
+        text = label(AssignmentDecision.Rule.REPEAT.label)
     elif not others:
         # Whoever let it time out and is still free with room was passed over: the cooling-off decided.
         slipped = [c.name for c in ranked if c.slipped_at is not None and c.name not in found.excluded]
-        text = (
-            f"Cooling-off → the only free manager with room for it besides {get_text_list(slipped, 'and')}, "
-            "who let it time out (others first)"
-            if slipped
-            else "The only free manager with room for it"
-        ) + (" (a VIP customer)" if order.customer.is_vip else "")
+        if slipped:
+            text = phrase(
+                gettext_noop(
+                    "Cooling-off → the only free manager with room for it besides %(names)s, who let it time out "
+                    "(others first)"
+                ),
+                names=listed(slipped),
+            )
+        else:
+            text = phrase(gettext_noop("The only free manager with room for it"))
+        if order.customer.is_vip:
+            text = phrase(gettext_noop("%(reason)s (a VIP customer)"), reason=text)
     elif rule == AssignmentDecision.Rule.VIP:
         runner_up = others[0]
         if chosen.experience > runner_up.experience:
-            text = AssignmentDecision.Rule.VIP.label
+            text = label(AssignmentDecision.Rule.VIP.label)
         elif chosen.open_orders < runner_up.open_orders:
-            text = "VIP, equally experienced free managers → fewest open orders"
+            text = phrase(gettext_noop("VIP, equally experienced free managers → fewest open orders"))
         else:
-            text = "VIP, equally experienced and loaded free managers → waiting longest for an order"
+            text = phrase(
+                gettext_noop("VIP, equally experienced and loaded free managers → waiting longest for an order")
+            )
     elif chosen.open_orders < others[0].open_orders:
-        text = AssignmentDecision.Rule.EVEN_LOAD.label
+        text = label(AssignmentDecision.Rule.EVEN_LOAD.label)
     else:
-        text = "Even load, a tie on open orders → waiting longest for an order"
+        text = phrase(gettext_noop("Even load, a tie on open orders → waiting longest for an order"))
     own_id = order.customer.responsible_manager_id
     own = found.granted.get(own_id) if own_id is not None else None
     if (
@@ -138,7 +151,12 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
         and own is not chosen
         and own.name in found.excluded
     ):
-        text += f"; their own manager {own.name} is {found.excluded[own.name]}"
+        text = phrase(
+            gettext_noop("%(reason)s; their own manager %(name)s is %(why)s"),
+            reason=text,
+            name=own.name,
+            why=label(found.excluded[own.name]),  # said in the reader's language when the catalogue has it
+        )
     return text
 
 
@@ -209,7 +227,7 @@ def order_route(
 
 @transaction.atomic
 def order_take(
-    *, order_id: int, user: User, now: datetime | None = None, how: str = "took it from the queue"
+    *, order_id: int, user: User, now: datetime | None = None, how: Phrase | None = None
 ) -> AssignmentDecision:
     """A manager takes a waiting order themselves ("Take it" on the queue), through the same locks as routing:
     the order must still be waiting, granted to them, and they must have room. Taking it is taking it up."""
@@ -233,7 +251,7 @@ def order_take(
         manager=user,
         by=user,
         rule=AssignmentDecision.Rule.TAKEN,
-        reason=f"{staff_name(user)} {how}",
+        reason=how or phrase(gettext_noop("%(name)s took it from the queue"), name=staff_name(user)),
         now=now,
         accepted_at=now,
     )

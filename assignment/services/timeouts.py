@@ -5,11 +5,13 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from assignment import signals
 from assignment.models import AssignmentDecision
 from assignment.services.routing import order_route
 from core.people import staff_name
+from core.phrases import phrase
 from orders.models import Order
 from orders.services import order_take_back
 
@@ -57,7 +59,11 @@ def _assignment_expire(*, decision_id: int, order_id: int, now: datetime) -> boo
         return False  # reassigned by hand or closed meanwhile: nothing to take back
     assert decision.accept_by is not None  # the sweep reads only decisions with a time to take up by
     minutes = round((decision.accept_by - decision.created_at).total_seconds() / 60)
-    reason = f"{staff_name(decision.manager)} did not take it up within {minutes} min"
+    reason = phrase(
+        gettext_noop("%(name)s did not take it up within %(minutes)s min"),
+        name=staff_name(decision.manager),
+        minutes=minutes,
+    )
     order_take_back(order=order, reason=reason)
     rerouted = order_route(order_id=order.pk, now=now)
     signals.assignment_timed_out.send(

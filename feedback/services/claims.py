@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.people import staff_name
+from core.phrases import Phrase, phrase
 from feedback.exceptions import ClaimRefused
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings
 from notifications.models import Notification
@@ -35,9 +37,13 @@ def _least_busy_inspector(shop_id: int) -> User | None:
 
 @transaction.atomic
 def claim_open(
-    *, order: Order, reason: str, request: FeedbackRequest | None = None, now: datetime | None = None
+    *, order: Order, reason: Phrase | str, request: FeedbackRequest | None = None, now: datetime | None = None
 ) -> Claim:
+    """Open a claim (`reason`: the desk's phrase, or what a person wrote; the claim keeps it in English, the bell
+    says it in each reader's language)."""
     now = now or timezone.now()
+    said = reason
+    reason = reason.english() if isinstance(reason, Phrase) else reason
     inspector = _least_busy_inspector(order.shop_id)
     claim = Claim.objects.create(
         order=order,
@@ -53,7 +59,7 @@ def claim_open(
         kind=ClaimEvent.Kind.CREATED,
         text=f"Opened for {staff_name(inspector, 'nobody yet')}: {reason}",
     )
-    text = f"Claim on order {order.number}: {reason}"[:500]
+    text = phrase(gettext_noop("Claim on order %(number)s: %(reason)s"), number=order.number, reason=said)
     if inspector is not None:
         notifications_create_many(
             kind=Notification.Kind.CLAIM, messages=[(inspector.pk, text, _claim_link(claim))]

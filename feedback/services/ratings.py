@@ -9,7 +9,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from core.phrases import phrase
 from feedback.exceptions import FeedbackError
 from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.selectors import customer_ratings_after
@@ -65,7 +67,12 @@ def _answer(request: FeedbackRequest, channel: str, text: str, now: datetime) ->
 def _to_inspectors(request: FeedbackRequest, text: str) -> None:
     order = request.order
     inspectors = inspectors_covering_shop(shop_id=order.shop_id).values_list("pk", flat=True)
-    about = f"{request.customer.name} answered the feedback on order {order.number}: {text or 'an attachment'}"
+    about = phrase(
+        gettext_noop("%(name)s answered the feedback on order %(number)s: %(text)s"),
+        name=request.customer.name,
+        number=order.number,
+        text=text or phrase(gettext_noop("an attachment")),
+    )
     # To the list where they read it into a rating: the order page has nothing for them to do with it.
     replies = reverse("feedback:replies")
     notifications_create_many(kind=Notification.Kind.REPLY, messages=[(pk, about, replies) for pk in inspectors])
@@ -129,7 +136,9 @@ def rating_receive(
         request.state = State.ANSWERED
         claim_open(
             order=order,
-            reason=f"Rated {rating}/5" + (f": “{text}”" if text and text != str(rating) else "."),
+            reason=phrase(gettext_noop("Rated %(rating)s/5: “%(text)s”"), rating=rating, text=text)
+            if text and text != str(rating)
+            else phrase(gettext_noop("Rated %(rating)s/5."), rating=rating),
             request=request,
             now=now,
         )
@@ -154,7 +163,12 @@ def contact_answer(
         FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.AFTER)
         return request
     if wants:
-        claim_open(order=request.order, reason="Rated 3/5 and asked to be contacted.", request=request, now=now)
+        claim_open(
+            order=request.order,
+            reason=phrase(gettext_noop("Rated 3/5 and asked to be contacted.")),
+            request=request,
+            now=now,
+        )
     FeedbackReply.objects.create(
         request=request,
         text=text or ("yes" if wants else "no"),
@@ -172,7 +186,7 @@ def feedback_comment(*, request: FeedbackRequest, text: str, source: str) -> Fee
     """What the customer adds on the rating page after the rating: kept on the request and, as it is no message on
     the order's conversation, a line in the order's history for the desk to read."""
     reply = FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.COMMENT)
-    added = f"The customer added ({source}): “{text}”"
+    added = phrase(gettext_noop("The customer added (%(source)s): “%(text)s”"), source=source, text=text)
     order_event_add(order=request.order, kind=OrderEvent.Kind.RATING, text=added)
     return reply
 

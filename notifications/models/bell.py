@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from core.models import Phrased
 
-class Notification(models.Model):
+
+class Notification(Phrased):
     """An in-app message for one member of staff, shown under the navbar bell."""
 
     class Kind(models.TextChoices):

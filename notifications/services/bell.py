@@ -6,26 +6,34 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.people import staff_name
+from core.phrases import Phrase, joined, label, phrase, text_columns
 from notifications.models import Notification
 from orders.models import Order
 from orders.selectors import supervisors_covering_shop
 
 
-def notification_create(*, recipient: User, kind: str, text: str, link: str = "") -> Notification:
-    notification = Notification(recipient=recipient, kind=kind, text=text[:500], link=link)
+def notification_create(*, recipient: User, kind: str, text: Phrase | str, link: str = "") -> Notification:
+    """One notification; the desk's own sentences are phrases, said in the recipient's language (core.phrases)."""
+    notification = Notification(recipient=recipient, kind=kind, link=link, **text_columns(text, 500))
     notification.full_clean(exclude=["recipient"])  # the recipient is a user the caller holds
     notification.save()
     return notification
 
 
-def notifications_create_many(*, kind: str, messages: Iterable[tuple[int, str, str]]) -> int:
+def notifications_create_many(*, kind: str, messages: Iterable[tuple[int, Phrase | str, str]]) -> int:
     """(recipient id, text, link) triples, each distinct one once, in a single insert."""
-    unique = dict.fromkeys((recipient_id, text[:500], link) for recipient_id, text, link in messages)
+    unique: dict[tuple[int, str, str], dict[str, object]] = {}
+    for recipient_id, text, link in messages:
+        columns = text_columns(text, 500)
+        unique.setdefault((recipient_id, str(columns["text"]), link), columns)
     Notification.objects.bulk_create(
-        [Notification(recipient_id=pk, kind=kind, text=text, link=link) for pk, text, link in unique]
+        [
+            Notification(recipient_id=pk, kind=kind, link=link, **columns)
+            for (pk, _, link), columns in unique.items()
+        ]
     )
     return len(unique)
 
@@ -57,7 +65,7 @@ def notifications_about_orders(
     orders: Iterable[Order],
     *,
     kind: str,
-    text_for: Callable[[Order], str],
+    text_for: Callable[[Order], Phrase | str],
     to_manager: bool,
     and_supervisors: bool = False,
 ) -> int:
@@ -79,17 +87,18 @@ def notifications_about_orders(
 def assignment_timeout_announce(*, order: Order, manager: User, minutes: int, rerouted_to: User | None) -> int:
     """Supervisors hear that a manager let an order routing gave them time out, and where it went."""
     if rerouted_to is None:
-        where = _("nobody is free to take it, so it waits in the queue")
+        where = phrase(gettext_noop("nobody is free to take it, so it waits in the queue"))
     elif rerouted_to == manager:
-        where = _("nobody else free could take it, so it went back to them")
+        where = phrase(gettext_noop("nobody else free could take it, so it went back to them"))
     else:
-        where = _("it went to %(manager)s") % {"manager": staff_name(rerouted_to)}
-    text = _("%(manager)s did not take up order %(number)s in %(minutes)s min; %(where)s.") % {
-        "manager": staff_name(manager),
-        "number": order.number,
-        "minutes": minutes,
-        "where": where,
-    }
+        where = phrase(gettext_noop("it went to %(manager)s"), manager=staff_name(rerouted_to))
+    text = phrase(
+        gettext_noop("%(manager)s did not take up order %(number)s in %(minutes)s min; %(where)s."),
+        manager=staff_name(manager),
+        number=order.number,
+        minutes=minutes,
+        where=where,
+    )
     return notifications_about_orders(
         [order], kind=Notification.Kind.TIMEOUT, text_for=lambda order: text, to_manager=False
     )
@@ -97,11 +106,22 @@ def assignment_timeout_announce(*, order: Order, manager: User, minutes: int, re
 
 def queue_wait_announce(*, order: Order, minutes: int, why: dict[str, str]) -> int:
     """Supervisors hear of an order that has waited in the queue past the alert time, and why nobody took it."""
-    reasons = "; ".join(f"{name}: {reason}" for name, reason in why.items()) or _("no managers cover this shop")
-    text = _("Order %(number)s has waited %(minutes)s min in the queue: no manager can take it (%(reasons)s).")
+    # Each reason is routing's words, said in the reader's language when the catalogue has them.
+    reasons = [
+        phrase(gettext_noop("%(name)s: %(reason)s"), name=name, reason=label(reason))
+        for name, reason in why.items()
+    ]
+    text = phrase(
+        gettext_noop(
+            "Order %(number)s has waited %(minutes)s min in the queue: no manager can take it (%(reasons)s)."
+        ),
+        number=order.number,
+        minutes=minutes,
+        reasons=joined(reasons, "; ") if reasons else phrase(gettext_noop("no managers cover this shop")),
+    )
     return notifications_about_orders(
         [order],
         kind=Notification.Kind.ESCALATION,
-        text_for=lambda order: text % {"number": order.number, "minutes": minutes, "reasons": reasons},
+        text_for=lambda order: text,
         to_manager=False,
     )

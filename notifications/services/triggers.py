@@ -10,7 +10,9 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from core.phrases import Phrase, Value, joined, label, phrase
 from notifications.models import Notification, OffHoursReply, OutboundMessage, Trigger, TriggerFiring
 from notifications.services.bell import notifications_about_orders
 from notifications.services.outbox import message_queue
@@ -22,7 +24,7 @@ from orders.services import order_event_add
 Outcome = TriggerFiring.Outcome
 # Carries out a firing trigger's steps on the order itself (task, hand-over, back to routing) and says what was
 # done, in the words of the history line ("task planned", "not handed over: …").
-OrderSteps = Callable[[Trigger, Order, datetime], list[str]]
+OrderSteps = Callable[[Trigger, Order, datetime], list[Phrase]]
 
 
 def firing_due_at(trigger: Trigger, order: Order, *, entered_at: datetime, round: int) -> datetime:
@@ -35,9 +37,9 @@ def firing_due_at(trigger: Trigger, order: Order, *, entered_at: datetime, round
 
 def _act(
     trigger: Trigger, firing: TriggerFiring, order: Order, now: datetime, order_steps: OrderSteps
-) -> list[str]:
+) -> list[Phrase]:
     """Carry out the trigger's actions on the order; what was done, for the order's history (message, the order's
-    own steps, bell: in that order)."""
+    own steps, bell: in that order), each part without a full stop."""
     done = []
     if trigger.template is not None:  # no query: read with the trigger
         template = trigger.template
@@ -50,35 +52,49 @@ def _act(
             firing=firing,
             now=now,
         )
-        done.append(
-            f"{template.get_channel_display()} “{template.name}”"
-            + (f" not sent: {message.last_error}" if message.state == OutboundMessage.State.SKIPPED else " queued")
-        )
+        sent: dict[str, Value] = {"channel": label(template.get_channel_display()), "name": template.name}
+        if message.state == OutboundMessage.State.SKIPPED:
+            error = message.last_error.rstrip(".")
+            done.append(phrase(gettext_noop("%(channel)s “%(name)s” not sent: %(error)s"), error=error, **sent))
+        else:
+            done.append(phrase(gettext_noop("%(channel)s “%(name)s” queued"), **sent))
     done += order_steps(trigger, order, now)
     if trigger.notify:
         text = trigger.notify_text or trigger.name
         notifications_about_orders(
             [order],
             kind=Notification.Kind.INFO,
-            text_for=lambda order: f"Order {order.number}: {text}",
+            text_for=lambda order: phrase(
+                gettext_noop("Order %(number)s: %(text)s"), number=order.number, text=text
+            ),
             to_manager=trigger.notify == Trigger.Notify.MANAGER,
         )
-        done.append("notified")
+        done.append(phrase(gettext_noop("notified")))
     return done
 
 
 def _fire(firing: TriggerFiring, order: Order, now: datetime, order_steps: OrderSteps) -> None:
     trigger = firing.trigger
     done = _act(trigger, firing, order, now, order_steps)
-    # Each part ends without a full stop (a refusal's own text has one): the history line adds the one stop.
-    note = "; ".join(part.rstrip(".") for part in done)
-    firing.done_at, firing.outcome, firing.note = now, Outcome.FIRED, note[:300]
+    # Each part ends without a full stop: the history line adds the one stop.
+    parts = joined(done, "; ") if done else phrase(gettext_noop("done"))
+    firing.done_at, firing.outcome = now, Outcome.FIRED
+    firing.note = "; ".join(part.english() for part in done)[:300]  # admin's record of the firing, in English
     firing.save(update_fields=["done_at", "outcome", "note"])
-    round_note = f" (reminder {firing.round} of {trigger.times})" if trigger.times > 1 else ""
+    if trigger.times > 1:
+        text = phrase(
+            gettext_noop("Trigger “%(name)s” (reminder %(round)s of %(times)s): %(done)s."),
+            name=trigger.name,
+            round=firing.round,
+            times=trigger.times,
+            done=parts,
+        )
+    else:
+        text = phrase(gettext_noop("Trigger “%(name)s”: %(done)s."), name=trigger.name, done=parts)
     order_event_add(
         order=order,
         kind=OrderEvent.Kind.TRIGGER,
-        text=f"Trigger “{trigger.name}”{round_note}: {firing.note or 'done'}.",
+        text=text,
         details=history.TriggerFired(trigger_id=trigger.pk, firing_id=firing.pk),
     )
 

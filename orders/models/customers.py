@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 
+from core.models import Phrased
 from orders.models.shops import Shop, validate_timezone
 
 E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", "Enter the phone in international format, e.g. +79161234567.")
@@ -63,7 +64,7 @@ class Customer(models.Model):
         return zoneinfo.ZoneInfo(self.timezone) if self.timezone else self.shop.zone
 
 
-class CustomerEvent(models.Model):
+class CustomerEvent(Phrased):
     """Append-only history of a customer's details: who changed what, when."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")

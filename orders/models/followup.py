@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.models import Phrased
 from core.people import staff_name
 from core.roles import can_work_orders
 from orders.durations import SETTING_DURATION, duration_label
@@ -22,7 +23,7 @@ class CallOutcome(models.TextChoices):
     UNREACHABLE = "unreachable", "Unreachable"
 
 
-class Task(models.Model):
+class Task(Phrased):
     """A next step: a call or a to-do about an order or a customer, for oneself or a colleague."""
 
     class Kind(models.TextChoices):

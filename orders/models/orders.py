@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, TransitionNotAllowed, transition
 
+from core.models import Phrased
 from core.roles import ORDER_WORKERS
 from orders.models.customers import Customer
 from orders.models.matrix import Status, StatusTransition
@@ -177,7 +178,7 @@ class OrderItem(models.Model):
         return self.qty * self.price
 
 
-class OrderEvent(models.Model):
+class OrderEvent(Phrased):
     """Append-only history of an order: who did what, when."""
 
     class Kind(models.TextChoices):

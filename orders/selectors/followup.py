@@ -74,7 +74,7 @@ def order_next_for_manager(*, user: User, now: datetime) -> NextThing | None:
         .first()
     )
     if call is not None and call.order is not None:  # the filter reads only calls about an order
-        return NextThing(call.order, f"Call due: {call.text}")
+        return NextThing(call.order, f"Call due: {call.shown_text}")
     mine = Order.objects.filter(manager=user, is_final=False)
     overdue = mine.filter(is_overdue=True).order_by("overdue_since", "pk").first()
     if overdue is not None:

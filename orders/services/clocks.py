@@ -9,9 +9,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from core.phrases import Phrase, phrase, text_columns
 from orders import signals
-from orders.clock import desk_time, working_deadline
+from orders.clock import working_deadline
 from orders.models import DeskSettings, Order, OrderEvent, Shop, Status, Task
 from orders.selectors.matrix import status_by_code, status_name
 
@@ -42,7 +44,7 @@ def _sweep(
     batch: int,
     changes: dict[str, Any],
     kind: str,
-    text_for: Callable[[Order, dict[str, Status]], str],
+    text_for: Callable[[Order, dict[str, Status]], Phrase],
     signal: Signal,
 ) -> int:
     """Claim a batch of due orders (skipping rows another sweeper holds), apply `changes`, write one history
@@ -54,7 +56,10 @@ def _sweep(
         Order.objects.filter(pk__in=[order.pk for order in orders]).update(**changes)
         statuses = status_by_code()
         OrderEvent.objects.bulk_create(
-            [OrderEvent(order=order, kind=kind, text=text_for(order, statuses)) for order in orders]
+            [
+                OrderEvent(order=order, kind=kind, **text_columns(text_for(order, statuses), 500))
+                for order in orders
+            ]
         )
         for order in orders:
             for field, value in changes.items():
@@ -77,9 +82,13 @@ def orders_flag_overdue(*, now: datetime | None = None, batch: int = 500) -> int
     )
 
 
-def _overdue_text(order: Order, statuses: dict[str, Status]) -> str:
+def _overdue_text(order: Order, statuses: dict[str, Status]) -> Phrase:
     assert order.deadline is not None  # the sweep reads only orders whose deadline has passed
-    return f"Overdue: the {status_name(order.status, statuses)} time limit ran out at {desk_time(order.deadline)}."
+    return phrase(
+        gettext_noop("Overdue: the %(status)s time limit ran out at %(at)s."),
+        status=status_name(order.status, statuses),
+        at=order.deadline,
+    )
 
 
 def orders_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
@@ -95,7 +104,9 @@ def orders_escalate_overdue(*, now: datetime | None = None, batch: int = 500) ->
         batch=batch,
         changes={"escalated_at": now},
         kind=OrderEvent.Kind.ESCALATION,
-        text_for=lambda order, statuses: f"Escalated to supervisors: overdue for more than {minutes} min.",
+        text_for=lambda order, statuses: phrase(
+            gettext_noop("Escalated to supervisors: overdue for more than %(minutes)s min."), minutes=minutes
+        ),
         signal=signals.orders_escalated,
     )
 

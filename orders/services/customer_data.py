@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from core.people import staff_name
+from core.phrases import phrase, text_columns
 from orders import signals
 from orders.models import Customer, CustomerEvent, Order, SettingChange, Task
 from orders.services.audit import setting_change_record, setting_snapshot
@@ -74,7 +76,11 @@ def customer_anonymise(*, customer: Customer, by: User | None) -> Customer:
     Order.objects.filter(customer=customer).update(delivery_address="", comment="")
     CustomerEvent.objects.filter(customer=customer).delete()
     customer.refresh_from_db()
-    CustomerEvent.objects.create(customer=customer, actor=by, text=f"Anonymised on request by {staff_name(by)}.")
+    CustomerEvent.objects.create(
+        customer=customer,
+        actor=by,
+        **text_columns(phrase(gettext_noop("Anonymised on request by %(name)s."), name=staff_name(by)), 500),
+    )
     signals.customer_anonymised.send(sender=Customer, customer=customer)
     setting_change_record(
         obj=customer,

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from core.people import staff_name
+from core.phrases import Phrase, phrase, text_columns
 from orders.clock import zone_for_phone
 from orders.models import Customer, CustomerEvent, Shop
 
@@ -16,13 +18,13 @@ UPSERT_FIELDS = ["name", "email", "legal_type", "is_vip", "timezone"]
 
 # The details a person reads on the customer page, in the words of their history lines.
 DETAIL_LABELS = {
-    "name": "name",
-    "phone": "phone",
-    "email": "email",
-    "legal_type": "type",
-    "is_vip": "VIP",
-    "timezone": "time zone",
-    "responsible_manager": "responsible manager",
+    "name": gettext_noop("Name"),
+    "phone": gettext_noop("Phone"),
+    "email": gettext_noop("Email"),
+    "legal_type": gettext_noop("Type"),
+    "is_vip": gettext_noop("VIP"),
+    "timezone": gettext_noop("Time zone"),
+    "responsible_manager": gettext_noop("Responsible manager"),
 }
 
 
@@ -35,7 +37,7 @@ def customer_upsert(
     legal_type: str,
     is_vip: bool,
     by: User | None = None,
-    source: str = "",
+    source: Phrase | None = None,
 ) -> Customer:
     """The shop's customer with this phone (or, without a phone, this email in any case); created when new. What
     the order changes on a known customer is written to their history (`by`: who typed it; `source`: where it
@@ -92,25 +94,34 @@ def customer_update(*, customer: Customer, by: User | None, **changes: Any) -> l
 
 
 def customer_history_add(
-    *, customer: Customer, before: dict[str, Any], by: User | None, source: str = ""
+    *, customer: Customer, before: dict[str, Any], by: User | None, source: Phrase | None = None
 ) -> list[str]:
-    """One history line per detail that differs from `before`; the lines written."""
+    """One history line per detail that differs from `before` (`source`: where the change came from); the lines
+    written, as the active language says them."""
     lines = [
-        f"{DETAIL_LABELS[field].capitalize()}: {_said(old)} → {_said(getattr(customer, field))}"
+        phrase(
+            gettext_noop("%(field)s: %(old)s → %(new)s"),
+            field=phrase(DETAIL_LABELS[field]),
+            old=_said(old),
+            new=_said(getattr(customer, field)),
+        )
         for field, old in before.items()
         if old != getattr(customer, field)
     ]
-    suffix = f" ({source})" if source else ""
+    if source is not None:
+        lines = [phrase(gettext_noop("%(line)s (%(source)s)"), line=line, source=source) for line in lines]
     CustomerEvent.objects.bulk_create(
-        [CustomerEvent(customer=customer, actor=by, text=(line + suffix)[:500]) for line in lines]
+        [CustomerEvent(customer=customer, actor=by, **text_columns(line, 500)) for line in lines]
     )
-    return lines
+    return [line.render() for line in lines]
 
 
-def _said(value: Any) -> str:
+def _said(value: Any) -> Phrase | str:
     if hasattr(value, "get_full_name"):
         return staff_name(value)
-    return str({True: "yes", False: "no"}.get(value, value) or "—")
+    if isinstance(value, bool):
+        return phrase(gettext_noop("yes") if value else gettext_noop("no"))
+    return str(value or "—")
 
 
 def customer_set_responsible(*, customer: Customer, manager: User | None, by: User | None) -> Customer:

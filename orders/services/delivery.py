@@ -4,7 +4,9 @@ matrix when the shop has a rule for the state, never backwards and never past wh
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
+from core.phrases import Value, label, phrase
 from orders import history, signals
 from orders.exceptions import StatusChangeRefused
 from orders.models import DeliveryEvent, DeliveryState, DeliveryStatusRule, Order, OrderEvent
@@ -26,11 +28,13 @@ def order_record_delivery(
             )
     except IntegrityError:
         return DeliveryEvent.objects.get(order=order, state=state, at=at), False
-    where = f" ({location})" if location else ""
+    said: dict[str, Value] = {"carrier": carrier, "state": label(DeliveryState(state).label, lower=True)}
     order_event_add(
         order=order,
         kind=OrderEvent.Kind.DELIVERY,
-        text=f"{carrier}: {DeliveryState(state).label.lower()}{where}",
+        text=phrase(gettext_noop("%(carrier)s: %(state)s (%(location)s)"), location=location, **said)
+        if location
+        else phrase(gettext_noop("%(carrier)s: %(state)s"), **said),
         details=history.CarrierReport(state=state, at=at, carrier=carrier),
     )
     if tracking_code and tracking_code != order.tracking_code:
@@ -46,11 +50,21 @@ def _apply_rule(order: Order, *, state: str, carrier: str) -> None:
     if rule is None or order.status == rule.target.code:
         return
     try:
-        order_change_status(order=order, target=rule.target.code, reason=f"{carrier} reported it")
+        order_change_status(
+            order=order,
+            target=rule.target.code,
+            reason=phrase(gettext_noop("%(carrier)s reported it"), carrier=carrier),
+        )
     except StatusChangeRefused:
-        text = (
-            f'{carrier} reported "{DeliveryState(state).label.lower()}", but the status matrix does not allow '
-            f"{status_name(order.status)} → {rule.target.name}: the order stays as it is."
+        text = phrase(
+            gettext_noop(
+                '%(carrier)s reported "%(state)s", but the status matrix does not allow %(source)s → %(target)s: '
+                "the order stays as it is."
+            ),
+            carrier=carrier,
+            state=label(DeliveryState(state).label, lower=True),
+            source=status_name(order.status),
+            target=rule.target.name,
         )
         order_event_add(order=order, kind=OrderEvent.Kind.DELIVERY, text=text)
         signals.delivery_step_refused.send(sender=Order, order=order, text=text)

@@ -1,14 +1,16 @@
 """Changing an open order (items, delivery, tracking, comment) as the customer asks on the phone: each change is
 one history line in the shop's words, the total follows, and a stale page is refused rather than merged."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from core.phrases import Phrase, Value, joined, phrase, text_columns
 from orders import signals
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import Order, OrderEvent, OrderItem
@@ -16,38 +18,42 @@ from orders.services.audit import line_endings_normalised
 
 EDITABLE = ("delivery_address", "delivery_date", "tracking_code", "comment")
 LABELS = {
-    "delivery_address": "delivery address",
-    "delivery_date": "delivery date",
-    "tracking_code": "tracking code",
-    "comment": "comment",
+    "delivery_address": gettext_noop("Delivery address"),
+    "delivery_date": gettext_noop("Delivery date"),
+    "tracking_code": gettext_noop("Tracking code"),
+    "comment": gettext_noop("Comment"),
+}
+# An item's details, as its history line names them.
+ITEM_LABELS = {
+    "name": gettext_noop("name"),
+    "qty": gettext_noop("quantity"),
+    "price": gettext_noop("price"),
+    "sku": gettext_noop("SKU"),
 }
 
 
-def _shown(field: str, value: Any) -> str:
-    if value in (None, ""):
-        return "—"
-    if field == "delivery_date":
-        return f"{value.day} {value:%b}"
-    return str(value)
+def _shown(value: Any) -> Value:
+    """A detail's value in its history line: a day in the reader's words, nothing as a dash."""
+    return "—" if value in (None, "") else value if isinstance(value, date) else str(value)
 
 
 def _money(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _item_value(value: object) -> object:
+def _item_value(value: object) -> str:
     """An item's detail in its history line: a price as money, the rest as it is."""
-    return _money(value) if isinstance(value, Decimal) else value
+    return _money(value) if isinstance(value, Decimal) else str(value)
 
 
 @transaction.atomic
 def order_edit(
     *, order: Order, by: User | None, seen_at: datetime, items: list[dict[str, Any]], **fields: Any
 ) -> list[str]:
-    """Apply the edit and return its history lines ([] when nothing changed). `seen_at` is the order's
-    `updated_at` on the page the person edited; if the order changed since, StaleOrder and nothing is saved.
-    Items: dicts with sku, name, qty, price, and `id` for an item the order already has; a missing one is
-    removed."""
+    """Apply the edit and return its history lines, as the active language says them ([] when nothing changed).
+    `seen_at` is the order's `updated_at` on the page the person edited; if the order changed since, StaleOrder and
+    nothing is saved. Items: dicts with sku, name, qty, price, and `id` for an item the order already has; a
+    missing one is removed."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.updated_at != seen_at:
         raise StaleOrder("The order changed since you opened it; reload it and make your change again.")
@@ -56,7 +62,12 @@ def order_edit(
     fields = {field: line_endings_normalised(value) for field, value in fields.items()}
     current = {field: line_endings_normalised(getattr(locked, field)) for field in EDITABLE}
     lines = [
-        f"{LABELS[field].capitalize()}: {_shown(field, current[field])} → {_shown(field, value)}"
+        phrase(
+            gettext_noop("%(field)s: %(old)s → %(new)s"),
+            field=phrase(LABELS[field]),
+            old=_shown(current[field]),
+            new=_shown(value),
+        )
         for field, value in fields.items()
         if field in EDITABLE and current[field] != value
     ]
@@ -72,14 +83,17 @@ def order_edit(
     )
     Order.objects.filter(pk=locked.pk).update(total=locked.total, updated_at=locked.updated_at, **fields)
     OrderEvent.objects.bulk_create(
-        [OrderEvent(order=locked, kind=OrderEvent.Kind.EDIT, actor=by, text=line[:500]) for line in lines]
+        [
+            OrderEvent(order=locked, kind=OrderEvent.Kind.EDIT, actor=by, **text_columns(line, 500))
+            for line in lines
+        ]
     )
     signals.order_touched.send(sender=Order, order=locked, by=by)
     order.refresh_from_db()
-    return lines
+    return [line.render() for line in lines]
 
 
-def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[str]:
+def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[Phrase]:
     current = {item.pk: item for item in order.items.all()}
     kept_ids = {item.get("id") for item in items if item.get("id")}
     if kept_ids - current.keys():
@@ -88,7 +102,7 @@ def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[str]:
     for pk, item in current.items():
         if pk not in kept_ids:
             item.delete()
-            lines.append(f"Removed {item.qty} × {item.name}")
+            lines.append(phrase(gettext_noop("Removed %(qty)s × %(name)s"), qty=item.qty, name=item.name))
     for row in items:
         if not row.get("id"):
             added = OrderItem(
@@ -96,16 +110,28 @@ def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[str]:
             )
             added.full_clean(exclude=["order"])
             added.save()
-            lines.append(f"Added {added.qty} × {added.name} at {_money(added.price)}")
+            lines.append(
+                phrase(
+                    gettext_noop("Added %(qty)s × %(name)s at %(price)s"),
+                    qty=added.qty,
+                    name=added.name,
+                    price=_money(Decimal(added.price)),
+                )
+            )
             continue
         item = current[row["id"]]
         changes = [
-            f"{label} {_item_value(old)} → {_item_value(new)}"
-            for label, old, new in (
+            phrase(
+                gettext_noop("%(detail)s %(old)s → %(new)s"),
+                detail=phrase(ITEM_LABELS[detail]),
+                old=_item_value(old),
+                new=_item_value(new),
+            )
+            for detail, old, new in (
                 ("name", item.name, row["name"]),
-                ("quantity", item.qty, row["qty"]),
+                ("qty", item.qty, row["qty"]),
                 ("price", item.price, row["price"]),
-                ("SKU", item.sku, row.get("sku", "")),
+                ("sku", item.sku, row.get("sku", "")),
             )
             if old != new
         ]
@@ -113,7 +139,7 @@ def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[str]:
             item.name, item.qty, item.price, item.sku = row["name"], row["qty"], row["price"], row.get("sku", "")
             item.full_clean(exclude=["order"])
             item.save()
-            lines.append(f"{item.name}: {', '.join(changes)}")
+            lines.append(phrase(gettext_noop("%(name)s: %(changes)s"), name=item.name, changes=joined(changes)))
     # The total is counted from the items as they are now. (Django's prefetch cache: django-stubs leaves it out.)
     order._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     return lines

@@ -7,10 +7,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.people import staff_name
+from core.phrases import Phrase, Value, joined, label, phrase, plural_noop, stored, text_columns
 from orders import history, signals
-from orders.clock import desk_time, outside_night
+from orders.clock import outside_night
 from orders.exceptions import NextStepRequired, OrderError, StatusChangeRefused
 from orders.models import CallOutcome, Customer, NoAnswerStep, Order, OrderEvent, Status, StatusTransition, Task
 from orders.selectors.matrix import status_name
@@ -23,7 +25,7 @@ PAST_DUE_TOLERANCE = timedelta(minutes=5)
 ORDER_CLOSED_NO_TASK = "The order is closed: it has no next step to plan."
 
 
-def _task_event(task: Task, text: str, actor: User | None) -> None:
+def _task_event(task: Task, text: Phrase, actor: User | None) -> None:
     if task.order is not None:  # no query when the task is about no order
         order_event_add(
             order=task.order, kind=OrderEvent.Kind.TASK, actor=actor, text=text, details=history.TaskLine(task.pk)
@@ -36,7 +38,7 @@ def task_create(
     customer: Customer,
     assignee: User,
     by: User | None,
-    text: str,
+    text: Phrase | str,
     due_at: datetime,
     kind: str = Task.Kind.CALL,
     order: Order | None = None,
@@ -52,13 +54,23 @@ def task_create(
         assignee=assignee,
         created_by=by,
         kind=kind,
-        text=text.strip(),
         due_at=due_at,
+        **text_columns(text.strip() if isinstance(text, str) else text, 200),
     )
     task.full_clean()
     task.save()
-    for_whom = "" if assignee == by else f" for {staff_name(assignee)}"
-    _task_event(task, f"{task.get_kind_display()}{for_whom}, due {desk_time(due_at)}: {task.text}", by)
+    said: dict[str, Value] = {
+        "kind": label(Task.Kind(kind).label),
+        "due": due_at,
+        "text": stored(task.phrase, task.text),
+    }
+    if assignee == by:
+        line = phrase(gettext_noop("%(kind)s, due %(due)s: %(text)s"), **said)
+    else:
+        line = phrase(
+            gettext_noop("%(kind)s for %(name)s, due %(due)s: %(text)s"), name=staff_name(assignee), **said
+        )
+    _task_event(task, line, by)
     if order is not None and by is not None:
         signals.order_touched.send(sender=Order, order=order, by=by)
     return task
@@ -79,7 +91,7 @@ def task_complete(
         raise NextStepRequired("This is the order's last open task: plan the next step, or say there is none.")
     task.done_at, task.done_by = timezone.now(), by
     task.save(update_fields=["done_at", "done_by"])
-    _task_event(task, f"Done: {task.text}", by)
+    _task_event(task, phrase(gettext_noop("Done: %(text)s"), text=stored(task.phrase, task.text)), by)
     if order is not None:
         signals.order_touched.send(sender=Order, order=order, by=by)
     if not next_step:
@@ -109,24 +121,41 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
     open_calls = Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True).order_by(
         "due_at", "pk"
     )
-    closed = list(open_calls.values_list("pk", "text"))
+    closed = list(open_calls.values_list("pk", "phrase", "text"))
     open_calls.update(done_at=now, done_by=by)
     reached = outcome == CallOutcome.REACHED
     order.missed_calls = 0 if reached else order.missed_calls + 1
     Order.objects.filter(pk=order.pk).update(missed_calls=order.missed_calls, updated_at=now)
     ladder = list(NoAnswerStep.objects.order_by("miss"))
-    label = CallOutcome(outcome).label.lower()
-    text = f"Call: {label}" + ("" if reached else f" (miss {order.missed_calls} of {len(ladder) + 1})")
+    said = label(CallOutcome(outcome).label, lower=True)
+    if reached:
+        text = phrase(gettext_noop("Call: %(outcome)s"), outcome=said)
+    else:
+        text = phrase(
+            gettext_noop("Call: %(outcome)s (miss %(miss)s of %(of)s)"),
+            outcome=said,
+            miss=order.missed_calls,
+            of=len(ladder) + 1,
+        )
     if closed:  # a call task planned for later disappears from the page: say which, where the call is told
-        noun = "the call task" if len(closed) == 1 else "the call tasks"
-        text += f"; closed {noun} " + ", ".join(f"“{task_text}”" for _, task_text in closed)
+        quoted = [
+            phrase(gettext_noop("“%(text)s”"), text=stored(data, task_text)) for _, data, task_text in closed
+        ]
+        text = phrase(
+            *plural_noop("%(call)s; closed the call task %(tasks)s", "%(call)s; closed the call tasks %(tasks)s"),
+            call=text,
+            tasks=joined(quoted),
+            count=len(closed),
+        )
+    if note.strip():
+        text = phrase(gettext_noop("%(line)s. %(note)s"), line=text, note=note.strip())
     event = order_event_add(
         order=order,
         kind=OrderEvent.Kind.CALL,
         actor=by,
-        text=text + (f". {note.strip()}" if note.strip() else ""),
+        text=text,
         details=history.Call(
-            call_outcome=outcome, missed_calls=order.missed_calls, closed_tasks=tuple(pk for pk, _ in closed)
+            call_outcome=outcome, missed_calls=order.missed_calls, closed_tasks=tuple(pk for pk, *_ in closed)
         ),
     )
     signals.order_touched.send(sender=Order, order=order, by=by)
@@ -141,7 +170,9 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
             assignee=order.manager or by,
             by=None,
             kind=Task.Kind.CALL,
-            text=f"Call again ({label} ×{order.missed_calls})",
+            text=phrase(
+                gettext_noop("Call again (%(outcome)s ×%(count)s)"), outcome=said, count=order.missed_calls
+            ),
             due_at=outside_night(now + step.retry_after, order.customer.zone),
         )
         return result
@@ -158,7 +189,9 @@ def _give_up_calling(order: Order, *, by: User | None, result: CallResult) -> Ca
     )
     if cancel is not None:
         try:
-            order_change_status(order=order, target=cancel.target.code, by=by, reason="unreachable")
+            order_change_status(
+                order=order, target=cancel.target.code, by=by, reason=phrase(gettext_noop("unreachable"))
+            )
         except StatusChangeRefused:
             pass  # the pair is limited to other roles: a supervisor decides
         else:
@@ -167,8 +200,16 @@ def _give_up_calling(order: Order, *, by: User | None, result: CallResult) -> Ca
     order_event_add(
         order=order,
         kind=OrderEvent.Kind.ESCALATION,
-        text=f"Customer unreachable after {misses} calls, and the status matrix does not let this order be "
-        f"cancelled from {status_name(order.status)}: a supervisor decides.",
+        text=phrase(
+            *plural_noop(
+                "Customer unreachable after %(count)s call, and the status matrix does not let this order be "
+                "cancelled from %(status)s: a supervisor decides.",
+                "Customer unreachable after %(count)s calls, and the status matrix does not let this order be "
+                "cancelled from %(status)s: a supervisor decides.",
+            ),
+            count=misses,
+            status=status_name(order.status),
+        ),
     )
     signals.customer_unreachable.send(sender=Order, order=order, misses=misses)
     result.needs_supervisor = True

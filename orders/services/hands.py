@@ -4,8 +4,10 @@ order: the previous manager's open tasks on it, and the customer when they were 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.people import staff_name
+from core.phrases import Phrase, listed, phrase, plural_noop
 from core.roles import MANAGER
 from orders import history, signals
 from orders.exceptions import OrderError, StaleOrder
@@ -21,16 +23,16 @@ def _last_holder_id(order: Order) -> int | None:
     return held[0] if held is not None and held[1] is None else None
 
 
-def _carry_work(order: Order, *, from_id: int, manager: User | None, by: User | None) -> list[str]:
+def _carry_work(order: Order, *, from_id: int, manager: User | None, by: User | None) -> list[Phrase]:
     """Move the previous holder's open tasks on this order, and the customer if theirs, to the new manager."""
     moved = []
     tasks = Task.objects.filter(order=order, assignee_id=from_id, done_at__isnull=True).update(assignee=manager)
     if tasks:
-        moved.append(f"{tasks} open task{'s' if tasks != 1 else ''}")
+        moved.append(phrase(*plural_noop("%(count)s open task", "%(count)s open tasks"), count=tasks))
     customer = order.customer
     if customer.responsible_manager_id == from_id:
         _customer_hand(customer, manager=manager, by=by)
-        moved.append(f"the customer {customer.name}")
+        moved.append(phrase(gettext_noop("the customer %(name)s"), name=customer.name))
     return moved
 
 
@@ -49,7 +51,7 @@ def order_set_manager(
     order: Order,
     manager: User | None,
     by: User | None = None,
-    reason: str = "",
+    reason: Phrase | str = "",
     routed: history.Routed | None = None,
     never_held: bool = False,
 ) -> Order:
@@ -76,20 +78,12 @@ def order_set_manager(
                 responsible_manager=manager
             )
             order.customer.responsible_manager = manager
-    name = staff_name(manager, "nobody")
-    if previous is None:
-        kind, text = OrderEvent.Kind.ASSIGNMENT, f"Assigned to {name}"
-    else:
-        kind = OrderEvent.Kind.MANAGER
-        text = f"Manager changed from {staff_name(previous)} to {name}"
-    text += f": {reason}" if reason else "."
-    if moved:
-        text += f"{'' if text.endswith('.') else '.'} Moved to {name}: {' and '.join(moved)}."
+    kind = OrderEvent.Kind.ASSIGNMENT if previous is None else OrderEvent.Kind.MANAGER
     order_event_add(
         order=order,
         kind=kind,
         actor=by,
-        text=text,
+        text=_hands_line(previous, manager, reason, moved),
         details=history.ChangeOfHands(
             manager_from_id=previous.pk if previous else None,
             manager_to_id=manager.pk if manager else None,
@@ -108,8 +102,33 @@ def order_set_manager(
     return order
 
 
+def _hands_line(previous: User | None, manager: User | None, reason: Phrase | str, moved: list[Phrase]) -> Phrase:
+    """The history line of a change of hands: to whom (from whom), why, and the work that moved with it."""
+    name = staff_name(manager) if manager is not None else phrase(gettext_noop("nobody"))
+    if previous is None:
+        line = (
+            phrase(gettext_noop("Assigned to %(name)s: %(reason)s"), name=name, reason=reason)
+            if reason
+            else phrase(gettext_noop("Assigned to %(name)s"), name=name)
+        )
+    else:
+        said: dict[str, Phrase | str] = {"previous": staff_name(previous), "name": name}
+        line = (
+            phrase(
+                gettext_noop("Manager changed from %(previous)s to %(name)s: %(reason)s"), reason=reason, **said
+            )
+            if reason
+            else phrase(gettext_noop("Manager changed from %(previous)s to %(name)s"), **said)
+        )
+    if moved:
+        return phrase(
+            gettext_noop("%(line)s. Moved to %(name)s: %(moved)s."), line=line, name=name, moved=listed(moved)
+        )
+    return line if reason else phrase(gettext_noop("%(line)s."), line=line)
+
+
 @transaction.atomic
-def order_take_back(*, order: Order, reason: str) -> Order:
+def order_take_back(*, order: Order, reason: Phrase | str) -> Order:
     """Take an order back from a manager who never worked on it, so routing can give it to someone else. If
     this order is all that made them the customer's responsible manager, the customer is released too: their
     next order must not wait for someone who never served them. A closed order keeps its manager: its
@@ -139,7 +158,7 @@ def _refusals(orders: list[Order], manager: User) -> list[str]:
 
 
 @transaction.atomic
-def orders_reassign(*, orders: list[Order], manager: User, by: User | None, reason: str = "") -> int:
+def orders_reassign(*, orders: list[Order], manager: User, by: User | None, reason: Phrase | str = "") -> int:
     """A supervisor hands orders (one or many) to a manager. All or nothing: if the manager may not take one
     of them, none moves and the error names each refused order."""
     refused = _refusals(orders, manager)

@@ -5,8 +5,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from core.phrases import Phrase, phrase
 from orders import history, signals
 from orders.exceptions import StaleOrder, StatusChangeRefused
 from orders.models import Order, OrderEvent, SettingChange, Status, StatusTransition, Task
@@ -17,11 +19,19 @@ from orders.services.orders import order_event_add
 
 
 def order_change_status(
-    *, order: Order, target: str, by: User | None = None, expected_status: str | None = None, reason: str = ""
+    *,
+    order: Order,
+    target: str,
+    by: User | None = None,
+    expected_status: str | None = None,
+    reason: Phrase | str = "",
 ) -> Order:
     """The one status-change path: matrix check (django-fsm), clock reset, overdue cleared, history, and
     the news to other apps, all in one transaction. `expected_status` is the status the person saw; if the
-    order moved meanwhile, the change is refused instead of silently overriding a colleague."""
+    order moved meanwhile, the change is refused instead of silently overriding a colleague. `reason`: what the
+    person wrote, or the desk's phrase (kept in English as the order's cancel reason, said in the reader's language
+    in the history line)."""
+    said, reason = reason, reason.english() if isinstance(reason, Phrase) else reason
     if expected_status is not None and order.status != expected_status:
         raise StaleOrder("The order changed since you opened it; reload the page and check its status.")
     target_status = Status.objects.filter(code=target).first()
@@ -41,7 +51,11 @@ def order_change_status(
                 Task.objects.filter(order=order, done_at__isnull=True).update(done_at=now, done_by=by)
             # Only what a status change owns: a manager assigned meanwhile must not be overwritten.
             order.save(update_fields=[*CLOCK_FIELDS, "status", "cancel_reason", "updated_at"])
-            text = f"Status {status_name(previous)} → {target_status.name}" + (f": {reason}" if reason else "")
+            moved = {"source": status_name(previous), "target": target_status.name}
+            if reason:
+                text = phrase(gettext_noop("Status %(source)s → %(target)s: %(reason)s"), reason=said, **moved)
+            else:
+                text = phrase(gettext_noop("Status %(source)s → %(target)s"), **moved)
             order_event_add(
                 order=order,
                 kind=OrderEvent.Kind.STATUS,

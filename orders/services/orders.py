@@ -10,8 +10,10 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.people import staff_name
+from core.phrases import Money, Phrase, label, phrase, text_columns
 from orders import history, signals
 from orders.exceptions import IntakeConflict, OrderError, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
@@ -20,11 +22,19 @@ from orders.services.customers import customer_upsert
 
 
 def order_event_add(
-    *, order: Order, kind: str, text: str, actor: User | None = None, details: history.Details | None = None
+    *,
+    order: Order,
+    kind: str,
+    text: Phrase | str,
+    actor: User | None = None,
+    details: history.Details | None = None,
 ) -> OrderEvent:
     """Append one line to the order's history (used by every app that acts on an order), with the details its
-    kind keeps (orders.history: ValueError when they are not the kind's shape)."""
-    event = OrderEvent(order=order, kind=kind, text=text[:500], actor=actor, **history.line_fields(kind, details))
+    kind keeps (orders.history: ValueError when they are not the kind's shape). The desk's own sentences are
+    phrases, said in each reader's language (core.phrases); what a person typed (a note) is a string."""
+    event = OrderEvent(
+        order=order, kind=kind, actor=actor, **text_columns(text, 500), **history.line_fields(kind, details)
+    )
     event.save()
     return event
 
@@ -131,7 +141,11 @@ def _order_insert(
 ) -> Order:
     now = timezone.now()
     # Who changed a known customer's details, and with what: the history line says.
-    source = f"with the storefront's order {external_id}" if external_id else "with a new order"
+    source = (
+        phrase(gettext_noop("with the storefront's order %(external_id)s"), external_id=external_id)
+        if external_id
+        else phrase(gettext_noop("with a new order"))
+    )
     buyer = customer_upsert(shop=shop, **customer, by=by, source=source)
     new_status = Status.objects.get(code="new")
     order = Order(
@@ -163,7 +177,11 @@ def _order_insert(
         order=order,
         kind=OrderEvent.Kind.CREATED,
         actor=by,
-        text=f"Order received ({order.get_method_display()}), total {order.total}.",
+        text=phrase(
+            gettext_noop("Order received (%(method)s), total %(total)s."),
+            method=label(Order.Method(order.method).label),
+            total=Money(order.total, shop.currency),
+        ),
         details=history.Received(external_id=external_id),
     )
     signals.order_created.send(sender=Order, order=order, taken_by=taken_by)
@@ -175,7 +193,10 @@ def order_record_message(*, order: Order, by: User | None, channel_label: str) -
     """A member of staff wrote to the order's customer: a history line, and it counts as working on the order
     (the acceptance clock stops, as for a call)."""
     event = order_event_add(
-        order=order, kind=OrderEvent.Kind.MESSAGE, actor=by, text=f"Wrote to the customer by {channel_label}."
+        order=order,
+        kind=OrderEvent.Kind.MESSAGE,
+        actor=by,
+        text=phrase(gettext_noop("Wrote to the customer by %(channel)s."), channel=label(channel_label)),
     )
     signals.order_touched.send(sender=Order, order=order, by=by)
     return event
@@ -194,17 +215,20 @@ def order_add_note(*, order: Order, by: User | None, text: str) -> OrderEvent:
 @transaction.atomic
 def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
     """A payment event from the storefront; a failure alerts the people working on the order."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("shop").get(pk=order.pk)
     order.payment_state = state
     if state == Order.PaymentState.PAID:
         order.paid_amount = F("paid_amount") + amount
     order.save(update_fields=["payment_state", "paid_amount", "updated_at"])
-    order.refresh_from_db()
-    label = Order.PaymentState(state).label
+    order.refresh_from_db(fields=["paid_amount"])
     order_event_add(
         order=order,
         kind=OrderEvent.Kind.PAYMENT,
-        text=f"{label}: {amount}",
+        text=phrase(
+            gettext_noop("%(state)s: %(amount)s"),
+            state=label(Order.PaymentState(state).label),
+            amount=Money(amount, order.shop.currency),
+        ),
         details=history.Payment(state=state, amount=amount),
     )
     if state == Order.PaymentState.FAILED:
@@ -223,11 +247,32 @@ def order_record_rating(
     previous = Order.objects.select_for_update().values_list("rating", flat=True).get(pk=order.pk)
     Order.objects.filter(pk=order.pk).update(rating=rating)
     order.rating = rating
-    if by is None:
-        text = f"Rated {rating}/5 by the customer ({source})" + (f": “{comment}”" if comment else ".")
+    if by is None and comment:
+        text = phrase(
+            gettext_noop("Rated %(rating)s/5 by the customer (%(source)s): “%(comment)s”"),
+            rating=rating,
+            source=source,
+            comment=comment,
+        )
+    elif by is None:
+        text = phrase(
+            gettext_noop("Rated %(rating)s/5 by the customer (%(source)s)."), rating=rating, source=source
+        )
+    elif previous:
+        text = phrase(
+            gettext_noop("Rating set to %(rating)s/5 by %(name)s (%(source)s), was %(was)s/5."),
+            rating=rating,
+            name=staff_name(by),
+            source=source,
+            was=previous,
+        )
     else:
-        was = f", was {previous}/5" if previous else ""
-        text = f"Rating set to {rating}/5 by {staff_name(by)} ({source}){was}."
+        text = phrase(
+            gettext_noop("Rating set to %(rating)s/5 by %(name)s (%(source)s)."),
+            rating=rating,
+            name=staff_name(by),
+            source=source,
+        )
     order_event_add(
         order=order,
         kind=OrderEvent.Kind.RATING,

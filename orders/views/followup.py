@@ -63,8 +63,8 @@ def task_done_view(request, pk: int):
     except DeskError as exc:
         messages.error(request, str(exc))
         return _refused(request, task, form)
-    planned = f" Next: {next_task.text}, {desk_time(next_task.due_at)}." if next_task else ""
-    messages.success(request, f"Done: {task.text}.{planned}")
+    planned = f" Next: {next_task.shown_text}, {desk_time(next_task.due_at)}." if next_task else ""
+    messages.success(request, f"Done: {task.shown_text}.{planned}")
     return _back(request, task)
 
 
@@ -82,13 +82,19 @@ def order_call_view(request, pk: int):
         messages.error(request, str(exc))
         return redirect("orders:detail", pk=pk)
     if result.next_call is not None:
-        messages.info(request, f"{result.event.text}. Next call planned for {desk_time(result.next_call.due_at)}.")
+        messages.info(
+            request, f"{result.event.shown_text}. Next call planned for {desk_time(result.next_call.due_at)}."
+        )
     elif result.cancelled:
-        messages.warning(request, f"{result.event.text}. The customer is unreachable: the order is cancelled.")
+        messages.warning(
+            request, f"{result.event.shown_text}. The customer is unreachable: the order is cancelled."
+        )
     elif result.needs_supervisor:
-        messages.warning(request, f"{result.event.text}. The customer is unreachable: a supervisor will decide.")
+        messages.warning(
+            request, f"{result.event.shown_text}. The customer is unreachable: a supervisor will decide."
+        )
     else:
-        messages.success(request, f"{result.event.text}. Plan the next step.")
+        messages.success(request, f"{result.event.shown_text}. Plan the next step.")
     return redirect("orders:detail", pk=pk)
 
 

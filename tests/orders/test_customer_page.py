@@ -91,7 +91,7 @@ def test_editing_details_keeps_history_and_a_phone_of_another_customer_is_refuse
         "Email: — → maria@example.com",
         "Name: Maria Volkova → Maria V. Volkova",
         "Phone: +79161234567 → +79167654321",
-        "Vip: no → yes",
+        "VIP: no → yes",
     ]
 
 
