@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0026_shop_currency_language_quiet_hours"),
+        ("orders", "0027_shop_days"),
     ]
 
     operations = [
