@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's language, else the desk's (LANGUAGE_CODE); never the browser's.
+    "accounts.middleware.StaffLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "orders.context_processors.staff_roles",
                 "notifications.context_processors.unread_notifications",
                 "assignment.context_processors.presence",
+                "accounts.context_processors.language_menu",
             ],
         },
     },
