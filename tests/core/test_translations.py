@@ -400,8 +400,9 @@ RUSSIAN_NOW = {
     "dashboard:dashboard-inspector", "kpi:kpi-inspector", "kpi:kpi_orders-inspector", "orders:edit-inspector",
     "orders:new-inspector",
     *(f"{label}-add" for label in (
-        "assignment.AssignmentDecision", "assignment.RoutingSettings", "axes.AccessAttempt", "axes.AccessFailureLog",
-        "axes.AccessLog", "django_q.Failure", "django_q.OrmQ", "django_q.Success", "feedback.Claim",
+        "assignment.AssignmentDecision", "assignment.RoutingSettings", "axes.AccessAttempt",
+        "axes.AccessFailureLog", "axes.AccessLog", "django_q.Failure", "django_q.OrmQ", "django_q.Success",
+        "feedback.Claim",
         "feedback.FeedbackRequest", "feedback.FeedbackSettings", "feedback.RatingCredit",
         "notifications.InboundMessage", "notifications.MessagingSettings", "notifications.OutboundMessage",
         "notifications.TriggerFiring", "orders.DeliveryEvent", "orders.DeskSettings", "orders.Order",
