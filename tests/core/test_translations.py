@@ -169,9 +169,9 @@ ALLOWED = {
 DJANGOS_RUSSIAN = {"Control", "Command", "Mac", "Single", "Sing", "On", "LDAP", "True", "False", "None"}
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-# What the seeded desk holds in Latin letters (the shop's code, an item's SKU).
+# What the seeded desk holds in Latin letters (the shop's code and time zone, an item's SKU, the q2 rows).
 NIGHTLY = "kpi.tasks.kpi_rollup"
-SEEDED_LATIN = ["sad", "SKU-1", NIGHTLY, "orderdesk"]
+SEEDED_LATIN = ["sad", "SKU-1", "Europe/Moscow", NIGHTLY, "orderdesk"]
 
 
 class VisibleText(HTMLParser):
@@ -274,12 +274,19 @@ class RussianDesk:
         )
         items = [{"sku": "SKU-1", "name": "Садовый шланг", "qty": 1, "price": Decimal("1890.00")}]
         self.order = make_order(
-            self.shop, manager=self.manager, customer_name="Мария Иванова", items=items, region="Москва"
+            self.shop,
+            manager=self.manager,
+            customer_name="Мария Иванова",
+            items=items,
+            region="Москва",
+            external_id="витрина-1",
         )
         self.customer = self.order.customer
         order_add_note(order=self.order, by=self.manager, text="Клиентка просит позвонить вечером")
         make_task(self.order, assignee=self.manager, text="Перезвонить клиенту")
-        done = make_order(self.shop, manager=self.manager, customer_name="Ирина Орлова", items=items)
+        done = make_order(
+            self.shop, manager=self.manager, customer_name="Ирина Орлова", items=items, external_id="витрина-2"
+        )
         for target in ("approval", "assembly", "delivery", "complete"):
             order_change_status(order=done, target=target, by=self.manager)
         request = FeedbackRequest.objects.get(order=done)
