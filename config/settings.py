@@ -6,6 +6,7 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.utils.translation import gettext_lazy
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.log_filters import not_a_twilio_status_callback
@@ -187,6 +188,7 @@ TWILIO_TIMEOUT = float(env_str("TWILIO_TIMEOUT", "10"))
 
 Q_CLUSTER: dict[str, Any] = {
     "name": "orderdesk",
+    "label": gettext_lazy("Background tasks"),  # its section in admin
     "orm": "default",
     "workers": env_int("Q_WORKERS", 2),
     "timeout": 60,

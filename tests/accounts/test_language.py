@@ -185,3 +185,19 @@ def test_the_two_factor_pages_read_in_russian(client, page):
     assert response.status_code == 200
     html = re.sub(r'data-testid="backup-code">\w+<', "><", response.content.decode())  # the codes are data
     assert not english_words(html)
+
+
+def test_a_persons_devices_show_on_their_user_page_in_russian_and_admin_has_no_device_pages(client):
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    staff_language_set(user=admin_user, language="ru")
+    person = supervisor()
+    backup_codes_issue(user=person)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:auth_user_change", args=[person.pk])).content.decode()
+    assert "Резервные коды" in html and "Приложения-аутентификаторы" in html
+    assert TOTPDevice not in admin.site._registry and StaticDevice not in admin.site._registry
+    group_page = client.get(reverse("admin:auth_group_add")).content.decode()
+    assert "TOTP" not in group_page  # no permissions for pages that are not there

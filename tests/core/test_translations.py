@@ -161,12 +161,12 @@ def test_the_admin_says_in_russian_how_many_people_it_reset(client):
 # Words that are English in Russian too: brands, abbreviations, the authenticator apps the enrol page names.
 ALLOWED = {
     "Orderdesk", "Twilio", "WhatsApp", "SMS", "CSV", "VIP", "API", "KPI", "ID", "E164", "Email",
-    "Google", "Authenticator", "Aegis", "Password",
+    "Google", "Authenticator", "Aegis", "Password", "Axes",
     "English",  # the language menu names each language in itself: English, Русский
 }  # fmt: skip
-# Django's own Russian keeps these (the keys to hold for several choices, single sign-on), and its boolean icons
-# are labelled True / False / None in every language.
-DJANGOS_RUSSIAN = {"Control", "Command", "Mac", "Single", "Sing", "On", "LDAP", "True", "False", "None"}
+# Django's own Russian keeps these (the keys to hold for several choices, single sign-on), and its boolean and
+# search icons are labelled True / False / None / Search in every language.
+DJANGOS_RUSSIAN = {"Control", "Command", "Mac", "Single", "Sing", "On", "LDAP", "True", "False", "None", "Search"}
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # What the seeded desk holds in Latin letters (the shop's code and time zone, an item's SKU, the q2 rows).
