@@ -25,6 +25,10 @@ class CodeForm(forms.Form):
         if numeric:  # enrolling takes only the app's 6 digits: a phone shows its number pad
             self.fields["code"].widget.attrs.update(inputmode="numeric", maxlength=8)
 
-    helper: FormHelper = page_helper(
-        Field("code", css_class="form-control-lg text-center", aria_label=_("Code")), form_show_labels=False
-    )
+    @property
+    def helper(self) -> FormHelper:
+        """Built per form: crispy writes a Field's attributes out when the Field is made, so a class-level
+        helper would keep the aria-label in the language of whoever imported the module."""
+        return page_helper(
+            Field("code", css_class="form-control-lg text-center", aria_label=_("Code")), form_show_labels=False
+        )

@@ -1,9 +1,15 @@
-"""Two-factor devices: an authenticator app (TOTP) enrolled with a QR code, and single-use backup codes."""
+"""Two-factor devices: an authenticator app (TOTP) enrolled with a QR code, and single-use backup codes; the
+language a person chose."""
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.exceptions import LanguageRefused
+from accounts.models import StaffPreference
 
 BACKUP_CODES = 10
 
@@ -29,7 +35,7 @@ def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
 @transaction.atomic
 def backup_codes_issue(*, user: User) -> list[str]:
     """A fresh set of single-use backup codes (the previous set stops working)."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Backup codes")
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
@@ -43,3 +49,15 @@ def two_factor_reset(*, user: User) -> int:
         "otp_totp.TOTPDevice", 0
     ) + StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)
     return removed
+
+
+def staff_language_set(*, user: User, language: str) -> StaffPreference:
+    """The language the desk speaks to this person: one of settings.LANGUAGES, or "" for the desk's default."""
+    languages = dict(settings.LANGUAGES)
+    if language and language not in languages:
+        raise LanguageRefused(
+            _("“%(language)s” is not a language of the desk: choose %(choices)s, or the desk's default.")
+            % {"language": language[:20], "choices": ", ".join(languages.values())}
+        )
+    preference, _created = StaffPreference.objects.update_or_create(user=user, defaults={"language": language})
+    return preference

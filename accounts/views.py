@@ -1,5 +1,5 @@
 """Two-factor sign-in pages: enrol an authenticator app (QR code), give the code at sign-in (or a backup code),
-and issue new backup codes."""
+and issue new backup codes; the language chosen in the user menu."""
 
 from base64 import b32encode
 
@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from accounts.exceptions import LanguageRefused
 from accounts.forms import CodeForm
-from accounts.middleware import NO_DEVICE
+from accounts.middleware import LANGUAGE, NO_DEVICE
 from accounts.policy import two_factor_required
-from accounts.services import backup_codes_issue, totp_device_confirm, totp_device_pending
+from accounts.services import backup_codes_issue, staff_language_set, totp_device_confirm, totp_device_pending
+from core.http import redirect_back
 
 
 def _next(request) -> str:
@@ -68,8 +70,21 @@ def settings_view(request):
 @require_POST
 def backup_codes_view(request):
     if not request.user.is_verified():
-        messages.error(request, "Give your current code first.")
+        messages.error(request, _("Give your current code first."))
         return redirect("accounts:verify")
     return render(
         request, "accounts/backup_codes.html", {"codes": backup_codes_issue(user=request.user), "next": "/"}
     )
+
+
+@require_POST
+def language_view(request):
+    """The user menu's language choice; back to the page it was made on, now in that language."""
+    language = request.POST.get("language", "")
+    try:
+        staff_language_set(user=request.user, language=language)
+    except LanguageRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        request.session[LANGUAGE] = language
+    return redirect_back(request, "home")

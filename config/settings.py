@@ -6,6 +6,7 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.utils.translation import gettext_lazy
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.log_filters import not_a_twilio_status_callback
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's language, else the desk's (LANGUAGE_CODE); never the browser's.
+    "accounts.middleware.StaffLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "orders.context_processors.staff_roles",
                 "notifications.context_processors.unread_notifications",
                 "assignment.context_processors.presence",
+                "accounts.context_processors.language_menu",
             ],
         },
     },
@@ -184,6 +188,7 @@ TWILIO_TIMEOUT = float(env_str("TWILIO_TIMEOUT", "10"))
 
 Q_CLUSTER: dict[str, Any] = {
     "name": "orderdesk",
+    "label": gettext_lazy("Background tasks"),  # its section in admin
     "orm": "default",
     "workers": env_int("Q_WORKERS", 2),
     "timeout": 60,

@@ -3,11 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from config.health import healthz
 from config.views import home
 from orders import api as orders_api
+
+# Admin's titles (Django's own are "Django administration"), in the reader's language.
+admin.site.site_header = _("Orderdesk administration")
+admin.site.site_title = _("Orderdesk admin")
+admin.site.index_title = _("Desk settings")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,6 +1,8 @@
 import os
 import shutil
+import subprocess
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -71,6 +73,28 @@ def pytest_sessionfinish(session, exitstatus):
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped and (_required("REQUIRE_PG") or _required("REQUIRE_BROWSER")) and exitstatus == 0:
         session.exitstatus = 1
+
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogue():
+    """A plain `pytest` has the Russian the .po says: each catalogue is compiled (msgfmt) when its .mo is missing
+    or older than its .po, and Django forgets any catalogue it read before. Not checked here: a wrong entry is
+    tests/core/test_translations.py's to name."""
+    from django.utils.translation import trans_real
+
+    stale = [
+        po
+        for po in LOCALE.glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    for po in stale:
+        subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    if stale:
+        trans_real._translations = {}
+        trans_real._default = None
 
 
 @pytest.fixture(scope="session")

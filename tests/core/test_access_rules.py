@@ -25,6 +25,7 @@ RULES = {
     "accounts:enrol": SIGNED_IN,
     "accounts:verify": SIGNED_IN,
     "accounts:backup_codes": SIGNED_IN,
+    "accounts:language": SIGNED_IN,
     "orders:list": SIGNED_IN,
     "orders:detail": SIGNED_IN,
     "orders:customer": SIGNED_IN,

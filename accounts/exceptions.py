@@ -1,0 +1,5 @@
+from core.exceptions import DeskError
+
+
+class LanguageRefused(DeskError):
+    """A language the desk does not speak."""
