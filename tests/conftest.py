@@ -1,12 +1,14 @@
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import translation
 
 from config.fake_twilio import FakeTwilio
 
@@ -170,3 +172,22 @@ def pytest_collection_modifyitems(config, items):
             item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         ):
             raise pytest.UsageError(f"{item.nodeid}: a test of pure rules must not use the database")
+
+
+@pytest.fixture
+def speaking(settings):
+    """`with speaking("ru"):` — the desk's language for that block, for pages (a person with no choice of their
+    own reads the desk's language, per request) and for code run in the test itself. `translation.override`
+    alone does not reach a page: the language middleware sets each request's own."""
+
+    @contextmanager
+    def desk_language(code: str):
+        before = settings.LANGUAGE_CODE
+        settings.LANGUAGE_CODE = code
+        try:
+            with translation.override(code):
+                yield
+        finally:
+            settings.LANGUAGE_CODE = before
+
+    return desk_language

@@ -61,39 +61,39 @@ def worked_order():
 
 
 def test_the_order_history_reads_in_russian_for_a_russian_reader_and_in_english_for_an_english_one(
-    client, worked_order
+    client, worked_order, speaking
 ):
     client.force_login(worked_order.manager)
     url = reverse("orders:detail", args=[worked_order.pk])
     english = client.get(url).content.decode()
     assert "Call: no answer (miss 1 of 5)" in english and "Paid: 1250.50 ₽" in english
-    with translation.override("ru"):
+    with speaking("ru"):
         russian = client.get(url).content.decode()
     assert "Звонок: " in russian and " (пропуск 1 из 5)" in russian and ": 1250,50 ₽" in russian
     assert "(miss 1 of 5)" not in russian
     assert "Call after six, please." in russian  # the note as typed
 
 
-def test_the_bell_reads_in_the_readers_language(client, worked_order):
+def test_the_bell_reads_in_the_readers_language(client, worked_order, speaking):
     manager = worked_order.manager
     task = make_task(worked_order, assignee=manager)
     task_complete(task=task, by=manager, without_next_step=True)
     Notification.objects.create(recipient=manager, text="Written before phrases.")
     client.force_login(manager)
-    with translation.override("ru"):
+    with speaking("ru"):
         page = client.get(reverse("notifications:list")).content.decode()
     assert f"Заказ {worked_order.number} назначен вам" in page
     assert "Written before phrases." in page  # a legacy row: its text
     assert f"Order {worked_order.number} is yours" in client.get(reverse("notifications:list")).content.decode()
 
 
-def test_a_legacy_line_shows_its_text_and_a_corrupt_one_falls_back_to_its_text(client, worked_order):
+def test_a_legacy_line_shows_its_text_and_a_corrupt_one_falls_back_to_its_text(client, worked_order, speaking):
     OrderEvent.objects.create(order=worked_order, kind=OrderEvent.Kind.OVERDUE, text="An old English line.")
     OrderEvent.objects.create(
         order=worked_order, kind=OrderEvent.Kind.OVERDUE, text="A line whose phrase broke.", phrase={"bad": 1}
     )
     client.force_login(worked_order.manager)
-    with translation.override("ru"):
+    with speaking("ru"):
         page = client.get(reverse("orders:detail", args=[worked_order.pk])).content.decode()
     assert "An old English line." in page and "A line whose phrase broke." in page
 
@@ -105,12 +105,12 @@ def test_a_desk_planned_call_task_reads_in_the_readers_language(worked_order):
         assert task.shown_text.startswith("Перезвонить (") and task.shown_text.endswith(" ×1)")
 
 
-def test_the_customer_history_reads_in_the_readers_language(client, worked_order):
+def test_the_customer_history_reads_in_the_readers_language(client, worked_order, speaking):
     customer = worked_order.customer
     customer_update(customer=customer, by=worked_order.manager, name="Ivan Petrovich", is_vip=True)
     client.force_login(worked_order.manager)
     url = reverse("orders:customer", args=[customer.pk])
-    with translation.override("ru"):
+    with speaking("ru"):
         russian = client.get(url).content.decode()
     assert "Имя: " in russian and "VIP: нет → да" in russian
     english = client.get(url).content.decode()
