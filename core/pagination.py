@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 # Beyond this many rows the total is not counted exactly.
 COUNT_CAP = 10_000
@@ -35,7 +37,10 @@ class CheapPage:
 
     @property
     def total_label(self) -> str:
-        return f"{self.total:,}" if self.total is not None else f"more than {COUNT_CAP:,}"
+        """The count as the reader's language groups digits: "1,234" / "1 234"."""
+        if self.total is not None:
+            return number_format(self.total, force_grouping=True)
+        return gettext("more than %(count)s") % {"count": number_format(COUNT_CAP, force_grouping=True)}
 
     @property
     def last_number(self) -> int | None:

@@ -367,7 +367,16 @@ class NewOrderForm(CustomerContactForm):
 
 
 class OrderItemForm(IntakeItemForm):
-    """One row of items on the new order and edit pages: a table row, a box in each cell (`_item_row.html`)."""
+    """One row of items on the new order and edit pages: a table row, a box in each cell (`_item_row.html`).
+    A person types and reads the price as their language writes it ("1890,50" in Russian)."""
+
+    price = forms.DecimalField(
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
+from core.pagination import CheapPage
 from notifications.rendering import message_context, render_message, sample_context
 from orders.clock import desk_time
 from orders.durations import duration_label, duration_parse
@@ -173,3 +174,12 @@ def test_a_customer_message_gets_the_total_in_the_shops_customer_language_and_cu
 @pytest.mark.pure
 def test_a_template_is_tried_on_a_sample_with_a_written_total():
     assert sample_context()["total"] == f"4{NBSP}990{NBSP}₽"  # the sample shop's customers read Russian
+
+
+@pytest.mark.pure
+def test_a_lists_count_groups_digits_as_the_reader_does():
+    counted, capped = CheapPage(items=[], number=1, has_next=True, total=1234), CheapPage([], 1, True, total=None)
+    with translation.override("ru"):
+        assert counted.total_label == f"1{NBSP}234"
+    with translation.override("en"):
+        assert counted.total_label == "1,234" and capped.total_label == "more than 10,000"
