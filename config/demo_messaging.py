@@ -54,7 +54,7 @@ TEMPLATES: list[dict[str, Any]] = [
         channel="email",
         subject="Your order {{ order.number }} at {{ shop.name }}",
         body="Hello {{ customer.name }},\n\nhere are the details of your order {{ order.number }}: "
-        "{{ order.total|floatformat:0 }} RUB.\n\n{{ manager.name }}, {{ shop.name }}",
+        "{{ total }}.\n\n{{ manager.name }}, {{ shop.name }}",
     ),
 ]
 

@@ -150,6 +150,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "ru")
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Desk formats per language (config/formats/<lang>/formats.py): the date pickers' input formats.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kpi.rollup import Period
+from orders.fields import LocaleDateInput
 from orders.layouts import FIELDS_ONLY, page_helper
 from orders.models import Shop
 
@@ -16,8 +17,8 @@ PERIODS = [("today", _("Today")), ("7d", _("7 days")), ("30d", _("30 days")), ("
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False, initial="7d")
-    first = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(label=_("From"), required=False, widget=LocaleDateInput)
+    last = forms.DateField(label=_("To"), required=False, widget=LocaleDateInput)
     # Any shop id is read (the scope narrows to the viewer's shops); the list offers the viewer's own.
     shop = forms.IntegerField(label=_("Shop"), required=False, widget=forms.Select)
 

@@ -4,12 +4,13 @@ does not render (a syntax error, a variable that does not exist) when it is save
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 from core.people import staff_name
 from notifications.exceptions import TemplateRefused
 from orders.clock import working_deadline
 from orders.exceptions import TextDoesNotRender
+from orders.formats import money
 from orders.models import Customer, Order, Shop
 from orders.templating import sample_context as orders_sample_context
 from orders.templating import text_render
@@ -41,8 +42,14 @@ def message_context(*, order: Order | None, customer: Customer, now: datetime | 
         "shop": shop,
         # A name, never the staff account itself: a template must not reach anything else of it.
         "manager": {"name": staff_name(manager, ""), "first_name": manager.first_name if manager else ""},
-        "opens_at": opening_label(shop, now or timezone.now()),
-    }
+    } | customer_words(shop=shop, total=order.total if order is not None else None, now=now or timezone.now())
+
+
+def customer_words(*, shop: Shop, total, now: datetime) -> dict[str, str]:
+    """What a template writes as the shop's customers read it (their language, the shop's currency):
+    {{ total }} is "4 990 ₽" where {{ order.total }} stays the plain number 4990.00; {{ opens_at }} "Пн 09:00"."""
+    with translation.override(shop.customer_language):
+        return {"total": money(total, shop.currency), "opens_at": opening_label(shop, now)}
 
 
 def _render(source: str, context: dict, what: str) -> str:
@@ -64,7 +71,9 @@ def render_message(*, subject: str, body: str, content_variables: dict, context:
 
 def sample_context() -> dict:
     """A made-up order to try a template on when it is saved."""
-    return orders_sample_context() | {"opens_at": "Mon 09:00"}
+    context = orders_sample_context()
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=context["shop"].zone)
+    return context | customer_words(shop=context["shop"], total=context["order"].total, now=now)
 
 
 def template_validate(*, subject: str, body: str, content_variables) -> Rendered:

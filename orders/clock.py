@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import phonenumbers
-from django.utils import timezone
 from phonenumbers import timezone as phonenumbers_timezone
 
+from orders.formats import moment_label
 from orders.models import Shop, ShopDay
 
 logger = logging.getLogger(__name__)
@@ -126,14 +126,10 @@ def zone_for_phone(phone: str) -> str:
     return zones[0] if len(zones) == 1 and zones[0] in zoneinfo.available_timezones() else ""
 
 
-# One way to write a moment everywhere on the desk: "24 Nov, 12:12" (templates use the `moment` filter).
-MOMENT_FORMAT = "j M, H:i"
-
-
 def desk_time(moment: datetime) -> str:
-    """A moment as people on the desk read it in messages and history: "24 Nov, 12:12", desk time."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%b, %H:%M}"
+    """A moment as people on the desk read it in messages and history, in desk time and the reader's language:
+    "24 Nov, 12:12" / "24 нояб., 12:12" (templates use the `moment` filter; orders.formats writes it)."""
+    return moment_label(moment)
 
 
 MORNING, EVENING = time(9), time(21)

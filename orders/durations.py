@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_duration
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext, pgettext
 
 UNITS = {
     "d": "days",
@@ -26,9 +28,32 @@ UNITS = {
     "sec": "seconds",
     "second": "seconds",
     "seconds": "seconds",
+    # Russian, as duration_label writes it and as people type it
+    "д": "days",
+    "дн": "days",
+    "день": "days",
+    "дня": "days",
+    "дней": "days",
+    "ч": "hours",
+    "час": "hours",
+    "часа": "hours",
+    "часов": "hours",
+    "м": "minutes",
+    "мин": "minutes",
+    "минута": "minutes",
+    "минуты": "minutes",
+    "минут": "minutes",
+    "с": "seconds",
+    "сек": "seconds",
+    "секунда": "seconds",
+    "секунды": "seconds",
+    "секунд": "seconds",
 }
-PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]+)")
-EXAMPLES = '"30 min", "2 h", "3 days" or "1 day 2 h"'
+PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?")
+
+
+def _examples() -> str:
+    return gettext('"30 min", "2 h", "3 days" or "1 day 2 h"')
 
 
 def duration_label(value: timedelta | None) -> str:
@@ -40,9 +65,15 @@ def duration_label(value: timedelta | None) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{hours} h" if hours else ""]
-    parts += [f"{minutes} min" if minutes else "", f"{seconds} s" if seconds else ""]
-    return sign + (" ".join(part for part in parts if part) or "0 min")
+    parts = [
+        ngettext("%(count)d day", "%(count)d days", days) % {"count": days} if days else "",
+        pgettext("duration", "%(count)s h") % {"count": hours} if hours else "",
+        pgettext("duration", "%(count)s min") % {"count": minutes} if minutes else "",
+        pgettext("duration", "%(count)s s") % {"count": seconds} if seconds else "",
+    ]
+    return sign + (
+        " ".join(part for part in parts if part) or pgettext("duration", "%(count)s min") % {"count": 0}
+    )
 
 
 def duration_parse(text: str) -> timedelta:
@@ -51,22 +82,24 @@ def duration_parse(text: str) -> timedelta:
         return _parsed(text)
     except OverflowError:  # more days than a timedelta holds
         longest = duration_label(LONGEST_SETTING)
-        raise ValidationError(f"Make it at most {longest}: longer is a typo, not a plan.") from None
+        raise ValidationError(
+            gettext("Make it at most %(longest)s: longer is a typo, not a plan.") % {"longest": longest}
+        ) from None
 
 
 def _parsed(text: str) -> timedelta:
     text = text.strip().lower()
     if text.startswith("-"):
-        raise ValidationError("A duration cannot be negative.")
+        raise ValidationError(gettext("A duration cannot be negative."))
     if not text or re.fullmatch(r"[\d.,]+", text):
-        raise ValidationError(f"Say the unit too, such as {EXAMPLES}.")
+        raise ValidationError(gettext("Say the unit too, such as %(examples)s.") % {"examples": _examples()})
     parsed = parse_duration(text)
     if parsed is not None:
         return parsed
     parts = PART.findall(text)
     leftover = PART.sub("", text).replace(",", "").strip()
     if not parts or leftover or any(unit not in UNITS for _, unit in parts):
-        raise ValidationError(f"Write a duration such as {EXAMPLES}.")
+        raise ValidationError(gettext("Write a duration such as %(examples)s.") % {"examples": _examples()})
     return timedelta(**_summed(parts))
 
 
@@ -80,12 +113,14 @@ def _summed(parts) -> dict[str, float]:
 
 def validate_positive_duration(value: timedelta) -> None:
     if value is not None and value <= timedelta(0):
-        raise ValidationError("Must be longer than zero (leave it empty for none, where that is allowed).")
+        raise ValidationError(
+            gettext("Must be longer than zero (leave it empty for none, where that is allowed).")
+        )
 
 
 def validate_not_negative_duration(value: timedelta) -> None:
     if value is not None and value < timedelta(0):
-        raise ValidationError("Cannot be negative.")
+        raise ValidationError(gettext("Cannot be negative."))
 
 
 @deconstructible
@@ -99,9 +134,12 @@ class DurationBetween:
         if value is None:
             return
         if value < self.low:
-            raise ValidationError(f"Make it at least {duration_label(self.low)}.")
+            raise ValidationError(gettext("Make it at least %(low)s.") % {"low": duration_label(self.low)})
         if value > self.high:
-            raise ValidationError(f"Make it at most {duration_label(self.high)}: longer is a typo, not a plan.")
+            raise ValidationError(
+                gettext("Make it at most %(longest)s: longer is a typo, not a plan.")
+                % {"longest": duration_label(self.high)}
+            )
 
     def __eq__(self, other):
         return isinstance(other, DurationBetween) and (self.low, self.high) == (other.low, other.high)
@@ -113,6 +151,9 @@ SETTING_DURATION = DurationBetween(timedelta(minutes=1), timedelta(days=90))
 # (thousands of years overflowed it and every new order failed).
 LONGEST_SETTING = timedelta(days=366)
 AT_MOST_A_YEAR = DurationBetween(timedelta(0), LONGEST_SETTING)
+
+
+_placeholder = lazy(lambda: pgettext("duration", "e.g. 30 min"), str)
 
 
 class DurationInput(forms.TextInput):
@@ -129,7 +170,7 @@ class HumanDurationField(forms.DurationField):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("placeholder", "e.g. 30 min")
+        self.widget.attrs.setdefault("placeholder", _placeholder())
 
     def prepare_value(self, value):
         return duration_label(value) if isinstance(value, timedelta) else value

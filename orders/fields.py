@@ -7,7 +7,9 @@ from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from orders.models import Customer
 from orders.phones import phone_normalize
@@ -67,3 +69,29 @@ class CustomerContactForm(forms.Form):
         if not data.get("phone") and not data.get("email") and not self.errors:
             raise forms.ValidationError(self.contact_missing, code="contact_missing")
         return data
+
+
+class _LocaleInput:
+    """A date box that shows and takes what the reader's language writes (config/formats: "07.12.2026 13:04" in
+    Russian, "07 Dec 2026 13:04" in English), where the browser's own date inputs write the browser's convention
+    ("12/07/2026, 02:05 PM" beside "7 Dec, 13:04"). `data-format` tells the page's quick picks how to fill it."""
+
+    format_key: str
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)  # type: ignore[misc]
+        input_format = formats.get_format(self.format_key)[0]
+        example = formats.localize_input(timezone.localtime(), input_format)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("placeholder", pgettext("date box", "e.g. %(example)s") % {"example": example})
+        widget_attrs["data-format"] = input_format
+        widget_attrs.setdefault("autocomplete", "off")
+        return context
+
+
+class LocaleDateTimeInput(_LocaleInput, forms.DateTimeInput):
+    pass
+
+
+class LocaleDateInput(_LocaleInput, forms.DateInput):
+    pass

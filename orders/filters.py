@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
+from orders.fields import LocaleDateInput
 from orders.layouts import page_helper
 from orders.models import Customer, Order, Shop, Status
 
@@ -82,13 +83,13 @@ class OrderFilter(django_filters.FilterSet):
         field_name="created_at",
         lookup_expr="date__gte",
         label="Created from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=LocaleDateInput,
     )
     created_before = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__lte",
         label="Created to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=LocaleDateInput,
     )
     sort = django_filters.ChoiceFilter(
         method="sort_by",

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from core import roles
 from core.people import staff_name
 from orders.api_forms import IntakeItemForm
-from orders.fields import CustomerContactForm, customer_name_field, model_choice
+from orders.fields import (
+    CustomerContactForm,
+    LocaleDateInput,
+    LocaleDateTimeInput,
+    customer_name_field,
+    model_choice,
+)
 from orders.layouts import FIELDS_ONLY, page_helper
 from orders.models import CallOutcome, Customer, Order, Shop, Task
 from orders.selectors import customer_find
@@ -21,8 +27,6 @@ if TYPE_CHECKING:  # the mixins below sit before forms.Form, whose methods they 
     FormMixin = forms.Form
 else:
     FormMixin = object
-
-DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 # How far ahead a delivery may be planned: further than this is a typo in the year.
 DELIVERY_HORIZON_DAYS = 365
@@ -160,7 +164,7 @@ class BulkReassignForm(ReassignForm):
 class TaskForm(forms.Form):
     kind = forms.ChoiceField(choices=Task.Kind.choices, initial=Task.Kind.CALL)
     text = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": _("What to do")}))
-    due_at = forms.DateTimeField(widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
+    due_at = forms.DateTimeField(widget=LocaleDateTimeInput)
     assignee = PersonChoiceField(queryset=None, empty_label=None)
     about_customer = forms.BooleanField(required=False, label=_("About the customer in general, not this order"))
 
@@ -209,7 +213,7 @@ class TaskDoneForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. Confirm delivery time")}),
     )
-    next_due_at = forms.DateTimeField(required=False, widget=DATETIME_LOCAL, input_formats=["%Y-%m-%dT%H:%M"])
+    next_due_at = forms.DateTimeField(required=False, widget=LocaleDateTimeInput)
     without_next_step = forms.BooleanField(required=False)  # a button of the page's
 
     @property
@@ -267,7 +271,7 @@ class NewOrderForm(CustomerContactForm):
     )
     method = forms.ChoiceField(choices=Order.Method.choices, initial=Order.Method.PHONE)
     delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    delivery_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    delivery_date = forms.DateField(required=False, widget=LocaleDateInput)
     comment = forms.CharField(
         max_length=2000, required=False, label=_("Manager's note"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -363,7 +367,16 @@ class NewOrderForm(CustomerContactForm):
 
 
 class OrderItemForm(IntakeItemForm):
-    """One row of items on the new order and edit pages: a table row, a box in each cell (`_item_row.html`)."""
+    """One row of items on the new order and edit pages: a table row, a box in each cell (`_item_row.html`).
+    A person types and reads the price as their language writes it ("1890,50" in Russian)."""
+
+    price = forms.DecimalField(
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -393,9 +406,7 @@ class EditOrderForm(forms.Form):
     """What a manager may change on an open order; `seen_at` is the order's version on the page being edited."""
 
     delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    delivery_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    delivery_date = forms.DateField(required=False, widget=LocaleDateInput)
     tracking_code = forms.CharField(max_length=64, required=False)
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seen_at = forms.CharField(widget=forms.HiddenInput)

@@ -3,7 +3,11 @@
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import conditional_escape, format_html
+from django.utils.translation import pgettext
+
+from orders.formats import percent_label
 
 register = template.Library()
 
@@ -18,17 +22,17 @@ def sort_query(query, key: str, current: str) -> str:
 
 @register.filter
 def percent(value) -> str:
-    return f"{value:.0%}"
+    return percent_label(value)
 
 
 @register.filter
 def seconds(value) -> str:
-    """A short duration from seconds: "45 s", "12 min", "3.5 h"."""
+    """A short duration from seconds, in the reader's language: "45 s", "12 min", "3.5 h" / "3,5 ч"."""
     if value < 60:
-        return f"{value:.0f} s"
+        return pgettext("duration", "%(count)s s") % {"count": f"{value:.0f}"}
     if value < 3600:
-        return f"{value / 60:.0f} min"
-    return f"{value / 3600:.1f} h"
+        return pgettext("duration", "%(count)s min") % {"count": f"{value / 60:.0f}"}
+    return pgettext("duration", "%(count)s h") % {"count": formats.number_format(value / 3600, 1, use_l10n=True)}
 
 
 @register.filter

@@ -26,8 +26,9 @@ class MessageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
                 "fields": ["subject", "body"],
                 "description": (
                     "Django template syntax over order, customer, shop and manager, e.g. "
-                    "{{ customer.name }}, {{ order.number }}, {{ order.total }}, {{ shop.name }}, "
-                    "{{ manager.name }}, and {{ opens_at }} (when the desk opens next). "
+                    "{{ customer.name }}, {{ order.number }}, {{ total }} (the order's total with the shop's "
+                    "currency, as its customers write it: 4 990 ₽; {{ order.total }} is the bare number), "
+                    "{{ shop.name }}, {{ manager.name }}, and {{ opens_at }} (when the desk opens next). "
                     "A template that does not render is refused when saved."
                 ),
             },

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from core.people import staff_name
 from orders.clock import desk_time, is_night
 from orders.durations import duration_label
+from orders.formats import day_label, money, relative_label, weekday_label
 
 register = template.Library()
 
@@ -77,5 +78,31 @@ def duration(value) -> str:
 
 @register.filter
 def moment(value):
-    """A moment written the one way the desk writes moments: "24 Nov, 12:12", desk time."""
+    """A moment written the one way the desk writes moments: "24 Nov, 12:12" / "24 нояб., 12:12", desk time."""
     return desk_time(value) if value else ""
+
+
+@register.filter
+def day(value):
+    """A day as the desk writes it: "7 Dec" / "7 дек."."""
+    return day_label(value) if value else ""
+
+
+@register.filter
+def weekday_day(value):
+    """A day with its weekday: "Mon 7 Dec" / "Пн 7 дек."."""
+    return weekday_label(value) if value else ""
+
+
+@register.filter
+def relative(value):
+    """How far a moment is from now: "4 minutes from now" / "через 4 минуты", "an hour ago" / "час назад"."""
+    return relative_label(value) if value else ""
+
+
+@register.filter(name="money")
+def money_filter(amount, shop_or_currency="RUB"):
+    """An amount in the shop's currency, as the reader's language writes it: `{{ order.total|money:order.shop }}`
+    gives "4 770 ₽" in Russian, "₽4,770" in English."""
+    currency = getattr(shop_or_currency, "currency", shop_or_currency)
+    return money(amount, currency)

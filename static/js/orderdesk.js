@@ -28,15 +28,23 @@
   window.addEventListener("focus", refresh);
 })();
 
-// Quick due-time picks beside a datetime-local field. They count from the desk's clock (the server renders
-// it; the page keeps it running), not the browser's zone, so a browser elsewhere still plans in desk time.
+// Quick due-time picks beside a due-time box. They count from the desk's clock (the server renders it; the page
+// keeps it running), not the browser's zone, so a browser elsewhere still plans in desk time. They write the
+// box's own format (its data-format, e.g. "%d.%m.%Y %H:%M"), the one the reader's language writes dates in.
 document.querySelectorAll(".due-shortcuts").forEach(function (group) {
-  const input = group.closest(".due-field").querySelector("input[type=datetime-local]");
+  const input = group.closest(".due-field").querySelector("input[data-format]");
   const deskOffset = Date.parse(group.dataset.deskNow + "Z") - Date.now();
   const pad = (n) => String(n).padStart(2, "0");
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   // Desk wall-clock arithmetic done in UTC so the browser's own zone and DST never shift it.
-  const format = (d) =>
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  const parts = (d) => ({
+    d: pad(d.getUTCDate()), m: pad(d.getUTCMonth() + 1), b: months[d.getUTCMonth()], Y: String(d.getUTCFullYear()),
+    y: pad(d.getUTCFullYear() % 100), H: pad(d.getUTCHours()), M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()),
+  });
+  const format = (d) => {
+    const values = parts(d);
+    return input.dataset.format.replace(/%([dmbYyHMS])/g, (_, code) => values[code]);
+  };
   group.addEventListener("click", function (event) {
     const button = event.target.closest("button");
     if (!button) return;

@@ -81,7 +81,7 @@ def test_a_manager_types_in_a_phone_order_for_a_known_customer(live_server, page
     page.click("[data-testid=save-edit]")
     page.wait_for_selector(".alert-success")
     assert "Garden hose: quantity 2 → 3" in page.locator(".alert-success").inner_text()
-    assert "6,370.00" in page.locator("tfoot").inner_text()  # 3 × 1,890 + 700
+    assert "₽6,370" in page.locator("tfoot").inner_text()  # 3 × 1,890 + 700, in roubles
     assert "Garden hose: quantity 2 → 3" in page.locator("[data-testid=history]").inner_text()
     page.screenshot(path=tmp_path / "edited.png", full_page=True)
 

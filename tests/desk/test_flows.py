@@ -40,7 +40,7 @@ def test_a_new_orders_first_status_trigger_plans_its_task_for_the_manager_routin
 
 
 def test_an_order_arriving_at_night_gets_its_first_status_message_then_the_reply_saying_when_the_desk_opens():
-    shop = ShopFactory(name="Teapots")
+    shop = ShopFactory(name="Teapots", customer_language="en")  # its customers read English
     closed = "{{ shop.name }} opens {{ opens_at }}."
     reply = MessageTemplate.objects.create(name="Closed", channel="sms", body=closed)
     OffHoursReply.objects.create(shop=shop, template=reply)

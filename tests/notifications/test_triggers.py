@@ -322,15 +322,19 @@ def test_a_template_with_the_shops_manager_and_opening_hours_renders(order):
     saturday_night = msk(2026, 11, 28, 23, 0)
     shop = order.shop
     shop.always_open, shop.opens_at, shop.closes_at, shop.working_days = False, time(9), time(18), "12345"
+    shop.customer_language = "en"
     shop.save()
     context = message_context(order=order, customer=order.customer, now=saturday_night)
     rendered = render_message(subject=template.subject, body=template.body, content_variables={}, context=context)
     assert rendered.subject == shop.name
     assert rendered.body == f"Anna Smirnova of {shop.name} answers from Mon 09:00: {order.total:.0f}"
+    order.customer.shop.customer_language = "ru"  # the day is written in the language the shop's customers read
+    russian = message_context(order=order, customer=order.customer, now=saturday_night)
+    assert russian["opens_at"] == "Пн 09:00"
 
 
 def test_an_order_that_arrives_at_night_hears_when_the_desk_opens():
-    day_shop = ShopFactory(name="Teapots")
+    day_shop = ShopFactory(name="Teapots", customer_language="en")
     reply = MessageTemplate.objects.create(
         name="We are closed", channel="sms", body="{{ shop.name }} opens at {{ opens_at }}; we will call you then."
     )

@@ -5,14 +5,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assignment.models import AssignmentDecision
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import Order, OrderEvent
 from orders.services import order_change_status, order_edit, order_set_manager
-from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, manager
+from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, manager, msk
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,16 @@ def test_the_order_page_writes_the_delivery_date_as_its_history_line_does(client
     client.force_login(anna)
     page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
     assert f'<div data-testid="delivery"><div class="muted-small">Delivery</div>{shown}</div>' in page
+
+
+def test_a_russian_reader_edits_a_price_and_a_delivery_date_as_russian_writes_them(client, settings, order, anna):
+    client.force_login(anna)
+    settings.LANGUAGE_CODE = "ru"
+    url = reverse("orders:edit", args=[order.pk])
+    with time_machine.travel(msk(2026, 12, 7, 13, 0), tick=False), translation.override("ru"):
+        shown = client.get(url).content.decode()
+        data = edit_posted(order, **{"items-0-price": "1890,50", "delivery_date": "09.12.2026"})
+        assert client.post(url, data).status_code == 302
+    assert 'value="1890,00"' in shown  # the price box writes the comma it takes
+    order.refresh_from_db()
+    assert order.total == Decimal("1890.50") and order.delivery_date == date(2026, 12, 9)
