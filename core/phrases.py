@@ -17,20 +17,18 @@ or a list of values (`Items`, joined with commas). JSON shape of a parameter: a 
 {"phrase": {...}}, {"moment": "<ISO 8601>"}, {"day": "<ISO 8601>"}, {"money": "4770.00", "currency": "RUB"},
 {"list": [...]} (with "sep" when not a comma)."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any, Union
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
+from django.utils.formats import time_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
-# A currency's sign as the desk writes it after an amount; other currencies show their code.
-CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€"}
-
+from core import formats
 
 # "a and b": the message id `listed` says a list with.
 _AND = gettext_noop("%(first)s and %(second)s")
@@ -75,46 +73,6 @@ class Items:
 
 
 Param = Union[str, int, "Phrase", Moment, Day, Money, Items]
-
-
-def moment_text(at: datetime, *, time_only: bool = False) -> str:
-    """A moment as people on the desk read it in history and the bell ("24 Nov, 12:12", or "12:12"), desk time, in
-    the active language's month names; the one place phrases say a moment."""
-    local = timezone.localtime(at)
-    return formats.time_format(local, "H:i") if time_only else formats.date_format(local, "j M, H:i")
-
-
-def day_text(day: date) -> str:
-    """A calendar day as history lines say it ("27 Nov")."""
-    return formats.date_format(day, "j M")
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """An amount with its currency's sign, in the active locale's number format ("4770.50 ₽" / "4770,50 ₽")."""
-    return f"{formats.number_format(amount)} {CURRENCY_SIGNS.get(currency, currency)}"
-
-
-@dataclass
-class Writers:
-    """How phrases write a moment, a day and money at read time. Core's own above by default; an app whose pages
-    write them another way (core imports no app) puts its writers here at start-up with `writers_use`, so a line
-    and the page around it agree."""
-
-    moment: Callable[[datetime], str] = moment_text
-    time: Callable[[datetime], str] = partial(moment_text, time_only=True)
-    day: Callable[[date], str] = day_text
-    money: Callable[[Decimal, str], str] = money_text
-
-
-WRITERS = Writers()
-
-
-def writers_use(**writers: Callable[..., str]) -> None:
-    """Replace some of the writers (`moment=`, `time=`, `day=`, `money=`); an unknown name is a TypeError."""
-    for name, writer in writers.items():
-        if not hasattr(WRITERS, name):
-            raise TypeError(f"Phrases have no {name!r} writer.")
-        setattr(WRITERS, name, writer)
 
 
 @dataclass(frozen=True)
@@ -250,11 +208,11 @@ def _said(value: Param) -> str | int:
         case Phrase():
             return value.render()
         case Moment(at, time_only):
-            return WRITERS.time(at) if time_only else WRITERS.moment(at)
+            return time_format(timezone.localtime(at), "H:i") if time_only else formats.moment_label(at)
         case Day(day):
-            return WRITERS.day(day)
+            return formats.day_label(day)
         case Money(amount, currency):
-            return WRITERS.money(amount, currency)
+            return formats.money(amount, currency)
         case Items(values, sep):
             return sep.join(str(_said(item)) for item in values)
     return value

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from django.utils import dateformat, timezone, translation
 
+from core.formats import money
 from core.people import staff_name
 from notifications.exceptions import TemplateRefused
 from orders.clock import working_deadline
 from orders.exceptions import TextDoesNotRender
-from orders.formats import money
 from orders.models import Customer, Order, Shop
 from orders.templating import sample_context as orders_sample_context
 from orders.templating import text_render

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import phonenumbers
 from phonenumbers import timezone as phonenumbers_timezone
 
-from orders.formats import moment_label
+from core.formats import moment_label
 from orders.models import Shop, ShopDay
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def zone_for_phone(phone: str) -> str:
 
 def desk_time(moment: datetime) -> str:
     """A moment as people on the desk read it in messages and history, in desk time and the reader's language:
-    "24 Nov, 12:12" / "24 нояб., 12:12" (templates use the `moment` filter; orders.formats writes it)."""
+    "24 Nov, 12:12" / "24 нояб., 12:12" (templates use the `moment` filter; core.formats writes it)."""
     return moment_label(moment)
 
 

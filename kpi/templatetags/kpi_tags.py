@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import pgettext
 
-from orders.formats import percent_label
+from core.formats import percent_label
 
 register = template.Library()
 

@@ -2,10 +2,10 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.formats import day_label, money, relative_label, weekday_label
 from core.people import staff_name
 from orders.clock import desk_time, is_night
 from orders.durations import duration_label
-from orders.formats import day_label, money, relative_label, weekday_label
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from core.phrases import WRITERS, Money, Phrase, joined, label, phrase, plural_noop, shown, writers_use
+from core.phrases import Money, Phrase, joined, label, phrase, plural_noop, shown
 
 pytestmark = pytest.mark.pure
 
@@ -138,20 +138,3 @@ def test_a_phrase_refuses_values_it_cannot_keep():
         phrase(gettext_noop("%(x)s"), x=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         phrase(*plural_noop("%(count)s call", "%(count)s calls"))  # no count
-
-
-def test_an_app_may_put_its_own_writers_of_moments_and_money_in_place_of_cores():
-    sentence = phrase(
-        gettext_noop("Payment of %(amount)s failed for order %(number)s: call the customer."),
-        amount=Money(Decimal("150"), "RUB"),
-        number="GARDEN-1",
-    )
-    kept = WRITERS.money
-    try:
-        writers_use(money=lambda amount, currency: f"{currency} {amount}")
-        assert read(sentence, "en") == "Payment of RUB 150 failed for order GARDEN-1: call the customer."
-        with pytest.raises(TypeError):
-            writers_use(weekday=str)
-    finally:
-        writers_use(money=kept)
-    assert read(sentence, "en") == "Payment of 150 ₽ failed for order GARDEN-1: call the customer."

@@ -10,11 +10,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
+from core.formats import day_label, money, percent_label, relative_label, weekday_label
 from core.pagination import CheapPage
 from notifications.rendering import message_context, render_message, sample_context
 from orders.clock import desk_time
 from orders.durations import duration_label, duration_parse
-from orders.formats import day_label, money, percent_label, relative_label, weekday_label
 from orders.models import Task
 from tests.factories import ShopFactory, free_manager, make_order, make_task, msk
 
