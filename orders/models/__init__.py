@@ -2,7 +2,7 @@
 
 from orders.models.access import AccessGrant
 from orders.models.audit import SettingChange
-from orders.models.customers import E164, Customer, CustomerEvent
+from orders.models.customers import E164, Customer, CustomerEvent, CustomerZone, ZoneSource
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.keys import ApiKey, ApiRateWindow
@@ -26,6 +26,7 @@ from orders.models.shops import (
 )
 
 __all__ = [
+    "ZoneSource",
     "HAND_KINDS",
     "TAKE_UP_KINDS",
     "E164",
@@ -35,6 +36,7 @@ __all__ = [
     "CallOutcome",
     "CallScript",
     "Customer",
+    "CustomerZone",
     "CustomerEvent",
     "DeliveryEvent",
     "DeliveryState",

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from core.people import staff_name
 from orders import signals
-from orders.models import Customer, CustomerEvent, Order, SettingChange, Task
+from orders.models import Customer, CustomerEvent, Order, SettingChange, Task, ZoneSource
 from orders.services.audit import setting_change_record, setting_snapshot
 
 
@@ -69,6 +69,9 @@ def customer_anonymise(*, customer: Customer, by: User | None) -> Customer:
         phone="",
         email=f"anonymised-{customer.pk}@example.invalid",
         timezone="",
+        derived_timezone="",  # the place their address named goes with the address
+        timezone_source=ZoneSource.SHOP,
+        timezone_place="",
         is_vip=False,
     )
     Order.objects.filter(customer=customer).update(delivery_address="", comment="")

@@ -142,7 +142,7 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
             by=None,
             kind=Task.Kind.CALL,
             text=f"Call again ({label} ×{order.missed_calls})",
-            due_at=outside_night(now + step.retry_after, order.customer.zone),
+            due_at=outside_night(now + step.retry_after, order.customer),
         )
         return result
     return _give_up_calling(order, by=by, result=result)

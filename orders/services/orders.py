@@ -132,7 +132,7 @@ def _order_insert(
     now = timezone.now()
     # Who changed a known customer's details, and with what: the history line says.
     source = f"with the storefront's order {external_id}" if external_id else "with a new order"
-    buyer = customer_upsert(shop=shop, **customer, by=by, source=source)
+    buyer = customer_upsert(shop=shop, **customer, by=by, source=source, places=[delivery_address, region])
     new_status = Status.objects.get(code="new")
     order = Order(
         shop=shop,
