@@ -9,7 +9,7 @@ import phonenumbers
 from phonenumbers import timezone as phonenumbers_timezone
 
 from core.formats import moment_label
-from orders.models import Shop, ShopDay
+from orders.models import Customer, Shop, ShopDay
 
 logger = logging.getLogger(__name__)
 
@@ -132,18 +132,18 @@ def desk_time(moment: datetime) -> str:
     return moment_label(moment)
 
 
-MORNING, EVENING = time(9), time(21)
+def is_night(local: datetime, shop: Shop) -> bool:
+    """Whether a moment, on the customer's clock, falls in the shop's quiet hours (21:00–09:00 by default): no
+    calls, no messages to the customer then."""
+    return shop.is_quiet_at(local.time())
 
 
-def is_night(moment: datetime) -> bool:
-    """Night for a person is 21:00–09:00 their time: no calls, no messages."""
-    return not MORNING <= moment.time() < EVENING
-
-
-def outside_night(moment: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    """`moment`, or the next 09:00 in `zone` when `moment` falls in that zone's night."""
+def outside_night(moment: datetime, customer: Customer) -> datetime:
+    """`moment`, or the end of the shop's quiet hours on the customer's clock when `moment` falls in them."""
+    zone, shop = customer.zone, customer.shop
     local = moment.astimezone(zone)
-    if not is_night(local):
+    if not is_night(local, shop):
         return moment
-    morning = local.date() + timedelta(days=1) if local.time() >= EVENING else local.date()
-    return datetime.combine(morning, MORNING, tzinfo=zone)
+    ends_tomorrow = shop.quiet_from > shop.quiet_to and local.time() >= shop.quiet_from
+    morning = local.date() + timedelta(days=1) if ends_tomorrow else local.date()
+    return datetime.combine(morning, shop.quiet_to, tzinfo=zone)

@@ -1,3 +1,4 @@
+import zoneinfo
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from orders.fields import (
 from orders.layouts import FIELDS_ONLY, page_helper
 from orders.models import CallOutcome, Customer, Order, Shop, Task
 from orders.selectors import customer_find
+from orders.zones import zone_choices
 
 if TYPE_CHECKING:  # the mixins below sit before forms.Form, whose methods they extend
     FormMixin = forms.Form
@@ -451,12 +453,32 @@ EditItemFormSet: type[ItemRows] = forms.formset_factory(  # type: ignore[assignm
 )
 
 
+def customer_zone_choices() -> list[tuple[Any, Any]]:
+    """The customer's zone as staff choose it: none (worked out by the desk), Russia's zones west to east with
+    their cities, then every other zone."""
+    russian = zone_choices()
+    named = {zone for zone, _label in russian}
+    others = [(zone, zone) for zone in sorted(zoneinfo.available_timezones() - named)]
+    return [
+        ("", _("Not set: from the address or the phone")),
+        (_("Russia"), russian),
+        (_("Other zones"), others),
+    ]
+
+
 class CustomerForm(CustomerContactForm):
     is_vip = forms.BooleanField(required=False, label=_("VIP"))
+    timezone = forms.ChoiceField(
+        required=False,
+        label=_("Time zone (set by hand)"),
+        choices=customer_zone_choices,
+        help_text=_("Only when you know where the customer is; otherwise the desk goes by their city or phone."),
+    )
 
     helper = page_helper(
         Field("name", css_class="form-control-sm"),
         Field("phone", css_class="form-control-sm"),
         Field("email", css_class="form-control-sm"),
         "is_vip",
+        Field("timezone", css_class="form-select-sm"),
     )

@@ -25,6 +25,7 @@ from notifications.models import Channel, OutboundMessage
 from notifications.rendering import render_message
 from notifications.selectors import daily_cap_frees_at
 from notifications.services import message_queue
+from orders.clock import outside_night
 from orders.models import Customer, Order
 
 State = FeedbackRequest.State
@@ -37,13 +38,14 @@ REACHED = {OutboundMessage.State.DELIVERED, OutboundMessage.State.READ}
 
 def feedback_plan(*, order: Order, now: datetime | None = None) -> FeedbackRequest | None:
     """In the transaction of the status change that completed the order: plan the request after the shop's
-    delay (once per order)."""
+    delay, out of the customer's quiet hours on their clock (once per order)."""
     config = ShopFeedback.objects.filter(shop_id=order.shop_id, is_active=True).first()
     if config is None:
         return None
     now = now or timezone.now()
     request, _ = FeedbackRequest.objects.get_or_create(
-        order=order, defaults={"customer_id": order.customer_id, "due_at": now + config.delay}
+        order=order,
+        defaults={"customer_id": order.customer_id, "due_at": outside_night(now + config.delay, order.customer)},
     )
     return request
 

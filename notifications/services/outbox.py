@@ -129,7 +129,7 @@ def message_queue(
         else:
             # Quiet hours: nothing arrives in the customer's night, except an answer to what they just did.
             answering = purpose in (Purpose.OFF_HOURS, Purpose.ANSWER)
-            send_at = now if answering else outside_night(now, customer.zone)
+            send_at = now if answering else outside_night(now, customer)
             message.state = State.HELD if send_at > now else State.PENDING
             message.next_try_at = send_at
         message.save()

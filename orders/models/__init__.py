@@ -3,7 +3,7 @@
 from orders.models.access import AccessGrant
 from orders.models.audit import SettingChange
 from orders.models.calendar import ShopDay
-from orders.models.customers import E164, Customer, CustomerEvent
+from orders.models.customers import E164, Customer, CustomerEvent, CustomerZone, ZoneSource
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.keys import ApiKey, ApiRateWindow
@@ -27,6 +27,7 @@ from orders.models.shops import (
 )
 
 __all__ = [
+    "ZoneSource",
     "HAND_KINDS",
     "TAKE_UP_KINDS",
     "E164",
@@ -36,6 +37,7 @@ __all__ = [
     "CallOutcome",
     "CallScript",
     "Customer",
+    "CustomerZone",
     "CustomerEvent",
     "DeliveryEvent",
     "DeliveryState",

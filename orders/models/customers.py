@@ -1,12 +1,14 @@
 """The shop's customers, found again by phone or email."""
 
 import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Phrased
 from orders.models.shops import Shop, validate_timezone
@@ -25,6 +27,23 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         return self.none()
 
 
+class ZoneSource(models.TextChoices):
+    """Where a customer's time zone comes from, the first that knows: staff who set it by hand, the place of
+    their delivery address or order region, a phone number that pins one zone, else the shop's (a guess)."""
+
+    MANUAL = "manual", _("set by hand")
+    ADDRESS = "address", _("from the address")
+    PHONE = "phone", _("from the phone number")
+    SHOP = "shop", _("as the shop's")
+
+
+@dataclass(frozen=True)
+class CustomerZone:
+    zone: zoneinfo.ZoneInfo
+    source: str  # a ZoneSource
+    place: str = ""  # the city or region the address named
+
+
 class Customer(models.Model):
     class LegalType(models.TextChoices):
         PERSON = "person", "Person"
@@ -39,7 +58,19 @@ class Customer(models.Model):
     responsible_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
     )
-    timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text=_("Set by hand by staff who know; blank: the desk works it out from the address or phone."),
+    )
+    # Worked out by the services that change an address, a region or a phone (`customer_zone_derive`).
+    derived_timezone = models.CharField(max_length=64, blank=True, editable=False)
+    timezone_source = models.CharField(
+        max_length=8, choices=ZoneSource.choices, default=ZoneSource.SHOP, editable=False
+    )
+    timezone_place = models.CharField(max_length=120, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CustomerQuerySet.as_manager()
@@ -59,9 +90,20 @@ class Customer(models.Model):
         return self.name
 
     @property
+    def zone_found(self) -> CustomerZone:
+        """The customer's zone and where it came from: set by hand, else the one derived from their address or
+        phone, else the shop's. Everything that keeps out of the customer's night reads this."""
+        if self.timezone:
+            return CustomerZone(zoneinfo.ZoneInfo(self.timezone), ZoneSource.MANUAL)
+        if self.derived_timezone:
+            return CustomerZone(
+                zoneinfo.ZoneInfo(self.derived_timezone), self.timezone_source, self.timezone_place
+            )
+        return CustomerZone(self.shop.zone, ZoneSource.SHOP)
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        """The customer's own zone when known, else the shop's."""
-        return zoneinfo.ZoneInfo(self.timezone) if self.timezone else self.shop.zone
+        return self.zone_found.zone
 
 
 class CustomerEvent(Phrased):

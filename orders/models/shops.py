@@ -61,7 +61,13 @@ class Shop(models.Model):
         default=time(21, 0),
         help_text=_("No calls or messages to a customer from this time, on the customer's clock."),
     )
-    quiet_to = models.TimeField(_("quiet hours until"), default=time(9, 0))
+    quiet_to = models.TimeField(
+        _("quiet hours until"),
+        default=time(9, 0),
+        help_text=_(
+            "Calls and messages resume at this time, on the customer's clock. Quiet hours cannot cover midday."
+        ),
+    )
     api_requests_per_minute = models.PositiveIntegerField(
         "storefront requests per minute",
         default=120,
@@ -76,8 +82,37 @@ class Shop(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         if not self.always_open and self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
-            raise ValidationError({"closes_at": "Closing time must be after opening time (or tick 24/7)."})
+            errors["closes_at"] = "Closing time must be after opening time (or tick 24/7)."
+        if self.quiet_from is not None and self.quiet_to is not None:
+            quiet = self.quiet_error()
+            if quiet:
+                errors["quiet_to"] = quiet
+        if errors:
+            raise ValidationError(errors)
+
+    def quiet_error(self) -> str:
+        """What is wrong with the quiet hours ("" when nothing): they are the customer's night, so they start and
+        end at different times and leave midday free (quiet hours over midday are day and night swapped)."""
+        if self.quiet_from == self.quiet_to:
+            return str(_("Quiet hours must start and end at different times, e.g. from 21:00 until 09:00."))
+        if self.is_quiet_at(time(12)):
+            return str(
+                _(
+                    "Quiet hours from %(start)s until %(end)s would cover midday: they are the customer's night "
+                    "(e.g. from 21:00 until 09:00). Did you swap them?"
+                )
+                % {"start": f"{self.quiet_from:%H:%M}", "end": f"{self.quiet_to:%H:%M}"}
+            )
+        return ""
+
+    def is_quiet_at(self, moment: time) -> bool:
+        """Whether a wall-clock time falls in the quiet hours (across midnight when they start later than they
+        end; equal times, which the admin form refuses, would be none)."""
+        if self.quiet_from > self.quiet_to:
+            return moment >= self.quiet_from or moment < self.quiet_to
+        return self.quiet_from <= moment < self.quiet_to
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

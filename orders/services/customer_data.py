@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from core.people import staff_name
 from core.phrases import phrase, text_columns
 from orders import signals
-from orders.models import Customer, CustomerEvent, Order, SettingChange, Task
+from orders.models import Customer, CustomerEvent, Order, SettingChange, Task, ZoneSource
 from orders.services.audit import setting_change_record, setting_snapshot
 
 
@@ -71,6 +71,9 @@ def customer_anonymise(*, customer: Customer, by: User | None) -> Customer:
         phone="",
         email=f"anonymised-{customer.pk}@example.invalid",
         timezone="",
+        derived_timezone="",  # the place their address named goes with the address
+        timezone_source=ZoneSource.SHOP,
+        timezone_place="",
         is_vip=False,
     )
     Order.objects.filter(customer=customer).update(delivery_address="", comment="")

@@ -1,7 +1,9 @@
 """Customer writes: found again by phone (or email) per shop, created when new; every change of a known
 customer's details, whichever way it comes (an order typed in, the storefront, the customer page, admin), is a line
-of the customer's history with who and when."""
+of the customer's history with who and when. The customer's time zone is derived again whenever an address, a
+region or a phone that says it changes (no history line: a derived value; a zone set by hand is a detail)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -10,11 +12,15 @@ from django.utils.translation import gettext_noop
 
 from core.people import staff_name
 from core.phrases import Phrase, phrase, text_columns
-from orders.clock import zone_for_phone
-from orders.models import Customer, CustomerEvent, Shop
+from orders.models import Customer, CustomerEvent, Order, Shop, ZoneSource
+from orders.zones import derive_zone
 
 # What intake may change on a customer it finds again.
-UPSERT_FIELDS = ["name", "email", "legal_type", "is_vip", "timezone"]
+UPSERT_FIELDS = ["name", "email", "legal_type", "is_vip"]
+# The zone worked out from the customer's orders and phone (`customer_zone_derive`).
+ZONE_FIELDS = ["derived_timezone", "timezone_source", "timezone_place"]
+# How many of the customer's latest orders are read for a place.
+ZONE_ORDERS = 10
 
 # The details a person reads on the customer page, in the words of their history lines.
 DETAIL_LABELS = {
@@ -38,12 +44,14 @@ def customer_upsert(
     is_vip: bool,
     by: User | None = None,
     source: Phrase | None = None,
+    places: Iterable[str] = (),
 ) -> Customer:
     """The shop's customer with this phone (or, without a phone, this email in any case); created when new. What
     the order changes on a known customer is written to their history (`by`: who typed it; `source`: where it
-    came from)."""
+    came from). `places`: the new order's delivery address and region, which the customer's zone follows."""
     customer = Customer.objects.select_for_update().filter(shop=shop).by_contact(phone=phone, email=email).first()
-    known = {field: getattr(customer, field) for field in UPSERT_FIELDS} if customer is not None else None
+    saved = UPSERT_FIELDS + ZONE_FIELDS
+    known = {field: getattr(customer, field) for field in saved} if customer is not None else None
     if customer is None:
         customer = Customer(
             shop=shop,
@@ -59,18 +67,45 @@ def customer_upsert(
             customer.email = email
         customer.legal_type = legal_type or customer.legal_type
         customer.is_vip = customer.is_vip or is_vip
-    if not customer.timezone and customer.phone:
-        customer.timezone = zone_for_phone(customer.phone)
-    if known == {field: getattr(customer, field) for field in UPSERT_FIELDS}:
+    # This order's place, else the place an earlier order named (its name says it again), else the phone.
+    earlier = [customer.timezone_place] if customer.timezone_source == ZoneSource.ADDRESS else []
+    _zone_derived(customer, places=[*places, *earlier])
+    if known == {field: getattr(customer, field) for field in saved}:
         return customer  # a repeat customer as we know them: nothing to write
     # Field validation only: the shop was just read, and the database's constraints guard uniqueness and a
     # contact (the intake form asks for a phone or an email), without a query each.
     customer.full_clean(exclude=["shop", "responsible_manager"], validate_unique=False, validate_constraints=False)
-    customer.save(update_fields=UPSERT_FIELDS if known is not None else None)
+    customer.save(update_fields=saved if known is not None else None)
     if known is not None:
-        # The zone follows the phone on its own: not a detail anyone changed.
-        customer_history_add(
-            customer=customer, before=known | {"timezone": customer.timezone}, by=by, source=source
+        before = {field: known[field] for field in UPSERT_FIELDS}
+        customer_history_add(customer=customer, before=before, by=by, source=source)
+    return customer
+
+
+def _zone_derived(customer: Customer, *, places: Iterable[str]) -> None:
+    """Set the customer's derived zone (unsaved) from the places written (newest first) and their phone."""
+    derived = derive_zone(places_written=places, phone=customer.phone)
+    customer.derived_timezone, customer.timezone_source, customer.timezone_place = (
+        derived.zone,
+        derived.source,
+        derived.place,
+    )
+
+
+def _order_places(customer: Customer) -> list[str]:
+    """The delivery addresses and regions of the customer's latest orders, newest first."""
+    rows = Order.objects.filter(customer=customer).order_by("-created_at", "-pk")[:ZONE_ORDERS]
+    return [text for row in rows.values_list("delivery_address", "region") for text in row if text]
+
+
+def customer_zone_derive(*, customer: Customer) -> Customer:
+    """Derive the customer's zone again from their orders' addresses and regions and their phone (after an order's
+    address changed); saved only when it changed."""
+    before = [getattr(customer, field) for field in ZONE_FIELDS]
+    _zone_derived(customer, places=_order_places(customer))
+    if before != [getattr(customer, field) for field in ZONE_FIELDS]:
+        Customer.objects.filter(pk=customer.pk).update(
+            **{field: getattr(customer, field) for field in ZONE_FIELDS}
         )
     return customer
 
@@ -86,6 +121,8 @@ def customer_update(*, customer: Customer, by: User | None, **changes: Any) -> l
             setattr(customer, field, value)
     if before == {field: getattr(customer, field) for field in before}:
         return []
+    if customer.phone != before.get("phone", customer.phone):
+        _zone_derived(customer, places=_order_places(customer))
     customer.full_clean(
         exclude=["responsible_manager"]
     )  # a phone another customer of the shop has is refused here

@@ -15,6 +15,7 @@ from orders import signals
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import Order, OrderEvent, OrderItem
 from orders.services.audit import line_endings_normalised
+from orders.services.customers import customer_zone_derive
 
 EDITABLE = ("delivery_address", "delivery_date", "tracking_code", "comment")
 LABELS = {
@@ -82,6 +83,8 @@ def order_edit(
         exclude=["status", "shop", "customer", "manager"], validate_unique=False, validate_constraints=False
     )
     Order.objects.filter(pk=locked.pk).update(total=locked.total, updated_at=locked.updated_at, **fields)
+    if current["delivery_address"] != locked.delivery_address:  # the customer's zone follows their address
+        customer_zone_derive(customer=locked.customer)
     OrderEvent.objects.bulk_create(
         [
             OrderEvent(order=locked, kind=OrderEvent.Kind.EDIT, actor=by, **text_columns(line, 500))

@@ -173,7 +173,7 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
             text=phrase(
                 gettext_noop("Call again (%(outcome)s ×%(count)s)"), outcome=said, count=order.missed_calls
             ),
-            due_at=outside_night(now + step.retry_after, order.customer.zone),
+            due_at=outside_night(now + step.retry_after, order.customer),
         )
         return result
     return _give_up_calling(order, by=by, result=result)

@@ -146,7 +146,7 @@ def _order_insert(
         if external_id
         else phrase(gettext_noop("with a new order"))
     )
-    buyer = customer_upsert(shop=shop, **customer, by=by, source=source)
+    buyer = customer_upsert(shop=shop, **customer, by=by, source=source, places=[delivery_address, region])
     new_status = Status.objects.get(code="new")
     order = Order(
         shop=shop,

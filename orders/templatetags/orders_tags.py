@@ -46,8 +46,21 @@ def customer_now(customer):
 
 
 @register.filter
-def night(moment) -> bool:
-    return is_night(moment)
+def night(moment, shop) -> bool:
+    """Whether a customer's wall-clock time falls in the shop's quiet hours."""
+    return is_night(moment, shop)
+
+
+@register.inclusion_tag("orders/_customer_clock.html")
+def customer_clock(customer):
+    """The customer's time now, a night badge in the shop's quiet hours, and where their zone came from."""
+    their_now = _wall_clock(customer.zone)
+    return {
+        "customer": customer,
+        "found": customer.zone_found,
+        "their_now": their_now,
+        "is_night": is_night(their_now, customer.shop),
+    }
 
 
 @register.filter

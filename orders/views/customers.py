@@ -36,6 +36,7 @@ def customer_detail_view(request, pk: int, *, form=None):
                     "phone": customer.phone,
                     "email": customer.email,
                     "is_vip": customer.is_vip,
+                    "timezone": customer.timezone,
                 }
             ),
             "responsible_form": (

@@ -1,3 +1,4 @@
+import zoneinfo
 from datetime import time, timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
 from orders.clock import zone_for_phone
-from orders.models import DeskSettings, Order, OrderEvent, Status
+from orders.models import CustomerZone, DeskSettings, Order, OrderEvent, Status, ZoneSource
 from orders.services import order_change_status, orders_escalate_overdue, orders_flag_overdue
 from orders.tasks import sweep_overdue
 from tests.factories import ShopFactory, grant, make_order, manager, msk, supervisor
@@ -160,7 +161,7 @@ def test_a_customers_time_zone_comes_from_an_unambiguous_phone_number(phone, zon
 def test_the_customer_card_shows_a_vladivostok_customers_night(client):
     user = manager()
     order = make_order(manager=user, phone="+74232123456")
-    assert order.customer.timezone == "Asia/Vladivostok"
+    assert order.customer.zone_found == CustomerZone(zoneinfo.ZoneInfo("Asia/Vladivostok"), ZoneSource.PHONE)
     client.force_login(user)
     with time_machine.travel(msk(2026, 11, 23, 15, 0), tick=False):  # 22:00 in Vladivostok
         html = client.get(f"/orders/{order.pk}/").content.decode()
