@@ -4,7 +4,7 @@ does not render (a syntax error, a variable that does not exist) when it is save
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from core.people import staff_name
 from notifications.exceptions import TemplateRefused
@@ -39,7 +39,8 @@ def message_context(*, order: Order | None, customer: Customer, now: datetime | 
         "shop": shop,
         # A name, never the staff account itself: a template must not reach anything else of it.
         "manager": {"name": staff_name(manager, ""), "first_name": manager.first_name if manager else ""},
-        "opens_at": f"{opens_at:%a %H:%M}",
+        # In the language the message is rendered in ("Mon 09:00", "Пн 09:00").
+        "opens_at": dateformat.format(opens_at, "D H:i"),
     }
 
 

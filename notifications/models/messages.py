@@ -22,6 +22,17 @@ class Channel(models.TextChoices):
 # Twilio refuses a longer SMS or WhatsApp body (error 21617): the message would fail after all its tries.
 TWILIO_BODY_MAX = 1600
 
+
+def body_too_long(body: str) -> str:
+    """Why an SMS or WhatsApp text is refused for its length, or "" when it fits."""
+    if len(body) <= TWILIO_BODY_MAX:
+        return ""
+    return _(
+        "An SMS or WhatsApp message is at most %(limit)s characters (Twilio refuses longer); this one has "
+        "%(length)s."
+    ) % {"limit": f"{TWILIO_BODY_MAX:,}", "length": f"{len(body):,}"}
+
+
 CONTENT_SID = RegexValidator(r"^HX[0-9a-fA-F]{32}$", "A Twilio Content SID is HX followed by 32 hex digits.")
 
 
@@ -59,11 +70,8 @@ class MessageTemplate(models.Model):
             errors["content_sid"] = "Content SID and variables are for WhatsApp templates only."
         if self.channel == Channel.WHATSAPP and self.content_variables and not self.content_sid:
             errors["content_sid"] = "Variables belong to an approved template: give its Content SID."
-        if self.channel != Channel.EMAIL and len(self.body) > TWILIO_BODY_MAX:
-            errors["body"] = _(
-                "An SMS or WhatsApp message is at most %(limit)s characters (Twilio refuses longer); this one has "
-                "%(length)s."
-            ) % {"limit": f"{TWILIO_BODY_MAX:,}", "length": f"{len(self.body):,}"}
+        if self.channel != Channel.EMAIL and body_too_long(self.body):
+            errors["body"] = body_too_long(self.body)
         try:
             template_validate(subject=self.subject, body=self.body, content_variables=self.content_variables)
         except TemplateRefused as exc:

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_q.tasks import async_task
 
 from notifications import channels, signals
@@ -24,10 +25,10 @@ from notifications.models import (
     OutboundMessage,
     TriggerFiring,
 )
-from notifications.rendering import Rendered, message_context, render_message
+from notifications.rendering import Rendered
 from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
-from notifications.services.templates import template_preview
+from notifications.services.templates import customer_render, template_preview
 from orders.clock import desk_time, outside_night
 from orders.durations import duration_label
 from orders.models import Customer, Order
@@ -94,14 +95,8 @@ def message_queue(
         customer = Customer.objects.select_for_update().select_related("shop").get(pk=customer.pk)
         reason, content_variables = "", content_variables or {}
         if template is not None:
-            context = message_context(order=order, customer=customer, now=now)
             try:
-                rendered = render_message(
-                    subject=template.subject,
-                    body=template.body,
-                    content_variables=template.content_variables,
-                    context=context,
-                )
+                rendered = customer_render(template, order=order, customer=customer, now=now)
                 subject, body, content_variables = rendered.subject, rendered.body, rendered.content_variables
             except MessageRefused as exc:  # an order's data the template cannot show must not stop the order
                 reason = str(exc)
@@ -165,7 +160,11 @@ def _refuse_unwritable(
 
 
 def _written_subject(order: Order, channel: str) -> str:
-    return f"{order.customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else ""
+    if channel != Channel.EMAIL:
+        return ""
+    shop = order.customer.shop
+    with translation.override(shop.customer_language):
+        return gettext("%(shop)s: order %(number)s") % {"shop": shop.name, "number": order.number}
 
 
 def message_preview(
