@@ -10,6 +10,7 @@ The pages speak the shop's customers' language (`Shop.customer_language`), never
 link that names no shop (tampered) reads the desk's default language."""
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -31,6 +32,9 @@ STAFF = _(
     "This page is only for the customer: you are logged in to the desk, and a rating comes only from the "
     "customer. Nothing was recorded."
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _shop_language(token: str) -> str:
@@ -67,7 +71,7 @@ def _request_for(token: str):
     return (request, rating), 200, ""
 
 
-def _refused(request, status: int, text: str):
+def _refused(request, status: int, text: "StrOrPromise"):
     return render(request, "feedback/public/refused.html", {"text": text}, status=status)
 
 
