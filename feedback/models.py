@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.people import staff_name
 from notifications.exceptions import TemplateRefused
-from notifications.models import CONTENT_SID, OutboundMessage
+from notifications.models import CONTENT_SID, Channel, OutboundMessage
 from notifications.models.messages import body_too_long
 from notifications.rendering import render_message
 from orders.durations import validate_not_negative_duration, validate_positive_duration
@@ -310,6 +310,13 @@ class FeedbackReply(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def source_label(self) -> str:
+        """Where the reply came from, as staff read it: the channel, or the inspector's reading."""
+        if self.source == self.BY_INSPECTOR:
+            return gettext("read by an inspector")
+        return str(Channel(self.source).label) if self.source in Channel.values else self.source
 
 
 class RatingCredit(models.Model):

@@ -53,7 +53,8 @@ def claim_open(
     ClaimEvent.objects.create(
         claim=claim,
         kind=ClaimEvent.Kind.CREATED,
-        text=f"Opened for {staff_name(inspector, 'nobody yet')}: {reason}",
+        text=gettext("Opened for %(inspector)s: %(reason)s")
+        % {"inspector": staff_name(inspector, gettext("nobody yet")), "reason": reason},
     )
     text = f"Claim on order {order.number}: {reason}"[:500]
     if inspector is not None:
@@ -99,7 +100,10 @@ def claim_move(*, claim: Claim, action: str, by: User | None, text: str = "") ->
         raise ClaimRefused(gettext("Someone moved this claim at the same moment; reload and check.")) from exc
     label = ClaimEvent.Kind(_MOVES[action]).label
     ClaimEvent.objects.create(
-        claim=claim, kind=_MOVES[action], actor=by, text=f"{label}" + (f": {text}" if text else ".")
+        claim=claim,
+        kind=_MOVES[action],
+        actor=by,
+        text=gettext("%(step)s: %(text)s") % {"step": label, "text": text} if text else f"{label}.",
     )
     return claim
 
@@ -127,7 +131,7 @@ def claims_flag_overdue(*, now: datetime | None = None, batch: int = 200) -> int
         Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(is_overdue=True)
         ClaimEvent.objects.bulk_create(
             [
-                ClaimEvent(claim=claim, kind=ClaimEvent.Kind.OVERDUE, text="Overdue: past its due time.")
+                ClaimEvent(claim=claim, kind=ClaimEvent.Kind.OVERDUE, text=gettext("Overdue: past its due time."))
                 for claim in claims
             ]
         )

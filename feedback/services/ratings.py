@@ -126,7 +126,11 @@ def rating_receive(
         request.state = State.ANSWERED
         claim_open(
             order=order,
-            reason=f"Rated {rating}/5" + (f": “{text}”" if text and text != str(rating) else "."),
+            reason=(
+                gettext("Rated %(rating)s/5: “%(text)s”") % {"rating": rating, "text": text}
+                if text and text != str(rating)
+                else gettext("Rated %(rating)s/5.") % {"rating": rating}
+            ),
             request=request,
             now=now,
         )
@@ -151,7 +155,9 @@ def contact_answer(
         FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.AFTER)
         return request
     if wants:
-        claim_open(order=request.order, reason="Rated 3/5 and asked to be contacted.", request=request, now=now)
+        claim_open(
+            order=request.order, reason=gettext("Rated 3/5 and asked to be contacted."), request=request, now=now
+        )
     FeedbackReply.objects.create(
         request=request,
         text=text or ("yes" if wants else "no"),
