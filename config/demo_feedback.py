@@ -1,5 +1,6 @@
 """The demo's feedback loop: both shops ask for feedback (the garden shop at once, so it shows in a demo), and a
-few delivered orders already have their answers: a 5, a 2 that opened a claim, and a reply for an inspector."""
+few delivered orders already have their answers: a 5, a 2 that opened a claim, and a reply for an inspector. The
+texts the shops send are the desk's own, in their customers' language (Russian)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -15,9 +16,9 @@ from orders.services import order_change_status, order_create
 
 # customer, phone, what they answered
 ANSWERS = [
-    ("Irina Orlova", "+79161234511", "5"),
-    ("Nikolai Belov", "+79161234512", "2"),
-    ("Ksenia Zaitseva", "+79161234513", "The hose is fine but the box was torn and wet"),
+    ("Ирина Орлова", "+79161234511", "5"),
+    ("Николай Белов", "+79161234512", "2"),
+    ("Ксения Зайцева", "+79161234513", "Шланг в порядке, но коробка пришла порванная и мокрая"),
 ]
 
 
@@ -26,7 +27,7 @@ def demo_feedback_load(*, shops: dict[str, Shop]) -> None:
         ShopFeedback.objects.get_or_create(
             shop=shops[code],
             defaults={
-                "signer": f"Maria, {shops[code].name}",
+                "signer": f"Мария, {shops[code].name}",
                 # As seed 003 asks: from the person's own address; answers by email go to the shop's inspectors.
                 "signer_email": f"maria@{code}.example.com",
                 "reply_to": f"quality@{code}.example.com",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeskConfig(AppConfig):
@@ -6,7 +7,7 @@ class DeskConfig(AppConfig):
     between apps (desk/flows.py). Above every app: it may import them all, none imports it."""
 
     name = "desk"
-    verbose_name = "Desk"
+    verbose_name = _("Desk")
 
     def ready(self) -> None:
         from desk import receivers

@@ -1,6 +1,7 @@
 """Feedback's settings per shop and desk-wide, and the records (requests, credits, claims) read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings, RatingCredit, ShopFeedback
 from orders.admin import (
@@ -17,15 +18,38 @@ from orders.admin import (
 class ShopFeedbackAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     list_display = ["shop", "is_active", "wait", "signer", "whatsapp_content_sid"]
     list_select_related = ["shop"]
-    wait = duration_column("delay", "Asks after")
+    wait = duration_column("delay", _("Asks after"))
+    fieldsets = [
+        (None, {"fields": ["shop", "is_active", "delay", "signer", "signer_email", "reply_to"]}),
+        (
+            _("Asking"),
+            {
+                "fields": ["whatsapp_content_sid", "whatsapp_text", "email_subject", "email_text"],
+                "description": _(
+                    "Django template syntax: {{ signer }} is the name above, {{ links }} the five rating links. "
+                    "A text left empty is the desk's own, in the shop's customers' language."
+                ),
+            },
+        ),
+        (
+            _("Answers to the customer's rating"),
+            {
+                "fields": ["thanks_text", "sorry_text", "ask_contact_text", "contact_yes_text", "contact_no_text"],
+                "description": _(
+                    "Sent by SMS or WhatsApp on the channel the customer answered on. A text left empty is the "
+                    "desk's own, in the shop's customers' language."
+                ),
+            },
+        ),
+    ]
 
 
 @admin.register(FeedbackSettings)
 class FeedbackSettingsAdmin(SingletonSettingsAdmin):
     list_display = ["__str__", "once_per", "valid", "whatsapp"]
-    once_per = duration_column("ask_once_per", "Once per")
-    valid = duration_column("valid_for", "Valid for")
-    whatsapp = duration_column("whatsapp_wait", "WhatsApp wait")
+    once_per = duration_column("ask_once_per", _("Once per"))
+    valid = duration_column("valid_for", _("Valid for"))
+    whatsapp = duration_column("whatsapp_wait", _("WhatsApp wait"))
 
 
 @admin.register(FeedbackRequest)

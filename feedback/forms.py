@@ -87,8 +87,8 @@ class RateForm(forms.Form):
 
     rating = forms.TypedChoiceField(
         coerce=int,
-        choices=[(5, "Excellent"), (4, "Good"), (3, "So-so"), (2, "Poor"), (1, "Bad")],
-        error_messages={"required": "Choose a rating."},
+        choices=[(5, _("Excellent")), (4, _("Good")), (3, _("So-so")), (2, _("Poor")), (1, _("Bad"))],
+        error_messages={"required": _("Choose a rating.")},
     )
     comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -99,5 +99,5 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write what you would like to add, then press Send."},
+        error_messages={"required": _("Write what you would like to add, then press Send.")},
     )

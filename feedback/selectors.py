@@ -6,14 +6,30 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import translation
 
-from feedback.models import Claim, ClaimEvent, FeedbackReply, FeedbackRequest
+from feedback.models import Claim, ClaimEvent, FeedbackReply, FeedbackRequest, ShopFeedback, feedback_text_context
 from notifications.models import InboundMessage, OutboundMessage
+from notifications.rendering import render_message
 from notifications.selectors import conversation
-from orders.models import Customer, Order
+from orders.models import Customer, Order, Shop
 from orders.selectors import order_scope
 
 CLAIM_STATES = dict(Claim.State.choices)
+
+
+def feedback_message(*, config: ShopFeedback, field: str, links: str = "") -> str:
+    """What the shop says to its customers about their feedback (a `ShopFeedback` text), rendered in the shop's
+    customers' language: the shop's own text, else the desk's."""
+    context = feedback_text_context(signer=config.signer, links=links)
+    with translation.override(config.shop.customer_language):
+        return render_message(subject="", body=config.text(field), content_variables={}, context=context).body
+
+
+def shop_feedback_text(*, shop: Shop, field: str) -> str:
+    """As `feedback_message`, for a shop that may have stopped asking for feedback (the desk's texts, then)."""
+    config = ShopFeedback.objects.filter(shop=shop).first() or ShopFeedback(shop=shop)
+    return feedback_message(config=config, field=field)
 
 
 def claim_scope(*, user: User) -> QuerySet[Claim]:

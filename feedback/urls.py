@@ -12,5 +12,5 @@ urlpatterns = [
     path("replies/<int:pk>/rate/", views.reply_rate_view, name="reply_rate"),
     path("rate/<str:token>/", public.rate_view, name="rate"),
     path("rate/<str:token>/answer/", public.rate_answer_view, name="rate_answer"),
-    path("thanks/", public.thanks_view, name="thanks"),
+    path("rate/<str:token>/thanks/", public.thanks_view, name="thanks"),
 ]

@@ -4,6 +4,7 @@ rating. Supervisors and admins read them too; only inspectors (and admins) work 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ def _claim(request, pk: int) -> Claim:
     try:
         return claim_get_for_user(user=request.user, pk=pk)
     except Claim.DoesNotExist as exc:
-        raise Http404("No such claim") from exc
+        raise Http404(gettext("No such claim")) from exc
 
 
 @claims_readers_only
@@ -84,7 +85,11 @@ def claim_step_view(request, pk: int):
         except DeskError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Claim {claim.pk}: {claim.get_state_display().lower()}.")
+            messages.success(
+                request,
+                gettext("Claim %(number)s: %(state)s.")
+                % {"number": claim.pk, "state": claim.get_state_display().lower()},
+            )
             return redirect("feedback:claim", pk=pk)
     messages.error(request, form_errors(form))
     return claim_detail_view(request, pk, step_form=form)
@@ -97,7 +102,7 @@ def claim_note_view(request, pk: int):
     form = ClaimNoteForm(request.POST)
     if form.is_valid():
         claim_add_note(claim=claim, by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Note added.")
+        messages.success(request, gettext("Note added."))
         return redirect("feedback:claim", pk=pk)
     messages.error(request, form_errors(form))
     return claim_detail_view(request, pk, note_form=form)
@@ -120,17 +125,21 @@ def replies_view(request):
 def reply_rate_view(request, pk: int):
     reply = replies_unread(user=request.user).filter(pk=pk).first()
     if reply is None:
-        raise Http404("No such reply waiting")
+        raise Http404(gettext("No such reply waiting"))
     form = RatingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a rating from 1 to 5.")
+        messages.error(request, gettext("Choose a rating from 1 to 5."))
         return redirect("feedback:replies")
     try:
         reply_rate(reply=reply, rating=form.cleaned_data["rating"], by=request.user)
     except DeskError as exc:  # e.g. the customer rated while the list was open
-        messages.error(request, f"Order {reply.request.order.number}: {exc}")
+        messages.error(
+            request, gettext("Order %(number)s: %(why)s") % {"number": reply.request.order.number, "why": exc}
+        )
         return redirect("feedback:replies")
     messages.success(
-        request, f"Rating {form.cleaned_data['rating']}/5 recorded on order {reply.request.order.number}."
+        request,
+        gettext("Rating %(rating)s/5 recorded on order %(number)s.")
+        % {"rating": form.cleaned_data["rating"], "number": reply.request.order.number},
     )
     return redirect("feedback:replies")

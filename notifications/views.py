@@ -5,6 +5,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from core import roles
@@ -36,7 +37,7 @@ def notification_open_view(request, pk: int):
     try:
         notification = notification_mark_read(user=request.user, notification_id=pk)
     except Notification.DoesNotExist as exc:
-        raise Http404("No such notification") from exc
+        raise Http404(gettext("No such notification")) from exc
     if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
         return redirect(notification.link)
     return redirect("notifications:list")
@@ -45,7 +46,8 @@ def notification_open_view(request, pk: int):
 @require_POST
 def notification_read_all_view(request):
     count = notifications_mark_all_read(user=request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    said = ngettext("Marked %(count)s notification as read.", "Marked %(count)s notifications as read.", count)
+    messages.success(request, said % {"count": count})
     return redirect("notifications:list")
 
 
@@ -76,9 +78,13 @@ def order_message_view(request, pk: int):
             form.add_error(None, str(exc))
         else:
             if message.state == message.State.HELD:
-                messages.success(request, f"Message queued; it goes at {message.held_until:%H:%M} customer time.")
+                messages.success(
+                    request,
+                    gettext("Message queued; it goes at %(time)s customer time.")
+                    % {"time": f"{message.held_until:%H:%M}"},
+                )
             else:
-                messages.success(request, "Message queued.")
+                messages.success(request, gettext("Message queued."))
             # The next message most likely goes the same way: the form keeps the channel.
             url = reverse("orders:detail", args=[order.pk])
             return redirect(f"{url}?{urlencode({'channel': fields['channel']})}#conversation")

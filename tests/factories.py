@@ -72,6 +72,8 @@ class ShopFactory(factory.django.DjangoModelFactory):
     opens_at = time(9, 0)
     closes_at = time(21, 0)
     working_days = "1234567"
+    # The suite reads English: customers too, unless a test asks for a Russian shop.
+    customer_language = "en"
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.people import staff_name
@@ -57,7 +58,8 @@ def claim_open(
     ClaimEvent.objects.create(
         claim=claim,
         kind=ClaimEvent.Kind.CREATED,
-        text=f"Opened for {staff_name(inspector, 'nobody yet')}: {reason}",
+        text=gettext("Opened for %(inspector)s: %(reason)s")
+        % {"inspector": staff_name(inspector, gettext("nobody yet")), "reason": reason},
     )
     text = phrase(gettext_noop("Claim on order %(number)s: %(reason)s"), number=order.number, reason=said)
     if inspector is not None:
@@ -73,16 +75,18 @@ def claim_open(
 
 
 _MOVES = {"take": ClaimEvent.Kind.TAKEN, "resolve": ClaimEvent.Kind.RESOLVED, "fail": ClaimEvent.Kind.FAILED}
+# What the refusal says the step would have done ("cannot be taken").
+_STEP_DONE = {"take": _("taken"), "resolve": _("resolved"), "fail": _("failed")}
 
 
 @transaction.atomic
 def claim_move(*, claim: Claim, action: str, by: User | None, text: str = "") -> Claim:
     """Take a claim in work, resolve it or fail it: only the pipeline's steps; resolving or failing says how."""
     if action not in _MOVES:
-        raise ClaimRefused(f"Unknown step {action!r}.")
+        raise ClaimRefused(gettext("Unknown step %(step)r.") % {"step": action})
     text = text.strip()
     if action != "take" and not text:
-        raise ClaimRefused("Say what was done for the customer.")
+        raise ClaimRefused(gettext("Say what was done for the customer."))
     try:
         getattr(claim, action)()
         if action == "take" and claim.inspector_id is None:
@@ -92,13 +96,19 @@ def claim_move(*, claim: Claim, action: str, by: User | None, text: str = "") ->
         claim.save()
     except TransitionNotAllowed as exc:
         claim.refresh_from_db()
-        raise ClaimRefused(f"A claim that is {claim.get_state_display().lower()} cannot be {action}d.") from exc
+        raise ClaimRefused(
+            gettext("A claim that is %(state)s cannot be %(step)s.")
+            % {"state": claim.get_state_display().lower(), "step": _STEP_DONE[action]}
+        ) from exc
     except ConcurrentTransition as exc:
         claim.refresh_from_db()
-        raise ClaimRefused("Someone moved this claim at the same moment; reload and check.") from exc
+        raise ClaimRefused(gettext("Someone moved this claim at the same moment; reload and check.")) from exc
     label = ClaimEvent.Kind(_MOVES[action]).label
     ClaimEvent.objects.create(
-        claim=claim, kind=_MOVES[action], actor=by, text=f"{label}" + (f": {text}" if text else ".")
+        claim=claim,
+        kind=_MOVES[action],
+        actor=by,
+        text=gettext("%(step)s: %(text)s") % {"step": label, "text": text} if text else f"{label}.",
     )
     return claim
 
@@ -107,7 +117,7 @@ def claim_move(*, claim: Claim, action: str, by: User | None, text: str = "") ->
 def claim_add_note(*, claim: Claim, by: User | None, text: str) -> ClaimEvent:
     text = text.strip()
     if not text:
-        raise ClaimRefused("A note cannot be empty.")
+        raise ClaimRefused(gettext("A note cannot be empty."))
     return ClaimEvent.objects.create(claim=claim, kind=ClaimEvent.Kind.NOTE, actor=by, text=text[:1000])
 
 
@@ -126,7 +136,7 @@ def claims_flag_overdue(*, now: datetime | None = None, batch: int = 200) -> int
         Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(is_overdue=True)
         ClaimEvent.objects.bulk_create(
             [
-                ClaimEvent(claim=claim, kind=ClaimEvent.Kind.OVERDUE, text="Overdue: past its due time.")
+                ClaimEvent(claim=claim, kind=ClaimEvent.Kind.OVERDUE, text=gettext("Overdue: past its due time."))
                 for claim in claims
             ]
         )

@@ -9,12 +9,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from core.phrases import phrase
 from feedback.exceptions import FeedbackError
 from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
-from feedback.selectors import customer_ratings_after
+from feedback.selectors import customer_ratings_after, shop_feedback_text
 from feedback.services.claims import claim_open
 from notifications.models import Channel, InboundMessage, Notification, OutboundMessage
 from notifications.services import message_queue, notifications_create_many
@@ -24,11 +24,6 @@ from orders.services import order_event_add, order_record_rating
 
 State = FeedbackRequest.State
 Outcome = FeedbackReply.Outcome
-THANKS = "Thank you for your rating! We are glad you liked it."
-SORRY = "We are sorry it went wrong. Our quality control has your answer and will get in touch."
-ASK_CONTACT = "Thank you! Would you like us to contact you about it? Reply yes or no."
-CONTACT_YES = "Thank you: our quality control will contact you."
-CONTACT_NO = "Understood. We are sorry it was not better, and thank you for telling us."
 YES = {"yes", "y", "да", "+", "ага", "конечно", "yes please", "да пожалуйста"}
 NO = {"no", "n", "нет", "-", "не надо", "no thanks", "нет спасибо"}
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -51,15 +46,16 @@ def _word(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower())) or text.strip(" .!")
 
 
-def _answer(request: FeedbackRequest, channel: str, text: str, now: datetime) -> None:
-    """Answer the customer on the channel they wrote on (a message, never an email)."""
+def _answer(request: FeedbackRequest, channel: str, field: str, now: datetime) -> None:
+    """Answer the customer on the channel they wrote on (a message, never an email), with the shop's text (a
+    `ShopFeedback` field) in its customers' language."""
     if channel in (Channel.SMS, Channel.WHATSAPP):
         message_queue(
             customer=request.customer,
             order=request.order,
             channel=channel,
             purpose=OutboundMessage.Purpose.ANSWER,
-            body=text,
+            body=shop_feedback_text(shop=request.customer.shop, field=field),
             now=now,
         )
 
@@ -131,7 +127,7 @@ def rating_receive(
     request.rating, request.answered_at = rating, now
     if rating >= 4:
         request.state = State.ANSWERED
-        _answer(request, source, THANKS, now)
+        _answer(request, source, "thanks_text", now)
     elif rating <= 2:
         request.state = State.ANSWERED
         claim_open(
@@ -142,10 +138,10 @@ def rating_receive(
             request=request,
             now=now,
         )
-        _answer(request, source, SORRY, now)
+        _answer(request, source, "sorry_text", now)
     else:
         request.state = State.CONTACT if by is None else State.ANSWERED
-        _answer(request, source, ASK_CONTACT, now)
+        _answer(request, source, "ask_contact_text", now)
     request.save(update_fields=["rating", "answered_at", "state"])
     return request
 
@@ -177,7 +173,7 @@ def contact_answer(
     )
     request.state = State.ANSWERED
     request.save(update_fields=["state"])
-    _answer(request, source, CONTACT_YES if wants else CONTACT_NO, now)
+    _answer(request, source, "contact_yes_text" if wants else "contact_no_text", now)
     return request
 
 
@@ -238,7 +234,10 @@ def reply_rate(
     request = FeedbackRequest.objects.select_for_update().select_related("order").get(pk=reply.request_id)
     if customer_ratings_after(request=request, reply_pk=reply.pk).exists():
         raise FeedbackError(
-            f"The customer rated the order {request.rating}/5 themselves after writing this; their rating stands."
+            gettext(
+                "The customer rated the order %(rating)s/5 themselves after writing this; their rating stands."
+            )
+            % {"rating": request.rating}
         )
     request = rating_receive(
         request=request, rating=rating, source=FeedbackReply.BY_INSPECTOR, text=reply.text, by=by, now=now

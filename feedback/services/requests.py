@@ -17,22 +17,24 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
-from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback, feedback_text_context
+from feedback.models import FeedbackRequest, FeedbackSettings, ShopFeedback
+from feedback.selectors import feedback_message
 from notifications.exceptions import ChannelError
 from notifications.models import Channel, OutboundMessage
-from notifications.rendering import render_message
 from notifications.selectors import daily_cap_frees_at
 from notifications.services import message_queue
 from orders.clock import outside_night
-from orders.models import Customer, Order
+from orders.models import Customer, Order, Shop
 
 State = FeedbackRequest.State
 LINK_SALT = "feedback.rating"
 RATINGS = (5, 4, 3, 2, 1)
-MASKED_LINK = "[rating link: only in the customer's email]"
 MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+# Staff read the email on the order with this in place of each link (in the email's language).
+MASKED_LINK = gettext_noop("[rating link: only in the customer's email]")
 REACHED = {OutboundMessage.State.DELIVERED, OutboundMessage.State.READ}
 
 
@@ -67,27 +69,25 @@ def _links(link_for: Callable[[int], str]) -> str:
     return "\n".join(f"{rating} — {link_for(rating)}" for rating in RATINGS)
 
 
-def _masked_links() -> str:
-    return _links(lambda rating: MASKED_LINK)
+def _masked_links(shop: Shop) -> str:
+    """The links as staff read them on the order, in the words of the email they stand in."""
+    with translation.override(shop.customer_language):
+        masked = gettext(MASKED_LINK)
+    return _links(lambda rating: masked)
 
 
 def _email(request: FeedbackRequest, config: ShopFeedback, now: datetime) -> OutboundMessage | None:
     """Queue the email as staff may read it (links masked); the letter itself is written when it is sent."""
     if not request.customer.email:
         return None
-    text = render_message(
-        subject=config.email_subject,
-        body=config.email_text,
-        content_variables={},
-        context=feedback_text_context(signer=config.signer, links=_masked_links()),
-    )
+    shop = config.shop
     message = message_queue(
         customer=request.customer,
         order=request.order,
         channel=Channel.EMAIL,
         purpose=OutboundMessage.Purpose.FEEDBACK,
-        subject=text.subject,
-        body=text.body,
+        subject=feedback_message(config=config, field="email_subject"),
+        body=feedback_message(config=config, field="email_text", links=_masked_links(shop)),
         now=now,
     )
     request.email_message = message
@@ -100,7 +100,7 @@ def feedback_letter(*, message: OutboundMessage) -> EmailMessage | None:
     the masked ones. None for any other email."""
     if message.purpose != OutboundMessage.Purpose.FEEDBACK or message.channel != Channel.EMAIL:
         return None
-    request = FeedbackRequest.objects.filter(email_message=message).select_related("order").first()
+    request = FeedbackRequest.objects.filter(email_message=message).select_related("order__shop").first()
     config = ShopFeedback.objects.filter(shop_id=request.order.shop_id).first() if request is not None else None
     # The masked copy must never go out; try again once the request is written.
     if request is None or config is None:
@@ -108,16 +108,13 @@ def feedback_letter(*, message: OutboundMessage) -> EmailMessage | None:
     sender = config.signer_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return EmailMessage(
         subject=message.subject,
-        body=message.body.replace(_masked_links(), _links(lambda rating: rating_link(request, rating))),
+        body=message.body.replace(
+            _masked_links(request.order.shop), _links(lambda rating: rating_link(request, rating))
+        ),
         from_email=formataddr((config.signer, sender)),
         to=[message.to],
         reply_to=[config.reply_to] if config.reply_to else None,
     )
-
-
-def _whatsapp_text(config: ShopFeedback) -> str:
-    context = feedback_text_context(signer=config.signer)
-    return render_message(subject="", body=config.whatsapp_text, content_variables={}, context=context).body
 
 
 def _cap_frees_at(customer: Customer, now: datetime) -> datetime:
@@ -139,7 +136,9 @@ def _postponed_by_daily_cap(request: FeedbackRequest, now: datetime) -> bool:
 
 def _ask(request: FeedbackRequest, now: datetime) -> None:
     customer, feedback = request.customer, FeedbackSettings.load()
-    config = ShopFeedback.objects.filter(shop_id=request.order.shop_id, is_active=True).first()
+    config = (
+        ShopFeedback.objects.filter(shop_id=request.order.shop_id, is_active=True).select_related("shop").first()
+    )
     asked = FeedbackRequest.objects.filter(customer=customer, sent_at__gte=now - feedback.ask_once_per)
     if config is None:
         request.state, request.note = State.SKIPPED, "The shop no longer asks for feedback."
@@ -152,7 +151,7 @@ def _ask(request: FeedbackRequest, now: datetime) -> None:
                 order=request.order,
                 channel=Channel.WHATSAPP,
                 purpose=OutboundMessage.Purpose.FEEDBACK,
-                body=_whatsapp_text(config),
+                body=feedback_message(config=config, field="whatsapp_text"),
                 content_sid=config.whatsapp_content_sid,
                 content_variables={"1": config.signer},
                 now=now,
@@ -213,7 +212,7 @@ def feedback_fallback(*, request_id: int, now: datetime | None = None) -> bool:
     )
     if request is None:
         return False
-    config = ShopFeedback.objects.filter(shop_id=request.order.shop_id).first()
+    config = ShopFeedback.objects.filter(shop_id=request.order.shop_id).select_related("shop").first()
     if config is None or _cap_frees_at(request.customer, now) > now:  # at the cap: the next run tries again
         return False
     if _email(request, config, now) is None:

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from notifications.exceptions import TemplateRefused
 from notifications.models import InboundMessage, MessageTemplate, OptOut, OutboundMessage
@@ -21,23 +23,24 @@ class MessageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "channel", "is_active"]}),
         (
-            "Text",
+            _("Text"),
             {
                 "fields": ["subject", "body"],
-                "description": (
+                "description": _(
                     "Django template syntax over order, customer, shop and manager, e.g. "
                     "{{ customer.name }}, {{ order.number }}, {{ total }} (the order's total with the shop's "
                     "currency, as its customers write it: 4 990 ₽; {{ order.total }} is the bare number), "
                     "{{ shop.name }}, {{ manager.name }}, and {{ opens_at }} (when the desk opens next). "
-                    "A template that does not render is refused when saved."
+                    "A template that does not render is refused when saved. Write it in the language of the "
+                    "shops' customers it goes to: dates and amounts in it are written in that language."
                 ),
             },
         ),
         (
-            "WhatsApp template (Twilio Content)",
+            _("WhatsApp template (Twilio Content)"),
             {
                 "fields": ["content_sid", "content_variables"],
-                "description": (
+                "description": _(
                     "WhatsApp refuses free text that starts a conversation (error 63016): give the approved "
                     "template's Content SID and what each of its numbered variables holds."
                 ),
@@ -45,10 +48,12 @@ class MessageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
         ),
     ]
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, template):
         return format_html(
-            '<a href="{}">preview</a>', reverse("admin:notifications_messagetemplate_preview", args=[template.pk])
+            '<a href="{}">{}</a>',
+            reverse("admin:notifications_messagetemplate_preview", args=[template.pk]),
+            gettext("preview"),
         )
 
     def get_urls(self):
@@ -67,7 +72,7 @@ class MessageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
             order = Order.objects.select_related("customer__shop", "manager").order_by("-created_at").first()
         rendered, error = None, ""
         if number and order is None:
-            error = f"No order {number}."
+            error = gettext("No order %(number)s.") % {"number": number}
         elif order is not None:
             try:
                 rendered = template_preview(template, order=order)
@@ -75,7 +80,7 @@ class MessageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
                 error = str(exc)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Preview: {template.name}",
+            "title": gettext("Preview: %(name)s") % {"name": template.name},
             "template": template,
             "order": order,
             "number": number or (order.number if order else ""),
@@ -106,10 +111,13 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["send_again"]
 
-    @admin.action(description="Send the failed ones again")
+    @admin.action(description=_("Send the failed ones again"))
     def send_again(self, request, queryset):
         count = outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{count} failed message(s) will be sent again.", messages.SUCCESS)
+        said = ngettext(
+            "%(count)s failed message will be sent again.", "%(count)s failed messages will be sent again.", count
+        )
+        self.message_user(request, said % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(InboundMessage)

@@ -32,11 +32,11 @@ class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, PeopleByName, admin.ModelA
     ]
     list_filter = ["is_active", "when", "status"]
     list_select_related = ["status", "template"]
-    wait = duration_column("after", "After")
+    wait = duration_column("after", _("After"))
     fieldsets = [
         (None, {"fields": ["name", "is_active", "status", "when"]}),
         (
-            "Has stayed in the status",
+            _("Has stayed in the status"),
             {
                 "fields": ["after", "working_time", "repeat_every", "times"],
                 "description": _(
@@ -45,9 +45,9 @@ class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, PeopleByName, admin.ModelA
                 ),
             },
         ),
-        ("Only orders that match (empty: any)", {"fields": ["shop", "method", "order_type", "payment_state"]}),
+        (_("Only orders that match (empty: any)"), {"fields": ["shop", "method", "order_type", "payment_state"]}),
         (
-            "What it does",
+            _("What it does"),
             {
                 "fields": [
                     "template",
@@ -92,4 +92,4 @@ class OffHoursReplyAdmin(AuditedAdmin, admin.ModelAdmin):
 @admin.register(MessagingSettings)
 class MessagingSettingsAdmin(SingletonSettingsAdmin):
     list_display = ["__str__", "daily_cap", "max_attempts", "retry"]
-    retry = duration_column("first_retry", "First retry after")
+    retry = duration_column("first_retry", _("First retry after"))

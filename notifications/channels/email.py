@@ -3,6 +3,7 @@ writes the letter itself (`signals.email_writing`)."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from notifications import signals
 from notifications.exceptions import ChannelError
@@ -21,7 +22,8 @@ def _letter(message: OutboundMessage) -> EmailMultiAlternatives:
 
 def _branded(message: OutboundMessage) -> EmailMultiAlternatives:
     customer = message.customer
-    html = render_to_string("notifications/email_message.html", {"message": message, "shop": customer.shop})
+    with translation.override(customer.shop.customer_language):
+        html = render_to_string("notifications/email_message.html", {"message": message, "shop": customer.shop})
     email = EmailMultiAlternatives(
         subject=message.subject or customer.shop.name, body=message.body, to=[message.to]
     )

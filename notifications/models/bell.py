@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Phrased
 
@@ -10,25 +11,32 @@ class Notification(Phrased):
     """An in-app message for one member of staff, shown under the navbar bell."""
 
     class Kind(models.TextChoices):
-        OVERDUE = "overdue", "Overdue order"
-        ESCALATION = "escalation", "Escalation"
-        REMINDER = "reminder", "Reminder"
-        PAYMENT_FAILED = "payment_failed", "Failed payment"
-        ASSIGNED = "assigned", "Assigned to you"
-        TIMEOUT = "timeout", "Not taken up in time"
+        OVERDUE = "overdue", _("Overdue order")
+        ESCALATION = "escalation", _("Escalation")
+        REMINDER = "reminder", _("Reminder")
+        PAYMENT_FAILED = "payment_failed", _("Failed payment")
+        ASSIGNED = "assigned", _("Assigned to you")
+        TIMEOUT = "timeout", _("Not taken up in time")
         # Sent once customer messaging (#12) and feedback (#13) land.
-        REPLY = "reply", "Customer reply"
-        CLAIM = "claim", "Claim"
-        INFO = "info", "Information"
+        REPLY = "reply", _("Customer reply")
+        CLAIM = "claim", _("Claim")
+        INFO = "info", _("Information")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.INFO)
-    text = models.CharField(max_length=500)
-    link = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.INFO)
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(

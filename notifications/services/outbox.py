@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from django_q.tasks import async_task
 
 from notifications import channels, signals
@@ -24,10 +25,10 @@ from notifications.models import (
     OutboundMessage,
     TriggerFiring,
 )
-from notifications.rendering import Rendered, message_context, render_message
+from notifications.rendering import Rendered
 from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
-from notifications.services.templates import template_preview
+from notifications.services.templates import customer_render, template_preview
 from orders.clock import desk_time, outside_night
 from orders.durations import duration_label
 from orders.models import Customer, Order
@@ -52,7 +53,7 @@ def _skip_reason(
     now: datetime,
 ) -> str:
     if OptOut.objects.filter(customer=customer, channel=channel).exists():
-        return f"The customer switched {Channel(channel).label} off (STOP)."
+        return gettext("The customer switched %(channel)s off (STOP).") % {"channel": Channel(channel).label}
     if purpose == Purpose.MANUAL:
         return ""  # a person writing decides for themselves; the limits guard what the desk sends on its own
     if template is not None and order is not None:
@@ -63,11 +64,17 @@ def _skip_reason(
             state__in=OutboundMessage.COUNTED_STATES,
         )
         if recent.exists():
-            return f"The same message went to this order less than {duration_label(DUPLICATE_WINDOW)} ago."
+            return gettext("The same message went to this order less than %(window)s ago.") % {
+                "window": duration_label(DUPLICATE_WINDOW)
+            }
     cap = MessagingSettings.load().daily_cap
     sent_today = messages_counted_today(customer=customer, now=now)
     if sent_today >= cap:
-        return f"The customer already has {sent_today} automatic messages in the last 24 hours (the cap is {cap})."
+        return ngettext(
+            "The customer already has %(count)s automatic message in the last 24 hours (the cap is %(cap)s).",
+            "The customer already has %(count)s automatic messages in the last 24 hours (the cap is %(cap)s).",
+            sent_today,
+        ) % {"count": sent_today, "cap": cap}
     return ""
 
 
@@ -94,14 +101,8 @@ def message_queue(
         customer = Customer.objects.select_for_update().select_related("shop").get(pk=customer.pk)
         reason, content_variables = "", content_variables or {}
         if template is not None:
-            context = message_context(order=order, customer=customer, now=now)
             try:
-                rendered = render_message(
-                    subject=template.subject,
-                    body=template.body,
-                    content_variables=template.content_variables,
-                    context=context,
-                )
+                rendered = customer_render(template, order=order, customer=customer, now=now)
                 subject, body, content_variables = rendered.subject, rendered.body, rendered.content_variables
             except MessageRefused as exc:  # an order's data the template cannot show must not stop the order
                 reason = str(exc)
@@ -120,7 +121,11 @@ def message_queue(
             author=author,
         )
         if not message.to:
-            reason = reason or f"The customer has no {'email' if channel == Channel.EMAIL else 'phone'}."
+            reason = reason or (
+                gettext("The customer has no email.")
+                if channel == Channel.EMAIL
+                else gettext("The customer has no phone.")
+            )
         reason = reason or _skip_reason(
             customer=customer, order=order, channel=channel, template=template, purpose=purpose, now=now
         )
@@ -144,28 +149,44 @@ def _refuse_unwritable(
     """Raise MessageRefused, saying why, when staff cannot send this to the order's customer."""
     customer = order.customer
     if channel not in Channel.values:
-        raise MessageRefused("Choose SMS, WhatsApp or email.")
+        raise MessageRefused(gettext("Choose SMS, WhatsApp or email."))
     if template is not None and template.channel != channel:
         raise MessageRefused(
-            f"The template “{template.name}” is for {template.get_channel_display()}, but "
-            f"{Channel(channel).label} is chosen: choose {template.get_channel_display()} as the channel, "
-            f"or a template for {Channel(channel).label}."
+            gettext(
+                "The template “%(name)s” is for %(its)s, but %(chosen)s is chosen: choose %(its)s as the channel, "
+                "or a template for %(chosen)s."
+            )
+            % {"name": template.name, "its": template.get_channel_display(), "chosen": Channel(channel).label}
         )
     if template is None and not body.strip():
-        raise MessageRefused("Write the message, or choose a template.")
+        raise MessageRefused(gettext("Write the message, or choose a template."))
     if not channels.address(channel, customer):
-        raise MessageRefused(f"{customer.name} has no {'email' if channel == Channel.EMAIL else 'phone'}.")
+        no_address = (
+            gettext("%(customer)s has no email.")
+            if channel == Channel.EMAIL
+            else gettext("%(customer)s has no phone.")
+        )
+        raise MessageRefused(no_address % {"customer": customer.name})
     if channel == Channel.WHATSAPP and template is None and not whatsapp_window_open(customer=customer, now=now):
         raise MessageRefused(
-            "WhatsApp takes free text only within 24 hours of the customer's last message: "
-            "choose an approved template, or write an SMS."
+            gettext(
+                "WhatsApp takes free text only within 24 hours of the customer's last message: "
+                "choose an approved template, or write an SMS."
+            )
         )
     if OptOut.objects.filter(customer=customer, channel=channel).exists():
-        raise MessageRefused(f"{customer.name} switched {Channel(channel).label} off (STOP).")
+        raise MessageRefused(
+            gettext("%(customer)s switched %(channel)s off (STOP).")
+            % {"customer": customer.name, "channel": Channel(channel).label}
+        )
 
 
 def _written_subject(order: Order, channel: str) -> str:
-    return f"{order.customer.shop.name}: order {order.number}" if channel == Channel.EMAIL else ""
+    if channel != Channel.EMAIL:
+        return ""
+    shop = order.customer.shop
+    with translation.override(shop.customer_language):
+        return gettext("%(shop)s: order %(number)s") % {"shop": shop.name, "number": order.number}
 
 
 def message_preview(
@@ -199,7 +220,7 @@ def message_write(
     history, and working on the order (the manager's acceptance clock stops)."""
     now = now or timezone.now()
     _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
-    order_record_message(order=order, by=by, channel_label=Channel(channel).label)
+    order_record_message(order=order, by=by, channel_label=str(Channel(channel).label))
     return message_queue(
         customer=order.customer,
         order=order,

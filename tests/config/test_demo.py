@@ -91,8 +91,8 @@ def test_the_demo_feedback_email_is_signed_by_a_person_from_her_own_address_with
     demo_load()
     signed = set(ShopFeedback.objects.values_list("shop__code", "signer", "signer_email", "reply_to"))
     assert signed == {
-        ("garden", "Maria, Green Garden", "maria@garden.example.com", "quality@garden.example.com"),
-        ("gadgets", "Maria, Gadget Point", "maria@gadgets.example.com", "quality@gadgets.example.com"),
+        ("garden", "Мария, Green Garden", "maria@garden.example.com", "quality@garden.example.com"),
+        ("gadgets", "Мария, Gadget Point", "maria@gadgets.example.com", "quality@gadgets.example.com"),
     }
 
 

@@ -11,6 +11,7 @@ from feedback.models import ShopFeedback
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("feedback.migrations.0004_feedback_texts_in_template_syntax")
+labels = importlib.import_module("feedback.migrations.0005_i18n_labels")
 
 
 def test_old_placeholders_become_template_variables_and_the_text_still_renders(shop):
@@ -28,6 +29,7 @@ def test_old_placeholders_become_template_variables_and_the_text_still_renders(s
 
 
 def test_the_migration_goes_back_to_the_old_placeholders(shop):
+    ShopFeedback.objects.filter(shop=shop).update(**labels.SHIPPED)  # the texts as they were before 0005
     migration.backwards(apps, None)
     config = ShopFeedback.objects.get(shop=shop)
     assert "{links}" in config.email_text and config.whatsapp_text.endswith("{signer}")
@@ -40,4 +42,13 @@ def test_the_untouched_default_email_no_longer_promises_one_click(shop):
     )
     ShopFeedback.objects.filter(shop=shop).update(email_text=old)
     migration.forwards(apps, None)
-    assert ShopFeedback.objects.get(shop=shop).email_text == ShopFeedback._meta.get_field("email_text").default
+    assert ShopFeedback.objects.get(shop=shop).email_text == old.replace(
+        migration.ONE_CLICK, migration.PICK
+    ).replace("{links}", "{{ links }}").replace("{signer}", "{{ signer }}")
+
+
+def test_a_shop_that_kept_the_english_texts_reads_the_desks_own_and_a_written_text_stays(shop):
+    ShopFeedback.objects.filter(shop=shop).update(**labels.SHIPPED | {"email_subject": "Our own subject"})
+    labels.forwards(apps, None)
+    config = ShopFeedback.objects.get(shop=shop)
+    assert (config.whatsapp_text, config.email_text, config.email_subject) == ("", "", "Our own subject")
