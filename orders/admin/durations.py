@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db import models
+from django_stubs_ext import StrOrPromise
 
 from orders.admin.mixin import ModelAdminMixin
 from orders.durations import AT_MOST_A_YEAR, DurationBetween, HumanDurationField, duration_label
@@ -21,7 +22,7 @@ class HumanDurationsAdmin(ModelAdminMixin):
         return field
 
 
-def duration_column(field_name: str, description: str):
+def duration_column(field_name: str, description: "StrOrPromise"):
     """A ModelAdmin list column showing a duration field as "3 days" ("—" when empty)."""
 
     @admin.display(description=description, ordering=field_name)

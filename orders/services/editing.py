@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from orders import signals
 from orders.exceptions import OrderError, StaleOrder
@@ -50,9 +51,9 @@ def order_edit(
     removed."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.updated_at != seen_at:
-        raise StaleOrder("The order changed since you opened it; reload it and make your change again.")
+        raise StaleOrder(gettext("The order changed since you opened it; reload it and make your change again."))
     if locked.is_final:
-        raise OrderError("The order is closed: it can no longer be changed.")
+        raise OrderError(gettext("The order is closed: it can no longer be changed."))
     fields = {field: line_endings_normalised(value) for field, value in fields.items()}
     current = {field: line_endings_normalised(getattr(locked, field)) for field in EDITABLE}
     lines = [
@@ -83,7 +84,7 @@ def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[str]:
     current = {item.pk: item for item in order.items.all()}
     kept_ids = {item.get("id") for item in items if item.get("id")}
     if kept_ids - current.keys():
-        raise OrderError("An item of this order was changed elsewhere; reload the order.")
+        raise OrderError(gettext("An item of this order was changed elsewhere; reload the order."))
     lines = []
     for pk, item in current.items():
         if pk not in kept_ids:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from orders import history, signals
@@ -23,12 +24,12 @@ def order_change_status(
     the news to other apps, all in one transaction. `expected_status` is the status the person saw; if the
     order moved meanwhile, the change is refused instead of silently overriding a colleague."""
     if expected_status is not None and order.status != expected_status:
-        raise StaleOrder("The order changed since you opened it; reload the page and check its status.")
+        raise StaleOrder(gettext("The order changed since you opened it; reload the page and check its status."))
     target_status = Status.objects.filter(code=target).first()
     if target_status is None:
-        raise StatusChangeRefused(f"Unknown status {target!r}.")
+        raise StatusChangeRefused(gettext("Unknown status %(status)s.") % {"status": repr(target)})
     if target_status.group == Status.Group.CANCEL and not reason and by is not None:
-        raise StatusChangeRefused("Give a reason to cancel the order.")
+        raise StatusChangeRefused(gettext("Give a reason to cancel the order."))
     previous = order.status
     now = timezone.now()
     try:
@@ -57,7 +58,9 @@ def order_change_status(
         raise StatusChangeRefused(str(exc)) from exc
     except ConcurrentTransition as exc:
         order.refresh_from_db()
-        raise StaleOrder("Someone changed this order's status at the same moment; reload and check.") from exc
+        raise StaleOrder(
+            gettext("Someone changed this order's status at the same moment; reload and check.")
+        ) from exc
     return order
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,12 @@ def customer_edit_view(request, pk: int):
     except ValidationError as exc:  # e.g. the phone belongs to another customer of the shop
         messages.error(request, " ".join(exc.messages))
         return customer_detail_view(request, pk, form=form)
-    messages.success(request, "Saved: " + "; ".join(lines) + "." if lines else "Nothing was changed.")
+    messages.success(
+        request,
+        gettext("Saved: %(changes)s.") % {"changes": "; ".join(lines)}
+        if lines
+        else gettext("Nothing was changed."),
+    )
     return redirect("orders:customer", pk=pk)
 
 
@@ -72,7 +78,11 @@ def customer_responsible_view(request, pk: int):
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=customer.shop_id))
     if form.is_valid():
         customer_set_responsible(customer=customer, manager=form.cleaned_data["manager"], by=request.user)
-        messages.success(request, f"{customer.name}'s manager is now {staff_name(form.cleaned_data['manager'])}.")
+        messages.success(
+            request,
+            gettext("%(customer)s's manager is now %(manager)s.")
+            % {"customer": customer.name, "manager": staff_name(form.cleaned_data["manager"])},
+        )
     else:
-        messages.error(request, "Choose one of the shop's managers.")
+        messages.error(request, gettext("Choose one of the shop's managers."))
     return redirect("orders:customer", pk=pk)
