@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Div, Field
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -143,8 +144,10 @@ class BulkReassignForm(ReassignForm):
         return page_helper(
             Div(
                 HTML(
-                    '{% load i18n %}<div class="col-12 col-md-auto small fw-semibold">'
-                    '<i class="bi bi-people"></i> {% translate "Reassign ticked orders to" %}</div>'
+                    format_html(
+                        '<div class="col-12 col-md-auto small fw-semibold"><i class="bi bi-people"></i> {}</div>',
+                        _("Reassign ticked orders to"),
+                    )
                 ),
                 Div(
                     Field("manager", css_class="form-select-sm", aria_label=_("Manager")),
@@ -389,7 +392,8 @@ class OrderItemForm(IntakeItemForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["aria-label"] = field.label
+            if field.label:  # the hidden id has none
+                field.widget.attrs["aria-label"] = field.label
 
 
 class ItemRows(forms.BaseFormSet):

@@ -101,9 +101,11 @@ class AccessGrantForm(forms.ModelForm):
         ]
         for part in PARTS:
             self.fields[part.flag].help_text = part.every
-            self.fields[part.field].help_text = f"{gettext('Only those chosen.')} {part.none_chosen}"
+            self.fields[part.field].help_text = " ".join([gettext("Only those chosen."), str(part.none_chosen)])
         if not seen:
-            self.fields["regions"].help_text = f"{gettext('No order has a region yet.')} {PARTS[-1].none_chosen}"
+            self.fields["regions"].help_text = " ".join(
+                [gettext("No order has a region yet."), str(PARTS[-1].none_chosen)]
+            )
 
     def clean(self):
         cleaned = super().clean()

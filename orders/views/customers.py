@@ -13,7 +13,13 @@ from core.http import form_errors, role_required
 from core.pagination import paginate
 from core.people import staff_name
 from orders.forms import CustomerForm, ReassignForm
-from orders.selectors import customer_get_for_user, customer_page, managers_covering_shop, status_by_code
+from orders.selectors import (
+    customer_get_for_user,
+    customer_page,
+    managers_covering_shop,
+    orders_total_title,
+    status_by_code,
+)
 from orders.services import customer_set_responsible, customer_update
 from orders.views.orders import WORK_ORDERS
 
@@ -21,13 +27,15 @@ from orders.views.orders import WORK_ORDERS
 def customer_detail_view(request, pk: int, *, form=None):
     customer = customer_get_for_user(user=request.user, pk=pk)
     page_data = customer_page(customer=customer, user=request.user)
+    page = paginate(request, page_data.orders, per_page=20)
     return render(
         request,
         "orders/customer_detail.html",
         {
             "customer": customer,
             "data": page_data,
-            "page": paginate(request, page_data.orders, per_page=20),
+            "page": page,
+            "total_title": orders_total_title(page.total),
             "statuses": status_by_code(),
             "now": timezone.now(),
             "form": form

@@ -32,6 +32,7 @@ from orders.selectors import (
     order_list,
     order_page,
     order_scope,
+    orders_total_title,
     status_by_code,
     task_list_open,
 )
@@ -55,6 +56,7 @@ def order_list_view(request):
         {
             "filter": order_filter,
             "page": page,
+            "total_title": orders_total_title(page.total),
             "mine": mine,
             "statuses": status_by_code(),
             "tasks": task_list_open(user=request.user) if mine else None,
