@@ -131,6 +131,7 @@ def test_the_order_list_reads_in_russian(client, anna, order, russian):
     text = visible_text(response)
     assert "Мои заказы" in text and "Мои задачи" in text and "Клиент" in text and "Сумма" in text
     assert "Сначала срочные" in text and "Любой статус" in text and "Корзина" in text
+    assert 'title="1 заказ"' in response.content.decode()  # the count's badge, in words
     assert english_left(text) == [] and english_left(attribute_text(response)) == []
 
 
