@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from orders.fields import CustomerContactForm
 from orders.models import Customer, DeliveryState, Order
@@ -25,10 +26,10 @@ class IntakeCustomerForm(CustomerContactForm):
 
 
 class IntakeItemForm(forms.Form):
-    sku = forms.CharField(max_length=64, required=False)
-    name = forms.CharField(max_length=200)
-    qty = forms.IntegerField(min_value=1, max_value=100000)
-    price = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    qty = forms.IntegerField(label=_("Qty"), min_value=1, max_value=100000)
+    price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=12, decimal_places=2)
 
 
 class IntakeOrderForm(forms.Form):

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext
+
 from core.exceptions import DeskError
 
 
@@ -28,8 +30,11 @@ class IntakeConflict(OrderError):
     def __init__(self, *, order, fields: list[str]):
         self.order, self.fields = order, fields
         super().__init__(
-            f"Order {order.number} was accepted under this external_id with other {', '.join(fields)}: "
-            "send a new external_id for a new order."
+            gettext(
+                "Order %(number)s was accepted under this external_id with other %(fields)s: send a new "
+                "external_id for a new order."
+            )
+            % {"number": order.number, "fields": ", ".join(fields)}
         )
 
 

@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Div, Field
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
@@ -67,35 +68,43 @@ class OrderFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         method="search",
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Number, phone or name"}),
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"placeholder": _("Number, phone or name")}),
     )
-    status = django_filters.ChoiceFilter(choices=_status_choices, empty_label="Any status")
-    shop = django_filters.ModelChoiceFilter(queryset=None, empty_label="Any shop")
-    method = django_filters.ChoiceFilter(choices=Order.Method.choices, empty_label="Any method")
-    manager = django_filters.ChoiceFilter(method="by_manager", label="Manager", empty_label="Anyone")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=_status_choices, empty_label=_("Any status"))
+    shop = django_filters.ModelChoiceFilter(label=_("Shop"), queryset=None, empty_label=_("Any shop"))
+    method = django_filters.ChoiceFilter(
+        label=_("Method"), choices=Order.Method.choices, empty_label=_("Any method")
+    )
+    manager = django_filters.ChoiceFilter(method="by_manager", label=_("Manager"), empty_label=_("Anyone"))
     overdue = django_filters.BooleanFilter(
         field_name="is_overdue",
-        label="Overdue",
-        widget=forms.Select(choices=[("", "Overdue or not"), ("true", "Overdue only"), ("false", "On time")]),
+        label=_("Overdue"),
+        widget=forms.Select(
+            choices=[("", _("Overdue or not")), ("true", _("Overdue only")), ("false", _("On time"))]
+        ),
     )
     created_after = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__gte",
-        label="Created from",
+        label=_("Created from"),
         widget=LocaleDateInput,
     )
     created_before = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__lte",
-        label="Created to",
+        label=_("Created to"),
         widget=LocaleDateInput,
     )
     sort = django_filters.ChoiceFilter(
         method="sort_by",
-        label="Sort",
+        label=_("Sort"),
         empty_label=None,
-        choices=[("priority", "Most urgent first"), ("newest", "Newest first"), ("oldest", "Oldest first")],
+        choices=[
+            ("priority", _("Most urgent first")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+        ],
     )
 
     class Meta:
@@ -108,7 +117,7 @@ class OrderFilter(django_filters.FilterSet):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.filters["shop"].queryset = shops
-        self.filters["manager"].extra["choices"] = [(UNASSIGNED, "Unassigned (in the queue)")] + [
+        self.filters["manager"].extra["choices"] = [(UNASSIGNED, gettext("Unassigned (in the queue)"))] + [
             (str(user.pk), staff_name(user)) for user in managers
         ]
 

@@ -8,6 +8,8 @@ from crispy_forms.layout import HTML, Div, Field
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
@@ -38,16 +40,24 @@ def delivery_date_check(form, day, zone) -> None:
     """A delivery date is today or later in the shop's zone, and within a year."""
     today = timezone.localdate(timezone=zone)
     if day < today:
-        form.add_error("delivery_date", "This date has passed: deliveries are planned from today on.")
+        form.add_error("delivery_date", gettext("This date has passed: deliveries are planned from today on."))
     elif day > today + timedelta(days=DELIVERY_HORIZON_DAYS):
-        form.add_error("delivery_date", f"Plan deliveries at most {DELIVERY_HORIZON_DAYS} days ahead.")
+        form.add_error(
+            "delivery_date",
+            ngettext(
+                "Plan deliveries at most %(days)s day ahead.",
+                "Plan deliveries at most %(days)s days ahead.",
+                DELIVERY_HORIZON_DAYS,
+            )
+            % {"days": DELIVERY_HORIZON_DAYS},
+        )
 
 
 class StatusChangeForm(forms.Form):
     target = forms.SlugField(max_length=32, widget=forms.HiddenInput)
     # The status the person saw when they pressed the button.
     expected_status = forms.SlugField(max_length=32, widget=forms.HiddenInput)
-    reason = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     @property
     def cancel_helper(self) -> FormHelper:
@@ -65,7 +75,7 @@ class StatusChangeForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label="Note",
+        label=_("Note"),
         max_length=500,
         widget=forms.Textarea(
             # Its own id: the task form on the same page has a "text" field too.
@@ -89,9 +99,9 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class ReassignForm(forms.Form):
-    manager = PersonChoiceField(queryset=None, empty_label=_("Choose a manager"))
+    manager = PersonChoiceField(label=_("Manager"), queryset=None, empty_label=_("Choose a manager"))
     reason = forms.CharField(
-        max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": _("Why")})
+        label=_("Reason"), max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": _("Why")})
     )
 
     def __init__(self, *args, managers, **kwargs):
@@ -126,7 +136,7 @@ class BulkReassignForm(ReassignForm):
     """Several orders at once, from the list or the dashboard; `orders` is what the supervisor may see."""
 
     orders: "forms.ModelMultipleChoiceField[Order]" = forms.ModelMultipleChoiceField(
-        queryset=None, error_messages={"required": "Tick the orders to reassign."}
+        label=_("Orders"), queryset=None, error_messages={"required": _("Tick the orders to reassign.")}
     )
     ticked: set[int]  # the orders that were ticked, when the form comes back refused
 
@@ -140,8 +150,10 @@ class BulkReassignForm(ReassignForm):
         return page_helper(
             Div(
                 HTML(
-                    '{% load i18n %}<div class="col-12 col-md-auto small fw-semibold">'
-                    '<i class="bi bi-people"></i> {% translate "Reassign ticked orders to" %}</div>'
+                    format_html(
+                        '<div class="col-12 col-md-auto small fw-semibold"><i class="bi bi-people"></i> {}</div>',
+                        _("Reassign ticked orders to"),
+                    )
                 ),
                 Div(
                     Field("manager", css_class="form-select-sm", aria_label=_("Manager")),
@@ -164,10 +176,12 @@ class BulkReassignForm(ReassignForm):
 
 
 class TaskForm(forms.Form):
-    kind = forms.ChoiceField(choices=Task.Kind.choices, initial=Task.Kind.CALL)
-    text = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": _("What to do")}))
-    due_at = forms.DateTimeField(widget=LocaleDateTimeInput)
-    assignee = PersonChoiceField(queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Task.Kind.choices, initial=Task.Kind.CALL)
+    text = forms.CharField(
+        label=_("Text"), max_length=200, widget=forms.TextInput(attrs={"placeholder": _("What to do")})
+    )
+    due_at = forms.DateTimeField(label=_("Due at"), widget=LocaleDateTimeInput)
+    assignee = PersonChoiceField(label=_("Assignee"), queryset=None, empty_label=None)
     about_customer = forms.BooleanField(required=False, label=_("About the customer in general, not this order"))
 
     def __init__(self, *args, colleagues, **kwargs):
@@ -209,13 +223,14 @@ class TaskForm(forms.Form):
 class TaskDoneForm(forms.Form):
     """Closing a task, with the next step when it was the order's last one."""
 
-    next_kind = forms.ChoiceField(choices=Task.Kind.choices, required=False)
+    next_kind = forms.ChoiceField(label=_("Next kind"), choices=Task.Kind.choices, required=False)
     next_text = forms.CharField(
+        label=_("Next text"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. Confirm delivery time")}),
     )
-    next_due_at = forms.DateTimeField(required=False, widget=LocaleDateTimeInput)
+    next_due_at = forms.DateTimeField(label=_("Next due at"), required=False, widget=LocaleDateTimeInput)
     without_next_step = forms.BooleanField(required=False)  # a button of the page's
 
     @property
@@ -249,8 +264,8 @@ class TaskDoneForm(forms.Form):
 
 
 class CallForm(forms.Form):
-    outcome = forms.ChoiceField(choices=CallOutcome.choices)
-    note = forms.CharField(max_length=300, required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     @property
     def helper(self) -> FormHelper:
@@ -266,14 +281,16 @@ class NewOrderForm(CustomerContactForm):
     """An order a customer phones in, typed by a manager or supervisor. A known customer's details are shown, not
     retyped: they change only when the person ticks `update_details`."""
 
-    shop: "forms.ModelChoiceField[Shop]" = forms.ModelChoiceField(queryset=None, empty_label=None)
+    shop: "forms.ModelChoiceField[Shop]" = forms.ModelChoiceField(label=_("Shop"), queryset=None, empty_label=None)
     name = customer_name_field(required=False)  # a known customer's is shown, not retyped
     update_details = forms.BooleanField(
         required=False, label=_("Update the known customer's name and email with what is typed here")
     )
-    method = forms.ChoiceField(choices=Order.Method.choices, initial=Order.Method.PHONE)
-    delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    delivery_date = forms.DateField(required=False, widget=LocaleDateInput)
+    method = forms.ChoiceField(label=_("Method"), choices=Order.Method.choices, initial=Order.Method.PHONE)
+    delivery_address = forms.CharField(
+        label=_("Delivery address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=LocaleDateInput)
     comment = forms.CharField(
         max_length=2000, required=False, label=_("Manager's note"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -289,7 +306,7 @@ class NewOrderForm(CustomerContactForm):
         if (
             not shops.exists()
         ):  # a grant of no shop: an empty list to choose from, and "required" said nothing more
-            no_shop = (
+            no_shop = gettext(
                 "You are granted no shop, so no order can be typed in: an admin grants shops in Access grants."
             )
             self.fields["shop"].help_text = self.fields["shop"].error_messages["required"] = no_shop
@@ -340,8 +357,11 @@ class NewOrderForm(CustomerContactForm):
             # Copying another customer's email onto this one is not an update anyone would see happen.
             self.add_error(
                 "email",
-                f"This email belongs to {found.email_owner.name}, another customer of this shop: type "
-                f"{found.customer.name}'s own email, or untick updating the customer's details.",
+                gettext(
+                    "This email belongs to %(owner)s, another customer of this shop: type %(customer)s's own "
+                    "email, or untick updating the customer's details."
+                )
+                % {"owner": found.email_owner.name, "customer": found.customer.name},
             )
         return data
 
@@ -382,12 +402,13 @@ class OrderItemForm(IntakeItemForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs["aria-label"] = name.capitalize()
+        for field in self.fields.values():
+            if field.label:  # the hidden id has none
+                field.widget.attrs["aria-label"] = field.label
 
 
 class ItemRows(forms.BaseFormSet):
-    default_error_messages = {"too_few_forms": "Add at least one item."}
+    default_error_messages = {"too_few_forms": _("Add at least one item.")}
 
     def kept_rows(self) -> list[dict]:
         """The items as typed, without the rows removed on the page (call after is_valid)."""
@@ -407,10 +428,12 @@ OrderItemFormSet: type[ItemRows] = forms.formset_factory(  # type: ignore[assign
 class EditOrderForm(forms.Form):
     """What a manager may change on an open order; `seen_at` is the order's version on the page being edited."""
 
-    delivery_address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    delivery_date = forms.DateField(required=False, widget=LocaleDateInput)
-    tracking_code = forms.CharField(max_length=64, required=False)
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    delivery_address = forms.CharField(
+        label=_("Delivery address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=LocaleDateInput)
+    tracking_code = forms.CharField(label=_("Tracking code"), max_length=64, required=False)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seen_at = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, zone, **kwargs):

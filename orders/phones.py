@@ -2,6 +2,7 @@
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 # A number written without a country code is read as Russian, as the desk's shops are.
 DEFAULT_REGION = "RU"
@@ -12,7 +13,7 @@ def phone_normalize(text: str) -> str:
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError("Enter the phone in international format, e.g. +79161234567.") from exc
+        raise ValidationError(gettext("Enter the phone in international format, e.g. +79161234567.")) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError("This is not a phone number in use: check the digits (e.g. +79161234567).")
+        raise ValidationError(gettext("This is not a phone number in use: check the digits (e.g. +79161234567)."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
+from django.utils.translation import gettext, gettext_lazy
 
 from orders.exceptions import TextDoesNotRender
 from orders.models import Customer, Order, Shop
@@ -29,6 +30,19 @@ _TAGS = {"if", "elif", "else", "endif", "for", "empty", "endfor", "with", "endwi
 _TAGS |= {"comment", "endcomment", "spaceless", "endspaceless", "filter", "endfilter"}
 
 
+# What a text is, as its error names it (other names, e.g. "variable x", are said as given).
+_WHATS = {
+    "script": gettext_lazy("script"),
+    "template": gettext_lazy("template"),
+    "subject": gettext_lazy("subject"),
+    "text": gettext_lazy("text"),
+}
+
+
+def _what(what: str) -> str:
+    return str(_WHATS.get(what, what))
+
+
 def text_render(source: str, context: dict, what: str) -> str:
     """`source` rendered over `context`; TextDoesNotRender says what is wrong with it."""
     tokens = Lexer(source).tokenize()
@@ -37,29 +51,40 @@ def text_render(source: str, context: dict, what: str) -> str:
         token.token_type == TokenType.TEXT and ("{{" in token.contents or "{%" in token.contents)
         for token in tokens
     ):
-        raise TextDoesNotRender(f"The {what} does not render: a {{{{ or {{% is not closed.")
+        raise TextDoesNotRender(
+            gettext("The %(what)s does not render: a {{ or {%% is not closed.") % {"what": _what(what)}
+        )
     old = _OLD_PLACEHOLDER.search(source)
     if old:
         name = _WRITE_INSTEAD.get(old.group(1), old.group(1))
         raise TextDoesNotRender(
-            f"The {what} has “{old.group(0)}”, which is shown as written: write {{{{ {name} }}}}."
+            gettext("The %(what)s has “%(old)s”, which is shown as written: write {{ %(name)s }}.")
+            % {"what": _what(what), "old": old.group(0), "name": name}
         )
     for token in tokens:
         tag = token.split_contents()[0] if token.token_type == TokenType.BLOCK and token.contents else ""
         if tag and tag not in _TAGS:
             raise TextDoesNotRender(
-                f"The {what} cannot use {{% {tag} %}}: names, if, for and with are what it has."
+                gettext("The %(what)s cannot use {%% %(tag)s %%}: names, if, for and with are what it has.")
+                % {"what": _what(what), "tag": tag}
             )
     try:
         text = _ENGINE.from_string(source).render(Context(context, autoescape=False))
     except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
-        raise TextDoesNotRender(f"The {what} does not render: {exc}") from exc
+        raise TextDoesNotRender(
+            gettext("The %(what)s does not render: %(error)s") % {"what": _what(what), "error": exc}
+        ) from exc
     except (ArithmeticError, TypeError, ValueError) as exc:  # a filter given nonsense, e.g. divisibleby:0
-        raise TextDoesNotRender(f"The {what} does not render: {exc}.") from exc
+        raise TextDoesNotRender(
+            gettext("The %(what)s does not render: %(error)s.") % {"what": _what(what), "error": exc}
+        ) from exc
     missing = _INVALID_FOUND.findall(text)
     if missing:
         names = ", ".join(sorted({f"{{{{ {name} }}}}" for name in missing}))
-        raise TextDoesNotRender(f"The {what} uses something that does not exist: {names}.")
+        raise TextDoesNotRender(
+            gettext("The %(what)s uses something that does not exist: %(names)s.")
+            % {"what": _what(what), "names": names}
+        )
     return text.strip()
 
 

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.db import models
+from django_stubs_ext import StrOrPromise
 
 from orders.admin.mixin import ModelAdminMixin
 from orders.durations import AT_MOST_A_YEAR, DurationBetween, HumanDurationField, duration_label

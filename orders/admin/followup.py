@@ -1,6 +1,7 @@
 """Tasks, the no-answer ladder and the call scripts."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin
@@ -46,9 +47,11 @@ class CallScriptAdmin(AuditedAdmin, admin.ModelAdmin):
             None,
             {
                 "fields": ["shop"],
-                "description": "Write {{ customer.name }}, {{ manager.name }} and {{ shop.name }} where the names "
-                "go (the syntax of message templates); a script that does not render is refused.",
+                "description": _(
+                    "Write {{ customer.name }}, {{ manager.name }} and {{ shop.name }} where the names go (the "
+                    "syntax of message templates); a script that does not render is refused."
+                ),
             },
         ),
-        ("Script", {"fields": list(CallScript.SECTIONS)}),
+        (_("Script"), {"fields": list(CallScript.SECTIONS)}),
     ]

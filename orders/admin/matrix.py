@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.roles import INSPECTOR
 from orders.admin.audit import AuditedAdmin
@@ -27,8 +29,10 @@ class NextStatusesFormSet(forms.BaseInlineFormSet):
         ]
         if self.instance.is_final and kept:
             raise ValidationError(
-                f"{self.instance.name or 'This status'} is final: a final status has no next statuses. "
-                "Delete these steps or untick final."
+                gettext(
+                    "%(name)s is final: a final status has no next statuses. Delete these steps or untick final."
+                )
+                % {"name": self.instance.name or gettext("This status")}
             )
 
 
@@ -37,8 +41,8 @@ class StatusTransitionInline(admin.TabularInline):
     formset = NextStatusesFormSet
     fk_name = "source"
     extra = 1
-    verbose_name = "allowed next status"
-    verbose_name_plural = "allowed next statuses (the status matrix)"
+    verbose_name = _("allowed next status")
+    verbose_name_plural = _("allowed next statuses (the status matrix)")
     filter_horizontal = ["groups"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -70,7 +74,7 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
         # Orders store the code: renaming it would orphan them.
         return ["code"] if obj else []
 
-    @admin.display(description="Colour")
+    @admin.display(description=_("Colour"))
     def colour_swatch(self, status):
         return format_html(
             '<span style="background:{};padding:2px 12px;border-radius:4px">&nbsp;</span>', status.colour
@@ -81,9 +85,18 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
         step. The delete page (one status or the bulk action) lists them as what stands in the way."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         in_use = Order.objects.filter(status__in=[status.code for status in objs]).order_by("pk")
-        protected = [*protected, *(f"{order} (in {order.status})" for order in in_use[:50])]
+        protected = [
+            *protected,
+            *(
+                gettext("%(order)s (in %(status)s)") % {"order": order, "status": order.status}
+                for order in in_use[:50]
+            ),
+        ]
         if in_use.count() > 50:
-            protected.append(f"… and {in_use.count() - 50} more orders")
+            more = in_use.count() - 50
+            protected.append(
+                ngettext("… and %(count)s more order", "… and %(count)s more orders", more) % {"count": more}
+            )
         return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
@@ -92,7 +105,13 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
             count = status_clocks_rederive(status=obj)
             if count:
                 self.message_user(
-                    request, f"The clocks of {count} open order(s) in {obj.name} were counted again."
+                    request,
+                    ngettext(
+                        "The clock of %(count)s open order in %(status)s was counted again.",
+                        "The clocks of %(count)s open orders in %(status)s were counted again.",
+                        count,
+                    )
+                    % {"count": count, "status": obj.name},
                 )
 
     def get_urls(self):
@@ -112,7 +131,7 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                self.message_user(request, "The status matrix is saved.", messages.SUCCESS)
+                self.message_user(request, gettext("The status matrix is saved."), messages.SUCCESS)
                 return redirect("admin:orders_status_matrix")
         else:
             ticked = {
@@ -138,7 +157,7 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
         ]
         context = {
             **self.admin_site.each_context(request),
-            "title": "Status matrix",
+            "title": gettext("Status matrix"),
             "opts": self.model._meta,
             "statuses": statuses,
             "groups": groups,

@@ -5,6 +5,8 @@ import json
 from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from orders.admin.people import PeopleByName
 from orders.admin.readonly import ReadOnlyAdmin
@@ -33,10 +35,10 @@ class CustomerAdmin(PeopleByName, admin.ModelAdmin):
             customer=obj, by=request.user, **{field: form.cleaned_data[field] for field in form.changed_data}
         )
 
-    @admin.action(description="Export everything the desk holds about this customer (JSON)")
+    @admin.action(description=_("Export everything the desk holds about this customer (JSON)"))
     def export_data(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Choose one customer to export.", messages.ERROR)
+            self.message_user(request, gettext("Choose one customer to export."), messages.ERROR)
             return None
         customer = queryset.get()
         data = json.dumps(customer_export(customer=customer, by=request.user), cls=DjangoJSONEncoder, indent=2)
@@ -44,11 +46,17 @@ class CustomerAdmin(PeopleByName, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
         return response
 
-    @admin.action(description="Anonymise on the customer's request (orders and figures are kept)")
+    @admin.action(description=_("Anonymise on the customer's request (orders and figures are kept)"))
     def anonymise(self, request, queryset):
         for customer in queryset:
             customer_anonymise(customer=customer, by=request.user)
-        self.message_user(request, f"Anonymised {queryset.count()} customer(s).", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("Anonymised %(count)s customer.", "Anonymised %(count)s customers.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def has_delete_permission(self, request, obj=None):
         # No one erases a customer by mistake; only a superuser can.

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.admin.audit import AuditedAdmin
@@ -72,14 +73,14 @@ class ShopAdmin(AuditedAdmin, admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("opens_at", "closes_at"):
-            field.help_text = "In the shop's time zone, e.g. 09:00."
+            field.help_text = gettext("In the shop's time zone, e.g. 09:00.")
         return field
 
-    @admin.display(description="Hours")
+    @admin.display(description=_("Hours"))
     def hours(self, shop):
         return shop.hours_label
 
-    @admin.display(description="Live keys")
+    @admin.display(description=_("Live keys"))
     def live_keys(self, shop):
         return shop.api_keys.filter(revoked_at__isnull=True).count()
 
@@ -107,15 +108,21 @@ class ApiKeyAdmin(admin.ModelAdmin):
         obj.pk, obj.key_hash, obj.prefix = saved.pk, saved.key_hash, saved.prefix
         self.message_user(
             request,
-            f"Key “{obj.name}” for {obj.shop.code}: {key} — copy it now, it is not shown again.",
+            gettext("Key “%(name)s” for %(shop)s: %(key)s — copy it now, it is not shown again.")
+            % {"name": obj.name, "shop": obj.shop.code, "key": key},
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke the selected keys (they stop working at once)")
+    @admin.action(description=_("Revoke the selected keys (they stop working at once)"))
     def revoke(self, request, queryset):
         for key in queryset:
             api_key_revoke(key=key, by=request.user)
-        self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)s key.", "Revoked %(count)s keys.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 class SingletonSettingsAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
@@ -131,4 +138,4 @@ class SingletonSettingsAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin
 @admin.register(DeskSettings)
 class DeskSettingsAdmin(SingletonSettingsAdmin):
     list_display = ["__str__", "grace"]
-    grace = duration_column("escalation_grace", "Escalation grace")
+    grace = duration_column("escalation_grace", _("Escalation grace"))

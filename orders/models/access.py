@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
 from orders.models.orders import Order
@@ -14,22 +16,28 @@ class AccessGrant(models.Model):
     (the flag: every one, including any added later) or the ones listed; nothing listed and "all" off grants
     none. (Staff with no grant at all are not restricted.)"""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grant")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grant", verbose_name=_("user")
+    )
     all_shops = models.BooleanField(
-        "all shops", default=False, help_text="Every shop, including shops added later."
+        _("all shops"), default=False, help_text=_("Every shop, including shops added later.")
     )
-    shops = models.ManyToManyField(Shop, blank=True, related_name="access_grants")
-    all_order_types = models.BooleanField("all order types", default=False)
-    order_types = models.JSONField(default=list, blank=True)
-    all_methods = models.BooleanField("all methods", default=False)
-    methods = models.JSONField(default=list, blank=True)
+    shops = models.ManyToManyField(Shop, blank=True, related_name="access_grants", verbose_name=_("shops"))
+    all_order_types = models.BooleanField(_("all order types"), default=False)
+    order_types = models.JSONField(_("order types"), default=list, blank=True)
+    all_methods = models.BooleanField(_("all methods"), default=False)
+    methods = models.JSONField(_("methods"), default=list, blank=True)
     all_regions = models.BooleanField(
-        "all regions", default=False, help_text="Every region, including orders with no region."
+        _("all regions"), default=False, help_text=_("Every region, including orders with no region.")
     )
-    regions = models.JSONField(default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
 
     def __str__(self):
-        return f"Access of {staff_name(self.user)}"
+        return gettext("Access of %(name)s") % {"name": staff_name(self.user)}
 
     def granted(self) -> dict:
         """The grant as `grant_refusal` reads it: None for "all", else the values listed. Reads the prefetched
@@ -50,12 +58,12 @@ class AccessGrant(models.Model):
         for field, choices in (("order_types", Order.Type), ("methods", Order.Method)):
             unknown = set(getattr(self, field) or []) - set(choices.values)
             if unknown:
-                errors[field] = f"Unknown values: {', '.join(sorted(unknown))}."
+                errors[field] = gettext("Unknown values: %(values)s.") % {"values": ", ".join(sorted(unknown))}
         unknown = set(self.regions or []) - set(regions_on_orders(among=self.regions or []))
         if unknown:
-            errors["regions"] = (
-                f"No order has come from {', '.join(sorted(unknown))}: choose regions orders come from."
-            )
+            errors["regions"] = gettext("No order has come from %(regions)s: choose regions orders come from.") % {
+                "regions": ", ".join(sorted(unknown))
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -73,11 +81,13 @@ def grant_refusal(order: Order, *, shop_ids, order_types, methods, regions) -> s
     ('' when it does). Routing calls it with plain values read in bulk, so a team of a thousand builds no model
     objects."""
     if shop_ids is not None and order.shop_id not in shop_ids:
-        return f"not granted shop {order.shop.name}"  # the shop as people call it, not its code
+        return gettext("not granted shop %(shop)s") % {
+            "shop": order.shop.name
+        }  # the shop as people call it, not its code
     if order_types is not None and order.order_type not in order_types:
-        return f"not granted {order.get_order_type_display()} orders"
+        return gettext("not granted %(type)s orders") % {"type": order.get_order_type_display()}
     if methods is not None and order.method not in methods:
-        return f"not granted method {order.get_method_display()}"
+        return gettext("not granted method %(method)s") % {"method": order.get_method_display()}
     if regions is not None and order.region not in regions:
-        return f"not granted region {order.region or '(none)'}"
+        return gettext("not granted region %(region)s") % {"region": order.region or gettext("(none)")}
     return ""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Phrased
 from orders.models.shops import Shop, validate_timezone
 
-E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", "Enter the phone in international format, e.g. +79161234567.")
+E164 = RegexValidator(r"^\+[1-9]\d{6,14}$", _("Enter the phone in international format, e.g. +79161234567."))
 
 
 class CustomerQuerySet(models.QuerySet["Customer"]):
@@ -46,17 +46,24 @@ class CustomerZone:
 
 class Customer(models.Model):
     class LegalType(models.TextChoices):
-        PERSON = "person", "Person"
-        COMPANY = "company", "Company"
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
 
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="customers")
-    name = models.CharField(max_length=200)
-    phone = models.CharField(max_length=16, blank=True, validators=[E164])
-    email = models.EmailField(blank=True)
-    legal_type = models.CharField(max_length=8, choices=LegalType.choices, default=LegalType.PERSON)
-    is_vip = models.BooleanField("VIP", default=False)
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="customers", verbose_name=_("shop"))
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[E164])
+    email = models.EmailField(_("email"), blank=True)
+    legal_type = models.CharField(
+        _("legal type"), max_length=8, choices=LegalType.choices, default=LegalType.PERSON
+    )
+    is_vip = models.BooleanField(_("VIP"), default=False)
     responsible_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customers",
+        verbose_name=_("responsible manager"),
     )
     timezone = models.CharField(
         _("time zone"),
@@ -76,6 +83,8 @@ class Customer(models.Model):
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -109,14 +118,23 @@ class Customer(models.Model):
 class CustomerEvent(Phrased):
     """Append-only history of a customer's details: who changed what, when."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="events", verbose_name=_("customer")
     )
-    text = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("customer history line")
+        verbose_name_plural = _("customer history lines")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["customer", "-created_at"], name="customerevent_customer_idx")]
 

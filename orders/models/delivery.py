@@ -3,6 +3,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from orders.models.matrix import Status
 from orders.models.orders import Order
@@ -10,45 +12,56 @@ from orders.models.shops import Shop
 
 
 class DeliveryState(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted by the carrier"
-    IN_TRANSIT = "in_transit", "In transit"
-    AT_PICKUP_POINT = "at_pickup_point", "At the pick-up point"
-    DELIVERED = "delivered", "Delivered"
-    RETURNED = "returned", "Returned"
-    LOST = "lost", "Lost"
+    ACCEPTED = "accepted", _("Accepted by the carrier")
+    IN_TRANSIT = "in_transit", _("In transit")
+    AT_PICKUP_POINT = "at_pickup_point", _("At the pick-up point")
+    DELIVERED = "delivered", _("Delivered")
+    RETURNED = "returned", _("Returned")
+    LOST = "lost", _("Lost")
 
 
 class DeliveryEvent(models.Model):
     """One carrier report; the same report sent again is the same row."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="delivery_events")
-    carrier = models.CharField(max_length=64)
-    tracking_code = models.CharField(max_length=64, blank=True)
-    state = models.CharField(max_length=16, choices=DeliveryState.choices)
-    at = models.DateTimeField(help_text="When the carrier says it happened.")
-    location = models.CharField(max_length=200, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="delivery_events", verbose_name=_("order")
+    )
+    carrier = models.CharField(_("carrier"), max_length=64)
+    tracking_code = models.CharField(_("tracking code"), max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=DeliveryState.choices)
+    at = models.DateTimeField(_("at"), help_text=_("When the carrier says it happened."))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("delivery event")
+        verbose_name_plural = _("delivery events")
         ordering = ["at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["order", "state", "at"], name="delivery_event_once"),
         ]
 
     def __str__(self):
-        return f"{self.order}: {self.get_state_display()} at {self.at}"
+        return gettext("%(order)s: %(state)s at %(at)s") % {
+            "order": self.order,
+            "state": self.get_state_display(),
+            "at": self.at,
+        }
 
 
 class DeliveryStatusRule(models.Model):
     """When a shop's carrier reports this state, the order moves to this status (if the matrix allows)."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="delivery_rules")
-    state = models.CharField(max_length=16, choices=DeliveryState.choices)
-    target = models.ForeignKey("orders.Status", on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="delivery_rules", verbose_name=_("shop"))
+    state = models.CharField(_("state"), max_length=16, choices=DeliveryState.choices)
+    target = models.ForeignKey(
+        "orders.Status", on_delete=models.CASCADE, related_name="+", verbose_name=_("target")
+    )
 
     class Meta:
+        verbose_name = _("delivery state → status rule")
+        verbose_name_plural = _("delivery state → status rules")
         constraints = [models.UniqueConstraint(fields=["shop", "state"], name="delivery_rule_once_per_state")]
-        verbose_name = "delivery state → status rule"
 
     # Reports that say the parcel did not reach the customer: never a reason to call the order a success.
     NOT_RECEIVED = (DeliveryState.LOST, DeliveryState.RETURNED)
@@ -60,7 +73,10 @@ class DeliveryStatusRule(models.Model):
         if self.state in self.NOT_RECEIVED and self.target_id and self.target.group == Status.Group.COMPLETE:
             raise ValidationError(
                 {
-                    "target": f"A parcel {self.get_state_display().lower()} did not reach the customer: move the "
-                    f"order to a status that gets someone working on it (or cancels it), not to {self.target}."
+                    "target": gettext(
+                        "A parcel reported “%(state)s” did not reach the customer: move the order to a status "
+                        "that gets someone working on it (or cancels it), not to %(status)s."
+                    )
+                    % {"state": self.get_state_display(), "status": self.target}
                 }
             )

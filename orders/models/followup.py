@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Phrased
 from core.people import staff_name
@@ -17,37 +19,55 @@ from orders.models.shops import Shop
 
 
 class CallOutcome(models.TextChoices):
-    REACHED = "reached", "Reached"
-    NO_ANSWER = "no_answer", "No answer"
-    BUSY = "busy", "Busy"
-    UNREACHABLE = "unreachable", "Unreachable"
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    UNREACHABLE = "unreachable", _("Unreachable")
 
 
 class Task(Phrased):
     """A next step: a call or a to-do about an order or a customer, for oneself or a colleague."""
 
     class Kind(models.TextChoices):
-        CALL = "call", "Call"
-        CUSTOM = "custom", "To do"
+        CALL = "call", _("Call")
+        CUSTOM = "custom", _("To do")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tasks")
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("customer")
+    )
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("order")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("assignee")
+    )
     # Empty: the desk made it (the no-answer ladder).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CALL)
-    text = models.CharField(max_length=200)
-    due_at = models.DateTimeField()
-    done_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.CALL)
+    text = models.CharField(_("text"), max_length=200)
+    due_at = models.DateTimeField(_("due at"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
         ordering = ["due_at", "pk"]
         indexes = [
             # A person's open tasks, soonest first (queue page, Next button, dashboard).
@@ -73,9 +93,13 @@ class Task(Phrased):
         # would sit on the wrong pages or in nobody's queue.
         errors = {}
         if self.customer_id and self.order is not None and self.order.customer_id != self.customer_id:
-            errors["order"] = f"{self.order} is another customer's: choose one of this customer's orders, or none."
+            errors["order"] = gettext(
+                "%(order)s is another customer's: choose one of this customer's orders, or none."
+            ) % {"order": self.order}
         if self.assignee_id and not can_work_orders(self.assignee):
-            errors["assignee"] = f"{staff_name(self.assignee)} works no orders: choose a manager or a supervisor."
+            errors["assignee"] = gettext("%(name)s works no orders: choose a manager or a supervisor.") % {
+                "name": staff_name(self.assignee)
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -88,15 +112,19 @@ class NoAnswerStep(models.Model):
     """One rung of the no-answer ladder: after miss number `miss`, call again in `retry_after`. A miss past the
     last rung gives up: the order is cancelled as unreachable (or handed to a supervisor)."""
 
-    miss = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
-    retry_after = models.DurationField(validators=[SETTING_DURATION])
+    miss = models.PositiveSmallIntegerField(_("miss"), unique=True, validators=[MinValueValidator(1)])
+    retry_after = models.DurationField(_("retry after"), validators=[SETTING_DURATION])
 
     class Meta:
+        verbose_name = _("no-answer ladder step")
+        verbose_name_plural = _("no-answer ladder steps")
         ordering = ["miss"]
-        verbose_name = "no-answer ladder step"
 
     def __str__(self):
-        return f"Miss {self.miss}: call again in {duration_label(self.retry_after)}"
+        return gettext("Miss %(miss)s: call again in %(after)s") % {
+            "miss": self.miss,
+            "after": duration_label(self.retry_after),
+        }
 
     def clean(self):
         # The ladder is read in order of misses, so its steps are numbered 1..N with no gap.
@@ -104,7 +132,10 @@ class NoAnswerStep(models.Model):
         expected = len(others) + 1
         if self.miss is not None and self.miss > expected and self.miss not in others:
             raise ValidationError(
-                {"miss": f"Steps are numbered 1, 2, 3… with no gap: the next one is {expected}."}
+                {
+                    "miss": gettext("Steps are numbered 1, 2, 3… with no gap: the next one is %(next)s.")
+                    % {"next": expected}
+                }
             )
 
 
@@ -114,15 +145,19 @@ class CallScript(models.Model):
 
     SECTIONS = ("greeting", "reason", "questions", "terms", "objections")
 
-    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="call_script")
-    greeting = models.TextField(blank=True)
-    reason = models.TextField("reason for the call", blank=True)
-    questions = models.TextField(blank=True)
-    terms = models.TextField(blank=True)
-    objections = models.TextField("answers to objections", blank=True)
+    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="call_script", verbose_name=_("shop"))
+    greeting = models.TextField(_("greeting"), blank=True)
+    reason = models.TextField(_("reason for the call"), blank=True)
+    questions = models.TextField(_("questions"), blank=True)
+    terms = models.TextField(_("terms"), blank=True)
+    objections = models.TextField(_("answers to objections"), blank=True)
+
+    class Meta:
+        verbose_name = _("call script")
+        verbose_name_plural = _("call scripts")
 
     def __str__(self):
-        return f"Call script of {self.shop}"
+        return gettext("Call script of %(shop)s") % {"shop": self.shop}
 
     def clean(self):
         # Tried on a made-up order, as message templates are: a script that does not render is refused here,

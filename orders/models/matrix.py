@@ -5,39 +5,43 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from orders.durations import SETTING_DURATION
 
-HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #0d6efd.")
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #0d6efd."))
 
 
 class Status(models.Model):
     """An order status, edited by the admin. Orders hold its code; codes of used statuses never change."""
 
     class Group(models.TextChoices):
-        NEW = "new", "New"
-        APPROVAL = "approval", "Approval"
-        ASSEMBLY = "assembly", "Assembly"
-        DELIVERY = "delivery", "Delivery"
-        COMPLETE = "complete", "Complete"
-        CANCEL = "cancel", "Cancel"
+        NEW = "new", _("New")
+        APPROVAL = "approval", _("Approval")
+        ASSEMBLY = "assembly", _("Assembly")
+        DELIVERY = "delivery", _("Delivery")
+        COMPLETE = "complete", _("Complete")
+        CANCEL = "cancel", _("Cancel")
 
-    code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=80)
-    group = models.CharField(max_length=16, choices=Group.choices)
-    position = models.PositiveSmallIntegerField("order", default=0)
-    colour = models.CharField(max_length=7, default="#6c757d", validators=[HEX_COLOUR])
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    group = models.CharField(_("group"), max_length=16, choices=Group.choices)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    colour = models.CharField(_("colour"), max_length=7, default="#6c757d", validators=[HEX_COLOUR])
     time_limit = models.DurationField(
+        _("time limit"),
         null=True,
         blank=True,
         validators=[SETTING_DURATION],
-        help_text="How long an order may stay in this status, in working hours; empty = no limit.",
+        help_text=_("How long an order may stay in this status, in working hours; empty = no limit."),
     )
-    is_final = models.BooleanField("final", default=False)
+    is_final = models.BooleanField(_("final"), default=False)
 
     class Meta:
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
         ordering = ["position", "pk"]
-        verbose_name_plural = "statuses"
 
     def __str__(self):
         return self.name
@@ -46,15 +50,21 @@ class Status(models.Model):
         # Two statuses of one name: two "New" buttons on an order, and no telling which is which in the lists.
         if self.name and Status.objects.exclude(pk=self.pk).filter(name__iexact=self.name.strip()).exists():
             raise ValidationError(
-                {"name": f"A status is already called {self.name.strip()}: give this one its own name."}
+                {
+                    "name": gettext("A status is already called %(name)s: give this one its own name.")
+                    % {"name": self.name.strip()}
+                }
             )
         # A final status ends the order's road: no step may leave it (the admin removes those steps first).
         checked_by_form = getattr(self, "next_statuses_checked_by_form", False)  # the admin's inline checks them
         if self.is_final and self.pk is not None and not checked_by_form and self.transitions_out.exists():
             raise ValidationError(
                 {
-                    "is_final": f"{self.name} has next statuses in the matrix; a final status has none. "
-                    "Remove those steps first, save, then tick final."
+                    "is_final": gettext(
+                        "%(name)s has next statuses in the matrix; a final status has none. "
+                        "Remove those steps first, save, then tick final."
+                    )
+                    % {"name": self.name}
                 }
             )
 
@@ -62,15 +72,22 @@ class Status(models.Model):
 class StatusTransition(models.Model):
     """One allowed step of the status matrix; limited to some groups of users when groups are set."""
 
-    source = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_out")
-    target = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="transitions_in")
+    source = models.ForeignKey(
+        Status, on_delete=models.CASCADE, related_name="transitions_out", verbose_name=_("source")
+    )
+    target = models.ForeignKey(
+        Status, on_delete=models.CASCADE, related_name="transitions_in", verbose_name=_("target")
+    )
     groups = models.ManyToManyField(
         Group,
         blank=True,
-        help_text="Who may make this step; empty means managers and supervisors (inspectors only read orders).",
+        help_text=_("Who may make this step; empty means managers and supervisors (inspectors only read orders)."),
+        verbose_name=_("groups"),
     )
 
     class Meta:
+        verbose_name = _("status matrix step")
+        verbose_name_plural = _("status matrix steps")
         ordering = ["source__position", "target__position"]
         constraints = [
             models.UniqueConstraint(fields=["source", "target"], name="status_transition_unique"),
@@ -85,6 +102,10 @@ class StatusTransition(models.Model):
         if source is None or not self.target_id:
             return
         if self.source_id == self.target_id:
-            raise ValidationError({"target": "A status cannot lead to itself: choose another next status."})
+            raise ValidationError(
+                {"target": gettext("A status cannot lead to itself: choose another next status.")}
+            )
         if source.is_final:
-            raise ValidationError(f"{source.name} is final: no step may leave a final status.")
+            raise ValidationError(
+                gettext("%(name)s is final: no step may leave a final status.") % {"name": source.name}
+            )

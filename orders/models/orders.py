@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, TransitionNotAllowed, transition
 
 from core.models import Phrased
@@ -39,37 +41,41 @@ class OrderQuerySet(TransitionsOnlyQuerySet["Order"]):
 
 class Order(ConcurrentTransitionMixin, models.Model):
     class Type(models.TextChoices):
-        B2C = "b2c", "B2C"
-        B2B = "b2b", "B2B"
+        B2C = "b2c", _("B2C")
+        B2B = "b2b", _("B2B")
 
     class Method(models.TextChoices):
-        CART = "cart", "Cart"
-        ONE_CLICK = "one_click", "One click"
-        PHONE = "phone", "Phone"
-        LANDING = "landing", "Landing page"
-        CHAT = "chat", "Chat"
-        MANUAL = "manual", "Manual"
-        MARKETPLACE = "marketplace", "Marketplace"
+        CART = "cart", _("Cart")
+        ONE_CLICK = "one_click", _("One click")
+        PHONE = "phone", _("Phone")
+        LANDING = "landing", _("Landing page")
+        CHAT = "chat", _("Chat")
+        MANUAL = "manual", _("Manual")
+        MARKETPLACE = "marketplace", _("Marketplace")
 
     class PaymentState(models.TextChoices):
-        UNPAID = "unpaid", "Not paid"
-        PAID = "paid", "Paid"
-        FAILED = "failed", "Payment failed"
+        UNPAID = "unpaid", _("Not paid")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Payment failed")
 
-    number = models.CharField(max_length=32, unique=True, null=True, editable=False)
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
-    external_id = models.CharField(max_length=64, blank=True)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
-    order_type = models.CharField("type", max_length=3, choices=Type.choices, default=Type.B2C)
-    method = models.CharField(max_length=16, choices=Method.choices, default=Method.CART)
-    region = models.CharField(max_length=80, blank=True)
-    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    payment_state = models.CharField(max_length=8, choices=PaymentState.choices, default=PaymentState.UNPAID)
-    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    comment = models.TextField(blank=True)
-    delivery_address = models.TextField(blank=True)
-    delivery_date = models.DateField(null=True, blank=True)
-    tracking_code = models.CharField(max_length=64, blank=True)
+    number = models.CharField(_("number"), max_length=32, unique=True, null=True, editable=False)
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders", verbose_name=_("shop"))
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    order_type = models.CharField(_("type"), max_length=3, choices=Type.choices, default=Type.B2C)
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices, default=Method.CART)
+    region = models.CharField(_("region"), max_length=80, blank=True)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    payment_state = models.CharField(
+        _("payment state"), max_length=8, choices=PaymentState.choices, default=PaymentState.UNPAID
+    )
+    paid_amount = models.DecimalField(_("paid amount"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    comment = models.TextField(_("comment"), blank=True)
+    delivery_address = models.TextField(_("delivery address"), blank=True)
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=64, blank=True)
     # Indexed by order_manager_open_idx, which leads with the manager.
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,28 +84,31 @@ class Order(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="orders",
         db_index=False,
+        verbose_name=_("manager"),
     )
-    status = FSMField(max_length=32, default="new", protected=True)
-    is_final = models.BooleanField(default=False, editable=False)
-    status_entered_at = models.DateTimeField()
-    deadline = models.DateTimeField(null=True, blank=True)
-    is_overdue = models.BooleanField(default=False)
-    overdue_since = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    status = FSMField(_("status"), max_length=32, default="new", protected=True)
+    is_final = models.BooleanField(_("is final"), default=False, editable=False)
+    status_entered_at = models.DateTimeField(_("status entered at"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("is overdue"), default=False)
+    overdue_since = models.DateTimeField(_("overdue since"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
     # Calls in a row that did not reach the customer: the step of the no-answer ladder the order is on.
-    missed_calls = models.PositiveSmallIntegerField(default=0, editable=False)
+    missed_calls = models.PositiveSmallIntegerField(_("missed calls"), default=0, editable=False)
     # Set only by the customer's feedback (orders.services.order_record_rating), never edited by staff.
-    rating = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True, editable=False)
     # A hash per field of what the storefront sent, so a repeat of the same external_id with other content is
     # told apart from a retry (empty for orders typed in by hand).
-    intake_fingerprint = models.JSONField(default=dict, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    intake_fingerprint = models.JSONField(_("intake fingerprint"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrderQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -134,7 +143,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"Order {self.number or self.pk}"
+        return gettext("Order %(number)s") % {"number": self.number or self.pk}
 
     @transition(field=status, source="*", target=RETURN_VALUE())
     def change_status(self, target: str, by=None) -> str:
@@ -149,25 +158,33 @@ class Order(ConcurrentTransitionMixin, models.Model):
         if step is None:
             names = dict(Status.objects.filter(code__in=[self.status, target]).values_list("code", "name"))
             step_name = f"{names.get(self.status, self.status)} → {names.get(target, target)}"
-            raise TransitionNotAllowed(f"The status matrix does not allow {step_name}.", object=self)
+            raise TransitionNotAllowed(
+                gettext("The status matrix does not allow %(step)s.") % {"step": step_name}, object=self
+            )
         allowed = (
             Q(pk__in=[group.pk for group in step.groups.all()]) if step.groups.all() else Q(name__in=ORDER_WORKERS)
         )
         if by is not None and not by.is_superuser and not by.groups.filter(allowed).exists():
             raise TransitionNotAllowed(
-                f"Your role may not move orders from {step.source} to {step.target}.", object=self
+                gettext("Your role may not move orders from %(source)s to %(target)s.")
+                % {"source": step.source, "target": step.target},
+                object=self,
             )
         return target
 
 
 class OrderItem(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    sku = models.CharField(max_length=64, blank=True)
-    name = models.CharField(max_length=200)
-    qty = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items", verbose_name=_("order"))
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    qty = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    price = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
 
     class Meta:
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
         ordering = ["pk"]
 
     def __str__(self):
@@ -182,38 +199,39 @@ class OrderEvent(Phrased):
     """Append-only history of an order: who did what, when."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        STATUS = "status", "Status changed"
-        ASSIGNMENT = "assignment", "Assigned"
-        MANAGER = "manager", "Manager changed"
-        CALL = "call", "Call"
-        TASK = "task", "Task"
-        NOTE = "note", "Note"
-        PAYMENT = "payment", "Payment"
-        EDIT = "edit", "Edited"
-        DELIVERY = "delivery", "Delivery"
-        OVERDUE = "overdue", "Overdue"
-        ESCALATION = "escalation", "Escalated"
-        TRIGGER = "trigger", "Trigger"
-        RATING = "rating", "Rating"
-        MESSAGE = "message", "Wrote to the customer"
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status changed")
+        ASSIGNMENT = "assignment", _("Assigned")
+        MANAGER = "manager", _("Manager changed")
+        CALL = "call", _("Call")
+        TASK = "task", _("Task")
+        NOTE = "note", _("Note")
+        PAYMENT = "payment", _("Payment")
+        EDIT = "edit", _("Edited")
+        DELIVERY = "delivery", _("Delivery")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Escalated")
+        TRIGGER = "trigger", _("Trigger")
+        RATING = "rating", _("Rating")
+        MESSAGE = "message", _("Wrote to the customer")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="order_events",
+        verbose_name=_("actor"),
     )
-    text = models.CharField(max_length=500)
+    text = models.CharField(_("text"), max_length=500)
     # What the line keeps besides its text, read and written only through its kind's shape in orders.history.
     # The details that queries filter or group on are columns (a status line's move, a change of hands, a
     # call's outcome), set on the lines of those kinds only; the rest are keys of `data`.
-    data = models.JSONField(default=dict, blank=True)
-    status_from = models.CharField(max_length=32, null=True, blank=True)
-    status_to = models.CharField(max_length=32, null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    status_from = models.CharField(_("status from"), max_length=32, null=True, blank=True)
+    status_to = models.CharField(_("status to"), max_length=32, null=True, blank=True)
     manager_from = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -221,6 +239,7 @@ class OrderEvent(Phrased):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        verbose_name=_("manager from"),
     )
     manager_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -229,11 +248,14 @@ class OrderEvent(Phrased):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        verbose_name=_("manager to"),
     )
-    call_outcome = models.CharField(max_length=16, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    call_outcome = models.CharField(_("call outcome"), max_length=16, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("order history line")
+        verbose_name_plural = _("order history lines")
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["order", "created_at"], name="orderevent_order_idx"),
@@ -255,11 +277,11 @@ class OrderEvent(Phrased):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise ValidationError("Order history is append-only.")
+            raise ValidationError(gettext("Order history is append-only."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Order history is append-only.")
+        raise ValidationError(gettext("Order history is append-only."))
 
 
 # History lines that change an order's hands, and those written when its manager works on it, writing to the

@@ -9,16 +9,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.durations import validate_not_negative_duration
 
-WORKING_DAYS = RegexValidator(r"^[1-7]{1,7}$", "List ISO weekdays as digits, e.g. 12345 for Monday to Friday.")
+WORKING_DAYS = RegexValidator(r"^[1-7]{1,7}$", _("List ISO weekdays as digits, e.g. 12345 for Monday to Friday."))
 
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"Unknown time zone {value!r}; use a name like Europe/Moscow.")
+        raise ValidationError(
+            gettext("Unknown time zone %(zone)s; use a name like Europe/Moscow.") % {"zone": repr(value)}
+        )
 
 
 def hash_api_key(key: str) -> str:
@@ -37,14 +40,20 @@ class Currency(models.TextChoices):
 
 
 class Shop(models.Model):
-    code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=120)
-    timezone = models.CharField(max_length=64, default="Europe/Moscow", validators=[validate_timezone])
-    always_open = models.BooleanField("open 24/7", default=False)
-    opens_at = models.TimeField(default=time(9, 0))
-    closes_at = models.TimeField(default=time(21, 0))
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    timezone = models.CharField(
+        _("timezone"), max_length=64, default="Europe/Moscow", validators=[validate_timezone]
+    )
+    always_open = models.BooleanField(_("open 24/7"), default=False)
+    opens_at = models.TimeField(_("opens at"), default=time(9, 0))
+    closes_at = models.TimeField(_("closes at"), default=time(21, 0))
     working_days = models.CharField(
-        max_length=7, default="1234567", validators=[WORKING_DAYS], help_text="ISO weekdays, 1 = Monday."
+        _("working days"),
+        max_length=7,
+        default="1234567",
+        validators=[WORKING_DAYS],
+        help_text=_("ISO weekdays, 1 = Monday."),
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.RUB)
     customer_language = models.CharField(
@@ -69,13 +78,15 @@ class Shop(models.Model):
         ),
     )
     api_requests_per_minute = models.PositiveIntegerField(
-        "storefront requests per minute",
+        _("storefront requests per minute"),
         default=120,
         validators=[MinValueValidator(1)],
-        help_text="Over this, the storefront API answers 429 with Retry-After (all the shop's keys together).",
+        help_text=_("Over this, the storefront API answers 429 with Retry-After (all the shop's keys together)."),
     )
 
     class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
         ordering = ["name"]
 
     def __str__(self):
@@ -84,7 +95,7 @@ class Shop(models.Model):
     def clean(self):
         errors = {}
         if not self.always_open and self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
-            errors["closes_at"] = "Closing time must be after opening time (or tick 24/7)."
+            errors["closes_at"] = gettext("Closing time must be after opening time (or tick 24/7).")
         if self.quiet_from is not None and self.quiet_to is not None:
             quiet = self.quiet_error()
             if quiet:
@@ -144,13 +155,15 @@ class DeskSettings(SingletonSettings):
     """Site-wide defaults the admin edits (one row)."""
 
     escalation_grace = models.DurationField(
+        _("escalation grace"),
         default=default_escalation_grace,
         validators=[validate_not_negative_duration],
-        help_text="How long an order stays overdue before supervisors are alerted.",
+        help_text=_("How long an order stays overdue before supervisors are alerted."),
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "desk settings"
+        verbose_name = _("desk settings")
+        verbose_name_plural = _("desk settings")
 
     def __str__(self):
-        return "Desk settings"
+        return gettext("Desk settings")

@@ -40,6 +40,7 @@ from orders.selectors.orders import (
     order_list_waiting,
     order_page,
     order_staff_ids,
+    orders_total_title,
 )
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "OrderPage",
     "order_completed_at",
     "order_staff_ids",
+    "orders_total_title",
     "call_script_filled",
     "colleagues_covering_shop",
     "ladder_length",

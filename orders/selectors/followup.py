@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from core.people import staff_name
 from orders.exceptions import TextDoesNotRender
@@ -74,18 +75,18 @@ def order_next_for_manager(*, user: User, now: datetime) -> NextThing | None:
         .first()
     )
     if call is not None and call.order is not None:  # the filter reads only calls about an order
-        return NextThing(call.order, f"Call due: {call.shown_text}")
+        return NextThing(call.order, gettext("Call due: %(task)s") % {"task": call.shown_text})
     mine = Order.objects.filter(manager=user, is_final=False)
     overdue = mine.filter(is_overdue=True).order_by("overdue_since", "pk").first()
     if overdue is not None:
-        return NextThing(overdue, "Overdue: its status time limit has run out")
+        return NextThing(overdue, gettext("Overdue: its status time limit has run out"))
     worked_on = OrderEvent.objects.filter(
         order=OuterRef("pk"), kind__in=[OrderEvent.Kind.CALL, OrderEvent.Kind.NOTE, OrderEvent.Kind.TASK]
     )
     new_codes = Status.objects.filter(group=Status.Group.NEW).values("code")
     untouched = mine.filter(status__in=new_codes).exclude(Exists(worked_on)).order_by("created_at", "pk").first()
     if untouched is not None:
-        return NextThing(untouched, "New order nobody has called yet")
+        return NextThing(untouched, gettext("New order nobody has called yet"))
     return None
 
 

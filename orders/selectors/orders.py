@@ -7,12 +7,23 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import ngettext
 
+from core.pagination import COUNT_CAP
 from orders.filters import OrderFilter
 from orders.models import HAND_KINDS, DeliveryEvent, Order, OrderEvent, Status, Task
 from orders.selectors.access import managers_covering_user_shops, order_scope, shop_scope
 from orders.selectors.followup import call_script_filled, ladder_length, task_list_open_for_order
 from orders.selectors.matrix import status_by_code, status_next_for
+
+
+def orders_total_title(total: int | None) -> str:
+    """A list's count of orders in words ("5 orders"; "more than 10000 orders" when it was not counted)."""
+    if total is None:
+        return ngettext("more than %(count)s order", "more than %(count)s orders", COUNT_CAP) % {
+            "count": COUNT_CAP
+        }
+    return ngettext("%(count)s order", "%(count)s orders", total) % {"count": total}
 
 
 def order_history(*, order: Order) -> QuerySet[OrderEvent]:

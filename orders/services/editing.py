@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from core.phrases import Phrase, Value, joined, phrase, text_columns
 from orders import signals
@@ -57,9 +57,9 @@ def order_edit(
     missing one is removed."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.updated_at != seen_at:
-        raise StaleOrder("The order changed since you opened it; reload it and make your change again.")
+        raise StaleOrder(gettext("The order changed since you opened it; reload it and make your change again."))
     if locked.is_final:
-        raise OrderError("The order is closed: it can no longer be changed.")
+        raise OrderError(gettext("The order is closed: it can no longer be changed."))
     fields = {field: line_endings_normalised(value) for field, value in fields.items()}
     current = {field: line_endings_normalised(getattr(locked, field)) for field in EDITABLE}
     lines = [
@@ -100,7 +100,7 @@ def _edit_items(order: Order, items: list[dict[str, Any]]) -> list[Phrase]:
     current = {item.pk: item for item in order.items.all()}
     kept_ids = {item.get("id") for item in items if item.get("id")}
     if kept_ids - current.keys():
-        raise OrderError("An item of this order was changed elsewhere; reload the order.")
+        raise OrderError(gettext("An item of this order was changed elsewhere; reload the order."))
     lines = []
     for pk, item in current.items():
         if pk not in kept_ids:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from core.people import staff_name
 from core.phrases import Phrase, Value, joined, label, phrase, plural_noop, stored, text_columns
@@ -22,7 +22,7 @@ from orders.services.orders import order_event_add
 # A due time this far in the past is a typo, not a plan.
 PAST_DUE_TOLERANCE = timedelta(minutes=5)
 # A final status closes the order's tasks: a new one there would be a step nobody takes.
-ORDER_CLOSED_NO_TASK = "The order is closed: it has no next step to plan."
+ORDER_CLOSED_NO_TASK = gettext_lazy("The order is closed: it has no next step to plan.")
 
 
 def _task_event(task: Task, text: Phrase, actor: User | None) -> None:
@@ -47,7 +47,7 @@ def task_create(
     if by is not None and order is not None and order.is_final:
         raise OrderError(ORDER_CLOSED_NO_TASK)
     if by is not None and due_at < timezone.now() - PAST_DUE_TOLERANCE:
-        raise OrderError("The due time is in the past: choose when it should be done.")
+        raise OrderError(gettext("The due time is in the past: choose when it should be done."))
     task = Task(
         customer=customer,
         order=order,
@@ -84,11 +84,13 @@ def task_complete(
     person says there is none. Returns the next task, if any."""
     task = Task.objects.select_for_update(of=("self",)).select_related("order", "customer").get(pk=task.pk)
     if task.is_done:
-        raise OrderError("This task is already done.")
+        raise OrderError(gettext("This task is already done."))
     order = task.order
     others_open = Task.objects.filter(order=order, done_at__isnull=True).exclude(pk=task.pk).exists()
     if order is not None and not order.is_final and not others_open and not next_step and not without_next_step:
-        raise NextStepRequired("This is the order's last open task: plan the next step, or say there is none.")
+        raise NextStepRequired(
+            gettext("This is the order's last open task: plan the next step, or say there is none.")
+        )
     task.done_at, task.done_by = timezone.now(), by
     task.save(update_fields=["done_at", "done_by"])
     _task_event(task, phrase(gettext_noop("Done: %(text)s"), text=stored(task.phrase, task.text)), by)
@@ -113,10 +115,10 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
     climbs the no-answer ladder: the next call is planned out of the customer's night; a miss past the last
     rung cancels the order as unreachable, or hands it to a supervisor when the matrix forbids that."""
     if outcome not in CallOutcome.values:
-        raise OrderError(f"Unknown call outcome {outcome!r}.")
+        raise OrderError(gettext("Unknown call outcome %(outcome)s.") % {"outcome": repr(outcome)})
     order = Order.objects.select_for_update(of=("self",)).select_related("customer__shop", "shop").get(pk=order.pk)
     if order.is_final:
-        raise OrderError("The order is closed; there is nobody to call about it.")
+        raise OrderError(gettext("The order is closed; there is nobody to call about it."))
     now = timezone.now()
     open_calls = Task.objects.filter(order=order, kind=Task.Kind.CALL, done_at__isnull=True).order_by(
         "due_at", "pk"

@@ -4,7 +4,7 @@ order: the previous manager's open tasks on it, and the customer when they were 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from core.people import staff_name
 from core.phrases import Phrase, listed, phrase, plural_noop
@@ -66,7 +66,10 @@ def order_set_manager(
     if never_held:  # the row lock the update takes re-checks it: never assigned twice, never written over
         rows = rows.filter(manager__isnull=True)
     if not rows.update(manager=manager, updated_at=timezone.now()) and never_held:
-        raise StaleOrder(f"Order {order.number} already has a manager: it was not routed a second time.")
+        raise StaleOrder(
+            gettext("Order %(number)s already has a manager: it was not routed a second time.")
+            % {"number": order.number}
+        )
     order.manager = manager
     moved = []
     if manager is not None:
@@ -134,7 +137,7 @@ def order_take_back(*, order: Order, reason: Phrase | str) -> Order:
     next order must not wait for someone who never served them. A closed order keeps its manager: its
     history, credits and KPIs are theirs."""
     if order.is_final:
-        raise OrderError(f"Order {order.number} is closed: it keeps its manager.")
+        raise OrderError(gettext("Order %(number)s is closed: it keeps its manager.") % {"number": order.number})
     previous_id = order.manager_id
     customer = order.customer
     served_before = Order.objects.filter(customer=customer, manager_id=previous_id).exclude(pk=order.pk).exists()
@@ -147,11 +150,11 @@ def _refusals(orders: list[Order], manager: User) -> list[str]:
     """Each order this manager may not be handed, with why: closed, or not theirs to work (inactive, not a
     manager, not granted). Reads the manager's role and grant once."""
     if not manager.is_active or not manager.groups.filter(name=MANAGER).exists():
-        return [f"{staff_name(manager)} is not an active manager"]
+        return [gettext("%(name)s is not an active manager") % {"name": staff_name(manager)}]
     grant = AccessGrant.objects.filter(user=manager).prefetch_related("shops").first()
     refused = []
     for order in orders:
-        refusal = "closed" if order.is_final else (grant.refusal_for(order) if grant is not None else "")
+        refusal = gettext("closed") if order.is_final else (grant.refusal_for(order) if grant is not None else "")
         if refusal:
             refused.append(f"{order.number}: {refusal}")
     return refused
@@ -163,7 +166,10 @@ def orders_reassign(*, orders: list[Order], manager: User, by: User | None, reas
     of them, none moves and the error names each refused order."""
     refused = _refusals(orders, manager)
     if refused:
-        raise OrderError(f"Nothing was reassigned to {staff_name(manager)} ({'; '.join(refused)}).")
+        raise OrderError(
+            gettext("Nothing was reassigned to %(name)s (%(refused)s).")
+            % {"name": staff_name(manager), "refused": "; ".join(refused)}
+        )
     moved = 0
     for order in orders:
         if order.manager_id != manager.pk:

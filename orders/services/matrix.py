@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.phrases import Phrase, phrase
@@ -33,12 +33,12 @@ def order_change_status(
     in the history line)."""
     said, reason = reason, reason.english() if isinstance(reason, Phrase) else reason
     if expected_status is not None and order.status != expected_status:
-        raise StaleOrder("The order changed since you opened it; reload the page and check its status.")
+        raise StaleOrder(gettext("The order changed since you opened it; reload the page and check its status."))
     target_status = Status.objects.filter(code=target).first()
     if target_status is None:
-        raise StatusChangeRefused(f"Unknown status {target!r}.")
+        raise StatusChangeRefused(gettext("Unknown status %(status)s.") % {"status": repr(target)})
     if target_status.group == Status.Group.CANCEL and not reason and by is not None:
-        raise StatusChangeRefused("Give a reason to cancel the order.")
+        raise StatusChangeRefused(gettext("Give a reason to cancel the order."))
     previous = order.status
     now = timezone.now()
     try:
@@ -71,7 +71,9 @@ def order_change_status(
         raise StatusChangeRefused(str(exc)) from exc
     except ConcurrentTransition as exc:
         order.refresh_from_db()
-        raise StaleOrder("Someone changed this order's status at the same moment; reload and check.") from exc
+        raise StaleOrder(
+            gettext("Someone changed this order's status at the same moment; reload and check.")
+        ) from exc
     return order
 
 

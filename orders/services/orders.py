@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from core.people import staff_name
 from core.phrases import Money, Phrase, label, phrase, text_columns
@@ -206,7 +206,7 @@ def order_record_message(*, order: Order, by: User | None, channel_label: str) -
 def order_add_note(*, order: Order, by: User | None, text: str) -> OrderEvent:
     text = text.strip()
     if not text:
-        raise StatusChangeRefused("A note cannot be empty.")
+        raise StatusChangeRefused(gettext("A note cannot be empty."))
     event = order_event_add(order=order, kind=OrderEvent.Kind.NOTE, actor=by, text=text)
     signals.order_touched.send(sender=Order, order=order, by=by)
     return event
@@ -243,7 +243,7 @@ def order_record_rating(
     """The customer's rating (1–5) on the order; staff never edit it, an inspector's correction (`by`) is its
     own history line. The customer's comment goes with it when no message on the order shows it."""
     if rating not in range(1, 6):
-        raise OrderError("A rating is a whole number from 1 to 5.")
+        raise OrderError(gettext("A rating is a whole number from 1 to 5."))
     previous = Order.objects.select_for_update().values_list("rating", flat=True).get(pk=order.pk)
     Order.objects.filter(pk=order.pk).update(rating=rating)
     order.rating = rating

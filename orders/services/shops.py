@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from orders.exceptions import OrderError
 from orders.models import ApiKey, ApiRateWindow, SettingChange, Shop, hash_api_key
@@ -27,7 +28,7 @@ def shop_issue_api_key(
     the settings' audit trail (`by`: who; never the key itself, only its prefix)."""
     name = name.strip()
     if not name:
-        raise OrderError("Name the key after what uses it, e.g. website.")
+        raise OrderError(gettext("Name the key after what uses it, e.g. website."))
     key = key or f"od_{shop.code}_{secrets.token_urlsafe(32)}"
     now = timezone.now()
     for rotated in ApiKey.objects.select_for_update().filter(shop=shop, name=name, revoked_at__isnull=True):

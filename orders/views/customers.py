@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,13 @@ from core.http import form_errors, role_required
 from core.pagination import paginate
 from core.people import staff_name
 from orders.forms import CustomerForm, ReassignForm
-from orders.selectors import customer_get_for_user, customer_page, managers_covering_shop, status_by_code
+from orders.selectors import (
+    customer_get_for_user,
+    customer_page,
+    managers_covering_shop,
+    orders_total_title,
+    status_by_code,
+)
 from orders.services import customer_set_responsible, customer_update
 from orders.views.orders import WORK_ORDERS
 
@@ -20,13 +27,15 @@ from orders.views.orders import WORK_ORDERS
 def customer_detail_view(request, pk: int, *, form=None):
     customer = customer_get_for_user(user=request.user, pk=pk)
     page_data = customer_page(customer=customer, user=request.user)
+    page = paginate(request, page_data.orders, per_page=20)
     return render(
         request,
         "orders/customer_detail.html",
         {
             "customer": customer,
             "data": page_data,
-            "page": paginate(request, page_data.orders, per_page=20),
+            "page": page,
+            "total_title": orders_total_title(page.total),
             "statuses": status_by_code(),
             "now": timezone.now(),
             "form": form
@@ -62,7 +71,12 @@ def customer_edit_view(request, pk: int):
     except ValidationError as exc:  # e.g. the phone belongs to another customer of the shop
         messages.error(request, " ".join(exc.messages))
         return customer_detail_view(request, pk, form=form)
-    messages.success(request, "Saved: " + "; ".join(lines) + "." if lines else "Nothing was changed.")
+    messages.success(
+        request,
+        gettext("Saved: %(changes)s.") % {"changes": "; ".join(lines)}
+        if lines
+        else gettext("Nothing was changed."),
+    )
     return redirect("orders:customer", pk=pk)
 
 
@@ -73,7 +87,11 @@ def customer_responsible_view(request, pk: int):
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=customer.shop_id))
     if form.is_valid():
         customer_set_responsible(customer=customer, manager=form.cleaned_data["manager"], by=request.user)
-        messages.success(request, f"{customer.name}'s manager is now {staff_name(form.cleaned_data['manager'])}.")
+        messages.success(
+            request,
+            gettext("%(customer)s's manager is now %(manager)s.")
+            % {"customer": customer.name, "manager": staff_name(form.cleaned_data["manager"])},
+        )
     else:
-        messages.error(request, "Choose one of the shop's managers.")
+        messages.error(request, gettext("Choose one of the shop's managers."))
     return redirect("orders:customer", pk=pk)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from core import roles
 from core.exceptions import DeskError
@@ -16,7 +17,7 @@ from orders.views.orders import WORK_ORDERS
 def order_edit_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     if order.is_final:
-        messages.error(request, "The order is closed: it can no longer be changed.")
+        messages.error(request, gettext("The order is closed: it can no longer be changed."))
         return redirect("orders:detail", pk=pk)
     initial_items = [
         {"id": i.pk, "sku": i.sku, "name": i.name, "qty": i.qty, "price": i.price} for i in order.items.all()
@@ -30,7 +31,12 @@ def order_edit_view(request, pk: int):
         except DeskError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Saved: " + "; ".join(lines) + "." if lines else "Nothing was changed.")
+            messages.success(
+                request,
+                gettext("Saved: %(changes)s.") % {"changes": "; ".join(lines)}
+                if lines
+                else gettext("Nothing was changed."),
+            )
             return redirect("orders:detail", pk=pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "orders/order_edit.html", {"order": order, "form": form, "items": items}, status=status)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core import roles
@@ -38,7 +39,7 @@ def task_create_view(request, pk: int):
     except DeskError as exc:
         messages.error(request, str(exc))
         return render_order_page(request, order, task_form=form)
-    messages.success(request, f"Task planned for {desk_time(task.due_at)}.")
+    messages.success(request, gettext("Task planned for %(due)s.") % {"due": desk_time(task.due_at)})
     return redirect("orders:detail", pk=pk)
 
 
@@ -63,8 +64,14 @@ def task_done_view(request, pk: int):
     except DeskError as exc:
         messages.error(request, str(exc))
         return _refused(request, task, form)
-    planned = f" Next: {next_task.shown_text}, {desk_time(next_task.due_at)}." if next_task else ""
-    messages.success(request, f"Done: {task.shown_text}.{planned}")
+    if next_task is None:
+        messages.success(request, gettext("Done: %(task)s.") % {"task": task.shown_text})
+    else:
+        messages.success(
+            request,
+            gettext("Done: %(task)s. Next: %(next)s, %(due)s.")
+            % {"task": task.shown_text, "next": next_task.shown_text, "due": desk_time(next_task.due_at)},
+        )
     return _back(request, task)
 
 
@@ -74,7 +81,7 @@ def order_call_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = CallForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how the call went.")
+        messages.error(request, gettext("Choose how the call went."))
         return redirect("orders:detail", pk=pk)
     try:
         result = order_record_call(order=order, by=request.user, **form.cleaned_data)
@@ -83,18 +90,24 @@ def order_call_view(request, pk: int):
         return redirect("orders:detail", pk=pk)
     if result.next_call is not None:
         messages.info(
-            request, f"{result.event.shown_text}. Next call planned for {desk_time(result.next_call.due_at)}."
+            request,
+            gettext("%(call)s. Next call planned for %(due)s.")
+            % {"call": result.event.shown_text, "due": desk_time(result.next_call.due_at)},
         )
     elif result.cancelled:
         messages.warning(
-            request, f"{result.event.shown_text}. The customer is unreachable: the order is cancelled."
+            request,
+            gettext("%(call)s. The customer is unreachable: the order is cancelled.")
+            % {"call": result.event.shown_text},
         )
     elif result.needs_supervisor:
         messages.warning(
-            request, f"{result.event.shown_text}. The customer is unreachable: a supervisor will decide."
+            request,
+            gettext("%(call)s. The customer is unreachable: a supervisor will decide.")
+            % {"call": result.event.shown_text},
         )
     else:
-        messages.success(request, f"{result.event.shown_text}. Plan the next step.")
+        messages.success(request, gettext("%(call)s. Plan the next step.") % {"call": result.event.shown_text})
     return redirect("orders:detail", pk=pk)
 
 
@@ -102,9 +115,9 @@ def next_view(request):
     """The navbar's Next button: open the most urgent thing for this manager."""
     found = order_next_for_manager(user=request.user, now=timezone.now())
     if found is None:
-        messages.success(request, "Nothing urgent: no due calls, no overdue or untouched new orders.")
+        messages.success(request, gettext("Nothing urgent: no due calls, no overdue or untouched new orders."))
         return redirect("orders:list")
-    messages.info(request, f"Next — {found.why}.")
+    messages.info(request, gettext("Next — %(why)s.") % {"why": found.why})
     return redirect("orders:detail", pk=found.order.pk)
 
 

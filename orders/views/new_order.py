@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from core import roles
 from core.exceptions import DeskError
@@ -27,11 +28,14 @@ def order_new_view(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except DeskError as exc:  # e.g. "I'll take it" at quota: the whole order was undone
-            messages.error(request, f"{exc} The order was not saved.")
+            messages.error(request, gettext("%(error)s The order was not saved.") % {"error": exc})
         else:
             order.refresh_from_db()
-            whose = staff_name(order.manager, "nobody yet: it waits in the queue")
-            messages.success(request, f"Order {order.number} created; it is with {whose}.")
+            if order.manager is None:
+                created = gettext("Order %(number)s created; it is with nobody yet: it waits in the queue.")
+            else:
+                created = gettext("Order %(number)s created; it is with %(manager)s.")
+            messages.success(request, created % {"number": order.number, "manager": staff_name(order.manager)})
             return redirect("orders:detail", pk=order.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "orders/order_new.html", {"form": form, "items": items}, status=status)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from orders.selectors import (
     order_list,
     order_page,
     order_scope,
+    orders_total_title,
     status_by_code,
     task_list_open,
 )
@@ -55,6 +57,7 @@ def order_list_view(request):
         {
             "filter": order_filter,
             "page": page,
+            "total_title": orders_total_title(page.total),
             "mine": mine,
             "statuses": status_by_code(),
             "tasks": task_list_open(user=request.user) if mine else None,
@@ -142,7 +145,7 @@ def order_status_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = StatusChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a status to move the order to.")
+        messages.error(request, gettext("Choose a status to move the order to."))
         return redirect("orders:detail", pk=pk)
     try:
         order_change_status(
@@ -155,7 +158,11 @@ def order_status_view(request, pk: int):
     except DeskError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Order {order.number} moved to {status_by_code()[order.status].name}.")
+        messages.success(
+            request,
+            gettext("Order %(number)s moved to %(status)s.")
+            % {"number": order.number, "status": status_by_code()[order.status].name},
+        )
     return redirect("orders:detail", pk=pk)
 
 
@@ -168,7 +175,7 @@ def order_note_view(request, pk: int):
         messages.error(request, form_errors(form))
         return render_order_page(request, order, note_form=form)
     order_add_note(order=order, by=request.user, text=form.cleaned_data["text"])
-    messages.success(request, "Note added.")
+    messages.success(request, gettext("Note added."))
     return redirect("orders:detail", pk=pk)
 
 
@@ -179,7 +186,7 @@ def order_reassign_view(request, pk: int):
     order = order_get_for_user(user=request.user, pk=pk)
     form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=order.shop_id))
     if not form.is_valid():
-        messages.error(request, "Choose one of the shop's managers.")
+        messages.error(request, gettext("Choose one of the shop's managers."))
         return redirect("orders:detail", pk=pk)
     _reassign(request, [order], form)
     return redirect("orders:detail", pk=pk)
@@ -215,5 +222,9 @@ def _reassign(request, orders, form) -> bool:
         messages.error(request, str(exc))
         return False
     numbers = ", ".join(order.number for order in orders)
-    messages.success(request, f"{numbers} {'is' if len(orders) == 1 else 'are'} now with {staff_name(manager)}.")
+    messages.success(
+        request,
+        ngettext("%(numbers)s is now with %(manager)s.", "%(numbers)s are now with %(manager)s.", len(orders))
+        % {"numbers": numbers, "manager": staff_name(manager)},
+    )
     return True
