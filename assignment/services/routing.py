@@ -5,12 +5,15 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.routing import AWAY, Candidate, Survey, Team, at_quota, rank, survey, team_read
+from assignment.routing.rules import SLIPPED_NOTE, reason_shown
 from assignment.routing.sql import manager_lock, open_orders_by_manager
 from core.people import staff_name
 from orders import history
@@ -93,8 +96,15 @@ def _explanation(ranked: list[Candidate], excluded: dict[str, str]) -> dict[str,
 def _candidate_line(candidate: Candidate) -> dict[str, Any]:
     line = {"manager": candidate.name, "open_orders": candidate.open_orders, "quota": candidate.quota}
     if candidate.slipped_at is not None:
-        line["note"] = f"let this order time out at {desk_time(candidate.slipped_at)}: others first"
+        line["note"] = SLIPPED_NOTE % {"time": desk_time(candidate.slipped_at)}
     return line
+
+
+def _stored(label: "str | Promise") -> str:
+    """A rule's name as the history line stores it: in English, whatever language routing runs in (a queue worker
+    reads the desk's default), like the rest of the line."""
+    with translation.override("en"):
+        return str(label)
 
 
 def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey, order: Order) -> str:
@@ -108,7 +118,7 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
             f"{desk_time(chosen.slipped_at)}, because nobody else free could take it"
         )
     elif rule == AssignmentDecision.Rule.REPEAT:
-        text = AssignmentDecision.Rule.REPEAT.label
+        text = _stored(AssignmentDecision.Rule.REPEAT.label)
     elif not others:
         # Whoever let it time out and is still free with room was passed over: the cooling-off decided.
         slipped = [c.name for c in ranked if c.slipped_at is not None and c.name not in found.excluded]
@@ -121,13 +131,13 @@ def _reason(rule: str, ranked: list[Candidate], chosen: Candidate, found: Survey
     elif rule == AssignmentDecision.Rule.VIP:
         runner_up = others[0]
         if chosen.experience > runner_up.experience:
-            text = AssignmentDecision.Rule.VIP.label
+            text = _stored(AssignmentDecision.Rule.VIP.label)
         elif chosen.open_orders < runner_up.open_orders:
             text = "VIP, equally experienced free managers → fewest open orders"
         else:
             text = "VIP, equally experienced and loaded free managers → waiting longest for an order"
     elif chosen.open_orders < others[0].open_orders:
-        text = AssignmentDecision.Rule.EVEN_LOAD.label
+        text = _stored(AssignmentDecision.Rule.EVEN_LOAD.label)
     else:
         text = "Even load, a tie on open orders → waiting longest for an order"
     own_id = order.customer.responsible_manager_id
@@ -216,18 +226,20 @@ def order_take(
     now = now or timezone.now()
     order = _order_lock_waiting(order_id, skip_locked=False)
     if order is None:
-        raise AssignmentRefused("This order is no longer waiting: someone has it or it is closed.")
+        raise AssignmentRefused(gettext("This order is no longer waiting: someone has it or it is closed."))
     profile = ManagerProfile.objects.filter(user=user).first()
     if profile is None:
-        raise AssignmentRefused("Only managers take orders from the queue.")
+        raise AssignmentRefused(gettext("Only managers take orders from the queue."))
     grant = AccessGrant.objects.filter(user=user).prefetch_related("shops").first()
     refusal = grant.refusal_for(order) if grant else ""
     if refusal:
-        raise AssignmentRefused(f"You cannot take it: {refusal}.")
+        raise AssignmentRefused(gettext("You cannot take it: %(refusal)s.") % {"refusal": refusal})
     quota = profile.quota_or(RoutingSettings.load().default_quota)
     _, refusal = _manager_lock(profile.pk, quota=quota, must_be_free=False, now=now)
     if refusal:
-        raise AssignmentRefused(f"You are {refusal}: close or hand over an order first.")
+        raise AssignmentRefused(
+            gettext("You are %(refusal)s: close or hand over an order first.") % {"refusal": reason_shown(refusal)}
+        )
     return _assign(
         order=order,
         manager=user,

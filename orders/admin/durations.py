@@ -1,10 +1,15 @@
 """Durations in admin read and are typed as people say them: "3 days", "2 h", "30 min"."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db import models
 
 from orders.admin.mixin import ModelAdminMixin
 from orders.durations import AT_MOST_A_YEAR, DurationBetween, HumanDurationField, duration_label
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class HumanDurationsAdmin(ModelAdminMixin):
@@ -21,7 +26,7 @@ class HumanDurationsAdmin(ModelAdminMixin):
         return field
 
 
-def duration_column(field_name: str, description: str):
+def duration_column(field_name: str, description: "_StrOrPromise"):
     """A ModelAdmin list column showing a duration field as "3 days" ("—" when empty)."""
 
     @admin.display(description=description, ordering=field_name)
