@@ -15,9 +15,9 @@ from orders.services import order_change_status, order_create
 
 # customer, phone, what they answered
 ANSWERS = [
-    ("Irina Orlova", "+79161234511", "5"),
-    ("Nikolai Belov", "+79161234512", "2"),
-    ("Ksenia Zaitseva", "+79161234513", "The hose is fine but the box was torn and wet"),
+    ("Ирина Орлова", "+79161234511", "5"),
+    ("Николай Белов", "+79161234512", "2"),
+    ("Ксения Зайцева", "+79161234513", "Шланг в порядке, но коробка была порвана и вся мокрая"),
 ]
 
 
@@ -26,7 +26,7 @@ def demo_feedback_load(*, shops: dict[str, Shop]) -> None:
         ShopFeedback.objects.get_or_create(
             shop=shops[code],
             defaults={
-                "signer": f"Maria, {shops[code].name}",
+                "signer": f"Мария, {shops[code].name}",
                 # As seed 003 asks: from the person's own address; answers by email go to the shop's inspectors.
                 "signer_email": f"maria@{code}.example.com",
                 "reply_to": f"quality@{code}.example.com",
@@ -40,7 +40,9 @@ def demo_feedback_load(*, shops: dict[str, Shop]) -> None:
             shop=shop,
             external_id=f"demo-feedback-{n + 1}",
             customer={"name": name, "phone": phone, "email": "", "legal_type": "person", "is_vip": False},
-            items=[{"sku": "GR-101", "name": "Garden hose 25 m", "qty": 1, "price": Decimal("1890")}],
+            items=[{"sku": "GR-101", "name": "Садовый шланг, 25 м", "qty": 1, "price": Decimal("1890")}],
+            region="Москва",
+            delivery_address=f"г. Москва, ул. Садовая-Кудринская, д. {n + 3}, кв. {n + 10}",
         )
         if not created:
             continue

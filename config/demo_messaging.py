@@ -13,75 +13,79 @@ DEMO_CONTENT_SID = "HX" + "de70" * 8
 
 TEMPLATES: list[dict[str, Any]] = [
     dict(
-        name="Order confirmed",
+        name="Заказ подтверждён",
         channel="sms",
-        body="Hello {{ customer.name }}! {{ shop.name }} has confirmed your order {{ order.number }}. "
-        "{{ manager.first_name }} will keep you posted.",
+        body="Здравствуйте, {{ customer.name }}! Магазин «{{ shop.name }}» подтвердил ваш заказ "
+        "{{ order.number }}. {{ manager.first_name }} будет держать вас в курсе.",
     ),
     dict(
-        name="Order on its way",
+        name="Заказ в пути",
         channel="sms",
-        body="Your order {{ order.number }} is on its way"
-        "{% if order.tracking_code %}: tracking number {{ order.tracking_code }}{% endif %}.",
+        body="Ваш заказ {{ order.number }} в пути"
+        "{% if order.tracking_code %}, трек-номер {{ order.tracking_code }}{% endif %}.",
     ),
     dict(
-        name="Parcel at the pick-up point",
+        name="Посылка в пункте выдачи",
         channel="whatsapp",
-        body="Your order {{ order.number }} is waiting for you at the pick-up point.",
+        body="Ваш заказ {{ order.number }} ждёт вас в пункте выдачи.",
         content_sid=DEMO_CONTENT_SID,
         content_variables={"1": "{{ customer.name }}", "2": "{{ order.number }}"},
     ),
     dict(
-        name="Parcel still waiting",
+        name="Посылка всё ещё ждёт",
         channel="sms",
-        body="{{ customer.name }}, your order {{ order.number }} is still at the pick-up point. "
-        "It is kept a few more days; reply if you need more time.",
+        body="{{ customer.name }}, ваш заказ {{ order.number }} всё ещё в пункте выдачи. "
+        "Он хранится ещё несколько дней; ответьте, если нужно больше времени.",
     ),
     dict(
-        name="Payment did not go through",
+        name="Оплата не прошла",
         channel="sms",
-        body="{{ customer.name }}, the payment for order {{ order.number }} did not go through. "
-        "Reply to this message or wait for our call: we will help you pay another way.",
+        body="{{ customer.name }}, оплата заказа {{ order.number }} не прошла. "
+        "Ответьте на это сообщение или дождитесь нашего звонка: поможем оплатить другим способом.",
     ),
     dict(
-        name="We are closed now",
+        name="Мы сейчас закрыты",
         channel="sms",
-        body="Thank you for your order {{ order.number }}! {{ shop.name }} is closed now; "
-        "we open at {{ opens_at }} and will call you then.",
+        body="Спасибо за заказ {{ order.number }}! Магазин «{{ shop.name }}» сейчас закрыт; "
+        "мы откроемся в {{ opens_at }} и сразу вам позвоним.",
     ),
     dict(
-        name="Order details (email)",
+        name="Детали заказа (email)",
         channel="email",
-        subject="Your order {{ order.number }} at {{ shop.name }}",
-        body="Hello {{ customer.name }},\n\nhere are the details of your order {{ order.number }}: "
-        "{{ order.total|floatformat:0 }} RUB.\n\n{{ manager.name }}, {{ shop.name }}",
+        subject="Ваш заказ {{ order.number }} в магазине «{{ shop.name }}»",
+        body="Здравствуйте, {{ customer.name }}!\n\nДетали вашего заказа {{ order.number }}: "
+        "{{ order.total|floatformat:0 }} ₽.\n\n{{ manager.name }}, {{ shop.name }}",
     ),
 ]
 
 # name, status, when, template, extra fields
 TRIGGERS: list[tuple[str, str, str, str | None, dict[str, Any]]] = [
-    ("Confirmed: tell the customer", "approval", "enters", "Order confirmed", {}),
-    ("Shipped: tell the customer", "delivery", "enters", "Order on its way", {}),
-    ("At the pick-up point", "pickup", "enters", "Parcel at the pick-up point", {}),
+    ("Подтверждён: сообщить клиенту", "approval", "enters", "Заказ подтверждён", {}),
+    ("Отправлен: сообщить клиенту", "delivery", "enters", "Заказ в пути", {}),
+    ("В пункте выдачи", "pickup", "enters", "Посылка в пункте выдачи", {}),
     (
-        "Pick-up point: reminders after 2 days and a day later",
+        "Пункт выдачи: напомнить через 2 дня и ещё через день",
         "pickup",
         "stays",
-        "Parcel still waiting",
+        "Посылка всё ещё ждёт",
         {"after": timedelta(days=2), "repeat_every": timedelta(days=1), "times": 2},
     ),
     (
-        "Pick-up point: call before it goes back",
+        "Пункт выдачи: позвонить, пока посылку не вернули",
         "pickup",
         "stays",
         None,
-        {"after": timedelta(days=3), "task_text": "Call: the parcel goes back soon", "notify": "manager"},
+        {
+            "after": timedelta(days=3),
+            "task_text": "Позвонить: посылку скоро вернут отправителю",
+            "notify": "manager",
+        },
     ),
     (
-        "Failed payment: offer help",
+        "Оплата не прошла: предложить помощь",
         "approval",
         "stays",
-        "Payment did not go through",
+        "Оплата не прошла",
         {"after": timedelta(minutes=15), "payment_state": Order.PaymentState.FAILED},
     ),
 ]
@@ -105,4 +109,4 @@ def demo_messaging_load(*, night_shop: Shop) -> None:
         if created:
             trigger.full_clean()
             trigger_plan_current(trigger=trigger)
-    OffHoursReply.objects.get_or_create(shop=night_shop, defaults={"template": templates["We are closed now"]})
+    OffHoursReply.objects.get_or_create(shop=night_shop, defaults={"template": templates["Мы сейчас закрыты"]})

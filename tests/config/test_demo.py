@@ -91,8 +91,8 @@ def test_the_demo_feedback_email_is_signed_by_a_person_from_her_own_address_with
     demo_load()
     signed = set(ShopFeedback.objects.values_list("shop__code", "signer", "signer_email", "reply_to"))
     assert signed == {
-        ("garden", "Maria, Green Garden", "maria@garden.example.com", "quality@garden.example.com"),
-        ("gadgets", "Maria, Gadget Point", "maria@gadgets.example.com", "quality@gadgets.example.com"),
+        ("garden", "Мария, Зелёный сад", "maria@garden.example.com", "quality@garden.example.com"),
+        ("gadgets", "Мария, Гаджет Поинт", "maria@gadgets.example.com", "quality@gadgets.example.com"),
     }
 
 
@@ -118,7 +118,7 @@ def test_demo_managers_take_up_their_orders_but_a_logged_in_person_is_left_alone
     waiting = AssignmentDecision.objects.filter(accept_by__isnull=False, accepted_at__isnull=True)
     assert list(waiting.values_list("manager", flat=True)) == [person.pk]  # only the person's order still waits
     assert any("called about" in line for line in done)
-    assert any(line.endswith("to Approval") for line in done)  # a customer reached is moved on at once
+    assert any(line.endswith("to Согласование") for line in done)  # a customer reached is moved on at once
     assert not any(line.startswith(person.username) for line in done)
 
 
