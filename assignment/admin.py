@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
@@ -21,9 +22,14 @@ class ServesQueueOnQuotaChange(ModelAdminMixin):
 class PresenceChangeInline(admin.TabularInline):
     model = PresenceChange
     extra = 0
-    fields = readonly_fields = ("created_at", "previous", "presence", "reason")
+    fields = readonly_fields = ("created_at", "previous", "presence", "why")
     can_delete = False
     ordering = ["-created_at"]
+
+    @admin.display(description=_("reason"))
+    def why(self, obj):
+        """The reason as stored (the desk's own, "logged out", in English) in the reader's language."""
+        return gettext(obj.reason) if obj.reason else ""
 
     def has_add_permission(self, request, obj=None):
         return False
