@@ -19,7 +19,7 @@ from feedback.models import Claim, FeedbackReply, ShopFeedback
 from kpi.figures import FIGURES
 from kpi.rollup import Period, day_bounds, kpi_period
 from kpi.sources import figure_rows
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Shop, Status
 from orders.services import orders_flag_overdue
 from tests.factories import msk
 
@@ -54,6 +54,22 @@ def test_the_demo_is_a_realistic_mix_placed_relative_to_now_and_loads_once():
         orders_flag_overdue()
     # A quarter of an hour on, the New orders are late too, but most of the desk is not.
     assert Order.objects.filter(is_overdue=True).count() == 6 < Order.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_demo_is_a_russian_desk_with_customers_across_the_time_zones():
+    """Its data is Russian whatever the interface's language: shops, statuses as RetailCRM names them, and each
+    order's region is a city (the customer's time zone is read from it) with a street address in it."""
+    demo_load()
+    assert set(Shop.objects.values_list("name", flat=True)) == {"Зелёный сад", "Гаджет Поинт"}
+    assert list(Status.objects.order_by("position").values_list("name", flat=True)) == [
+        "Новый", "Согласование", "Комплектация", "Доставка", "В пункте выдачи", "Выполнен", "Отменён",
+    ]  # fmt: skip
+    regions = set(Order.objects.values_list("region", flat=True))
+    assert {"Москва", "Калининград", "Екатеринбург", "Новосибирск", "Владивосток"} <= regions
+    assert all(address.startswith(f"г. {region}, ") for region, address in Order.objects.values_list(
+        "region", "delivery_address"
+    ))  # fmt: skip
 
 
 @pytest.mark.django_db
