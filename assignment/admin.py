@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
 from assignment.services import queue_serve_after_commit
@@ -20,9 +22,14 @@ class ServesQueueOnQuotaChange(ModelAdminMixin):
 class PresenceChangeInline(admin.TabularInline):
     model = PresenceChange
     extra = 0
-    fields = readonly_fields = ("created_at", "previous", "presence", "reason")
+    fields = readonly_fields = ("created_at", "previous", "presence", "why")
     can_delete = False
     ordering = ["-created_at"]
+
+    @admin.display(description=_("reason"))
+    def why(self, obj):
+        """The reason as stored (the desk's own, "logged out", in English) in the reader's language."""
+        return gettext(obj.reason) if obj.reason else ""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -45,10 +52,10 @@ class ManagerProfileAdmin(AuditedAdmin, ServesQueueOnQuotaChange, PeopleByName, 
 class RoutingSettingsAdmin(ServesQueueOnQuotaChange, SingletonSettingsAdmin):
     quota_field = "default_quota"
     list_display = ["__str__", "default_quota", "queue_priority", "sticky", "acceptance", "cooloff", "alert"]
-    sticky = duration_column("sticky_wait", "Sticky wait")
-    acceptance = duration_column("acceptance_timeout", "Acceptance timeout")
-    cooloff = duration_column("timeout_cooloff", "Cooling-off")
-    alert = duration_column("queue_alert_after", "Queue alert after")
+    sticky = duration_column("sticky_wait", _("Sticky wait"))
+    acceptance = duration_column("acceptance_timeout", _("Acceptance timeout"))
+    cooloff = duration_column("timeout_cooloff", _("Cooling-off"))
+    alert = duration_column("queue_alert_after", _("Queue alert after"))
 
 
 @admin.register(AssignmentDecision)

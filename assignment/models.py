@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
 from orders.durations import duration_label, validate_not_negative_duration, validate_positive_duration
@@ -11,31 +13,40 @@ from orders.models import SingletonSettings
 
 
 class Presence(models.TextChoices):
-    FREE = "free", "Free"
-    BUSY = "busy", "Busy"
-    LUNCH = "lunch", "Lunch"
-    BREAK = "break", "Break"
-    OFFLINE = "offline", "Offline"
+    FREE = "free", _("Free")
+    BUSY = "busy", _("Busy")
+    LUNCH = "lunch", _("Lunch")
+    BREAK = "break", _("Break")
+    OFFLINE = "offline", _("Offline")
 
 
 class ManagerProfile(models.Model):
     """A manager's place in routing: presence, quota override and experience."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="manager_profile")
-    presence = models.CharField(max_length=8, choices=Presence.choices, default=Presence.OFFLINE)
-    presence_since = models.DateTimeField(auto_now_add=True)
-    quota_override = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Most open orders this manager holds at once; empty = the desk default."
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="manager_profile", verbose_name=_("user")
     )
-    experience = models.PositiveSmallIntegerField(default=0, help_text="Higher gets VIP customers first.")
+    presence = models.CharField(_("presence"), max_length=8, choices=Presence.choices, default=Presence.OFFLINE)
+    presence_since = models.DateTimeField(_("presence since"), auto_now_add=True)
+    quota_override = models.PositiveSmallIntegerField(
+        _("quota override"),
+        null=True,
+        blank=True,
+        help_text=_("Most open orders this manager holds at once; empty = the desk default."),
+    )
+    experience = models.PositiveSmallIntegerField(
+        _("experience"), default=0, help_text=_("Higher gets VIP customers first.")
+    )
     # Refreshed at most once a minute while the manager uses the desk; an idle session past its age means
     # the manager has gone without logging out.
-    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True, editable=False)
     # When routing (or the manager, from the queue) last gave them an order, written under this row's lock: ties
     # go to whoever has waited longest, read here rather than from the growing decisions table.
-    last_assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_assigned_at = models.DateTimeField(_("last assigned at"), null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("manager profile")
+        verbose_name_plural = _("manager profiles")
         indexes = [models.Index(fields=["presence"], name="profile_presence_idx")]
 
     def __str__(self):
@@ -57,18 +68,22 @@ class ManagerProfile(models.Model):
 class PresenceChange(models.Model):
     """History of a manager's presence: one row per switch."""
 
-    profile = models.ForeignKey(ManagerProfile, on_delete=models.CASCADE, related_name="presence_changes")
-    presence = models.CharField(max_length=8, choices=Presence.choices)
-    previous = models.CharField(max_length=8, choices=Presence.choices)
-    reason = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    profile = models.ForeignKey(
+        ManagerProfile, on_delete=models.CASCADE, related_name="presence_changes", verbose_name=_("profile")
+    )
+    presence = models.CharField(_("presence"), max_length=8, choices=Presence.choices)
+    previous = models.CharField(_("previous"), max_length=8, choices=Presence.choices)
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("presence change")
+        verbose_name_plural = _("presence changes")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["profile", "-created_at"], name="presence_history_idx")]
 
     def __str__(self):
-        return f"{staff_name(self.profile.user)}: {self.previous} → {self.presence}"
+        return f"{staff_name(self.profile.user)}: {self.get_previous_display()} → {self.get_presence_display()}"
 
 
 SHORTEST_ACCEPTANCE = timedelta(minutes=1)
@@ -78,79 +93,111 @@ class RoutingSettings(SingletonSettings):
     """Desk-wide routing defaults (one row, edited in admin)."""
 
     class QueuePriority(models.TextChoices):
-        OLDEST = "oldest", "Oldest first"
-        NEWEST = "newest", "Newest first"
+        OLDEST = "oldest", _("Oldest first")
+        NEWEST = "newest", _("Newest first")
 
     default_quota = models.PositiveSmallIntegerField(
-        default=10, help_text="Most open orders a manager holds at once, unless their profile says otherwise."
+        _("default quota"),
+        default=10,
+        help_text=_("Most open orders a manager holds at once, unless their profile says otherwise."),
     )
-    queue_priority = models.CharField(max_length=8, choices=QueuePriority.choices, default=QueuePriority.OLDEST)
+    queue_priority = models.CharField(
+        _("queue priority"), max_length=8, choices=QueuePriority.choices, default=QueuePriority.OLDEST
+    )
     sticky_wait = models.DurationField(
+        _("sticky wait"),
         default=timedelta(minutes=10),
         validators=[validate_not_negative_duration],
-        help_text="How long a repeat customer's order waits for their own manager.",
+        help_text=_("How long a repeat customer's order waits for their own manager."),
     )
     acceptance_timeout = models.DurationField(
+        _("acceptance timeout"),
         default=timedelta(minutes=5),
         validators=[validate_positive_duration],
         null=True,
         blank=True,
-        help_text="An automatically assigned order its manager has not touched (status, call, note or task) in "
-        "this time goes to someone else; empty = never.",
+        help_text=_(
+            "An automatically assigned order its manager has not touched (status, call, note or task) in "
+            "this time goes to someone else; empty = never."
+        ),
     )
 
     timeout_cooloff = models.DurationField(
-        "cooling-off after a timeout",
+        _("cooling-off after a timeout"),
         default=timedelta(minutes=30),
         validators=[validate_not_negative_duration],
-        help_text="For this long after a manager lets an order time out, every other free manager is offered it "
-        "first; if nobody else can take it, it goes back to them rather than wait.",
+        help_text=_(
+            "For this long after a manager lets an order time out, every other free manager is offered it "
+            "first; if nobody else can take it, it goes back to them rather than wait."
+        ),
     )
     queue_alert_after = models.DurationField(
-        "tell supervisors after",
+        _("tell supervisors after"),
         default=timedelta(minutes=10),
         validators=[validate_positive_duration],
-        help_text="An order that has waited in the queue this long with no manager able to take it is reported "
-        "to the shop's supervisors.",
+        help_text=_(
+            "An order that has waited in the queue this long with no manager able to take it is reported "
+            "to the shop's supervisors."
+        ),
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "routing settings"
+        verbose_name = verbose_name_plural = _("routing settings")
 
     def __str__(self):
-        return "Routing settings"
+        return gettext("Routing settings")
 
     def clean(self):
         # Nobody touches an order in seconds: a shorter timeout would take every routed order from its manager at
         # the next sweep. A bound in clean, not a field validator: no migration.
         if self.acceptance_timeout is not None and self.acceptance_timeout < SHORTEST_ACCEPTANCE:
             shortest = duration_label(SHORTEST_ACCEPTANCE)
-            raise ValidationError({"acceptance_timeout": f"Make it at least {shortest}, or empty for never."})
+            raise ValidationError(
+                {
+                    "acceptance_timeout": gettext("Make it at least %(shortest)s, or empty for never.")
+                    % {"shortest": shortest}
+                }
+            )
 
 
 class AssignmentDecision(models.Model):
     """Why an order went to a manager: who was considered, the rule that chose, why others were not."""
 
     class Rule(models.TextChoices):
-        REPEAT = "repeat", "Repeat customer → their manager"
-        VIP = "vip", "VIP → most experienced free manager"
-        EVEN_LOAD = "even_load", "Even load → fewest open orders"
-        TAKEN = "taken", "Taken from the queue by the manager"
+        REPEAT = "repeat", _("Repeat customer → their manager")
+        VIP = "vip", _("VIP → most experienced free manager")
+        EVEN_LOAD = "even_load", _("Even load → fewest open orders")
+        TAKEN = "taken", _("Taken from the queue by the manager")
 
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="assignment_decisions")
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    rule = models.CharField(max_length=16, choices=Rule.choices)
-    candidates = models.JSONField(default=list, help_text="The first eligible managers, with their open orders.")
-    candidate_count = models.PositiveIntegerField(default=0, help_text="How many managers were eligible.")
-    excluded = models.JSONField(default=dict, help_text="The first managers passed over → why.")
-    excluded_counts = models.JSONField(default=dict, help_text="Managers passed over, counted by reason.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)  # routing's clock, not the insert's
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="assignment_decisions", verbose_name=_("order")
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("manager")
+    )
+    rule = models.CharField(_("rule"), max_length=16, choices=Rule.choices)
+    candidates = models.JSONField(
+        _("candidates"), default=list, help_text=_("The first eligible managers, with their open orders.")
+    )
+    candidate_count = models.PositiveIntegerField(
+        _("candidate count"), default=0, help_text=_("How many managers were eligible.")
+    )
+    excluded = models.JSONField(
+        _("passed over"), default=dict, help_text=_("The first managers passed over → why.")
+    )
+    excluded_counts = models.JSONField(
+        _("passed over by reason"), default=dict, help_text=_("Managers passed over, counted by reason.")
+    )
+    # routing's clock, not the insert's
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # The acceptance clock: the manager must touch the order by `accept_by`, or it goes to someone else.
-    accept_by = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    timed_out_at = models.DateTimeField(null=True, blank=True)
+    accept_by = models.DateTimeField(_("take up by"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("taken up at"), null=True, blank=True)
+    timed_out_at = models.DateTimeField(_("timed out at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("assignment decision")
+        verbose_name_plural = _("assignment decisions")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
@@ -179,8 +226,14 @@ class AssignmentDecision(models.Model):
 class QueueAlert(models.Model):
     """Supervisors were told this order waited in the queue with nobody able to take it (once per order)."""
 
-    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="queue_alert")
-    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, related_name="queue_alert", verbose_name=_("order")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("queue alert")
+        verbose_name_plural = _("queue alerts")
 
     def __str__(self):
-        return f"{self.order} waited in the queue"
+        return gettext("%(order)s waited in the queue") % {"order": self.order}

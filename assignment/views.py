@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -14,12 +15,12 @@ from orders.selectors import (
 )
 
 # What a manager is told after switching their presence.
-PRESENCE_SAID: dict[str, str] = {
-    Presence.FREE: "You are free: new orders come to you.",
-    Presence.BUSY: "You are busy: new orders go to others for now.",
-    Presence.LUNCH: "You are on lunch.",
-    Presence.BREAK: "You are on a break.",
-    Presence.OFFLINE: "You are offline.",
+PRESENCE_SAID = {
+    Presence.FREE: _("You are free: new orders come to you."),
+    Presence.BUSY: _("You are busy: new orders go to others for now."),
+    Presence.LUNCH: _("You are on lunch."),
+    Presence.BREAK: _("You are on a break."),
+    Presence.OFFLINE: _("You are offline."),
 }
 
 
@@ -29,9 +30,9 @@ def presence_view(request):
     form = PresenceForm(request.POST)
     if form.is_valid():
         profile = presence_set(user=request.user, presence=form.cleaned_data["presence"])
-        messages.success(request, PRESENCE_SAID[profile.presence])
+        messages.success(request, PRESENCE_SAID[Presence(profile.presence)])
     else:
-        messages.error(request, "Choose Free, Busy, Lunch, Break or Offline.")
+        messages.error(request, gettext("Choose Free, Busy, Lunch, Break or Offline."))
     return redirect_back(request, "orders:list")
 
 
@@ -45,5 +46,5 @@ def order_take_view(request, pk: int):
     except DeskError as exc:
         messages.error(request, str(exc))
         return redirect_back(request, "orders:list")
-    messages.success(request, f"Order {order.number} is yours.")
+    messages.success(request, gettext("Order %(number)s is yours.") % {"number": order.number})
     return redirect("orders:detail", pk=order.pk)

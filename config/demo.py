@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
+from config.demo_calendar import demo_calendar_load
 from config.demo_feedback import demo_feedback_load
 from config.demo_messaging import demo_messaging_load
 from core import roles
@@ -39,36 +40,61 @@ from orders.services import (
 PASSWORD = "demo"
 DEMO_EXPERIENCE = {"manager1": 5, "manager2": 2, "manager3": 8, "manager4": 3, "manager5": 1}
 
+# The demo is a Russian desk: its data is Russian whatever language the interface shows (LANGUAGE_CODE, or each
+# person's own; the demo's people leave theirs blank, so `LANGUAGE_CODE=en make demo` shows English pages).
 SHOPS = [
-    dict(code="garden", name="Green Garden", timezone="Europe/Moscow", opens_at=time(9), closes_at=time(21)),
-    dict(code="gadgets", name="Gadget Point", timezone="Asia/Yekaterinburg", always_open=True),
+    dict(code="garden", name="Зелёный сад", timezone="Europe/Moscow", opens_at=time(9), closes_at=time(21)),
+    dict(code="gadgets", name="Гаджет Поинт", timezone="Asia/Yekaterinburg", always_open=True),
 ]
+
+# The pipeline's statuses as RetailCRM names them (the migration seeds English names).
+STATUS_NAMES = {
+    "new": "Новый",
+    "approval": "Согласование",
+    "assembly": "Комплектация",
+    "delivery": "Доставка",
+    "pickup": "В пункте выдачи",
+    "complete": "Выполнен",
+    "cancelled": "Отменён",
+}
 
 # username, first name, last name, role, shops granted (empty = all)
 STAFF = [
-    ("supervisor", "Svetlana", "Orlova", roles.SUPERVISOR, []),
-    ("inspector", "Igor", "Petrov", roles.INSPECTOR, []),
-    ("manager1", "Anna", "Smirnova", roles.MANAGER, ["garden"]),
-    ("manager2", "Boris", "Ivanov", roles.MANAGER, ["garden"]),
-    ("manager3", "Vera", "Kuznetsova", roles.MANAGER, ["garden", "gadgets"]),
-    ("manager4", "Dmitry", "Sokolov", roles.MANAGER, ["gadgets"]),
-    ("manager5", "Elena", "Popova", roles.MANAGER, ["gadgets"]),
+    ("supervisor", "Светлана", "Орлова", roles.SUPERVISOR, []),
+    ("inspector", "Игорь", "Петров", roles.INSPECTOR, []),
+    ("manager1", "Анна", "Смирнова", roles.MANAGER, ["garden"]),
+    ("manager2", "Борис", "Иванов", roles.MANAGER, ["garden"]),
+    ("manager3", "Вера", "Кузнецова", roles.MANAGER, ["garden", "gadgets"]),
+    ("manager4", "Дмитрий", "Соколов", roles.MANAGER, ["gadgets"]),
+    ("manager5", "Елена", "Попова", roles.MANAGER, ["gadgets"]),
 ]
 
+# Where the demo's customers live, across the country's time zones: the order's region (the city, which the
+# customer's time zone is read from) and a street address in it.
+CITIES = {
+    "Москва": ["ул. Тверская, д. 12, кв. 45", "ул. Арбат, д. 5, кв. 3", "Ленинский пр-т, д. 30, кв. 112"],
+    "Санкт-Петербург": ["Невский пр-т, д. 100, кв. 5", "ул. Рубинштейна, д. 8, кв. 14"],
+    "Калининград": ["Ленинский пр-т, д. 83, кв. 21", "ул. Горького, д. 55, кв. 9"],
+    "Екатеринбург": ["ул. Малышева, д. 51, кв. 8", "ул. Вайнера, д. 10, кв. 33"],
+    "Новосибирск": ["Красный пр-т, д. 25, кв. 17", "ул. Ленина, д. 12, кв. 40"],
+    "Владивосток": ["ул. Светланская, д. 29, кв. 3", "Океанский пр-т, д. 17, кв. 56"],
+}
+
+# name, phone, email, city (a key of CITIES)
 CUSTOMERS = [
-    ("Maria Volkova", "+79161234501", "maria@example.com"),
-    ("Pavel Lebedev", "+79161234502", ""),
-    ("Olga Novikova", "+79161234503", "olga.n@example.com"),
-    ("Sergey Morozov", "+74232123456", ""),  # Vladivostok
-    ("Tatiana Egorova", "+79161234505", "tanya@example.com"),
-    ("Alexey Fedorov", "+79161234506", ""),
+    ("Мария Волкова", "+79161234501", "maria@example.com", "Москва"),
+    ("Павел Лебедев", "+79161234502", "", "Екатеринбург"),
+    ("Ольга Новикова", "+79161234503", "olga.n@example.com", "Новосибирск"),
+    ("Сергей Морозов", "+74232123456", "", "Владивосток"),  # a Vladivostok landline
+    ("Татьяна Егорова", "+79161234505", "tanya@example.com", "Калининград"),
+    ("Алексей Фёдоров", "+79161234506", "", "Санкт-Петербург"),
 ]
 
 ITEMS = [
-    ("GR-101", "Garden hose 25 m", Decimal("1890")),
-    ("GR-204", "Pruning shears", Decimal("1250")),
-    ("GD-310", "Wireless earbuds", Decimal("4990")),
-    ("GD-455", "Power bank 20000 mAh", Decimal("2790")),
+    ("GR-101", "Садовый шланг, 25 м", Decimal("1890")),
+    ("GR-204", "Секатор", Decimal("1250")),
+    ("GD-310", "Беспроводные наушники", Decimal("4990")),
+    ("GD-455", "Внешний аккумулятор 20 000 мА·ч", Decimal("2790")),
 ]
 
 # The mix a desk has at any moment, placed relative to now: (statuses passed, minutes since it arrived, minutes in
@@ -86,18 +112,18 @@ PLAN = [
 
 # Seed 001's script, in the shop's words.
 CALL_SCRIPT = dict(
-    greeting="Hello, this is {{ manager.name }} from {{ shop.name }}. "
-    "(Pause: let the customer place who is calling.)\nMay I speak to {{ customer.name }}?",
-    reason="{{ customer.name }}, you placed an order on our website a little while ago. Is that right?\n"
-    "(Always ask: the answer starts the conversation.)",
-    questions="Let's check the details together: the items and quantities, when and where delivery suits you, "
-    "who will receive it, and how you would like to pay.",
-    terms="{{ customer.name }}, to sum up: the items as listed, delivery on the day we agreed, "
-    "payment on receipt. Is everything right?\nThen I am confirming the order, if you have no objections.",
-    objections='"It\'s expensive" → "Do I understand you right: you would buy it, but want to be sure it is '
-    'worth the money?" Then: warranty, returns, what is included.\n'
-    '"It\'s not in stock" → "So you would buy from us if we brought it in specially for you?"\n'
-    '"I\'ll think about it" → "Of course. What is left to decide? When may I call you back?"',
+    greeting="Здравствуйте! Меня зовут {{ manager.name }}, магазин «{{ shop.name }}». "
+    "(Пауза: дайте клиенту понять, кто звонит.)\nПодскажите, это {{ customer.name }}?",
+    reason="{{ customer.name }}, недавно вы оформили заказ на нашем сайте. Всё верно?\n"
+    "(Спрашивайте обязательно: с ответа начинается разговор.)",
+    questions="Давайте вместе проверим детали: товары и количество, когда и куда удобно доставить, "
+    "кто будет получать и как вам удобнее оплатить.",
+    terms="{{ customer.name }}, подведём итог: товары как в списке, доставка в согласованный день, "
+    "оплата при получении. Всё верно?\nТогда я подтверждаю заказ, если у вас нет возражений.",
+    objections="«Дорого» → «Правильно ли я понимаю: вы бы купили, но хотите убедиться, что товар стоит своих "
+    "денег?» Затем: гарантия, возврат, что входит в комплект.\n"
+    "«Нет в наличии» → «То есть вы купили бы у нас, если мы привезём товар специально для вас?»\n"
+    "«Я подумаю» → «Конечно. Что осталось решить? Когда вам удобно, чтобы я перезвонил(а)?»",
 )
 
 
@@ -113,6 +139,8 @@ def demo_api_key(shop_code: str) -> str:
 def demo_load() -> list[str]:
     """Load the demo; returns lines to print (logins and API keys)."""
     User = get_user_model()
+    for code, name in STATUS_NAMES.items():
+        Status.objects.filter(code=code).update(name=name)
     shops = {}
     for spec in SHOPS:
         shop, _ = Shop.objects.get_or_create(code=spec["code"], defaults=spec)
@@ -125,7 +153,7 @@ def demo_load() -> list[str]:
         shops[shop.code] = shop
 
     admin, created = User.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Администратор"}
     )
     if created:
         admin.set_password(PASSWORD)
@@ -154,10 +182,11 @@ def demo_load() -> list[str]:
             ManagerProfile.objects.get_or_create(user=user, defaults={"experience": DEMO_EXPERIENCE[username]})
             presence_set(user=user, presence=Presence.LUNCH if username == "manager5" else Presence.FREE)
 
+    demo_calendar_load(shops=list(shops.values()))
     demo_messaging_load(night_shop=shops["garden"])
     for shop_index, shop in enumerate(shops.values()):
-        for n, (name, phone, email) in enumerate(CUSTOMERS):
-            _demo_order(shop, shop_index, n, name, phone, email)
+        for n, customer in enumerate(CUSTOMERS):
+            _demo_order(shop, shop_index, n, *customer)
 
     demo_feedback_load(shops=shops)
     _roll_up_past_days()
@@ -177,7 +206,13 @@ def _roll_up_past_days() -> None:
         day += timedelta(days=1)
 
 
-def _demo_order(shop: Shop, shop_index: int, n: int, name: str, phone: str, email: str) -> None:
+def demo_address(city: str, n: int) -> str:
+    """The n-th street address of a demo city, written as Russian shops write it."""
+    streets = CITIES[city]
+    return f"г. {city}, {streets[n % len(streets)]}"
+
+
+def _demo_order(shop: Shop, shop_index: int, n: int, name: str, phone: str, email: str, city: str) -> None:
     sku, item_name, price = ITEMS[(n + shop_index * 2) % len(ITEMS)]
     order, created = order_create(
         shop=shop,
@@ -185,8 +220,9 @@ def _demo_order(shop: Shop, shop_index: int, n: int, name: str, phone: str, emai
         customer={"name": name, "phone": phone, "email": email, "legal_type": "person", "is_vip": n == 2},
         items=[{"sku": sku, "name": item_name, "qty": 1 + n % 3, "price": price}],
         method=[Order.Method.CART, Order.Method.PHONE, Order.Method.ONE_CLICK][n % 3],
-        region="Moscow" if n % 2 else "Saint Petersburg",
-        comment="Please call before delivery." if n % 2 else "",
+        region=city,
+        delivery_address=demo_address(city, shop_index),
+        comment="Позвоните, пожалуйста, перед доставкой." if n % 2 else "",
     )
     if not created:
         return
@@ -197,13 +233,13 @@ def _demo_order(shop: Shop, shop_index: int, n: int, name: str, phone: str, emai
         for target in path:
             order_change_status(order=order, target=target, by=manager)
         if n == 1:
-            order_add_note(order=order, by=manager, text="Asked us to call back in a few minutes.")
+            order_add_note(order=order, by=manager, text="Клиент попросил перезвонить через несколько минут.")
             task_create(
                 customer=order.customer,
                 order=order,
                 assignee=manager,
                 by=manager,
-                text="Call back: confirm the order",
+                text="Перезвонить: подтвердить заказ",
                 due_at=timezone.now() - timedelta(minutes=1),  # due now, so Next has a call to hand out
             )
         if n == 2:
@@ -215,7 +251,7 @@ def _demo_order(shop: Shop, shop_index: int, n: int, name: str, phone: str, emai
                 assignee=manager,
                 by=manager,
                 kind=Task.Kind.CUSTOM,
-                text="Check the courier has the parcel",
+                text="Проверить, что курьер забрал посылку",
                 due_at=timezone.now() + timedelta(hours=2),
             )
     _place_in_time(order, arrived_ago=timedelta(minutes=arrived_ago), in_status=timedelta(minutes=in_status))

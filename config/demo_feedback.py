@@ -41,7 +41,9 @@ def demo_feedback_load(*, shops: dict[str, Shop]) -> None:
             shop=shop,
             external_id=f"demo-feedback-{n + 1}",
             customer={"name": name, "phone": phone, "email": "", "legal_type": "person", "is_vip": False},
-            items=[{"sku": "GR-101", "name": "Garden hose 25 m", "qty": 1, "price": Decimal("1890")}],
+            items=[{"sku": "GR-101", "name": "Садовый шланг, 25 м", "qty": 1, "price": Decimal("1890")}],
+            region="Москва",
+            delivery_address=f"г. Москва, ул. Садовая-Кудринская, д. {n + 3}, кв. {n + 10}",
         )
         if not created:
             continue

@@ -16,31 +16,46 @@ from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence
 from assignment.services import presence_note_activity, presence_set
-from config.demo import CUSTOMERS, ITEMS, demo_api_key
+from config.demo import CITIES, CUSTOMERS, ITEMS, demo_address, demo_api_key
 from config.fake_twilio import FakeTwilio
 from orders.exceptions import OrderError
 from orders.models import CallOutcome, Order, Shop, Task
 from orders.selectors import status_next_for
 from orders.services import order_change_status, order_record_call
 
-FIRST_NAMES = ["Irina", "Nikolai", "Ksenia", "Yuri", "Daria", "Roman", "Polina", "Artem", "Galina", "Fyodor"]
-LAST_NAMES = ["Orlov", "Sidorova", "Belov", "Komarova", "Zaitsev", "Pavlova", "Vinogradov", "Sokolova"]
+# A new customer's name: a first name and the surname in its form for a man or a woman.
+FIRST_NAMES = {
+    "man": ["Николай", "Юрий", "Роман", "Артём", "Фёдор", "Андрей"],
+    "woman": ["Ирина", "Ксения", "Дарья", "Полина", "Галина", "Наталья"],
+}
+LAST_NAMES = [
+    ("Сидоров", "Сидорова"),
+    ("Белов", "Белова"),
+    ("Комаров", "Комарова"),
+    ("Зайцев", "Зайцева"),
+    ("Павлов", "Павлова"),
+    ("Виноградов", "Виноградова"),
+    ("Соколов", "Соколова"),
+]
 
 
 def storefront_push(*, base_url: str, rng: random.Random) -> dict:
     """One new order from a demo shop's storefront, through the intake API as a real storefront sends it."""
     shop = rng.choice(list(Shop.objects.order_by("code")))
     if rng.random() < 0.25:  # a returning customer now and then: routing's repeat rule at work
-        name, phone, email = rng.choice(CUSTOMERS)
+        name, phone, email, city = rng.choice(CUSTOMERS)
     else:
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        phone, email = f"+7916{rng.randrange(10**7):07d}", ""
+        sex = rng.choice(["man", "woman"])
+        surname = rng.choice(LAST_NAMES)[sex == "woman"]
+        name = f"{rng.choice(FIRST_NAMES[sex])} {surname}"
+        phone, email, city = f"+7916{rng.randrange(10**7):07d}", "", rng.choice(list(CITIES))
     sku, item_name, price = rng.choice(ITEMS)
     body = {
         "external_id": f"live-{timezone.now():%Y%m%d%H%M%S}-{rng.randrange(10**6)}",
         "customer": {"name": name, "phone": phone, "email": email},
         "method": rng.choice(["cart", "cart", "one_click", "landing"]),
-        "region": rng.choice(["Moscow", "Saint Petersburg", "Kazan"]),
+        "region": city,
+        "delivery_address": demo_address(city, rng.randrange(10)),
         "items": [{"sku": sku, "name": item_name, "qty": rng.randint(1, 3), "price": str(price)}],
     }
     return _post(f"{base_url}/api/v1/orders/", body, demo_api_key(shop.code))
@@ -58,17 +73,19 @@ def carrier_report(*, base_url: str, rng: random.Random) -> dict | None:
         "tracking_code": f"CDEK-{order.pk:06d}",
         "state": "at_pickup_point",
         "at": timezone.now().isoformat(),
-        "location": rng.choice(["Moscow, Arbat 5", "Moscow, Tverskaya 12", "Kazan, Baumana 3"]),
+        "location": rng.choice(
+            ["Москва, ул. Арбат, д. 5", "Москва, ул. Тверская, д. 12", "Казань, ул. Баумана, д. 3"]
+        ),
     }
     return _post(f"{base_url}/api/v1/orders/{order.external_id}/delivery/", body, demo_api_key(order.shop.code))
 
 
 REPLIES = [
-    "Can you deliver on Saturday?",
-    "Thank you!",
-    "Is it possible to pay by card on delivery?",
-    "OK",
-    "STOP",
+    "А можно доставить в субботу?",
+    "Спасибо!",
+    "Можно будет оплатить картой курьеру?",
+    "Хорошо",
+    "СТОП",
 ]
 
 

@@ -92,39 +92,39 @@ class Column:
     key: str  # in the page's address (?sort=)
     head: Promise
     sort_key: "Callable[[Row], Any]"
-    csv: "list[tuple[str, Callable[[Row], Any]]]"
+    csv: "list[tuple[str | Promise, Callable[[Row], Any]]]"  # a heading in the reader's language, how to read it
     average: str | None = None  # the count whose team average per manager the table's last line shows
 
 
 COLUMNS = [
     # The manager's name and username: the CSV's first columns (the team's row names itself), not a figure.
     Column("name", _("Manager"), lambda row: staff_name(row.manager).lower(), []),
-    Column("taken", _("Taken"), lambda row: row.taken, [("taken", lambda row: row.taken)], "taken"),
+    Column("taken", _("Taken"), lambda row: row.taken, [(_("taken"), lambda row: row.taken)], "taken"),
     Column(
         "completed",
         _("Completed"),
         lambda row: row.completed,
-        [("completed", lambda row: row.completed)],
+        [(_("completed"), lambda row: row.completed)],
         "completed",
     ),
     Column(
         "cancelled",
         _("Cancelled"),
         lambda row: row.cancelled,
-        [("cancelled", lambda row: row.cancelled)],
+        [(_("cancelled"), lambda row: row.cancelled)],
         "cancelled",
     ),
     Column(
         "overdue",
         _("Overdue"),
         lambda row: row.overdue_share,
-        [("overdue share", lambda row: _share(row.overdue_share))],
+        [(_("overdue share"), lambda row: _share(row.overdue_share))],
     ),
     Column(
         "timeouts",
         _("Timeouts"),
         lambda row: row.timeouts,
-        [("acceptance timeouts", lambda row: row.timeouts)],
+        [(_("acceptance timeouts"), lambda row: row.timeouts)],
         "timeouts",
     ),
     Column(
@@ -133,32 +133,35 @@ COLUMNS = [
         lambda row: row.first_touch_median,
         [
             (
-                "first touch median s",
+                _("first touch median s"),
                 lambda row: "" if row.first_touch_median is None else round(row.first_touch_median),
             ),
-            ("first touch p90 s", lambda row: row.first_touch_p90 or ""),
+            (_("first touch p90 s"), lambda row: row.first_touch_p90 or ""),
         ],
     ),
-    Column("calls", _("Calls"), lambda row: row.calls, [("calls", lambda row: row.calls)], "calls"),
+    Column("calls", _("Calls"), lambda row: row.calls, [(_("calls"), lambda row: row.calls)], "calls"),
     Column(
         "reached",
         _("Reached"),
         lambda row: row.reached_share,
-        [("reached share", lambda row: _share(row.reached_share))],
+        [(_("reached share"), lambda row: _share(row.reached_share))],
     ),
     Column(
         "tasks",
         _("Tasks on time"),
         lambda row: row.on_time_share,
-        [("tasks closed", lambda row: row.tasks_done), ("on time share", lambda row: _share(row.on_time_share))],
+        [
+            (_("tasks closed"), lambda row: row.tasks_done),
+            (_("on time share"), lambda row: _share(row.on_time_share)),
+        ],
     ),
-    Column("ratings", _("Ratings"), lambda row: row.rating_count, [("ratings", lambda row: row.rating_count)]),
+    Column("ratings", _("Ratings"), lambda row: row.rating_count, [(_("ratings"), lambda row: row.rating_count)]),
     Column(
         "rating",
         _("Avg rating"),
         lambda row: row.rating_average,
         [
-            ("average rating", lambda row: _share(row.rating_average)),
+            (_("average rating"), lambda row: _share(row.rating_average)),
             *((str(n), lambda row, n=n: row.ratings[n - 1]) for n in range(1, 6)),
         ],
     ),
@@ -166,14 +169,26 @@ COLUMNS = [
         "claims",
         _("Claims"),
         lambda row: row.claims_opened,
-        [("claims opened", lambda row: row.claims_opened), ("claims resolved", lambda row: row.claims_resolved)],
+        [
+            (_("claims opened"), lambda row: row.claims_opened),
+            (_("claims resolved"), lambda row: row.claims_resolved),
+        ],
         "claims_opened",
     ),
 ]
 SORTS = {column.key: column.sort_key for column in COLUMNS}
-CSV_HEADS = ["manager", "username", *(head for column in COLUMNS for head, _value in column.csv)]
+CSV_HEADS: list[str | Promise] = [
+    _("manager"),
+    _("username"),
+    *(head for column in COLUMNS for head, _value in column.csv),
+]
+
+
+def csv_heads() -> list[str]:
+    """The CSV's heading row in the reader's language."""
+    return [str(head) for head in CSV_HEADS]
 
 
 def csv_line(row: "Row", name: str, username: str) -> list:
-    """A row of the CSV (payroll reads it: the headings stay English and the numbers plain)."""
+    """A row of the CSV (payroll reads it: the headings in the reader's language, the numbers plain)."""
     return [name, username, *(value(row) for column in COLUMNS for _head, value in column.csv)]

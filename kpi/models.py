@@ -3,6 +3,8 @@ the orders."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
 
@@ -11,34 +13,40 @@ class ManagerDay(models.Model):
     """One manager's figures for one day on the desk's clock: the KPI page adds these up for a period instead of
     reading the orders (the current day is computed live)."""
 
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kpi_days")
-    day = models.DateField()
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kpi_days", verbose_name=_("manager")
+    )
+    day = models.DateField(_("day"))
     # The counts: a column for each figure kpi.figures keeps (Figure.kept_as).
-    taken = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    cancelled = models.PositiveIntegerField(default=0)
-    overdue = models.PositiveIntegerField(default=0)
-    timeouts = models.PositiveIntegerField(default=0)
-    calls = models.PositiveIntegerField(default=0)
-    reached = models.PositiveIntegerField(default=0)
-    tasks_done = models.PositiveIntegerField(default=0)
-    tasks_on_time = models.PositiveIntegerField(default=0)
-    ratings = models.JSONField(default=list, blank=True, help_text="How many 1s … 5s were credited.")
-    claims_opened = models.PositiveIntegerField(default=0)
-    claims_resolved = models.PositiveIntegerField(default=0)
+    taken = models.PositiveIntegerField(_("taken"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
+    overdue = models.PositiveIntegerField(_("went overdue"), default=0)
+    timeouts = models.PositiveIntegerField(_("acceptance timeouts"), default=0)
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    reached = models.PositiveIntegerField(_("calls reached"), default=0)
+    tasks_done = models.PositiveIntegerField(_("tasks closed"), default=0)
+    tasks_on_time = models.PositiveIntegerField(_("tasks closed on time"), default=0)
+    ratings = models.JSONField(
+        _("ratings"), default=list, blank=True, help_text=_("How many 1s … 5s were credited.")
+    )
+    claims_opened = models.PositiveIntegerField(_("claims opened"), default=0)
+    claims_resolved = models.PositiveIntegerField(_("claims resolved"), default=0)
     # Time from assignment to first touch as a histogram ({bucket: count}, kpi.touch): a period's
     # median needs the distribution, not a mean, and a day's row stays small however many orders it had.
-    first_touch = models.JSONField(default=dict, blank=True)
+    first_touch = models.JSONField(_("first touch"), default=dict, blank=True)
     # Time orders spent in each status, counted when they left it: {status code: [seconds, times]}.
-    status_time = models.JSONField(default=dict, blank=True)
+    status_time = models.JSONField(_("time in each status"), default=dict, blank=True)
     # Which edition of the figures' rules (kpi.rollup.RULES) wrote the row: the nightly run rewrites rows an
     # older edition wrote, so a past period and the lists behind its numbers count alike.
-    rules = models.PositiveSmallIntegerField(default=1)
-    computed_at = models.DateTimeField(auto_now=True)
+    rules = models.PositiveSmallIntegerField(_("rules edition"), default=1)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("manager's day")
+        verbose_name_plural = _("managers' days")
         constraints = [models.UniqueConstraint(fields=["manager", "day"], name="managerday_once")]
         indexes = [models.Index(fields=["day", "manager"], name="managerday_day_idx")]
 
     def __str__(self):
-        return f"{staff_name(self.manager)} on {self.day}"
+        return gettext("%(manager)s on %(day)s") % {"manager": staff_name(self.manager), "day": self.day}

@@ -12,7 +12,7 @@ from core import roles
 from core.http import role_required
 from core.pagination import paginate
 from core.people import staff_name
-from kpi.figures import COLUMNS, CSV_HEADS, SORTS, csv_line, figure_of
+from kpi.figures import COLUMNS, SORTS, csv_heads, csv_line, figure_of
 from kpi.rollup import day_bounds, kpi_period, kpi_series, live_figures
 from kpi.scope import KpiScope, kpi_scope
 from kpi.selectors import kpi_orders_of, kpi_rows
@@ -93,10 +93,10 @@ def kpi_csv_view(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpi_{where}_{period.first}_{period.last}.csv"'
     writer = csv.writer(response)
-    writer.writerow(CSV_HEADS)
+    writer.writerow(csv_heads())
     for row in rows:
         writer.writerow(csv_line(row, staff_name(row.manager), row.manager.username))
-    writer.writerow(csv_line(team, "Team", ""))
+    writer.writerow(csv_line(team, _("Team"), ""))
     return response
 
 

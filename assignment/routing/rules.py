@@ -1,6 +1,7 @@
 """Routing's rules: who may take an order, and in which order to offer it, from the team as read (`sql.TeamRow`)
 and the order. Pure: no database (`reads` reads what they need)."""
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import connection
+from django.utils.translation import gettext, gettext_noop
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
 from assignment.routing.sql import TeamRow
@@ -15,16 +17,34 @@ from core.people import person_name
 from orders.models import Order
 from orders.models.access import grant_refusal
 
+# Why a manager was passed over, as a decision stores it: in English whatever language routing ran in (a queue
+# worker, a Russian manager's request), read in the reader's language by `reason_shown`.
 AWAY: dict[str, str] = {
-    Presence.BUSY: "busy",
-    Presence.LUNCH: "on lunch",
-    Presence.BREAK: "on a break",
-    Presence.OFFLINE: "offline",
+    Presence.BUSY: gettext_noop("busy"),
+    Presence.LUNCH: gettext_noop("on lunch"),
+    Presence.BREAK: gettext_noop("on a break"),
+    Presence.OFFLINE: gettext_noop("offline"),
 }
+AT_QUOTA = gettext_noop("at quota")  # a count's key: "at quota (10/10)" counts as "at quota"
+_AT_QUOTA_OF = re.compile(r"at quota \((\d+)/(\d+)\)")
+SLIPPED_NOTE = "let this order time out at %(time)s: others first"
+_SLIPPED_NOTE = re.compile(r"let this order time out at (.+): others first")
 
 
 def at_quota(open_orders: int, quota: int) -> str:
-    return f"at quota ({open_orders}/{quota})"
+    return f"{AT_QUOTA} ({open_orders}/{quota})"
+
+
+def reason_shown(stored: str) -> str:
+    """A stored reason or candidate's note in the reader's language. A grant's refusal (orders' words) is shown as
+    stored."""
+    if stored in AWAY.values() or stored == AT_QUOTA:
+        return gettext(stored)
+    if found := _AT_QUOTA_OF.fullmatch(stored):
+        return gettext("at quota (%(open)s/%(quota)s)") % {"open": found[1], "quota": found[2]}
+    if found := _SLIPPED_NOTE.fullmatch(stored):
+        return gettext("let this order time out at %(time)s: others first") % {"time": found[1]}
+    return stored
 
 
 @dataclass

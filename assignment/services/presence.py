@@ -6,6 +6,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from assignment.models import ManagerProfile, Presence, PresenceChange
 from assignment.services.queue import queue_serve_after_commit
@@ -40,7 +41,7 @@ def presence_logged_out(*, user: User) -> ManagerProfile | None:
     """A manager who logs out receives no new orders (anyone else logging out changes nothing)."""
     if not ManagerProfile.objects.filter(user=user).exists():
         return None
-    return presence_set(user=user, presence=Presence.OFFLINE, reason="logged out")
+    return presence_set(user=user, presence=Presence.OFFLINE, reason=gettext_noop("logged out"))
 
 
 def presence_note_activity(*, user: User, now: datetime | None = None) -> None:
@@ -55,5 +56,5 @@ def presences_expire_idle(*, now: datetime | None = None) -> int:
     idle = ManagerProfile.objects.exclude(presence=Presence.OFFLINE).filter(last_seen_at__lt=idle_since)
     users = [profile.user for profile in idle.select_related("user")]
     for user in users:
-        presence_set(user=user, presence=Presence.OFFLINE, reason="session expired")
+        presence_set(user=user, presence=Presence.OFFLINE, reason=gettext_noop("session expired"))
     return len(users)

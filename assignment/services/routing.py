@@ -6,11 +6,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from assignment.exceptions import AssignmentRefused
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.routing import AWAY, Candidate, Survey, Team, at_quota, rank, survey, team_read
+from assignment.routing.rules import SLIPPED_NOTE, reason_shown
 from assignment.routing.sql import manager_lock, open_orders_by_manager
 from core.people import staff_name
 from core.phrases import Phrase, label, listed, phrase
@@ -94,7 +95,7 @@ def _explanation(ranked: list[Candidate], excluded: dict[str, str]) -> dict[str,
 def _candidate_line(candidate: Candidate) -> dict[str, Any]:
     line = {"manager": candidate.name, "open_orders": candidate.open_orders, "quota": candidate.quota}
     if candidate.slipped_at is not None:
-        line["note"] = f"let this order time out at {desk_time(candidate.slipped_at)}: others first"
+        line["note"] = SLIPPED_NOTE % {"time": desk_time(candidate.slipped_at)}
     return line
 
 
@@ -234,18 +235,20 @@ def order_take(
     now = now or timezone.now()
     order = _order_lock_waiting(order_id, skip_locked=False)
     if order is None:
-        raise AssignmentRefused("This order is no longer waiting: someone has it or it is closed.")
+        raise AssignmentRefused(gettext("This order is no longer waiting: someone has it or it is closed."))
     profile = ManagerProfile.objects.filter(user=user).first()
     if profile is None:
-        raise AssignmentRefused("Only managers take orders from the queue.")
+        raise AssignmentRefused(gettext("Only managers take orders from the queue."))
     grant = AccessGrant.objects.filter(user=user).prefetch_related("shops").first()
     refusal = grant.refusal_for(order) if grant else ""
     if refusal:
-        raise AssignmentRefused(f"You cannot take it: {refusal}.")
+        raise AssignmentRefused(gettext("You cannot take it: %(refusal)s.") % {"refusal": refusal})
     quota = profile.quota_or(RoutingSettings.load().default_quota)
     _, refusal = _manager_lock(profile.pk, quota=quota, must_be_free=False, now=now)
     if refusal:
-        raise AssignmentRefused(f"You are {refusal}: close or hand over an order first.")
+        raise AssignmentRefused(
+            gettext("You are %(refusal)s: close or hand over an order first.") % {"refusal": reason_shown(refusal)}
+        )
     return _assign(
         order=order,
         manager=user,

@@ -3,6 +3,7 @@ Both read the history the page already holds, so they cost no query."""
 
 from django import template
 
+from assignment.routing.rules import reason_shown
 from assignment.selectors import assignment_decision_of, assignment_latest, assignment_take_up_by
 from orders.selectors import order_list_waiting
 
@@ -33,3 +34,9 @@ def waiting_queue(context, limit: int = 10):
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def routing_reason(stored: str) -> str:
+    """Why a decision passed a manager over, or a candidate's note, in the reader's language."""
+    return reason_shown(stored)

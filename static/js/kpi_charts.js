@@ -1,5 +1,5 @@
-// The KPI page's charts, drawn from the tables beside them (which stay readable without JavaScript); their
-// labels are the tables' own headings, so the charts speak the page's language.
+// The KPI page's charts, drawn from the tables beside them (which stay readable without JavaScript); the
+// series' names come from the canvas (data-*-label), in the reader's language.
 (function () {
   "use strict";
   if (typeof window.Chart === "undefined") return;
@@ -9,19 +9,15 @@
     return text === "" || text === undefined ? null : Number(text);
   }
 
-  function heading(table, column) {
-    return table.querySelectorAll("thead th")[column].textContent.trim();
-  }
-
   function ordersChart(canvas, table) {
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
     return new window.Chart(canvas, {
       data: {
         labels: rows.map(function (row) { return row.dataset.label; }),
         datasets: [
-          { type: "bar", label: heading(table, 1), data: rows.map(function (row) { return number(row.dataset.orders); }),
+          { type: "bar", label: canvas.dataset.ordersLabel, data: rows.map(function (row) { return number(row.dataset.orders); }),
             backgroundColor: "rgba(13,110,253,.35)", yAxisID: "orders" },
-          { type: "line", label: heading(table, 2), data: rows.map(function (row) {
+          { type: "line", label: canvas.dataset.shareLabel, data: rows.map(function (row) {
               var share = number(row.dataset.overdue); return share === null ? null : Math.round(share * 100);
             }), borderColor: "#dc3545", backgroundColor: "#dc3545", spanGaps: true, yAxisID: "share" }
         ]
@@ -60,7 +56,7 @@
     var hours = Array.prototype.map.call(team.querySelectorAll("td[data-hours]"), function (td) { return number(td.dataset.hours); });
     return new window.Chart(canvas, {
       type: "bar",
-      data: { labels: statuses, datasets: [{ label: team.cells[0].textContent.trim(), data: hours, backgroundColor: "rgba(111,66,193,.45)" }] },
+      data: { labels: statuses, datasets: [{ label: canvas.dataset.seriesLabel, data: hours, backgroundColor: "rgba(111,66,193,.45)" }] },
       options: { maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true } } }
     });
   }

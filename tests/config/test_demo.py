@@ -19,7 +19,7 @@ from feedback.models import Claim, FeedbackReply, ShopFeedback
 from kpi.figures import FIGURES
 from kpi.rollup import Period, day_bounds, kpi_period
 from kpi.sources import figure_rows
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, Shop, Status
 from orders.services import orders_flag_overdue
 from tests.factories import msk
 
@@ -57,6 +57,22 @@ def test_the_demo_is_a_realistic_mix_placed_relative_to_now_and_loads_once():
 
 
 @pytest.mark.django_db
+def test_the_demo_is_a_russian_desk_with_customers_across_the_time_zones():
+    """Its data is Russian whatever the interface's language: shops, statuses as RetailCRM names them, and each
+    order's region is a city (the customer's time zone is read from it) with a street address in it."""
+    demo_load()
+    assert set(Shop.objects.values_list("name", flat=True)) == {"Зелёный сад", "Гаджет Поинт"}
+    assert list(Status.objects.order_by("position").values_list("name", flat=True)) == [
+        "Новый", "Согласование", "Комплектация", "Доставка", "В пункте выдачи", "Выполнен", "Отменён",
+    ]  # fmt: skip
+    regions = set(Order.objects.values_list("region", flat=True))
+    assert {"Москва", "Калининград", "Екатеринбург", "Новосибирск", "Владивосток"} <= regions
+    assert all(address.startswith(f"г. {region}, ") for region, address in Order.objects.values_list(
+        "region", "delivery_address"
+    ))  # fmt: skip
+
+
+@pytest.mark.django_db
 def test_the_demos_kpi_numbers_for_the_days_before_today_match_the_lists_behind_them():
     """The demo places orders up to a day back: those days are rolled up as the nightly run would have, so the
     KPI page's numbers are not left at nothing while the lists behind them have the orders."""
@@ -91,8 +107,8 @@ def test_the_demo_feedback_email_is_signed_by_a_person_from_her_own_address_with
     demo_load()
     signed = set(ShopFeedback.objects.values_list("shop__code", "signer", "signer_email", "reply_to"))
     assert signed == {
-        ("garden", "Мария, Green Garden", "maria@garden.example.com", "quality@garden.example.com"),
-        ("gadgets", "Мария, Gadget Point", "maria@gadgets.example.com", "quality@gadgets.example.com"),
+        ("garden", "Мария, Зелёный сад", "maria@garden.example.com", "quality@garden.example.com"),
+        ("gadgets", "Мария, Гаджет Поинт", "maria@gadgets.example.com", "quality@gadgets.example.com"),
     }
 
 
@@ -118,7 +134,7 @@ def test_demo_managers_take_up_their_orders_but_a_logged_in_person_is_left_alone
     waiting = AssignmentDecision.objects.filter(accept_by__isnull=False, accepted_at__isnull=True)
     assert list(waiting.values_list("manager", flat=True)) == [person.pk]  # only the person's order still waits
     assert any("called about" in line for line in done)
-    assert any(line.endswith("to Approval") for line in done)  # a customer reached is moved on at once
+    assert any(line.endswith("to Согласование") for line in done)  # a customer reached is moved on at once
     assert not any(line.startswith(person.username) for line in done)
 
 
