@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
@@ -14,7 +14,7 @@ from orders.models import SingletonSettings
 
 class Presence(models.TextChoices):
     FREE = "free", _("Free")
-    BUSY = "busy", _("Busy")
+    BUSY = "busy", pgettext_lazy("presence", "Busy")
     LUNCH = "lunch", _("Lunch")
     BREAK = "break", _("Break")
     OFFLINE = "offline", _("Offline")

@@ -36,15 +36,15 @@ UNKNOWN = gettext_lazy("Unknown")
 def test_a_line_written_in_english_reads_in_russian_for_a_russian_reader_and_in_english_for_an_english_one():
     with translation.override("en"):
         written = phrase(RECEIVED, method=label(UNKNOWN), total=Money(Decimal("4770.50"), "RUB"))
-    assert read(written, "en") == "Order received (Unknown), total 4770.50 ₽."
-    assert read(written, "ru") == "Получен заказ (Неизвестно), сумма 4770,50 ₽."
+    assert read(written, "en") == "Order received (Unknown), total ₽4,770.50."
+    assert read(written, "ru") == "Получен заказ (Неизвестно), сумма 4\xa0770,50\xa0₽."
 
 
 def test_a_line_written_while_russian_is_active_keeps_english_text_and_reads_in_english():
     with translation.override("ru"):
         written = phrase(RECEIVED, method=label(UNKNOWN), total=Money(Decimal("10"), "RUB"))
-        assert written.english() == "Order received (Unknown), total 10 ₽."
-    assert read(written, "en") == "Order received (Unknown), total 10 ₽."
+        assert written.english() == "Order received (Unknown), total ₽10."
+    assert read(written, "en") == "Order received (Unknown), total ₽10."
 
 
 @pytest.mark.parametrize(
@@ -84,9 +84,9 @@ def test_moments_days_and_money_are_said_in_the_readers_locale():
         state=datetime(2026, 12, 7, 10, 4, tzinfo=UTC),  # desk time: Europe/Moscow, 13:04
         location=joined([date(2026, 11, 27), Money(Decimal("1234.5"), "RUB")]),
     )
-    assert read(sentence, "en") == "CDEK: 7 Dec, 13:04 (27 Nov, 1234.5 ₽)"
+    assert read(sentence, "en") == "CDEK: 7 Dec, 13:04 (27 Nov, ₽1,234.50)"
     russian = read(sentence, "ru")
-    assert russian.startswith("CDEK: 7 ") and ", 13:04 (27 " in russian and "1234,5 ₽" in russian
+    assert russian.startswith("CDEK: 7 ") and ", 13:04 (27 " in russian and "1\xa0234,50\xa0₽" in russian
     assert "Dec" not in russian and "Nov" not in russian
 
 

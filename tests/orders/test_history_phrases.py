@@ -66,10 +66,10 @@ def test_the_order_history_reads_in_russian_for_a_russian_reader_and_in_english_
     client.force_login(worked_order.manager)
     url = reverse("orders:detail", args=[worked_order.pk])
     english = client.get(url).content.decode()
-    assert "Call: no answer (miss 1 of 5)" in english and "Paid: 1250.50 ₽" in english
+    assert "Call: no answer (miss 1 of 5)" in english and "Paid: ₽1,250.50" in english
     with speaking("ru"):
         russian = client.get(url).content.decode()
-    assert "Звонок: " in russian and " (пропуск 1 из 5)" in russian and ": 1250,50 ₽" in russian
+    assert "Звонок: " in russian and " (пропуск 1 из 5)" in russian and ": 1\xa0250,50\xa0₽" in russian
     assert "(miss 1 of 5)" not in russian
     assert "Call after six, please." in russian  # the note as typed
 

@@ -6,7 +6,6 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from orders.forms import NewOrderForm
 from orders.models import Shop, Status
@@ -113,8 +112,8 @@ def anna(shop):
 
 
 @pytest.fixture
-def russian():
-    with translation.override("ru"):
+def russian(speaking):
+    with speaking("ru"):
         yield
 
 

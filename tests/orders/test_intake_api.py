@@ -227,8 +227,8 @@ def test_a_failed_payment_after_a_partial_one_keeps_what_was_received(client, ke
     order.refresh_from_db()
     assert order.payment_state == "failed" and order.paid_amount == Decimal("400")
     assert [event.text for event in order.events.filter(kind=OrderEvent.Kind.PAYMENT)] == [
-        "Paid: 400 ₽",
-        "Payment failed: 500 ₽",
+        "Paid: ₽400",
+        "Payment failed: ₽500",
     ]
 
 

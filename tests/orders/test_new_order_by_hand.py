@@ -65,7 +65,7 @@ def test_a_phoned_in_order_for_a_new_customer_is_routed_like_any_order(client, s
     assert order.method == "phone" and order.delivery_date == SOON and order.total == 2 * 1890 + 700
     assert order.manager == boris  # routing chose; Anna typed it in
     created = order.events.get(kind=OrderEvent.Kind.CREATED)
-    assert created.actor == anna and created.text == "Order received (Phone), total 4480 ₽."
+    assert created.actor == anna and created.text == "Order received (Phone), total ₽4,480."
 
 
 def test_the_page_finds_a_known_customer_by_a_phone_typed_any_way(client, shop, anna):
