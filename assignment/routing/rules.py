@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import connection
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
@@ -36,14 +37,34 @@ def at_quota(open_orders: int, quota: int) -> str:
 
 
 def reason_shown(stored: str) -> str:
-    """A stored reason or candidate's note in the reader's language. A grant's refusal (orders' words) is shown as
-    stored."""
+    """A stored reason or candidate's note in the reader's language, a grant's refusal included."""
     if stored in AWAY.values() or stored == AT_QUOTA:
         return gettext(stored)
     if found := _AT_QUOTA_OF.fullmatch(stored):
         return gettext("at quota (%(open)s/%(quota)s)") % {"open": found[1], "quota": found[2]}
     if found := _SLIPPED_NOTE.fullmatch(stored):
         return gettext("let this order time out at %(time)s: others first") % {"time": found[1]}
+    return _grant_refusal_shown(stored)
+
+
+# A grant's refusals as `grant_refusal` writes them in English; the shop's name and region are data, the order
+# type's and method's labels are said in the reader's language.
+_NOT_GRANTED = [
+    (re.compile(r"not granted shop (.+)"), gettext_noop("not granted shop %(shop)s"), "shop", False),
+    (re.compile(r"not granted method (.+)"), gettext_noop("not granted method %(method)s"), "method", True),
+    (re.compile(r"not granted region \(none\)"), None, "", False),
+    (re.compile(r"not granted region (.+)"), gettext_noop("not granted region %(region)s"), "region", False),
+    (re.compile(r"not granted (.+) orders"), gettext_noop("not granted %(type)s orders"), "type", True),
+]
+
+
+def _grant_refusal_shown(stored: str) -> str:
+    for pattern, message, name, is_label in _NOT_GRANTED:
+        if found := pattern.fullmatch(stored):
+            if message is None:
+                return gettext("not granted region %(region)s") % {"region": gettext("(none)")}
+            value = found[1]
+            return gettext(message) % {name: gettext(value) if is_label else value}
     return stored
 
 
@@ -136,17 +157,16 @@ def survey(order: Order, team: Team, *, slipped: Mapping[int, datetime]) -> Surv
             slipped_at=slipped.get(user_id),
         )
         grant = profile.grant
-        refusal = (
-            grant_refusal(
-                order,
-                shop_ids=grant.shop_ids,  # None: all
-                order_types=grant.order_types,
-                methods=grant.methods,
-                regions=grant.regions,
-            )
-            if grant is not None  # no grant: everything
-            else ""
-        )
+        refusal = ""
+        if grant is not None:  # no grant: everything
+            with translation.override("en"):  # stored as every reason is, in English; `reason_shown` says it
+                refusal = grant_refusal(
+                    order,
+                    shop_ids=grant.shop_ids,  # None: all
+                    order_types=grant.order_types,
+                    methods=grant.methods,
+                    regions=grant.regions,
+                )
         if refusal:
             result.excluded[candidate.name] = refusal
             continue
