@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -360,7 +360,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     """An unhappy customer's case for an inspector: Created → In work → Resolved or Failed, and no other path."""
 
     class State(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("claim state", "Created")
         IN_WORK = "in_work", _("In work")
         RESOLVED = "resolved", _("Resolved")
         FAILED = "failed", _("Failed")
