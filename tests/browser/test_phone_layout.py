@@ -83,3 +83,23 @@ def test_on_a_phone_a_notification_reads_across_the_screen_not_in_a_narrow_colum
     assert item.get_by_role("button", name="Open").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_on_a_phone_the_russian_order_page_and_bell_fit_the_screen(live_server, browser, settings, tmp_path):
+    """Russian words are longer: the message form's note squeezed beside its buttons pushed «Отправить» off a
+    390 px screen, and the bell's «Отметить все прочитанными» sat beyond its edge."""
+    settings.LANGUAGE_CODE = "ru"
+    shop = ShopFactory(always_open=True, name="Зелёный сад")
+    free_manager(username="anna", first_name="Анна", last_name="Смирнова")
+    order = make_order(shop, customer_name="Мария Волкова")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in_as(page, live_server, "anna")
+    for path, button in ((f"/orders/{order.pk}/", "[data-testid=message-send]"), ("/notifications/", "[data-testid=read-all]")):
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=tmp_path / f"phone-ru-{path.strip('/').replace('/', '-')}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        box = page.locator(button).first.bounding_box()
+        assert box["x"] + box["width"] <= 390, path
+    context.close()
