@@ -96,7 +96,8 @@ def test_on_a_phone_the_russian_order_page_and_bell_fit_the_screen(live_server, 
     page = context.new_page()
     page.set_default_timeout(10_000)
     log_in_as(page, live_server, "anna")
-    for path, button in ((f"/orders/{order.pk}/", "[data-testid=message-send]"), ("/notifications/", "[data-testid=read-all]")):
+    pages = ((f"/orders/{order.pk}/", "[data-testid=message-send]"), ("/notifications/", "[data-testid=read-all]"))
+    for path, button in pages:
         page.goto(f"{live_server.url}{path}")
         page.screenshot(path=tmp_path / f"phone-ru-{path.strip('/').replace('/', '-')}.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
