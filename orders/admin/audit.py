@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from orders.admin.data import code_column
 from orders.admin.mixin import ModelAdminMixin
 from orders.admin.readonly import ReadOnlyAdmin
 from orders.models.audit import SettingChange
@@ -62,7 +64,10 @@ class SettingChangeAdmin(ReadOnlyAdmin):
 
     keep_forever = True
 
-    list_display = ["at", "actor", "action", "model", "object_repr", "before", "after"]
+    before_after = [code_column("before", _("before")), code_column("after", _("after"))]
+    list_display = ["at", "actor", "action", "model", "object_repr", *before_after]
+    exclude = ["before", "after"]
+    readonly_fields = before_after
     list_filter = ["action", "model"]
     search_fields = ["object_repr", "actor__username"]
     list_select_related = ["actor"]
