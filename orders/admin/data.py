@@ -10,7 +10,8 @@ from django.utils.html import format_html
 
 
 def code_column(field: str, description: str | Promise) -> Callable[[object], str]:
-    """A list column or read-only field showing `field` as code (JSON written out, Cyrillic as it is)."""
+    """A list column or read-only field showing `field` as code (JSON written out, Cyrillic as it is); named as
+    the field, so that a change page shows the field's help text under it."""
 
     @admin.display(description=description)
     def column(obj: object) -> str:
@@ -19,5 +20,5 @@ def code_column(field: str, description: str | Promise) -> Callable[[object], st
             "<code>{}</code>", value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         )
 
-    column.__name__ = f"{field}_code"
+    column.__name__ = field
     return column
