@@ -439,15 +439,6 @@ RUSSIAN_NOW = {
     "accounts:enrol-supervisor", "accounts:enrol-inspector", "accounts:enrol-admin", "accounts:verify-admin",
     "dashboard:dashboard-inspector", "kpi:kpi-inspector", "kpi:kpi_orders-inspector", "orders:edit-inspector",
     "orders:new-inspector",
-    *(f"{label}-add" for label in (
-        "assignment.AssignmentDecision", "assignment.RoutingSettings", "axes.AccessAttempt",
-        "axes.AccessFailureLog", "axes.AccessLog", "django_q.Failure", "django_q.OrmQ", "django_q.Success",
-        "feedback.Claim",
-        "feedback.FeedbackRequest", "feedback.FeedbackSettings", "feedback.RatingCredit",
-        "notifications.InboundMessage", "notifications.MessagingSettings", "notifications.OutboundMessage",
-        "notifications.TriggerFiring", "orders.DeliveryEvent", "orders.DeskSettings", "orders.Order",
-        "orders.OrderEvent", "orders.SettingChange",
-    )),
 }  # fmt: skip
 
 
@@ -492,8 +483,25 @@ def test_a_russian_visitor_finds_no_english_on_the_sign_in_and_error_pages(clien
     assert not english_words(html), f"English on the {name} page: {english_words(html)}"
 
 
+# Admin pages that still show a sentence the desk stored in English with nothing to render it from in the reader's
+# language: a claim's reason and its history (claims have no phrase column yet), a trigger firing's note, and the
+# rating line's channel given as its code ("… 2/5 (sms)."). Strict: a page that becomes Russian fails here.
+STORED_IN_ENGLISH = {
+    "feedback.Claim-change", "notifications.TriggerFiring-changelist", "notifications.TriggerFiring-change",
+    "orders.OrderEvent-changelist",
+}  # fmt: skip
+UNTIL_STORED_AS_PHRASES = pytest.mark.xfail(strict=True, reason="stored in English: until written as phrases")
+
+
+def _admin_page(label: str, kind: str):
+    page_id = f"{label}-{kind}"
+    return pytest.param(
+        label, kind, id=page_id, marks=UNTIL_STORED_AS_PHRASES if page_id in STORED_IN_ENGLISH else ()
+    )
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("label, kind", [_walked(label, kind) for label, kind in ADMIN_PAGES])
+@pytest.mark.parametrize("label, kind", [_admin_page(label, kind) for label, kind in ADMIN_PAGES])
 def test_a_russian_admin_finds_no_english_on_an_admin_page(client, desk, label, kind):
     model = apps.get_model(label)
     name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{kind}"
