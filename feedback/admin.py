@@ -86,6 +86,12 @@ class ClaimAdmin(ReadOnlyAdmin):
     list_filter = ["state", "is_overdue", "shop"]
     list_select_related = ["order", "customer", "inspector"]
     inlines = [ClaimEventInline]
+    exclude = ["reason"]
+    readonly_fields = ["reason_said"]
+
+    @admin.display(description=_("reason"))
+    def reason_said(self, claim):
+        return claim.shown_reason
 
     @admin.display(description=_("No."), ordering="pk")
     def number(self, obj):

@@ -12,7 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.models import Phrased
 from core.people import staff_name
+from core.phrases import shown
 from notifications.exceptions import TemplateRefused
 from notifications.models import CONTENT_SID, Channel, OutboundMessage
 from notifications.models.messages import body_too_long
@@ -388,6 +390,8 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("feedback request"),
     )
     reason = models.TextField(_("reason"))
+    # The desk's own reasons ("Rated 2/5") as data, said in each reader's language; a person's words stay as typed.
+    reason_phrase = models.JSONField(_("reason as data"), null=True, blank=True, editable=False)
     due_at = models.DateTimeField(_("due at"))
     is_overdue = models.BooleanField(_("overdue"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -415,6 +419,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def shown_reason(self) -> str:
+        """The reason in the reader's language when the desk wrote it, else as the person typed it."""
+        return shown(self.reason_phrase, self.reason)
+
     @transition(field=state, source=State.CREATED, target=State.IN_WORK)
     def take(self):
         pass
@@ -428,7 +437,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class ClaimEvent(models.Model):
+class ClaimEvent(Phrased):
     class Kind(models.TextChoices):
         CREATED = "created", _("Opened")
         TAKEN = "taken", _("Taken in work")
@@ -456,4 +465,4 @@ class ClaimEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return self.text
+        return self.shown_text

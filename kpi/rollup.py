@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.formats import day_label
 from feedback.models import Claim, RatingCredit
 from kpi.figures import COUNTS, FIGURES
 from kpi.models import ManagerDay
@@ -208,9 +209,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        return (
-            f"{self.first:%d %b %Y}" if self.first == self.last else f"{self.first:%d %b} – {self.last:%d %b %Y}"
-        )
+        """"7 Dec 2026" or "1 Dec – 7 Dec 2026", months in the reader's language ("1 дек. – 7 дек. 2026")."""
+        if self.first == self.last:
+            return f"{day_label(self.first)} {self.first.year}"
+        return f"{day_label(self.first)} – {day_label(self.last)} {self.last.year}"
 
 
 def live_days(*, period: Period, today: date) -> list[date]:

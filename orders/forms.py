@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -476,12 +477,16 @@ EditItemFormSet: type[ItemRows] = forms.formset_factory(  # type: ignore[assignm
 )
 
 
+WORLD_ZONE = re.compile(r"^(Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)/")
+
+
 def customer_zone_choices() -> list[tuple[Any, Any]]:
     """The customer's zone as staff choose it: none (worked out by the desk), Russia's zones west to east with
     their cities, then every other zone."""
     russian = zone_choices()
     named = {zone for zone, _label in russian}
-    others = [(zone, zone) for zone in sorted(zoneinfo.available_timezones() - named)]
+    # Region/City names only: the old aliases ("GB", "EST", "Cuba") name the same zones again.
+    others = [(zone, zone) for zone in sorted(zoneinfo.available_timezones() - named) if WORLD_ZONE.match(zone)]
     return [
         ("", _("Not set: from the address or the phone")),
         (_("Russia"), russian),

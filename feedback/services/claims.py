@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.people import staff_name
-from core.phrases import Phrase, phrase
+from core.phrases import Phrase, label, phrase, text_columns
 from feedback.exceptions import ClaimRefused
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings
 from notifications.models import Notification
@@ -44,7 +44,6 @@ def claim_open(
     says it in each reader's language)."""
     now = now or timezone.now()
     said = reason
-    reason = reason.english() if isinstance(reason, Phrase) else reason
     inspector = _least_busy_inspector(order.shop_id)
     claim = Claim.objects.create(
         order=order,
@@ -52,14 +51,17 @@ def claim_open(
         shop_id=order.shop_id,
         inspector=inspector,
         request=request,
-        reason=reason,
+        reason=said.english() if isinstance(said, Phrase) else said,
+        reason_phrase=said.to_json() if isinstance(said, Phrase) else None,
         due_at=now + FeedbackSettings.load().claim_due_in,
     )
+    opened_for = staff_name(inspector, "") if inspector is not None else phrase(gettext_noop("nobody yet"))
     ClaimEvent.objects.create(
         claim=claim,
         kind=ClaimEvent.Kind.CREATED,
-        text=gettext("Opened for %(inspector)s: %(reason)s")
-        % {"inspector": staff_name(inspector, gettext("nobody yet")), "reason": reason},
+        **text_columns(
+            phrase(gettext_noop("Opened for %(inspector)s: %(reason)s"), inspector=opened_for, reason=said), 1000
+        ),
     )
     text = phrase(gettext_noop("Claim on order %(number)s: %(reason)s"), number=order.number, reason=said)
     if inspector is not None:
@@ -103,13 +105,13 @@ def claim_move(*, claim: Claim, action: str, by: User | None, text: str = "") ->
     except ConcurrentTransition as exc:
         claim.refresh_from_db()
         raise ClaimRefused(gettext("Someone moved this claim at the same moment; reload and check.")) from exc
-    label = ClaimEvent.Kind(_MOVES[action]).label
-    ClaimEvent.objects.create(
-        claim=claim,
-        kind=_MOVES[action],
-        actor=by,
-        text=gettext("%(step)s: %(text)s") % {"step": label, "text": text} if text else f"{label}.",
+    step = label(ClaimEvent.Kind(_MOVES[action]).label)
+    said = (
+        phrase(gettext_noop("%(step)s: %(text)s"), step=step, text=text)
+        if text
+        else phrase(gettext_noop("%(step)s."), step=step)
     )
+    ClaimEvent.objects.create(claim=claim, kind=_MOVES[action], actor=by, **text_columns(said, 1000))
     return claim
 
 
@@ -136,7 +138,11 @@ def claims_flag_overdue(*, now: datetime | None = None, batch: int = 200) -> int
         Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(is_overdue=True)
         ClaimEvent.objects.bulk_create(
             [
-                ClaimEvent(claim=claim, kind=ClaimEvent.Kind.OVERDUE, text=gettext("Overdue: past its due time."))
+                ClaimEvent(
+                    claim=claim,
+                    kind=ClaimEvent.Kind.OVERDUE,
+                    **text_columns(phrase(gettext_noop("Overdue: past its due time.")), 1000),
+                )
                 for claim in claims
             ]
         )

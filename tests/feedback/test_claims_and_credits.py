@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
 
+from core.phrases import phrase
 from feedback.exceptions import ClaimRefused
 from feedback.models import Claim, ClaimEvent, FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.services import claim_move, claim_open, claims_flag_overdue, rating_receive, reply_rate
@@ -286,3 +288,23 @@ def test_a_manager_is_not_shown_the_claims_link(client, anna, igor):
     assert 'data-testid="claims-link"' not in client.get(reverse("orders:list")).content.decode()
     client.force_login(igor)
     assert 'data-testid="claims-link"' in client.get(reverse("orders:list")).content.decode()
+
+
+def test_a_claim_the_desk_opened_reads_in_each_readers_language_and_a_persons_words_stay_as_typed(
+    client, delivered, igor, speaking
+):
+    """The claim keeps its reason and history as data: the inspector reading Russian and one reading English see
+    the same claim each in their language; what the inspector typed is never translated."""
+    with time_machine.travel(NOON, tick=False):
+        claim = claim_open(order=delivered, reason=phrase(gettext_noop("Rated %(rating)s/5."), rating=2))
+    claim_move(claim=claim, action="take", by=igor)
+    claim_move(claim=claim, action="resolve", by=igor, text="Отправили новую крышку")
+    assert claim.reason == "Rated 2/5."  # English kept for search and exports
+    client.force_login(igor)
+    url = reverse("feedback:claim", args=[claim.pk])
+    english = client.get(url).content.decode()
+    assert "Rated 2/5." in english and "Opened for" in english and "Resolved: Отправили новую крышку" in english
+    with speaking("ru"):
+        russian = client.get(url).content.decode()
+    assert "Оценка 2/5." in russian and "Rated" not in russian and "Opened for" not in russian
+    assert "Отправили новую крышку" in russian
