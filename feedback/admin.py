@@ -72,7 +72,7 @@ class ClaimEventInline(ShownText, PeopleByName, admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["created_at", "kind", "actor", "said"]
+    fields = readonly_fields = ("created_at", "kind", "actor", "said")
 
     def has_add_permission(self, request, obj=None):
         return False

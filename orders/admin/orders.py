@@ -125,24 +125,19 @@ class StatusByName(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
-@admin.display(description=_("status"), ordering="status")
-def status_name(order: Order) -> str:
-    return Status.objects.filter(code=order.status).values_list("name", flat=True).first() or order.status
-
-
 @admin.register(Order)
 class OrderAdmin(PeopleByName, admin.ModelAdmin):
     """Read-mostly: the status moves only on the order page, through the status matrix."""
 
-    list_display = ["number", "shop", "customer", status_name, "is_overdue", "manager", "total", "created_at"]
+    list_display = ["number", "shop", "customer", "status_name", "is_overdue", "manager", "total", "created_at"]
     list_filter = ["shop", StatusByName, "is_overdue", "method", "order_type", "payment_state"]
     search_fields = ["number", "external_id", "customer__name", "customer__phone"]
     list_select_related = ["shop", "customer", "manager"]
     date_hierarchy = "created_at"
-    fields = tuple(status_name if field == "status" else field for field in ORDER_FIELDS)
+    fields = tuple("status_name" if field == "status" else field for field in ORDER_FIELDS)
     # Staff may fix delivery details and notes; everything else comes from the storefront or the services.
     readonly_fields = [
-        status_name if field == "status" else field
+        "status_name" if field == "status" else field
         for field in ORDER_FIELDS
         if field not in {"region", "comment", "delivery_address", "delivery_date", "tracking_code"}
     ]
@@ -153,6 +148,11 @@ class OrderAdmin(PeopleByName, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_name(self, order: Order) -> str:
+        """Orders store the status's code; admin shows its name."""
+        return Status.objects.filter(code=order.status).values_list("name", flat=True).first() or order.status
 
 
 @admin.register(OrderEvent)
