@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -123,3 +125,15 @@ class StaffAdmin(PermissionsByName, UserAdmin):
             % {"count": people, "devices": removed},
             messages.SUCCESS,
         )
+
+
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' attempts, with its "status" column (a method it leaves unlabelled) named in our catalogue."""
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return super().status(obj)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInAttemptAdmin)

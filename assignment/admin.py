@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from assignment.models import AssignmentDecision, ManagerProfile, PresenceChange, RoutingSettings
 from assignment.services import queue_serve_after_commit
 from orders.admin import AuditedAdmin, PeopleByName, ReadOnlyAdmin, SingletonSettingsAdmin, duration_column
+from orders.admin.data import code_column
 from orders.admin.mixin import ModelAdminMixin
 
 
@@ -61,6 +62,13 @@ class RoutingSettingsAdmin(ServesQueueOnQuotaChange, SingletonSettingsAdmin):
 @admin.register(AssignmentDecision)
 class AssignmentDecisionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "order", "manager", "rule", "accepted_at", "timed_out_at"]
+    # Who was weighed and why, as routing wrote it down: data (names and counts under the code's keys).
+    exclude = ["candidates", "excluded", "excluded_counts"]
+    readonly_fields = [
+        code_column("candidates", _("candidates")),
+        code_column("excluded", _("passed over")),
+        code_column("excluded_counts", _("passed over by reason")),
+    ]
     list_filter = ["rule", ("timed_out_at", admin.EmptyFieldListFilter)]
     list_select_related = ["order", "manager"]
     search_fields = ["order__number", "manager__username"]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssignmentConfig(AppConfig):
     name = "assignment"
-    verbose_name = "Assignment"
+    verbose_name = _("Assignment")

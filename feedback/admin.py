@@ -9,6 +9,7 @@ from orders.admin import (
     HumanDurationsAdmin,
     PeopleByName,
     ReadOnlyAdmin,
+    ShownText,
     SingletonSettingsAdmin,
     duration_column,
 )
@@ -67,11 +68,11 @@ class RatingCreditAdmin(ReadOnlyAdmin):
     list_select_related = ["order", "user"]
 
 
-class ClaimEventInline(PeopleByName, admin.TabularInline):
+class ClaimEventInline(ShownText, PeopleByName, admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["created_at", "kind", "actor", "text"]
+    fields = readonly_fields = ("created_at", "kind", "actor", "said")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -81,7 +82,17 @@ class ClaimEventInline(PeopleByName, admin.TabularInline):
 class ClaimAdmin(ReadOnlyAdmin):
     """Claims are worked on their page, along the pipeline; admin reads them."""
 
-    list_display = ["pk", "order", "customer", "state", "inspector", "due_at", "is_overdue"]
+    list_display = ["number", "order", "customer", "state", "inspector", "due_at", "is_overdue"]
     list_filter = ["state", "is_overdue", "shop"]
     list_select_related = ["order", "customer", "inspector"]
     inlines = [ClaimEventInline]
+    exclude = ["reason"]
+    readonly_fields = ["reason_said"]
+
+    @admin.display(description=_("reason"))
+    def reason_said(self, claim):
+        return claim.shown_reason
+
+    @admin.display(description=_("No."), ordering="pk")
+    def number(self, obj):
+        return obj.pk

@@ -209,7 +209,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """"7 Dec 2026" or "1 Dec – 7 Dec 2026", months in the reader's language ("1 дек. – 7 дек. 2026")."""
+        """ "7 Dec 2026" or "1 Dec – 7 Dec 2026", months in the reader's language ("1 дек. – 7 дек. 2026")."""
         if self.first == self.last:
             return f"{day_label(self.first)} {self.first.year}"
         return f"{day_label(self.first)} – {day_label(self.last)} {self.last.year}"

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0005_i18n_labels'),
+        ("feedback", "0005_i18n_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='reason_phrase',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='reason as data'),
+            model_name="claim",
+            name="reason_phrase",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="reason as data"),
         ),
         migrations.AddField(
-            model_name='claimevent',
-            name='phrase',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='phrase'),
+            model_name="claimevent",
+            name="phrase",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="phrase"),
         ),
     ]

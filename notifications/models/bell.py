@@ -46,7 +46,7 @@ class Notification(Phrased):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.text}"
+        return f"{self.get_kind_display()}: {self.shown_text}"
 
     @property
     def is_read(self) -> bool:

@@ -4,6 +4,7 @@ from orders.admin import access, audit, delivery, followup, matrix, orders, shop
 from orders.admin.audit import AuditedAdmin
 from orders.admin.durations import HumanDurationsAdmin, duration_column
 from orders.admin.people import PeopleByName
+from orders.admin.phrased import ShownText
 from orders.admin.readonly import ReadOnlyAdmin
 from orders.admin.shops import SingletonSettingsAdmin
 
@@ -13,6 +14,7 @@ __all__ = [
     "audit",
     "HumanDurationsAdmin",
     "PeopleByName",
+    "ShownText",
     "SingletonSettingsAdmin",
     "access",
     "delivery",

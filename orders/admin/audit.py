@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from orders.admin.data import code_column
 from orders.admin.mixin import ModelAdminMixin
 from orders.admin.readonly import ReadOnlyAdmin
-from orders.models.audit import SettingChange
+from orders.models.audit import SettingChange, model_name
 from orders.services.audit import setting_change_record, setting_snapshot
 
 
@@ -56,14 +58,35 @@ class AuditedAdmin(ModelAdminMixin):
             self.delete_model(request, obj)
 
 
+class ModelByName(admin.SimpleListFilter):
+    """The audit rows store a model's label ("orders.status"); the filter offers the models' names."""
+
+    title = _("model")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        labels = SettingChange.objects.order_by("model").values_list("model", flat=True).distinct()
+        return [(label, model_name(label)) for label in labels]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
 @admin.register(SettingChange)
 class SettingChangeAdmin(ReadOnlyAdmin):
     """The audit trail, read only, kept for good."""
 
     keep_forever = True
 
-    list_display = ["at", "actor", "action", "model", "object_repr", "before", "after"]
-    list_filter = ["action", "model"]
+    before_after = [code_column("before", _("before")), code_column("after", _("after"))]
+    list_display = ["at", "actor", "action", "model_shown", "object_repr", *before_after]
+    exclude = ["model", "before", "after"]
+    readonly_fields = ["model_shown", *before_after]
+    list_filter = ["action", ModelByName]
     search_fields = ["object_repr", "actor__username"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("model"), ordering="model")
+    def model_shown(self, change):
+        return change.model_name

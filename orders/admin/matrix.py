@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import INSPECTOR
 from orders.admin.audit import AuditedAdmin
+from orders.admin.data import code_column
 from orders.admin.durations import HumanDurationsAdmin
 from orders.models import Order, Status, StatusTransition
 from orders.services import matrix_save, status_clocks_rederive
@@ -59,12 +60,16 @@ class StatusForm(forms.ModelForm):
         self.instance.next_statuses_checked_by_form = True
 
 
+# A status's code is the identifier orders store, not a word.
+STATUS_CODE = code_column("code", _("code"))
+
+
 @admin.register(Status)
 class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     audit_related = {"transitions_out": "target__code"}
 
     form = StatusForm
-    list_display = ["name", "code", "group", "position", "colour_swatch", "time_limit", "is_final"]
+    list_display = ["name", STATUS_CODE, "group", "position", "colour_swatch", "time_limit", "is_final"]
     list_editable = ["position", "time_limit"]
     list_filter = ["group", "is_final"]
     inlines = [StatusTransitionInline]
@@ -72,7 +77,11 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Orders store the code: renaming it would orphan them.
-        return ["code"] if obj else []
+        return ["code", STATUS_CODE] if obj else []
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name is not STATUS_CODE]
+        return [STATUS_CODE if name == "code" and obj else name for name in fields]
 
     @admin.display(description=_("Colour"))
     def colour_swatch(self, status):

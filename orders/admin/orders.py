@@ -8,9 +8,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from orders.admin.data import code_column
 from orders.admin.people import PeopleByName
+from orders.admin.phrased import ShownText
 from orders.admin.readonly import ReadOnlyAdmin
-from orders.models import Customer, Order, OrderEvent, OrderItem
+from orders.models import Customer, Order, OrderEvent, OrderItem, Status
 from orders.services import customer_anonymise, customer_export, customer_update
 
 
@@ -73,10 +75,10 @@ class OrderItemInline(admin.TabularInline):
         return False
 
 
-class OrderEventInline(PeopleByName, admin.TabularInline):
+class OrderEventInline(ShownText, PeopleByName, admin.TabularInline):
     model = OrderEvent
     extra = 0
-    fields = readonly_fields = ("created_at", "kind", "text", "actor")
+    fields = readonly_fields = ("created_at", "kind", "said", "actor")
     can_delete = False
     ordering = ["-created_at"]
 
@@ -110,19 +112,32 @@ ORDER_FIELDS = (
 )
 
 
+class StatusByName(admin.SimpleListFilter):
+    """Orders store their status's code; the filter offers the statuses' names."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.objects.order_by("position").values_list("code", "name")
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(Order)
 class OrderAdmin(PeopleByName, admin.ModelAdmin):
     """Read-mostly: the status moves only on the order page, through the status matrix."""
 
-    list_display = ["number", "shop", "customer", "status", "is_overdue", "manager", "total", "created_at"]
-    list_filter = ["shop", "status", "is_overdue", "method", "order_type", "payment_state"]
+    list_display = ["number", "shop", "customer", "status_name", "is_overdue", "manager", "total", "created_at"]
+    list_filter = ["shop", StatusByName, "is_overdue", "method", "order_type", "payment_state"]
     search_fields = ["number", "external_id", "customer__name", "customer__phone"]
     list_select_related = ["shop", "customer", "manager"]
     date_hierarchy = "created_at"
-    fields = ORDER_FIELDS
+    fields = tuple("status_name" if field == "status" else field for field in ORDER_FIELDS)
     # Staff may fix delivery details and notes; everything else comes from the storefront or the services.
     readonly_fields = [
-        field
+        "status_name" if field == "status" else field
         for field in ORDER_FIELDS
         if field not in {"region", "comment", "delivery_address", "delivery_date", "tracking_code"}
     ]
@@ -134,12 +149,19 @@ class OrderAdmin(PeopleByName, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_name(self, order: Order) -> str:
+        """Orders store the status's code; admin shows its name."""
+        return Status.objects.filter(code=order.status).values_list("name", flat=True).first() or order.status
+
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(ReadOnlyAdmin):
+class OrderEventAdmin(ShownText, ReadOnlyAdmin):
     keep_forever = True
 
-    list_display = ["created_at", "order", "kind", "text", "actor"]
+    list_display = ["created_at", "order", "kind", "said", "actor"]
+    exclude = ["text", "data"]
+    readonly_fields = ["said", code_column("data", _("data"))]
     list_filter = ["kind"]
     search_fields = ["order__number", "text"]
     list_select_related = ["order", "actor"]

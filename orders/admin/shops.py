@@ -11,9 +11,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.admin.audit import AuditedAdmin
+from orders.admin.data import code_column
 from orders.admin.durations import HumanDurationsAdmin, duration_column
 from orders.models import ApiKey, DeskSettings, Shop, ShopDay
 from orders.services import api_key_revoke, shop_issue_api_key
+
+KEY_PREFIX = code_column("prefix", _("prefix"))
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -22,7 +25,7 @@ class ApiKeyInline(admin.TabularInline):
     model = ApiKey
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
+    fields = readonly_fields = ("name", KEY_PREFIX, "created_at", "last_used_at", "revoked_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -90,7 +93,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     """Issue a key by naming it (the key is shown once, then only its hash is kept); revoke one to stop it at once.
     Issuing a live name again rotates that key."""
 
-    list_display = ["shop", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["shop", "name", KEY_PREFIX, "created_at", "last_used_at", "revoked_at"]
     list_filter = ["shop", ("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["shop"]
     fields = ["shop", "name"]

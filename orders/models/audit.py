@@ -1,6 +1,7 @@
 """The audit trail of the settings that shape the desk: who changed what, when, with the values before and after
 (Django's admin log says only that something changed)."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,4 +38,17 @@ class SettingChange(models.Model):
         indexes = [models.Index(fields=["model", "object_id"], name="settingchange_object_idx")]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.model} {self.object_repr}"
+        return f"{self.get_action_display()}: {self.model_name} {self.object_repr}"
+
+    @property
+    def model_name(self) -> str:
+        """The model's name in the reader's language ("orders.status": "status"); a label no longer installed, as
+        stored."""
+        return model_name(self.model)
+
+
+def model_name(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label

@@ -273,7 +273,7 @@ class OrderEvent(Phrased):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.text}"
+        return f"{self.get_kind_display()}: {self.shown_text}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
