@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from core.phrases import phrase
+from core.phrases import Phrase, label, phrase
 from feedback.exceptions import FeedbackError
 from feedback.models import FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.selectors import customer_ratings_after, shop_feedback_text
@@ -114,7 +114,7 @@ def rating_receive(
     order = request.order
     # A reply by message is on the order's conversation; what is written on the rating page is nowhere else.
     comment = text if by is None and source not in (Channel.SMS, Channel.WHATSAPP) else ""
-    order_record_rating(order=order, rating=rating, source=source, by=by, comment=comment)
+    order_record_rating(order=order, rating=rating, source=_said_source(source), by=by, comment=comment)
     rating_credit(order=order, rating=rating, now=now)
     FeedbackReply.objects.create(
         request=request,
@@ -182,7 +182,9 @@ def feedback_comment(*, request: FeedbackRequest, text: str, source: str) -> Fee
     """What the customer adds on the rating page after the rating: kept on the request and, as it is no message on
     the order's conversation, a line in the order's history for the desk to read."""
     reply = FeedbackReply.objects.create(request=request, text=text, source=source, outcome=Outcome.COMMENT)
-    added = phrase(gettext_noop("The customer added (%(source)s): “%(text)s”"), source=source, text=text)
+    added = phrase(
+        gettext_noop("The customer added (%(source)s): “%(text)s”"), source=_said_source(source), text=text
+    )
     order_event_add(order=request.order, kind=OrderEvent.Kind.RATING, text=added)
     return reply
 
@@ -250,3 +252,12 @@ def reply_rate(
 def feedback_forget(*, customer: Customer) -> int:
     """An anonymised customer's answers keep their ratings, not their words."""
     return FeedbackReply.objects.filter(request__customer=customer).update(text="")
+
+
+def _said_source(source: str) -> Phrase | str:
+    """Where a rating came from as its history line says it, in each reader's language ("SMS", «Эл. почта»)."""
+    if source == FeedbackReply.BY_INSPECTOR:
+        return phrase(gettext_noop("read by an inspector"))
+    if source in Channel.values:
+        return label(Channel(source).label)
+    return source

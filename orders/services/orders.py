@@ -238,7 +238,7 @@ def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
 
 @transaction.atomic
 def order_record_rating(
-    *, order: Order, rating: int, source: str, by: User | None = None, comment: str = ""
+    *, order: Order, rating: int, source: str | Phrase, by: User | None = None, comment: str = ""
 ) -> Order:
     """The customer's rating (1–5) on the order; staff never edit it, an inspector's correction (`by`) is its
     own history line. The customer's comment goes with it when no message on the order shows it."""

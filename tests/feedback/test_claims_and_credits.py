@@ -57,7 +57,10 @@ def test_an_inspectors_correction_moves_every_credit_and_is_its_own_history_line
     reply_rate(reply=reply, rating=1, by=igor)
     assert set(RatingCredit.objects.values_list("rating", flat=True)) == {1}
     texts = list(delivered.events.filter(kind="rating").order_by("pk").values_list("text", flat=True))
-    assert texts == ["Rated 3/5 by the customer (sms).", "Rating set to 1/5 by Igor (inspector), was 3/5."]
+    assert texts == [
+        "Rated 3/5 by the customer (SMS).",
+        "Rating set to 1/5 by Igor (read by an inspector), was 3/5.",
+    ]
 
 
 def test_a_claim_goes_to_the_inspector_with_the_fewest_open_claims(delivered, shop, igor):

@@ -89,7 +89,7 @@ def test_sending_the_page_records_the_rating_and_thanks(client, emailed, anna):
     emailed.refresh_from_db()
     assert (emailed.rating, emailed.state) == (4, "answered")
     emailed.order.refresh_from_db()
-    assert emailed.order.rating == 4 and "(email)" in emailed.order.events.get(kind="rating").text
+    assert emailed.order.rating == 4 and "(Email)" in emailed.order.events.get(kind="rating").text
     assert RatingCredit.objects.get().user == anna
 
 
@@ -258,7 +258,7 @@ def test_what_the_customer_writes_on_the_page_is_on_the_orders_history(client, e
         client.post(path_of(link) + "answer/", {"comment": "The hose works great in the garden"})
     texts = list(emailed.order.events.filter(kind="rating").order_by("pk").values_list("text", flat=True))
     assert texts == [
-        "Rated 5/5 by the customer (email): “Anna was very helpful”",
-        "The customer added (email): “The hose works great in the garden”",
+        "Rated 5/5 by the customer (Email): “Anna was very helpful”",
+        "The customer added (Email): “The hose works great in the garden”",
     ]
     assert FeedbackReply.objects.filter(outcome="comment", text="The hose works great in the garden").exists()
