@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.exceptions import TemplateRefused
 from notifications.rendering import template_validate
-from orders.models import Customer, Order
+from orders.models import Conversation, Customer, Order
 
 
 class Channel(models.TextChoices):
@@ -120,6 +120,14 @@ class OutboundMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="messages_out",
         verbose_name=_("order"),
+    )
+    conversation = models.ForeignKey(
+        Conversation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages_out",
+        verbose_name=_("conversation"),
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
@@ -233,6 +241,15 @@ class InboundMessage(models.Model):
         on_delete=models.SET_NULL,
         related_name="messages_in",
         verbose_name=_("order"),
+    )
+    # A message that belongs to no open order (or that the desk could not match) joins a conversation.
+    conversation = models.ForeignKey(
+        Conversation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages_in",
+        verbose_name=_("conversation"),
     )
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.admin.audit import AuditedAdmin
 from orders.admin.data import code_column
 from orders.admin.durations import HumanDurationsAdmin, duration_column
-from orders.models import ApiKey, DeskSettings, Shop, ShopDay
+from orders.models import ApiKey, DeskSettings, Shop, ShopAddress, ShopDay
 from orders.services import api_key_revoke, shop_issue_api_key
 
 KEY_PREFIX = code_column("prefix", _("prefix"))
@@ -52,6 +52,14 @@ class ShopDayInline(admin.TabularInline):
         return super().get_queryset(request).filter(date__gte=timezone.localdate() - timedelta(days=31))
 
 
+class ShopAddressInline(admin.TabularInline):
+    """The numbers and addresses customers write to: a message that belongs to no order joins this shop."""
+
+    model = ShopAddress
+    extra = 1
+    fields = ["channel", "address"]
+
+
 @admin.register(ShopDay)
 class ShopDayAdmin(AuditedAdmin, admin.ModelAdmin):
     """Every shop's calendar days; `import_production_calendar` fills them from Russia's production calendar."""
@@ -70,7 +78,7 @@ class ShopDayAdmin(AuditedAdmin, admin.ModelAdmin):
 class ShopAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "timezone", "hours", "live_keys", "api_requests_per_minute"]
     search_fields = ["name", "code"]
-    inlines = [ShopDayInline, ApiKeyInline]
+    inlines = [ShopAddressInline, ShopDayInline, ApiKeyInline]
     formfield_overrides = SHOP_TIME
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -3,6 +3,7 @@
 from orders.models.access import AccessGrant
 from orders.models.audit import SettingChange
 from orders.models.calendar import ShopDay
+from orders.models.conversations import Conversation, ConversationEvent
 from orders.models.customers import E164, Customer, CustomerEvent, CustomerZone, ZoneSource
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
@@ -20,6 +21,7 @@ from orders.models.orders import (
 from orders.models.shops import (
     DeskSettings,
     Shop,
+    ShopAddress,
     SingletonSettings,
     default_escalation_grace,
     hash_api_key,
@@ -36,6 +38,8 @@ __all__ = [
     "ApiRateWindow",
     "CallOutcome",
     "CallScript",
+    "Conversation",
+    "ConversationEvent",
     "Customer",
     "CustomerZone",
     "CustomerEvent",
@@ -50,6 +54,7 @@ __all__ = [
     "OrderQuerySet",
     "SettingChange",
     "Shop",
+    "ShopAddress",
     "ShopDay",
     "SingletonSettings",
     "Status",

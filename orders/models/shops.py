@@ -7,12 +7,13 @@ from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator, validate_email
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from orders.durations import validate_not_negative_duration
+from orders.durations import validate_not_negative_duration, validate_positive_duration
+from orders.phones import phone_normalize
 
 WORKING_DAYS = RegexValidator(r"^[1-7]{1,7}$", _("List ISO weekdays as digits, e.g. 12345 for Monday to Friday."))
 
@@ -83,6 +84,12 @@ class Shop(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Over this, the storefront API answers 429 with Retry-After (all the shop's keys together)."),
     )
+    first_reply_within = models.DurationField(
+        _("first reply within"),
+        default=timedelta(minutes=5),
+        validators=[validate_positive_duration],
+        help_text=_("A conversation's first-reply clock, in the shop's working hours."),
+    )
 
     class Meta:
         verbose_name = _("shop")
@@ -138,6 +145,47 @@ class Shop(models.Model):
 
 def default_escalation_grace() -> timedelta:
     return timedelta(minutes=settings.ORDERDESK["ESCALATION_GRACE_MINUTES"])
+
+
+class ShopAddress(models.Model):
+    """A number or address customers write (or call) to: which shop a conversation belongs to."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        EMAIL = "email", _("Email")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("shop"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # A phone in E.164 (SMS, WhatsApp), or an email address in lower case.
+    address = models.CharField(_("number or address"), max_length=254)
+
+    class Meta:
+        verbose_name = _("shop's number or address")
+        verbose_name_plural = _("shop's numbers and addresses")
+        ordering = ["shop", "channel", "address"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="shop_address_unique"),
+        ]
+
+    def __str__(self):
+        return self.address
+
+    def clean(self):
+        """Kept the way messages arrive: a phone in E.164, an email address in lower case."""
+        if self.channel == self.Channel.EMAIL:
+            try:
+                validate_email(self.address)
+            except ValidationError as exc:
+                raise ValidationError(
+                    {"address": gettext("Enter an email address, e.g. shop@example.com.")}
+                ) from exc
+            self.address = self.address.strip().lower()
+        elif self.channel:
+            try:
+                self.address = phone_normalize(self.address)
+            except ValidationError as exc:
+                raise ValidationError({"address": exc.messages}) from exc
 
 
 class SingletonSettings(models.Model):
