@@ -27,7 +27,6 @@ from orders.selectors.documents import (
     cursor_decode,
     order_changes,
     order_document,
-    order_document_for_shop,
     order_documents,
 )
 from orders.selectors.followup import (
@@ -60,7 +59,6 @@ __all__ = [
     "cursor_decode",
     "order_changes",
     "order_document",
-    "order_document_for_shop",
     "order_documents",
     "CustomerPage",
     "KnownCustomer",

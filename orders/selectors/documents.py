@@ -166,12 +166,6 @@ def order_document(order: Order) -> Document:
     return order_documents(Order.objects.filter(pk=order.pk))[0]
 
 
-def order_document_for_shop(*, shop: Shop, external_id: str) -> Document | None:
-    """The shop's order by the storefront's id (None when the shop has no such order: another shop's is none)."""
-    documents = order_documents(Order.objects.filter(shop=shop, external_id=external_id).exclude(external_id=""))
-    return documents[0] if documents else None
-
-
 # The changes list, oldest change first: a cursor is where the last page ended (its last order's updated_at and
 # id), opaque to the storefront.
 
