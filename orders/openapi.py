@@ -87,6 +87,28 @@ def _json(schema: Schema, description: str, **headers: Schema) -> Schema:
     return response
 
 
+def _body(schema: str, example: Schema) -> Schema:
+    return {"required": True, "content": {"application/json": {"schema": _ref(schema), "example": example}}}
+
+
+# The README's examples: the order a storefront sends, a payment, a carrier's report.
+INTAKE_EXAMPLE: Schema = {
+    "external_id": "web-1001",
+    "customer": {"name": "Ivan Petrov", "phone": "+79161112233", "email": "ivan@example.com", "type": "person"},
+    "method": "cart",
+    "region": "Moscow",
+    "delivery_address": "Moscow, Arbat 5",
+    "items": [{"sku": "GR-101", "name": "Garden hose", "qty": 1, "price": 1890}],
+}
+PAYMENT_EXAMPLE: Schema = {"state": "paid", "amount": 1890}
+DELIVERY_EXAMPLE: Schema = {
+    "carrier": "CDEK",
+    "tracking_code": "CDEK-1",
+    "state": "at_pickup_point",
+    "at": "2026-11-24T10:00:00+03:00",
+    "location": "Moscow, Arbat 5",
+}
+
 ERROR = _ref("Error")
 FIELD_ERRORS = _ref("FieldErrors")
 
@@ -105,6 +127,15 @@ BAD_BODY = _json(
     {"anyOf": [FIELD_ERRORS, ERROR]},
     "The body is not a JSON object (`error` alone), or fields are invalid (`error` and `fields`).",
 )
+
+# What a client can do next with an order it has sent (schemathesis follows these in its stateful phase).
+ORDER_LINKS = {
+    operation.capitalize(): {
+        "operationId": operation,
+        "parameters": {"external_id": "$response.body#/external_id"},
+    }
+    for operation in ("status", "payment", "delivery")
+}
 
 EXTERNAL_ID = {
     "name": "external_id",
@@ -217,13 +248,12 @@ def _document() -> Schema:
                 "post": {
                     "operationId": "intake",
                     "summary": "Take an order in (idempotent on external_id)",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": _ref("IntakeOrder")}},
-                    },
+                    "requestBody": _body("IntakeOrder", INTAKE_EXAMPLE),
                     "responses": {
-                        "201": _json(_ref("OrderAnswer"), "A new order (routed at once when a manager is free)."),
-                        "200": _json(_ref("OrderAnswer"), "The same order sent again: nothing changed."),
+                        "201": _json(_ref("OrderAnswer"), "A new order (routed at once when a manager is free).")
+                        | {"links": ORDER_LINKS},
+                        "200": _json(_ref("OrderAnswer"), "The same order sent again: nothing changed.")
+                        | {"links": ORDER_LINKS},
                         "400": BAD_BODY,
                         "401": UNAUTHORIZED,
                         "409": _json(_ref("Conflict"), "This external_id was accepted with other content."),
@@ -289,10 +319,7 @@ def _document() -> Schema:
                 "post": {
                     "operationId": "payment",
                     "summary": "Record a payment event",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": _ref("Payment")}},
-                    },
+                    "requestBody": _body("Payment", PAYMENT_EXAMPLE),
                     "responses": {
                         "200": _json(_ref("OrderAnswer"), "Recorded."),
                         "400": BAD_BODY,
@@ -307,10 +334,7 @@ def _document() -> Schema:
                 "post": {
                     "operationId": "delivery",
                     "summary": "Record a carrier's report (idempotent on state and time)",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": _ref("DeliveryReport")}},
-                    },
+                    "requestBody": _body("DeliveryReport", DELIVERY_EXAMPLE),
                     "responses": {
                         "201": _json(_ref("OrderAnswer"), "A new report (it may have moved the order on)."),
                         "200": _json(_ref("OrderAnswer"), "The same report again: nothing changed."),
