@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0030_i18n_labels"),
+        ("orders", "0031_conversations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
