@@ -38,6 +38,17 @@ class IntakeConflict(OrderError):
         )
 
 
+class PaymentConflict(OrderError):
+    """The storefront sent a payment id the order already has, with another state or amount."""
+
+    def __init__(self, *, payment_id: str, fields: list[str]):
+        self.payment_id, self.fields = payment_id, fields
+        super().__init__(
+            gettext("Payment %(id)s was recorded with other %(fields)s: send a new payment_id for a new payment.")
+            % {"id": payment_id, "fields": ", ".join(fields)}
+        )
+
+
 class TextDoesNotRender(OrderError):
     """A text written in template syntax (a message template, a call script) does not render."""
 

@@ -17,6 +17,7 @@ from orders.models.orders import (
     OrderQuerySet,
     TransitionsOnlyQuerySet,
 )
+from orders.models.payments import PaymentRule
 from orders.models.shops import (
     DeskSettings,
     Shop,
@@ -48,6 +49,7 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "OrderQuerySet",
+    "PaymentRule",
     "SettingChange",
     "Shop",
     "ShopDay",

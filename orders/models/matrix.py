@@ -109,3 +109,10 @@ class StatusTransition(models.Model):
             raise ValidationError(
                 gettext("%(name)s is final: no step may leave a final status.") % {"name": source.name}
             )
+
+    def payment_wait(self, order) -> str:
+        """Why the order must wait for its payment before this step, by the strictest of the step's prepayment
+        rules for the order's shop and method ("" when it need not)."""
+        rules = [rule for rule in self.payment_rules.all() if rule.applies_to(order)]
+        strictest = max(rules, key=lambda rule: rule.share, default=None)
+        return strictest.wait(order) if strictest is not None else ""
