@@ -11,6 +11,10 @@ class StatusChangeRefused(OrderError):
     pass
 
 
+class PaymentAwaited(StatusChangeRefused):
+    """The step's prepayment rule holds the order until enough of its total is paid."""
+
+
 class StaleOrder(OrderError):
     """Someone else changed the order after it was shown; reload and try again."""
 

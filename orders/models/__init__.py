@@ -7,7 +7,7 @@ from orders.models.customers import E164, Customer, CustomerEvent, CustomerZone,
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.keys import ApiKey, ApiRateWindow
-from orders.models.matrix import Status, StatusTransition
+from orders.models.matrix import AwaitingPayment, Status, StatusTransition
 from orders.models.orders import (
     HAND_KINDS,
     TAKE_UP_KINDS,
@@ -33,6 +33,7 @@ __all__ = [
     "TAKE_UP_KINDS",
     "E164",
     "AccessGrant",
+    "AwaitingPayment",
     "ApiKey",
     "ApiRateWindow",
     "CallOutcome",

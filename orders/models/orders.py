@@ -15,7 +15,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, Transi
 from core.models import Phrased
 from core.roles import ORDER_WORKERS
 from orders.models.customers import Customer
-from orders.models.matrix import Status, StatusTransition
+from orders.models.matrix import AwaitingPayment, Status, StatusTransition
 from orders.models.shops import Shop
 
 _M = TypeVar("_M", bound=models.Model)
@@ -177,9 +177,11 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 % {"source": step.source, "target": step.target},
                 object=self,
             )
-        waiting = step.payment_wait(self)  # a prepayment step: nobody, the desk and the shell included, skips it
+        waiting = step.payment_wait(
+            self, fresh=True
+        )  # a prepayment step: nobody, the desk and the shell included, skips it
         if waiting:
-            raise TransitionNotAllowed(waiting, object=self)
+            raise AwaitingPayment(waiting, object=self)
         return target
 
 

@@ -220,17 +220,16 @@ def order_record_payment(*, order: Order, state: str, amount: Decimal, payment_i
     A `payment_id` (the storefront's id for the payment) already recorded is a retry: the same state and amount
     change nothing; another state or amount raises PaymentConflict. Without one every call is a new payment."""
     order = Order.objects.select_for_update(of=("self",)).select_related("shop").get(pk=order.pk)
-    if payment_id:
-        if (line := order.events.filter(history.Payment.lines_of(payment_id)).first()) is not None:
-            recorded = history.Payment.of(line)
-            differing = [
-                field
-                for field, same in (("state", recorded.reported == state), ("amount", recorded.amount == amount))
-                if not same
-            ]
-            if differing:
-                raise PaymentConflict(payment_id=payment_id, fields=differing)
-            return order
+    if payment_id and (line := order.events.filter(history.Payment.lines_of(payment_id)).first()) is not None:
+        recorded = history.Payment.of(line)
+        differing = [
+            field
+            for field, same in (("state", recorded.reported == state), ("amount", recorded.amount == amount))
+            if not same
+        ]
+        if differing:
+            raise PaymentConflict(payment_id=payment_id, fields=differing)
+        return order
     paid = order.paid_amount
     if state in (Order.PaymentState.PAID, Order.PaymentState.PARTLY_PAID):
         paid += amount
