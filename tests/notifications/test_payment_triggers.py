@@ -89,7 +89,10 @@ def test_the_shop_method_and_status_conditions_hold_as_for_status_triggers(clien
     ("fields", "error"),
     [
         ({"when": "enters"}, "Choose the status: only a payment trigger may leave it empty."),
-        ({"when": "stays", "after": timedelta(days=1)}, "Choose the status: only a payment trigger may leave it empty."),
+        (
+            {"when": "stays", "after": timedelta(days=1)},
+            "Choose the status: only a payment trigger may leave it empty.",
+        ),
         (
             {"when": "payment", "after": timedelta(hours=1)},
             "A payment trigger fires once per payment, as it is recorded: waits and repeats are for 'has stayed'.",
