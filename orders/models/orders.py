@@ -177,9 +177,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 % {"source": step.source, "target": step.target},
                 object=self,
             )
-        waiting = step.payment_wait(
-            self, fresh=True
-        )  # a prepayment step: nobody, the desk and the shell included, skips it
+        # A prepayment step: nobody, the desk and the shell included, skips it.
+        waiting = step.payment_wait(self, fresh=True)
         if waiting:
             raise AwaitingPayment(waiting, object=self)
         return target
