@@ -21,7 +21,7 @@ from orders.api_forms import (
     OrderChangesForm,
     PaymentForm,
 )
-from orders.exceptions import IntakeConflict
+from orders.exceptions import IntakeConflict, PaymentConflict
 from orders.models import Order, Shop
 from orders.openapi import OPENAPI
 from orders.selectors import order_changes, order_documents
@@ -190,7 +190,13 @@ def _order_answer(order: Order, *, status: int = 200) -> JsonResponse:
 
 @order_event_endpoint(PaymentForm, "payment")
 def order_payment(request, order: Order, data: dict):
-    return _order_answer(order_record_payment(order=order, **data))
+    """`amount` is this payment's money: paid and partly_paid add it (the order is paid once its total is
+    covered), refunded takes it back, failed records the failure. A `payment_id` already recorded is a retry:
+    200 and nothing new; with another state or amount, 409 naming them (`differing`)."""
+    try:
+        return _order_answer(order_record_payment(order=order, **data))
+    except PaymentConflict as exc:
+        return JsonResponse({"error": str(exc), "differing": exc.fields}, status=409)
 
 
 @order_event_endpoint(DeliveryForm, "delivery event")

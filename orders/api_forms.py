@@ -46,8 +46,21 @@ class IntakeOrderForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    state = forms.ChoiceField(choices=[(Order.PaymentState.PAID, "paid"), (Order.PaymentState.FAILED, "failed")])
+    """A payment event: its state, this event's amount, and the storefront's id for the payment (a retry's key)."""
+
+    state = forms.ChoiceField(
+        choices=[
+            (state, state)
+            for state in (
+                Order.PaymentState.PAID,
+                Order.PaymentState.PARTLY_PAID,
+                Order.PaymentState.FAILED,
+                Order.PaymentState.REFUNDED,
+            )
+        ]
+    )
     amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    payment_id = forms.CharField(max_length=64, required=False)
 
 
 class MomentField(forms.DateTimeField):

@@ -28,6 +28,7 @@ from notifications.services.triggers import (
     off_hours_reply,
     trigger_plan_current,
     triggers_fire_due,
+    triggers_on_payment,
     triggers_on_status_entered,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "template_preview",
     "trigger_plan_current",
     "triggers_fire_due",
+    "triggers_on_payment",
     "triggers_on_status_entered",
     "whatsapp_window_open",
 ]

@@ -1,6 +1,7 @@
-"""Triggers: what the desk does when an order enters a status or stays in it too long, and the off-hours reply.
-A firing row per trigger, order, entry and round (unique) proves each fires once; "has stayed" firings are
-planned when the order enters the status and read back by the every-minute check only when due. What a trigger
+"""Triggers: what the desk does when an order enters a status or stays in it too long, or a payment is recorded,
+and the off-hours reply. A firing row per trigger, order, entry (or payment) and round (unique) proves each fires
+once; "has stayed" firings are planned when the order enters the status and read back by the every-minute check
+only when due. What a trigger
 does to the order itself (a task, a hand-over, back to routing) is the desk's pipeline's part (`order_steps`,
 desk.flows.trigger_order_steps): notifications writes the message, the bell and the history line."""
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -103,22 +105,47 @@ def triggers_on_status_entered(*, order: Order, order_steps: OrderSteps, now: da
     """Runs in the transaction of the status change (or the intake), which it is part of: fire the "enters"
     triggers that match, plan the "has stayed" ones. Returns how many fired now."""
     now = now or timezone.now()
-    fired = 0
-    triggers = Trigger.objects.filter(is_active=True, status__code=order.status).select_related("template")
+    triggers = list(Trigger.objects.filter(is_active=True, status__code=order.status).select_related("template"))
     for trigger in triggers:
-        if trigger.when == Trigger.When.STAYS:
-            if trigger.shop_id in (None, order.shop_id):
-                _plan(trigger, order, entered_at=order.status_entered_at, round=1)
-            continue
+        if trigger.when == Trigger.When.STAYS and trigger.shop_id in (None, order.shop_id):
+            _plan(trigger, order, entered_at=order.status_entered_at, round=1)
+    entering = [trigger for trigger in triggers if trigger.when == Trigger.When.ENTERS]
+    return _fire_now(entering, order, entered_at=order.status_entered_at, now=now, order_steps=order_steps)
+
+
+def triggers_on_payment(
+    *, order: Order, recorded_at: datetime, order_steps: OrderSteps, now: datetime | None = None
+) -> int:
+    """Runs in the transaction of the payment (`recorded_at`: when its history line was written): fire the payment
+    triggers that match, those of any status and those of the order's status. Returns how many fired."""
+    triggers = Trigger.objects.filter(is_active=True, when=Trigger.When.PAYMENT).filter(
+        Q(status__isnull=True) | Q(status__code=order.status)
+    )
+    return _fire_now(
+        list(triggers.select_related("template")),
+        order,
+        entered_at=recorded_at,
+        now=now or timezone.now(),
+        order_steps=order_steps,
+    )
+
+
+def _fire_now(
+    triggers: list[Trigger], order: Order, *, entered_at: datetime, now: datetime, order_steps: OrderSteps
+) -> int:
+    """Fire each trigger that matches the order, once for this event (the entry into a status or the payment):
+    a firing row already there (the unique key) means it fired."""
+    fired = 0
+    for trigger in triggers:
         if not trigger.matches(order):
             continue
         try:
             with transaction.atomic():
                 firing = TriggerFiring.objects.create(
-                    trigger=trigger, order=order, entered_at=order.status_entered_at, round=1, due_at=now
+                    trigger=trigger, order=order, entered_at=entered_at, round=1, due_at=now
                 )
         except IntegrityError:
-            continue  # already fired for this entry
+            continue  # already fired for this event
         _fire(firing, order, now, order_steps)
         fired += 1
     return fired
@@ -165,7 +192,9 @@ def _fire_batch(now: datetime, batch: int, order_steps: OrderSteps) -> tuple[int
     fired = 0
     for firing in firings:
         trigger, order = firing.trigger, firing.order
-        still_there = order.status == trigger.status.code and order.status_entered_at == firing.entered_at
+        # Only "has stayed" firings are planned, and those name their status (Trigger.clean).
+        status = trigger.status.code if trigger.status is not None else None
+        still_there = order.status == status and order.status_entered_at == firing.entered_at
         if not still_there or not trigger.is_active:
             firing.done_at, firing.outcome = now, Outcome.LEFT
             firing.note = "the trigger is switched off" if still_there else "the order left the status"
@@ -186,7 +215,7 @@ def _fire_batch(now: datetime, batch: int, order_steps: OrderSteps) -> tuple[int
 @transaction.atomic
 def trigger_plan_current(*, trigger: Trigger) -> int:
     """A "has stayed" trigger saved in admin also watches the orders already in its status."""
-    if not trigger.is_active or trigger.when != Trigger.When.STAYS:
+    if not trigger.is_active or trigger.when != Trigger.When.STAYS or trigger.status is None:
         return 0
     orders = Order.objects.filter(status=trigger.status.code, is_final=False).select_related("shop")
     if trigger.shop_id:

@@ -15,7 +15,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, Transi
 from core.models import Phrased
 from core.roles import ORDER_WORKERS
 from orders.models.customers import Customer
-from orders.models.matrix import Status, StatusTransition
+from orders.models.matrix import AwaitingPayment, Status, StatusTransition
 from orders.models.shops import Shop
 
 _M = TypeVar("_M", bound=models.Model)
@@ -55,8 +55,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     class PaymentState(models.TextChoices):
         UNPAID = "unpaid", _("Not paid")
+        PARTLY_PAID = "partly_paid", _("Partly paid")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Payment failed")
+        REFUNDED = "refunded", _("Refunded")
 
     number = models.CharField(_("number"), max_length=32, unique=True, null=True, editable=False)
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders", verbose_name=_("shop"))
@@ -69,7 +71,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     region = models.CharField(_("region"), max_length=80, blank=True)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0"))
     payment_state = models.CharField(
-        _("payment state"), max_length=8, choices=PaymentState.choices, default=PaymentState.UNPAID
+        _("payment state"), max_length=16, choices=PaymentState.choices, default=PaymentState.UNPAID
     )
     paid_amount = models.DecimalField(_("paid amount"), max_digits=12, decimal_places=2, default=Decimal("0"))
     comment = models.TextField(_("comment"), blank=True)
@@ -147,11 +149,16 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return gettext("Order %(number)s") % {"number": self.number or self.pk}
 
+    @property
+    def balance_due(self) -> Decimal:
+        """What the customer still owes: the total less what was paid, never below nothing."""
+        return max(self.total - self.paid_amount, Decimal("0"))
+
     @transition(field=status, source="*", target=RETURN_VALUE())
     def change_status(self, target: str, by=None) -> str:
         """The only way a status changes: the (current, target) pair must be in the matrix, and the user must be
         in one of the pair's groups (managers and supervisors when it names none); superusers and the desk's own
-        moves (by=None) skip the group check."""
+        moves (by=None) skip the group check, but never the step's prepayment rule."""
         step = (
             StatusTransition.objects.filter(source__code=self.status, target__code=target)
             .prefetch_related("groups")
@@ -172,6 +179,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 % {"source": step.source, "target": step.target},
                 object=self,
             )
+        # A prepayment step: nobody, the desk and the shell included, skips it.
+        waiting = step.payment_wait(self, fresh=True)
+        if waiting:
+            raise AwaitingPayment(waiting, object=self)
         return target
 
 

@@ -39,7 +39,13 @@ from orders.selectors.followup import (
     task_list_open_for_order,
     task_list_overdue_for_team,
 )
-from orders.selectors.matrix import status_by_code, status_is_complete, status_name, status_next_for
+from orders.selectors.matrix import (
+    status_by_code,
+    status_is_complete,
+    status_name,
+    status_next_for,
+    status_steps_for,
+)
 from orders.selectors.orders import (
     OrderPage,
     order_completed_at,
@@ -90,6 +96,7 @@ __all__ = [
     "status_is_complete",
     "status_name",
     "status_next_for",
+    "status_steps_for",
     "supervisors_covering_shop",
     "inspectors_covering_shop",
     "task_get_for_user",

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from core.phrases import label, phrase
+from core.phrases import Money, Value, label, phrase
 from orders import history, signals
-from orders.exceptions import StatusChangeRefused
+from orders.exceptions import PaymentAwaited, StatusChangeRefused
 from orders.models import DeliveryEvent, DeliveryState, DeliveryStatusRule, Order, OrderEvent
 from orders.selectors.matrix import status_name
 from orders.services.matrix import order_change_status
@@ -50,11 +50,27 @@ def _apply_rule(order: Order, *, state: str, carrier: str) -> None:
     rule = DeliveryStatusRule.objects.filter(shop=order.shop, state=state).select_related("target").first()
     if rule is None or order.status == rule.target.code:
         return
+    said: dict[str, Value] = {
+        "carrier": carrier,
+        "state": label(DeliveryState(state).label, lower=True),
+        "source": status_name(order.status),
+        "target": rule.target.name,
+    }
     try:
         order_change_status(
             order=order,
             target=rule.target.code,
             reason=phrase(gettext_noop("%(carrier)s reported it"), carrier=carrier),
+        )
+    except PaymentAwaited:
+        text = phrase(
+            gettext_noop(
+                '%(carrier)s reported "%(state)s", but %(source)s → %(target)s waits for payment (%(paid)s of '
+                "%(total)s paid): the order stays as it is."
+            ),
+            paid=Money(order.paid_amount, order.shop.currency),
+            total=Money(order.total, order.shop.currency),
+            **said,
         )
     except StatusChangeRefused:
         text = phrase(
@@ -62,10 +78,9 @@ def _apply_rule(order: Order, *, state: str, carrier: str) -> None:
                 '%(carrier)s reported "%(state)s", but the status matrix does not allow %(source)s → %(target)s: '
                 "the order stays as it is."
             ),
-            carrier=carrier,
-            state=label(DeliveryState(state).label, lower=True),
-            source=status_name(order.status),
-            target=rule.target.name,
+            **said,
         )
-        order_event_add(order=order, kind=OrderEvent.Kind.DELIVERY, text=text)
-        signals.delivery_step_refused.send(sender=Order, order=order, text=text)
+    else:
+        return
+    order_event_add(order=order, kind=OrderEvent.Kind.DELIVERY, text=text)
+    signals.delivery_step_refused.send(sender=Order, order=order, text=text)

@@ -8,14 +8,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from core.people import staff_name
 from core.phrases import Money, Phrase, label, phrase, text_columns
 from orders import history, signals
-from orders.exceptions import IntakeConflict, OrderError, StatusChangeRefused
+from orders.exceptions import IntakeConflict, OrderError, PaymentConflict, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
@@ -213,23 +212,49 @@ def order_add_note(*, order: Order, by: User | None, text: str) -> OrderEvent:
 
 
 @transaction.atomic
-def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
-    """A payment event from the storefront; a failure alerts the people working on the order."""
+def order_record_payment(*, order: Order, state: str, amount: Decimal, payment_id: str = "") -> Order:
+    """A payment event from the storefront; `amount` is this event's money. Paid and partly paid add it to what
+    was paid, and the money decides the state: paid once the total is covered (what was paid then counts as the
+    total), partly paid before. Refunded takes it back (never below nothing); failed changes no money. Each is a
+    history line, then `payment_recorded` (the desk's payment triggers) and, for a failure, `payment_failed`.
+    A `payment_id` (the storefront's id for the payment) already recorded is a retry: the same state and amount
+    change nothing; another state or amount raises PaymentConflict. Without one every call is a new payment."""
     order = Order.objects.select_for_update(of=("self",)).select_related("shop").get(pk=order.pk)
-    order.payment_state = state
-    if state == Order.PaymentState.PAID:
-        order.paid_amount = F("paid_amount") + amount
+    if payment_id and (line := order.events.filter(history.Payment.lines_of(payment_id)).first()) is not None:
+        recorded = history.Payment.of(line)
+        differing = [
+            field
+            for field, same in (("state", recorded.reported == state), ("amount", recorded.amount == amount))
+            if not same
+        ]
+        if differing:
+            raise PaymentConflict(payment_id=payment_id, fields=differing)
+        return order
+    paid = order.paid_amount
+    if state in (Order.PaymentState.PAID, Order.PaymentState.PARTLY_PAID):
+        paid += amount
+        if paid >= order.total:
+            paid, order.payment_state = order.total, Order.PaymentState.PAID
+        else:
+            order.payment_state = Order.PaymentState.PARTLY_PAID
+    else:
+        if state == Order.PaymentState.REFUNDED:
+            paid = max(paid - amount, Decimal("0"))
+        order.payment_state = state
+    order.paid_amount = paid
     order.save(update_fields=["payment_state", "paid_amount", "updated_at"])
-    order.refresh_from_db(fields=["paid_amount"])
-    order_event_add(
+    event = order_event_add(
         order=order,
         kind=OrderEvent.Kind.PAYMENT,
         text=phrase(
             gettext_noop("%(state)s: %(amount)s"),
-            state=label(Order.PaymentState(state).label),
+            state=label(Order.PaymentState(order.payment_state).label),
             amount=Money(amount, order.shop.currency),
         ),
-        details=history.Payment(state=state, amount=amount),
+        details=history.Payment(state=order.payment_state, amount=amount, reported=state, payment_id=payment_id),
+    )
+    signals.payment_recorded.send(
+        sender=Order, order=order, event=event, state=order.payment_state, amount=amount, payment_id=payment_id
     )
     if state == Order.PaymentState.FAILED:
         signals.payment_failed.send(sender=Order, order=order, amount=amount)

@@ -253,9 +253,11 @@ class RussianDesk:
             DeliveryEvent,
             DeliveryStatusRule,
             DeskSettings,
+            PaymentRule,
             SettingChange,
             ShopDay,
             Status,
+            StatusTransition,
         )
         from orders.services import order_add_note, order_change_status, shop_issue_api_key
 
@@ -282,6 +284,12 @@ class RussianDesk:
         CallScript.objects.create(shop=self.shop, greeting="Здравствуйте, {{ customer.name }}!")
         DeliveryStatusRule.objects.create(
             shop=self.shop, state="delivered", target=Status.objects.get(code="complete")
+        )
+        PaymentRule.objects.create(  # phone orders only: the orders below come from the cart
+            transition=StatusTransition.objects.get(source__code="approval", target__code="assembly"),
+            shop=self.shop,
+            method="phone",
+            share=50,
         )
         ShopFeedback.objects.create(shop=self.shop, signer="Мария, Сад и огород")
         template = MessageTemplate.objects.create(
