@@ -14,6 +14,7 @@ from orders.api_forms import DeliveryForm, IntakeCustomerForm, IntakeItemForm, I
 from orders.exceptions import IntakeConflict
 from orders.models import Order, Shop
 from orders.services import (
+    SLOT_FIELDS,
     api_key_authenticate,
     api_rate_take,
     order_create,
@@ -112,6 +113,7 @@ def order_intake(request, shop: Shop, body: dict):
             region=data["region"],
             comment=data["comment"],
             delivery_address=data["delivery_address"],
+            **{field: data[field] for field in SLOT_FIELDS},
         )
     except ValidationError as exc:
         return JsonResponse({"error": "Invalid order.", "fields": exc.message_dict}, status=400)

@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.fields import CustomerContactForm
 from orders.models import Customer, DeliveryState, Order
+from orders.models.orders import delivery_slot_errors
+
+
+def delivery_slot_check(form: forms.Form, data: dict) -> None:
+    """A form's delivery slot refused beside its fields (Order.clean's rule), once the fields themselves are
+    valid (every form that takes a slot: intake, New order, Edit)."""
+    if not any(name in form.errors for name in SLOT):
+        for field, error in delivery_slot_errors(*(data.get(name) for name in SLOT)).items():
+            form.add_error(field, error)
+
+
+SLOT = ("delivery_date", "delivery_time_from", "delivery_time_to")
 
 
 class IntakeCustomerForm(CustomerContactForm):
@@ -38,6 +50,16 @@ class IntakeOrderForm(forms.Form):
     region = forms.CharField(max_length=80, required=False)
     comment = forms.CharField(max_length=2000, required=False)
     delivery_address = forms.CharField(max_length=500, required=False)
+    payment_method = forms.ChoiceField(choices=Order.PaymentMethod.choices, required=False)
+    delivery_method = forms.ChoiceField(choices=Order.DeliveryMethod.choices, required=False)
+    delivery_date = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    delivery_time_from = forms.TimeField(input_formats=["%H:%M"], required=False)
+    delivery_time_to = forms.TimeField(input_formats=["%H:%M"], required=False)
+
+    def clean(self):
+        data = super().clean()
+        delivery_slot_check(self, data)
+        return data
 
 
 class PaymentForm(forms.Form):

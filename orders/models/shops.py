@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.durations import validate_not_negative_duration
+from orders.payment_links import validate_payment_link_template
 
 WORKING_DAYS = RegexValidator(r"^[1-7]{1,7}$", _("List ISO weekdays as digits, e.g. 12345 for Monday to Friday."))
 
@@ -82,6 +83,16 @@ class Shop(models.Model):
         default=120,
         validators=[MinValueValidator(1)],
         help_text=_("Over this, the storefront API answers 429 with Retry-After (all the shop's keys together)."),
+    )
+    payment_link_template = models.CharField(
+        _("payment link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_payment_link_template],
+        help_text=_(
+            "The shop's payment page for an order, e.g. https://shop.example/pay?order={external_id}&amount="
+            "{balance}; placeholders: {external_id}, {number}, {balance}. Messages use it as {{ payment_link }}."
+        ),
     )
 
     class Meta:
