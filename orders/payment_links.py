@@ -20,7 +20,7 @@ _SAMPLE = {"external_id": "web-1001", "number": "SHOP-1", "balance": "1890.00"}
 
 def validate_payment_link_template(value: str) -> None:
     """An https address (http too while DEBUG) with only the known placeholders, each as plain `{name}`."""
-    known = ", ".join("{%s}" % name for name in PLACEHOLDERS)
+    known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
     try:
         parts = list(Formatter().parse(value))
     except ValueError as exc:

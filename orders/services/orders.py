@@ -20,7 +20,6 @@ from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
 
-
 # What the storefront and the New order page say of how the customer pays and when and how it is delivered.
 SLOT_FIELDS = ("payment_method", "delivery_method", "delivery_date", "delivery_time_from", "delivery_time_to")
 
