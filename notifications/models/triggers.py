@@ -20,6 +20,7 @@ class Trigger(models.Model):
     class When(models.TextChoices):
         ENTERS = "enters", _("Order enters the status")
         STAYS = "stays", _("Order has stayed in the status")
+        SLOT = "slot", _("Before the delivery slot")
 
     class Hand(models.TextChoices):
         KEEP = "", _("Keep the manager")
@@ -33,8 +34,24 @@ class Trigger(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     is_active = models.BooleanField(_("active"), default=True)
-    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="triggers", verbose_name=_("status"))
+    status = models.ForeignKey(
+        Status,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="triggers",
+        verbose_name=_("status"),
+        help_text=_("Before the delivery slot: only orders in this status then (empty: any open order)."),
+    )
     when = models.CharField(_("when"), max_length=8, choices=When.choices, default=When.ENTERS)
+    # Before the slot: how long before the delivery slot starts, on the shop's clock (once per order and slot).
+    before = models.DurationField(
+        _("before"),
+        null=True,
+        blank=True,
+        validators=[validate_positive_duration],
+        help_text=_("Before the delivery slot: e.g. 2h."),
+    )
     after = models.DurationField(
         _("after"),
         null=True,
@@ -108,6 +125,10 @@ class Trigger(models.Model):
 
     def clean(self):
         errors = {}
+        if self.when == self.When.SLOT:
+            errors |= self._slot_errors()
+        elif not self.status_id:
+            errors["status"] = gettext("Choose the status the trigger watches.")
         if self.when == self.When.STAYS and not self.after:
             errors["after"] = gettext("Say how long the order must stay in the status, e.g. 2d.")
         if self.times > 1 and not self.repeat_every:
@@ -132,6 +153,16 @@ class Trigger(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _slot_errors(self) -> dict[str, str]:
+        errors = {}
+        if not self.before:
+            errors["before"] = gettext("Say how long before the delivery slot, e.g. 2h.")
+        if self.after or self.repeat_every or self.times > 1:
+            errors["after"] = gettext(
+                "A trigger before the delivery slot fires once per slot: waits and repeats are for 'has stayed'."
+            )
+        return errors
 
     def matches(self, order: Order) -> bool:
         return (

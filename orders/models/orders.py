@@ -179,6 +179,13 @@ class Order(ConcurrentTransitionMixin, models.Model):
             raise ValidationError(errors)
 
     @property
+    def delivery_slot(self) -> str:
+        """The delivery slot as the shop writes it, "14:00–16:00" ("" without one)."""
+        if self.delivery_time_from is None or self.delivery_time_to is None:
+            return ""
+        return f"{self.delivery_time_from:%H:%M}–{self.delivery_time_to:%H:%M}"
+
+    @property
     def delivery_slot_starts(self) -> datetime | None:
         """When the delivery slot begins, on the shop's clock (None without a slot)."""
         if self.delivery_date is None or self.delivery_time_from is None:
