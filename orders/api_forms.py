@@ -11,11 +11,11 @@ from orders.models import Customer, DeliveryState, Order
 from orders.models.orders import delivery_slot_errors
 
 
-def delivery_slot_check(form: forms.Form, data: dict) -> None:
+def delivery_slot_check(form: forms.Form) -> None:
     """A form's delivery slot refused beside its fields (Order.clean's rule), once the fields themselves are
     valid (every form that takes a slot: intake, New order, Edit)."""
     if not any(name in form.errors for name in SLOT):
-        for field, error in delivery_slot_errors(*(data.get(name) for name in SLOT)).items():
+        for field, error in delivery_slot_errors(*(form.cleaned_data.get(name) for name in SLOT)).items():
             form.add_error(field, error)
 
 
@@ -58,7 +58,7 @@ class IntakeOrderForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        delivery_slot_check(self, data)
+        delivery_slot_check(self)
         return data
 
 

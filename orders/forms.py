@@ -373,7 +373,7 @@ class NewOrderForm(CustomerContactForm):
         data = super().clean()
         if data.get("shop") and data.get("delivery_date"):
             delivery_date_check(self, data["delivery_date"], data["shop"].zone)
-        delivery_slot_check(self, data)
+        delivery_slot_check(self)
         if self.errors or not data.get("shop"):
             return data
         found = customer_find(user=self.user, shop_id=data["shop"].pk, phone=data["phone"], email=data["email"])
@@ -492,7 +492,7 @@ class EditOrderForm(forms.Form):
         # A date already on the order may have passed; a changed one is planned from today.
         if data.get("delivery_date") and "delivery_date" in self.changed_data:
             delivery_date_check(self, data["delivery_date"], self.zone)
-        delivery_slot_check(self, data)
+        delivery_slot_check(self)
         return data
 
     def clean_seen_at(self):

@@ -50,8 +50,8 @@ class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, PeopleByName, admin.ModelA
             {
                 "fields": ["before"],
                 "description": _(
-                    "For example, the courier calls 2 hours before the slot the customer chose: once per order and "
-                    "slot, on the shop's clock; a slot moved later is called about again."
+                    "For example, the courier calls 2 hours before the slot the customer chose: once per order and"
+                    " slot, on the shop's clock; a slot moved later is called about again."
                 ),
             },
         ),

@@ -124,7 +124,7 @@ class Trigger(models.Model):
         return self.name
 
     def clean(self):
-        errors = {}
+        errors: dict[str, str] = {}
         if self.when == self.When.SLOT:
             errors |= self._slot_errors()
         elif not self.status_id:
@@ -137,7 +137,7 @@ class Trigger(models.Model):
             errors["times"] = gettext("An 'enters' trigger fires once per entry; repeats are for 'has stayed'.")
         if self.when == self.When.ENTERS and self.after:  # it would fire at once, not after the wait typed
             errors["after"] = gettext("An 'enters' trigger fires as the order enters: a wait is for 'has stayed'.")
-        if self.hand and self.status_id and self.status.is_final:
+        if self.hand and self.status is not None and self.status.is_final:
             errors["hand"] = gettext(
                 "An order in a final status keeps its manager: hand-overs are for open statuses."
             )

@@ -160,14 +160,15 @@ def _slot_firings_plan(now: datetime) -> None:
 def _still_due(firing: TriggerFiring, now: datetime) -> str:
     """Why a due firing no longer applies to its order ("" when it does), for admin's record of the firing."""
     trigger, order = firing.trigger, firing.order
+    watched = trigger.status.code if trigger.status is not None else order.status  # empty: any status
     if trigger.when == Trigger.When.SLOT:
         if order.is_final or order.delivery_slot_starts != firing.entered_at:
             return "the order's delivery slot changed or the order closed"
         if now >= firing.entered_at:
             return "the delivery slot had begun"
-        if trigger.status is not None and order.status != trigger.status.code:
+        if order.status != watched:
             return "the order is in another status"
-    elif order.status != trigger.status.code or order.status_entered_at != firing.entered_at:
+    elif order.status != watched or order.status_entered_at != firing.entered_at:
         return "the order left the status"
     return "" if trigger.is_active else "the trigger is switched off"
 
@@ -222,7 +223,7 @@ def _fire_batch(now: datetime, batch: int, order_steps: OrderSteps) -> tuple[int
 @transaction.atomic
 def trigger_plan_current(*, trigger: Trigger) -> int:
     """A "has stayed" trigger saved in admin also watches the orders already in its status."""
-    if not trigger.is_active or trigger.when != Trigger.When.STAYS:
+    if not trigger.is_active or trigger.when != Trigger.When.STAYS or trigger.status is None:
         return 0
     orders = Order.objects.filter(status=trigger.status.code, is_final=False).select_related("shop")
     if trigger.shop_id:
