@@ -46,7 +46,7 @@ class Trigger(models.Model):
     when = models.CharField(_("when"), max_length=8, choices=When.choices, default=When.ENTERS)
     # Before the slot: how long before the delivery slot starts, on the shop's clock (once per order and slot).
     before = models.DurationField(
-        _("before"),
+        _("how long before the slot"),
         null=True,
         blank=True,
         validators=[validate_positive_duration],

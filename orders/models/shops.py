@@ -89,10 +89,6 @@ class Shop(models.Model):
         max_length=500,
         blank=True,
         validators=[validate_payment_link_template],
-        help_text=_(
-            "The shop's payment page for an order, e.g. https://shop.example/pay?order={external_id}&amount="
-            "{balance}; placeholders: {external_id}, {number}, {balance}. Messages use it as {{ payment_link }}."
-        ),
     )
 
     class Meta:
