@@ -9,7 +9,7 @@ import orders.durations
 class Migration(migrations.Migration):
     dependencies = [
         ("notifications", "0007_i18n_labels"),
-        ("orders", "0031_delivery_slots"),
+        ("orders", "0032_delivery_slots"),
     ]
 
     operations = [

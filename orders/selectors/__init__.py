@@ -20,6 +20,15 @@ from orders.selectors.customers import (
     customer_get_for_user,
     customer_page,
 )
+from orders.selectors.documents import (
+    BadCursor,
+    ChangesPage,
+    Document,
+    cursor_decode,
+    order_changes,
+    order_document,
+    order_documents,
+)
 from orders.selectors.followup import (
     NextThing,
     call_script_filled,
@@ -44,6 +53,13 @@ from orders.selectors.orders import (
 )
 
 __all__ = [
+    "BadCursor",
+    "ChangesPage",
+    "Document",
+    "cursor_decode",
+    "order_changes",
+    "order_document",
+    "order_documents",
     "CustomerPage",
     "KnownCustomer",
     "customer_find",

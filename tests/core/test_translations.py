@@ -405,6 +405,7 @@ QUERY = {"kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manag
 # in the shop's customer language (tests/feedback).
 NOT_PAGES = {
     "logout", "healthz", "favicon.ico", "api_order_intake", "api_order_payment", "api_order_delivery",
+    "api_order_status", "api_openapi", "api_not_found",
     "webhooks:twilio_status", "webhooks:twilio_inbound", "notifications:unread_count", "kpi:kpi_csv",
     "feedback:rate", "feedback:rate_answer", "feedback:thanks",
     "accounts:backup_codes", "accounts:language", "orders:customer_manager", "orders:customer_edit",

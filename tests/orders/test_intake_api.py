@@ -170,8 +170,9 @@ def test_a_missing_or_wrong_key_gets_401(client, key):
     assert counts() == (0, 0, 0, 0)
 
 
-def test_only_post_is_accepted(client, key):
-    assert client.get(INTAKE, headers={"Authorization": f"Bearer {key}"}).status_code == 405
+def test_the_orders_address_takes_post_and_get_only(client, key):
+    """POST takes an order in, GET lists changes (tests/orders/test_api_status.py); nothing else."""
+    assert client.put(INTAKE, headers={"Authorization": f"Bearer {key}"}).status_code == 405
 
 
 def test_a_status_in_the_body_is_ignored(client, key):

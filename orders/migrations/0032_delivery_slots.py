@@ -8,7 +8,7 @@ import orders.payment_links
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0030_i18n_labels"),
+        ("orders", "0031_order_updated_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
