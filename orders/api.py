@@ -26,6 +26,7 @@ from orders.models import Order, Shop
 from orders.openapi import OPENAPI
 from orders.selectors import order_changes, order_documents
 from orders.services import (
+    SLOT_FIELDS,
     api_key_authenticate,
     api_rate_take,
     order_create,
@@ -142,6 +143,7 @@ def order_intake(request, shop: Shop, body: dict):
             region=data["region"],
             comment=data["comment"],
             delivery_address=data["delivery_address"],
+            **{field: data[field] for field in SLOT_FIELDS},
         )
     except ValidationError as exc:
         return JsonResponse({"error": "Invalid order.", "fields": exc.message_dict}, status=400)

@@ -8,7 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.fields import CustomerContactForm
 from orders.models import Customer, DeliveryState, Order
+from orders.models.orders import delivery_slot_errors
 from orders.selectors.documents import CHANGES_LIMIT_DEFAULT, CHANGES_LIMIT_MAX, BadCursor, cursor_decode
+
+
+def delivery_slot_check(form: forms.Form) -> None:
+    """A form's delivery slot refused beside its fields (Order.clean's rule), once the fields themselves are
+    valid (every form that takes a slot: intake, New order, Edit)."""
+    if not any(name in form.errors for name in SLOT):
+        for field, error in delivery_slot_errors(*(form.cleaned_data.get(name) for name in SLOT)).items():
+            form.add_error(field, error)
+
+
+SLOT = ("delivery_date", "delivery_time_from", "delivery_time_to")
 
 
 class IntakeCustomerForm(CustomerContactForm):
@@ -43,6 +55,16 @@ class IntakeOrderForm(forms.Form):
     region = forms.CharField(max_length=80, required=False)
     comment = forms.CharField(max_length=2000, required=False)
     delivery_address = forms.CharField(max_length=500, required=False)
+    payment_method = forms.ChoiceField(choices=Order.PaymentMethod.choices, required=False)
+    delivery_method = forms.ChoiceField(choices=Order.DeliveryMethod.choices, required=False)
+    delivery_date = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    delivery_time_from = forms.TimeField(input_formats=["%H:%M"], required=False)
+    delivery_time_to = forms.TimeField(input_formats=["%H:%M"], required=False)
+
+    def clean(self):
+        data = super().clean()
+        delivery_slot_check(self)
+        return data
 
 
 class PaymentForm(forms.Form):

@@ -7,6 +7,7 @@ them, and `make api-check` runs schemathesis against a running desk)."""
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 
 from orders.api_forms import (
     EXTERNAL_ID_LENGTH,
@@ -17,6 +18,7 @@ from orders.api_forms import (
     OrderChangesForm,
     PaymentForm,
 )
+from orders.models import Order
 from orders.selectors.documents import CHANGES_LIMIT_DEFAULT, CHANGES_LIMIT_MAX
 
 Schema = dict[str, Any]
@@ -24,6 +26,8 @@ Schema = dict[str, Any]
 MONEY_OUT: Schema = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1890.00"]}
 MOMENT_OUT: Schema = {"type": "string", "format": "date-time"}
 NULLABLE_STRING: Schema = {"type": ["string", "null"]}
+# A delivery slot's end on the shop's clock, as intake takes it and the document writes it.
+CLOCK_IN: Schema = {"type": "string", "pattern": r"^\d{2}:\d{2}$", "examples": ["14:00"]}
 
 
 def _ref(name: str) -> Schema:
@@ -57,6 +61,10 @@ def _field(form: type[forms.Form], name: str, **extra: Any) -> Schema:
         schema.update({key: value for key, value in bounds.items() if value is not None})
     elif isinstance(field, forms.DateTimeField):
         schema = {"type": "string", "format": "date-time"}
+    elif isinstance(field, forms.DateField):
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(field, forms.TimeField):
+        schema = CLOCK_IN
     else:
         schema = {"type": "string"}
         if isinstance(field, forms.EmailField):
@@ -191,6 +199,11 @@ def _document() -> Schema:
         "IntakeItem": _object(IntakeItemForm),
         "IntakeOrder": _object(
             IntakeOrderForm,
+            descriptions={
+                "delivery_date": "The day of delivery (YYYY-MM-DD); required with a time slot.",
+                "delivery_time_from": "The delivery slot's start on the shop's clock (HH:MM), with its end.",
+                "delivery_time_to": "The delivery slot's end, after its start (HH:MM).",
+            },
             customer=_ref("IntakeCustomer"),
             items=({"type": "array", "minItems": 1, "items": _ref("IntakeItem")}),
         )
@@ -367,6 +380,10 @@ def _document() -> Schema:
     }
 
 
+def _choice_out(choices: type[models.TextChoices], description: str) -> Schema:
+    return {"type": ["string", "null"], "enum": [*choices.values, None], "description": description}
+
+
 def _order_document_schema() -> Schema:
     def closed(properties: dict[str, Schema], **extra: Any) -> Schema:
         return {"type": "object", "properties": properties, "required": list(properties), **extra}
@@ -384,6 +401,7 @@ def _order_document_schema() -> Schema:
             "payment": closed(
                 {
                     "state": {"type": "string", "examples": ["unpaid", "paid", "failed"]},
+                    "method": _choice_out(Order.PaymentMethod, "How the customer pays; null when not known."),
                     "paid": MONEY_OUT,
                     "due": {**MONEY_OUT, "description": "The total less what was paid, never below zero."},
                     "currency": {"type": "string", "description": "ISO 4217."},
@@ -403,8 +421,13 @@ def _order_document_schema() -> Schema:
             "total": MONEY_OUT,
             "delivery": closed(
                 {
+                    "method": _choice_out(
+                        Order.DeliveryMethod, "How the order is delivered; null when not known."
+                    ),
                     "address": NULLABLE_STRING,
                     "date": {"type": ["string", "null"], "format": "date"},
+                    "time_from": {**CLOCK_IN, "type": ["string", "null"], "description": "The slot's start."},
+                    "time_to": {**CLOCK_IN, "type": ["string", "null"], "description": "The slot's end."},
                     "carrier": {**NULLABLE_STRING, "description": "From the carrier's latest report."},
                     "tracking_code": NULLABLE_STRING,
                     "state": {**NULLABLE_STRING, "description": "The carrier's latest report's state."},

@@ -21,6 +21,7 @@ class Trigger(models.Model):
         ENTERS = "enters", _("Order enters the status")
         STAYS = "stays", _("Order has stayed in the status")
         PAYMENT = "payment", _("A payment is recorded")
+        SLOT = "slot", _("Before the delivery slot")
 
     class Hand(models.TextChoices):
         KEEP = "", _("Keep the manager")
@@ -41,9 +42,19 @@ class Trigger(models.Model):
         on_delete=models.CASCADE,
         related_name="triggers",
         verbose_name=_("status"),
-        help_text=_("Payment triggers: empty for any status, else only orders in this status."),
+        help_text=_(
+            "Payment and before-the-slot triggers: empty for any status, else only orders in this status."
+        ),
     )
     when = models.CharField(_("when"), max_length=8, choices=When.choices, default=When.ENTERS)
+    # Before the slot: how long before the delivery slot starts, on the shop's clock (once per order and slot).
+    before = models.DurationField(
+        _("how long before the slot"),
+        null=True,
+        blank=True,
+        validators=[validate_positive_duration],
+        help_text=_("Before the delivery slot: e.g. 2h."),
+    )
     after = models.DurationField(
         _("after"),
         null=True,
@@ -122,9 +133,13 @@ class Trigger(models.Model):
         return self.name
 
     def clean(self):
-        errors = {}
-        if self.when != self.When.PAYMENT and not self.status_id:
-            errors["status"] = gettext("Choose the status: only a payment trigger may leave it empty.")
+        errors: dict[str, str] = {}
+        if self.when == self.When.SLOT:
+            errors |= self._slot_errors()
+        elif self.when != self.When.PAYMENT and not self.status_id:
+            errors["status"] = gettext(
+                "Choose the status the trigger watches (only payment and before-slot triggers may leave it empty)."
+            )
         if self.when == self.When.PAYMENT and (self.after or self.times > 1):
             errors["when"] = gettext(
                 "A payment trigger fires once per payment, as it is recorded: waits and repeats are for "
@@ -154,6 +169,16 @@ class Trigger(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _slot_errors(self) -> dict[str, str]:
+        errors = {}
+        if not self.before:
+            errors["before"] = gettext("Say how long before the delivery slot, e.g. 2h.")
+        if self.after or self.repeat_every or self.times > 1:
+            errors["after"] = gettext(
+                "A trigger before the delivery slot fires once per slot: waits and repeats are for 'has stayed'."
+            )
+        return errors
 
     def matches(self, order: Order) -> bool:
         """The conditions hold for the order as it is now (a payment trigger's payment state is the state the

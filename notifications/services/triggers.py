@@ -7,7 +7,7 @@ desk.flows.trigger_order_steps): notifications writes the message, the bell and 
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -165,12 +165,48 @@ def _plan(
     )
 
 
+def _slot_firings_plan(now: datetime) -> None:
+    """ "N hours before the delivery slot": a firing per trigger, order and slot (the slot's start on the shop's
+    clock is the firing's `entered_at`) once the slot is that near, read from the open orders with a slot on the
+    days concerned (partial index). A changed slot is a new firing; the same slot never a second one."""
+    for trigger in Trigger.objects.filter(is_active=True, when=Trigger.When.SLOT):
+        assert trigger.before is not None  # a trigger before the slot says how long before (Trigger.clean)
+        # A day either side: a slot's day on the shop's clock may be another than on the desk's.
+        days = ((now - timedelta(days=1)).date(), (now + trigger.before + timedelta(days=1)).date())
+        orders = Order.objects.open().filter(delivery_time_from__isnull=False, delivery_date__range=days)
+        if trigger.shop_id:
+            orders = orders.filter(shop_id=trigger.shop_id)
+        firings = [
+            TriggerFiring(trigger=trigger, order=order, entered_at=starts, due_at=starts - trigger.before)
+            for order in orders.select_related("shop").iterator(chunk_size=500)
+            if (starts := order.delivery_slot_starts) is not None and starts - trigger.before <= now < starts
+        ]
+        TriggerFiring.objects.bulk_create(firings, ignore_conflicts=True)
+
+
+def _still_due(firing: TriggerFiring, now: datetime) -> str:
+    """Why a due firing no longer applies to its order ("" when it does), for admin's record of the firing."""
+    trigger, order = firing.trigger, firing.order
+    watched = trigger.status.code if trigger.status is not None else order.status  # empty: any status
+    if trigger.when == Trigger.When.SLOT:
+        if order.is_final or order.delivery_slot_starts != firing.entered_at:
+            return "the order's delivery slot changed or the order closed"
+        if now >= firing.entered_at:
+            return "the delivery slot had begun"
+        if order.status != watched:
+            return "the order is in another status"
+    elif order.status != watched or order.status_entered_at != firing.entered_at:
+        return "the order left the status"
+    return "" if trigger.is_active else "the trigger is switched off"
+
+
 def triggers_fire_due(
     *, order_steps: OrderSteps, now: datetime | None = None, batch: int = 200, budget: float = 40.0
 ) -> int:
-    """The every-minute check of "has stayed" triggers: reads only firings that are due (partial index), batch
-    by batch within a time budget, skipping rows another worker holds."""
+    """The every-minute check of "has stayed" and "before the delivery slot" triggers: reads only firings that
+    are due (partial index), batch by batch within a time budget, skipping rows another worker holds."""
     now = now or timezone.now()
+    _slot_firings_plan(now)
     started, fired = time.monotonic(), 0
     while time.monotonic() - started < budget:
         done, fired_now = _fire_batch(now, batch, order_steps)
@@ -186,18 +222,17 @@ def _fire_batch(now: datetime, batch: int, order_steps: OrderSteps) -> tuple[int
     firings = list(
         TriggerFiring.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(done_at__isnull=True, due_at__lte=now)
-        .select_related("trigger__status", "trigger__template", "order__customer__shop", "order__manager")
+        .select_related(
+            "trigger__status", "trigger__template", "order__shop", "order__customer__shop", "order__manager"
+        )
         .order_by("due_at")[:batch]
     )
     fired = 0
     for firing in firings:
         trigger, order = firing.trigger, firing.order
-        # Only "has stayed" firings are planned, and those name their status (Trigger.clean).
-        status = trigger.status.code if trigger.status is not None else None
-        still_there = order.status == status and order.status_entered_at == firing.entered_at
-        if not still_there or not trigger.is_active:
-            firing.done_at, firing.outcome = now, Outcome.LEFT
-            firing.note = "the trigger is switched off" if still_there else "the order left the status"
+        gone = _still_due(firing, now)
+        if gone:
+            firing.done_at, firing.outcome, firing.note = now, Outcome.LEFT, gone
             firing.save(update_fields=["done_at", "outcome", "note"])
             continue
         if trigger.matches(order):

@@ -7,9 +7,10 @@ shop gave them) and the carrier's reports, never notes, calls, tasks, who did wh
 manager's first name.
 
 Shape (datetimes ISO 8601 with their offset, in UTC; money a string with two decimals):
-    {"number", "external_id", "status": {"code", "name"}, "payment": {"state", "paid", "due", "currency"},
+    {"number", "external_id", "status": {"code", "name"},
+     "payment": {"state", "method", "paid", "due", "currency"},
      "items": [{"sku", "name", "qty", "price"}], "total",
-     "delivery": {"address", "date", "carrier", "tracking_code", "state",
+     "delivery": {"method", "address", "date", "time_from", "time_to", "carrier", "tracking_code", "state",
                   "timeline": [{"state", "at", "location"}]},
      "manager": {"first_name"} | None, "history": [{"at", "kind", "text"}], "created_at", "updated_at"}"""
 
@@ -17,7 +18,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,11 @@ def day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def clock(value: time | None) -> str | None:
+    """A delivery slot's end as the intake takes it: "14:00"."""
+    return f"{value:%H:%M}" if value is not None else None
+
+
 def money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
@@ -61,6 +67,7 @@ def _status(order: Order, reading: Reading) -> Document:
 def _payment(order: Order, reading: Reading) -> Document:
     return {
         "state": order.payment_state,
+        "method": order.payment_method or None,
         "paid": money(order.paid_amount),
         "due": money(max(order.total - order.paid_amount, Decimal("0"))),
         "currency": order.shop.currency,
@@ -82,8 +89,11 @@ def _delivery(order: Order, reading: Reading) -> Document:
     reports = _reports(order)
     latest = reports[-1] if reports else None
     return {
+        "method": order.delivery_method or None,
         "address": order.delivery_address or None,
         "date": day(order.delivery_date),
+        "time_from": clock(order.delivery_time_from),
+        "time_to": clock(order.delivery_time_to),
         "carrier": latest.carrier if latest else None,
         "tracking_code": order.tracking_code or None,
         "state": latest.state if latest else None,

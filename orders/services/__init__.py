@@ -32,6 +32,7 @@ from orders.services.followup import (
 from orders.services.hands import order_set_manager, order_take_back, orders_reassign
 from orders.services.matrix import matrix_save, order_change_status
 from orders.services.orders import (
+    SLOT_FIELDS,
     order_add_note,
     order_create,
     order_event_add,
@@ -42,6 +43,7 @@ from orders.services.orders import (
 from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
+    "SLOT_FIELDS",
     "CalendarImport",
     "CalendarLine",
     "PRODUCTION_CALENDAR_RU",

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,9 @@ from orders.exceptions import IntakeConflict, OrderError, PaymentConflict, Statu
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
+
+# What the storefront and the New order page say of how the customer pays and when and how it is delivered.
+SLOT_FIELDS = ("payment_method", "delivery_method", "delivery_date", "delivery_time_from", "delivery_time_to")
 
 
 def order_event_add(
@@ -49,6 +52,10 @@ def order_create(
     comment: str = "",
     delivery_address: str = "",
     delivery_date: date | None = None,
+    delivery_time_from: time | None = None,
+    delivery_time_to: time | None = None,
+    payment_method: str = "",
+    delivery_method: str = "",
     by: User | None = None,
     taken_by: User | None = None,
 ) -> tuple[Order, bool]:
@@ -64,9 +71,13 @@ def order_create(
         region=region,
         comment=comment,
         delivery_address=delivery_address,
+        delivery_date=delivery_date,
+        delivery_time_from=delivery_time_from,
+        delivery_time_to=delivery_time_to,
+        payment_method=payment_method,
+        delivery_method=delivery_method,
     )
     fingerprint = intake_fingerprint(**content)
-    content["delivery_date"] = delivery_date
     try:
         with transaction.atomic():
             fingerprint_kept = fingerprint if external_id else {}
@@ -103,6 +114,9 @@ def intake_fingerprint(**fields: Any) -> dict[str, str]:
             for item in fields["items"]
         ],
     } | {key: fields[key] or "" for key in ("method", "region", "comment", "delivery_address")}
+    # What the storefront says of paying and delivering (an order accepted before these were kept has no hash
+    # of them: _existing_same compares the fields an order was accepted with).
+    canonical |= {key: str(fields.get(key) or "") for key in SLOT_FIELDS}
     return {
         key: hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
         for key, value in canonical.items()
@@ -116,7 +130,9 @@ def _existing_same(shop: Shop, external_id: str, fingerprint: dict[str, str]) ->
     existing = Order.objects.filter(shop=shop, external_id=external_id).first()
     if existing is not None and existing.intake_fingerprint:
         differing = sorted(
-            key for key, value in fingerprint.items() if existing.intake_fingerprint.get(key) != value
+            key
+            for key, value in fingerprint.items()
+            if key in existing.intake_fingerprint and existing.intake_fingerprint[key] != value
         )
         if differing:
             raise IntakeConflict(order=existing, fields=differing)
@@ -134,6 +150,10 @@ def _order_insert(
     comment: str,
     delivery_address: str,
     delivery_date: date | None,
+    delivery_time_from: time | None,
+    delivery_time_to: time | None,
+    payment_method: str,
+    delivery_method: str,
     fingerprint: dict[str, str],
     by: User | None,
     taken_by: User | None,
@@ -157,6 +177,10 @@ def _order_insert(
         comment=comment,
         delivery_address=delivery_address,
         delivery_date=delivery_date,
+        delivery_time_from=delivery_time_from,
+        delivery_time_to=delivery_time_to,
+        payment_method=payment_method,
+        delivery_method=delivery_method,
         total=sum((Decimal(item["qty"]) * Decimal(item["price"]) for item in items), Decimal("0")),
         status_entered_at=now,
         intake_fingerprint=fingerprint,

@@ -56,6 +56,7 @@ RULES = {
     "notifications:read_all": SIGNED_IN,
     "notifications:unread_count": SIGNED_IN,
     "notifications:order_message": roles.can_work_orders,
+    "notifications:order_payment_link": roles.can_work_orders,
     "webhooks:twilio_status": PUBLIC,
     "webhooks:twilio_inbound": PUBLIC,
     "feedback:claims": roles.can_read_claims,

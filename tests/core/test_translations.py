@@ -420,7 +420,8 @@ NOT_PAGES = {
     "orders:status", "orders:note",
     "orders:reassign", "orders:bulk_reassign", "orders:call", "orders:task_create", "orders:task_done",
     "orders:new_customer", "assignment:presence", "assignment:take", "notifications:open",
-    "notifications:read_all", "notifications:order_message", "feedback:claim_step", "feedback:claim_note",
+    "notifications:read_all", "notifications:order_message", "notifications:order_payment_link",
+    "feedback:claim_step", "feedback:claim_note",
     "feedback:reply_rate",
 }  # fmt: skip
 

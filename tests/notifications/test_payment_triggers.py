@@ -88,10 +88,13 @@ def test_the_shop_method_and_status_conditions_hold_as_for_status_triggers(clien
 @pytest.mark.parametrize(
     ("fields", "error"),
     [
-        ({"when": "enters"}, "Choose the status: only a payment trigger may leave it empty."),
+        (
+            {"when": "enters"},
+            "Choose the status the trigger watches (only payment and before-slot triggers may leave it empty).",
+        ),
         (
             {"when": "stays", "after": timedelta(days=1)},
-            "Choose the status: only a payment trigger may leave it empty.",
+            "Choose the status the trigger watches (only payment and before-slot triggers may leave it empty).",
         ),
         (
             {"when": "payment", "after": timedelta(hours=1)},
@@ -112,7 +115,10 @@ def test_the_admin_form_says_which_field_to_fix(client):
     data |= {"task_kind": "call", "task_due_in": "1h", "notify": "manager"}
     response = client.post(reverse("admin:notifications_trigger_add"), data)
     assert response.status_code == 200
-    assert "Choose the status: only a payment trigger may leave it empty." in response.content.decode()
+    assert (
+        "Choose the status the trigger watches (only payment and before-slot triggers may leave it empty)."
+        in response.content.decode()
+    )
     data["when"] = "payment"
     assert client.post(reverse("admin:notifications_trigger_add"), data).status_code == 302
     assert Trigger.objects.get().status is None

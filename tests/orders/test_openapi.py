@@ -52,6 +52,11 @@ INTAKE = {
     "customer": {"name": "Ivan Petrov", "phone": "+79161112233", "type": "person"},
     "items": [{"sku": "GR-101", "name": "Garden hose", "qty": 2, "price": 1890}],
     "delivery_address": "Moscow, Arbat 5",
+    "payment_method": "cash_on_delivery",
+    "delivery_method": "courier",
+    "delivery_date": "2026-11-25",
+    "delivery_time_from": "14:00",
+    "delivery_time_to": "16:00",
 }
 
 
@@ -74,6 +79,7 @@ def test_real_answers_of_every_endpoint_are_as_documented(client):
     assert post(orders, "/api/v1/orders/", INTAKE).status_code == 200
     assert post(orders, "/api/v1/orders/", {**INTAKE, "comment": "other"}).status_code == 409
     assert post(orders, "/api/v1/orders/", {**INTAKE, "items": [{"qty": 0}]}).status_code == 400
+    assert post(orders, "/api/v1/orders/", {**INTAKE, "delivery_time_to": "13:00"}).status_code == 400
     assert post(orders, "/api/v1/orders/", "[1, 2]").status_code == 400
     assert post(orders, "/api/v1/orders/", INTAKE, headers={}).status_code == 401
 
@@ -90,6 +96,7 @@ def test_real_answers_of_every_endpoint_are_as_documented(client):
 
     document = get(order, "/api/v1/orders/web-1/").json()
     assert document["delivery"]["timeline"] and document["manager"] == {"first_name": "Anna"}
+    assert (document["delivery"]["time_from"], document["payment"]["method"]) == ("14:00", "cash_on_delivery")
     assert get(order, "/api/v1/orders/web-2/").status_code == 404
     assert get(order, "/api/v1/orders/web-1/", headers={}).status_code == 401
 

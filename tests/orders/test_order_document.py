@@ -2,7 +2,7 @@
 webhooks carry. Its parts, what its history leaves out, its cost for many orders, and that every change a
 storefront can see moves the order's `updated_at` (what pollers page by)."""
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -45,6 +45,11 @@ def test_a_new_order_reads_as_the_storefront_sent_it(shop):
             shop,
             external_id="web-1",
             delivery_address="Moscow, Arbat 5",
+            payment_method="card_online",
+            delivery_method="courier",
+            delivery_date=date(2026, 11, 25),
+            delivery_time_from=time(14),
+            delivery_time_to=time(16, 30),
             items=[
                 {"sku": "A1", "name": "Teapot", "qty": 2, "price": Decimal("450.5")},
                 {"sku": "", "name": "Cup", "qty": 1, "price": Decimal("99")},
@@ -54,15 +59,24 @@ def test_a_new_order_reads_as_the_storefront_sent_it(shop):
         "number": order.number,
         "external_id": "web-1",
         "status": {"code": "new", "name": Status.objects.get(code="new").name},
-        "payment": {"state": "unpaid", "paid": "0.00", "due": "1000.00", "currency": "RUB"},
+        "payment": {
+            "state": "unpaid",
+            "method": "card_online",
+            "paid": "0.00",
+            "due": "1000.00",
+            "currency": "RUB",
+        },
         "items": [
             {"sku": "A1", "name": "Teapot", "qty": 2, "price": "450.50"},
             {"sku": "", "name": "Cup", "qty": 1, "price": "99.00"},
         ],
         "total": "1000.00",
         "delivery": {
+            "method": "courier",
             "address": "Moscow, Arbat 5",
-            "date": None,
+            "date": "2026-11-25",
+            "time_from": "14:00",
+            "time_to": "16:30",
             "carrier": None,
             "tracking_code": None,
             "state": None,
@@ -82,6 +96,7 @@ def test_payment_due_is_the_balance_and_never_below_zero(shop):
     order_record_payment(order=order, state="paid", amount=Decimal("400"))
     assert order_document(order)["payment"] == {
         "state": "paid",
+        "method": None,
         "paid": "400.00",
         "due": "600.00",
         "currency": "RUB",
