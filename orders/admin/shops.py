@@ -77,11 +77,11 @@ class ShopDayAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Shop)
-class ShopAdmin(AuditedAdmin, admin.ModelAdmin):
+class ShopAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "timezone", "hours", "live_keys", "api_requests_per_minute"]
     search_fields = ["name", "code"]
     inlines = [ShopAddressInline, ShopDayInline, ApiKeyInline]
-    formfield_overrides = SHOP_TIME
+    formfield_overrides = SHOP_TIME | HumanDurationsAdmin.formfield_overrides
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -149,6 +149,7 @@ def test_admin_refuses_a_nonsense_link_and_keeps_what_was_typed(admin_client):
         "quiet_from": "21:00",
         "quiet_to": "09:00",
         "api_requests_per_minute": 120,
+        "first_reply_within": "5 min",
     }
     refused = admin_client.post(add, data | {"payment_link_template": "https://shop.example/pay?o={order}"})
     assert refused.status_code == 200 and not Shop.objects.filter(code="garden").exists()
