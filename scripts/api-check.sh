@@ -33,11 +33,12 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 status=0
-.venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
+# Run from the temp dir: schemathesis keeps its cache of found failures in ./.schemathesis, gone with the dir.
+(cd "$DIR" && "$OLDPWD/.venv/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --header "Authorization: Bearer demo-garden-key" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
   --max-examples "${API_CHECK_EXAMPLES:-20}" --workers 1 --seed "${API_CHECK_SEED:-20261207}" \
-  --max-time 90 --request-timeout 10 --suppress-health-check all --generation-database none --no-color "$@" || status=$?
+  --max-time 90 --request-timeout 10 --suppress-health-check all --generation-database none --no-color "$@") || status=$?
 if [ "$status" != 0 ]; then
   echo "--- the desk's log ---"
   tail -n 60 "$DIR/server.log"
