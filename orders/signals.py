@@ -15,6 +15,14 @@ order_manager_changed = Signal()
 order_touched = Signal()
 # order, amount
 payment_failed = Signal()
+# order, state, amount: a payment event from the storefront was recorded (any state, a failure included)
+payment_recorded = Signal()
+# order, by: an open order's items or delivery details were changed (orders.services.order_edit)
+order_edited = Signal()
+# order, event (a DeliveryEvent): a carrier's new report was recorded
+delivery_recorded = Signal()
+# order, rating: the customer's rating was recorded
+order_rated = Signal()
 # orders (list): orders whose status clock has just run out
 orders_overdue = Signal()
 # orders (list): orders overdue past the grace period

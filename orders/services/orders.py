@@ -233,6 +233,7 @@ def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
     )
     if state == Order.PaymentState.FAILED:
         signals.payment_failed.send(sender=Order, order=order, amount=amount)
+    signals.payment_recorded.send(sender=Order, order=order, state=state, amount=amount)
     return order
 
 
@@ -280,4 +281,5 @@ def order_record_rating(
         text=text,
         details=history.Rated(rating=rating, was=previous),
     )
+    signals.order_rated.send(sender=Order, order=order, rating=rating)
     return order
