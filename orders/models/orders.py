@@ -136,6 +136,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 name="order_queue_idx",
             ),
             models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
+            # The storefront's changes list (status API): a shop's orders by (updated_at, id), one range per page.
+            models.Index(fields=["shop", "updated_at", "id"], name="order_updated_idx"),
             models.Index(fields=["external_id"], name="order_external_id_idx"),  # the list's search
             models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
             # The queue priority of the order list: open first, overdue first, then soonest due, then oldest.

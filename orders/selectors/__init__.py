@@ -20,6 +20,16 @@ from orders.selectors.customers import (
     customer_get_for_user,
     customer_page,
 )
+from orders.selectors.documents import (
+    BadCursor,
+    ChangesPage,
+    Document,
+    cursor_decode,
+    order_changes,
+    order_document,
+    order_document_for_shop,
+    order_documents,
+)
 from orders.selectors.followup import (
     NextThing,
     call_script_filled,
@@ -44,6 +54,14 @@ from orders.selectors.orders import (
 )
 
 __all__ = [
+    "BadCursor",
+    "ChangesPage",
+    "Document",
+    "cursor_decode",
+    "order_changes",
+    "order_document",
+    "order_document_for_shop",
+    "order_documents",
     "CustomerPage",
     "KnownCustomer",
     "customer_find",

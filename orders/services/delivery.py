@@ -4,9 +4,10 @@ matrix when the shop has a rule for the state, never backwards and never past wh
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from core.phrases import Value, label, phrase
+from core.phrases import label, phrase
 from orders import history, signals
 from orders.exceptions import StatusChangeRefused
 from orders.models import DeliveryEvent, DeliveryState, DeliveryStatusRule, Order, OrderEvent
@@ -28,17 +29,17 @@ def order_record_delivery(
             )
     except IntegrityError:
         return DeliveryEvent.objects.get(order=order, state=state, at=at), False
-    said: dict[str, Value] = {"carrier": carrier, "state": label(DeliveryState(state).label, lower=True)}
     order_event_add(
         order=order,
         kind=OrderEvent.Kind.DELIVERY,
-        text=phrase(gettext_noop("%(carrier)s: %(state)s (%(location)s)"), location=location, **said)
-        if location
-        else phrase(gettext_noop("%(carrier)s: %(state)s"), **said),
+        text=event.report,
         details=history.CarrierReport(state=state, at=at, carrier=carrier),
     )
+    # The report is part of the order as the storefront reads it (its timeline): the order changed.
+    changed: dict[str, object] = {"updated_at": timezone.now()}
     if tracking_code and tracking_code != order.tracking_code:
-        Order.objects.filter(pk=order.pk).update(tracking_code=tracking_code)
+        changed["tracking_code"] = tracking_code
+    Order.objects.filter(pk=order.pk).update(**changed)
     later = DeliveryEvent.objects.filter(order=order, at__gt=at).exists()
     if not later:  # a report older than one already received moves nothing
         _apply_rule(order, state=state, carrier=carrier)
