@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +56,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
         if not self.has_change_permission(request, endpoint):
             raise PermissionDenied
-        return self._secret_page(request, endpoint, webhook_endpoint_secret_rotate(endpoint=endpoint), created=False)
+        return self._secret_page(
+            request, endpoint, webhook_endpoint_secret_rotate(endpoint=endpoint), created=False
+        )
 
     def _secret_page(self, request, endpoint, secret, *, created):
         context = {

@@ -11,10 +11,4 @@ class AddressRefused(WebhookError):
 
 
 class DeliveryFailed(WebhookError):
-    """One try did not get a 2xx answer; `status` is the HTTP code (0: no answer), `excerpt` the answer's first
-    bytes."""
-
-    def __init__(self, message: str, *, status: int = 0, excerpt: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.excerpt = excerpt
+    """One try got no answer: no connection, or none in time."""

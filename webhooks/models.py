@@ -34,7 +34,7 @@ class WebhookEndpoint(models.Model):
     shop = models.ForeignKey(
         "orders.Shop", verbose_name=_("shop"), on_delete=models.CASCADE, related_name="webhook_endpoints"
     )
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("address"), max_length=500)
     # "whsec_" + base64 of 32 random bytes (Standard Webhooks); shown to the admin once, when made or rotated.
     secret = models.CharField(_("secret"), max_length=100, editable=False)
     # Event type values (EventType); a JSON list works the same on SQLite and PostgreSQL.
@@ -117,4 +117,4 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_type} {self.event_id}"
+        return f"{self.get_event_type_display()} #{self.pk}"

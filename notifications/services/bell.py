@@ -18,7 +18,9 @@ from orders.selectors import supervisors_covering_shop
 
 def notifications_to_admins(*, kind: str, text: Phrase | str, link: str = "") -> int:
     """Tell every active admin (staff or superuser: core.roles.is_admin), e.g. of a webhook that failed."""
-    admins = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True).values_list("pk", flat=True)
+    admins = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True).values_list(
+        "pk", flat=True
+    )
     return notifications_create_many(kind=kind, messages=[(pk, text, link) for pk in admins])
 
 

@@ -44,7 +44,9 @@ def test_an_endpoint_to_a_private_address_is_refused_when_saved(settings, url):
 @pytest.mark.django_db
 def test_a_private_address_is_accepted_when_the_setting_allows_it(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = True
-    WebhookEndpoint(shop=ShopFactory(), url="https://10.0.0.7/hooks", secret="s", events=["order.created"]).full_clean()
+    WebhookEndpoint(
+        shop=ShopFactory(), url="https://10.0.0.7/hooks", secret="s", events=["order.created"]
+    ).full_clean()
 
 
 @pytest.mark.django_db

@@ -34,7 +34,6 @@ def webhook_event_record(*, order: Order, event_type: str, now: datetime | None 
     if not endpoints:
         return []
     now = now or timezone.now()
-    order = Order.objects.get(pk=order.pk)  # as the change left it (the caller's copy may predate an update)
     event_id = f"evt_{uuid4().hex}"
     payload = webhook_body(event_id=event_id, event_type=event_type, order=order, now=now)
     deliveries = WebhookDelivery.objects.bulk_create(

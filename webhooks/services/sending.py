@@ -13,11 +13,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from webhooks import signals, transport
 from webhooks.addresses import url_check
-from webhooks.exceptions import DeliveryFailed, WebhookError
+from webhooks.exceptions import WebhookError
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services.recording import webhooks_send_after_commit
 from webhooks.signing import signature
@@ -42,7 +42,8 @@ def _due(now: datetime) -> QuerySet[WebhookDelivery]:
     return (
         WebhookDelivery.objects.filter(endpoint__is_active=True)
         .filter(
-            Q(state=State.PENDING, next_try_at__lte=now) | Q(state=State.SENDING, claimed_at__lte=now - STALLED_SEND)
+            Q(state=State.PENDING, next_try_at__lte=now)
+            | Q(state=State.SENDING, claimed_at__lte=now - STALLED_SEND)
         )
         .exclude(Exists(earlier_waiting))
     )
@@ -94,7 +95,9 @@ def _deliver(delivery: WebhookDelivery) -> WebhookDelivery:
         error = gettext("HTTP %(status)s: redirects are not followed; give the final address.")
     else:
         error = gettext("HTTP %(status)s")
-    return _record_failure(delivery, error % {"status": answer.status}, status=answer.status, excerpt=answer.excerpt)
+    return _record_failure(
+        delivery, error % {"status": answer.status}, status=answer.status, excerpt=answer.excerpt
+    )
 
 
 @transaction.atomic
@@ -126,7 +129,11 @@ def _record_failure(delivery: WebhookDelivery, error: str, *, status: int | None
         endpoint.disabled_reason = (
             gettext("The receiver answered 410 Gone.")
             if gone
-            else gettext("%(count)s failed tries in a row; the last: %(error)s")
+            else ngettext(
+                "%(count)s failed try in a row; the last: %(error)s",
+                "%(count)s failed tries in a row; the last: %(error)s",
+                endpoint.consecutive_failures,
+            )
             % {"count": endpoint.consecutive_failures, "error": error}
         )[:300]
         signals.endpoint_disabled.send(sender=WebhookEndpoint, endpoint=endpoint)
