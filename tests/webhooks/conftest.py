@@ -25,6 +25,7 @@ class Answer:
     body: bytes = b"ok"
     sleep: float = 0.0  # before answering
     location: str = ""
+    streamed: int = 0  # bytes of "x" written after the body, in 1 MB writes (a huge answer without the memory)
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Receiver:
     """`answer(received_so_far) -> Answer` decides each answer; `requests` is what arrived, in order."""
 
     requests: list[Received] = field(default_factory=list)
+    answered: list[bool] = field(default_factory=list)  # each answer written in full, or cut off by the desk
     answer: object = None
     port: int = 0
     server: ThreadingHTTPServer | None = None
@@ -57,11 +59,14 @@ class Receiver:
                     self.send_response(answer.status)
                     if answer.location:
                         self.send_header("Location", answer.location)
-                    self.send_header("Content-Length", str(len(answer.body)))
+                    self.send_header("Content-Length", str(len(answer.body) + answer.streamed))
                     self.end_headers()
                     self.wfile.write(answer.body)
+                    for _ in range(answer.streamed // 2**20):
+                        self.wfile.write(b"x" * 2**20)
+                    receiver.answered.append(True)
                 except OSError:  # the desk hung up first (its deadline, or the answer's cap)
-                    pass
+                    receiver.answered.append(False)
 
             def log_message(self, *args):
                 pass
