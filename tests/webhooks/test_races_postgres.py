@@ -4,7 +4,6 @@ twice, and no order's events arrive out of order (the receiver records what arri
 import json
 import random
 import threading
-import time
 from uuid import uuid4
 
 import pytest
