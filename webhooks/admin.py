@@ -38,6 +38,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         count = len(endpoint.events)
         return ngettext("%(count)s event", "%(count)s events", count) % {"count": count}
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []  # a new endpoint has no failures to show
+
     def save_model(self, request, obj, form, change):
         request._webhook_secret = webhook_endpoint_save(endpoint=obj)
 
@@ -85,7 +88,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "attempts",
         "response_code",
         "answer",
-        "next_try_at",
         "last_error",
     ]
     list_filter = ["state", "endpoint", "event_type"]

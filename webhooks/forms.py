@@ -11,6 +11,7 @@ class WebhookEndpointForm(forms.ModelForm):
         label=_("Address"),
         max_length=500,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
         help_text=_(
             "Where the shop's site takes the events: an address starting with https://, on the internet "
             "(private and local network addresses are refused). Each request is signed as the Standard "
