@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 
 from tests.factories import ShopFactory, make_order
 from tests.webhooks.conftest import endpoint_for
-from webhooks.addresses import address_refused
+from webhooks import transport
+from webhooks.addresses import Target, address_refused
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 PRIVATE = ["127.0.0.1", "10.1.2.3", "169.254.169.254", "192.168.0.10", "172.16.5.5", "::1", "fe80::1",
@@ -75,3 +76,12 @@ def test_an_endpoint_saved_while_allowed_is_refused_at_send_time_once_it_is_not(
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == WebhookDelivery.State.PENDING and delivery.attempts == 1
     assert "127.0.0.1 leads to 127.0.0.1, a private, loopback or link-local address" in delivery.last_error
+
+
+def test_the_request_goes_to_the_checked_address_not_a_new_dns_answer(receiver):
+    """DNS rebinding: the host is resolved once, when checked; the connection goes to that address (here a name
+    that resolves nowhere, checked as 127.0.0.1), with the host named in the Host header."""
+    target = Target(scheme="http", host="shop.invalid", port=receiver.port, path="/hooks", address="127.0.0.1")
+    answer = transport.post(target, body=b"{}", headers={}, timeout=5, cap=1024)
+    assert answer.status == 200
+    assert receiver.requests[0].headers["Host"] == f"shop.invalid:{receiver.port}"
