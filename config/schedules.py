@@ -14,6 +14,7 @@ EVERY_MINUTE = [
     ("notifications: send customer messages that are due", "notifications.tasks.send_due"),
     ("feedback: ask for feedback, email where WhatsApp failed", "feedback.tasks.ask_for_feedback"),
     ("feedback: flag overdue claims", "feedback.tasks.flag_overdue_claims"),
+    ("webhooks: send shops' webhooks that are due", "webhooks.tasks.send_due"),
 ]
 
 

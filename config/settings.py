@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "assignment",
     "notifications",
     "feedback",
+    "webhooks",
     "kpi",
     "dashboard",
     "desk",
@@ -187,6 +188,17 @@ TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
 TWILIO_BASE_URL = env_str("TWILIO_BASE_URL")
 # Seconds the client waits for Twilio's answer; the outbox retries (looking the message up first), not the client.
 TWILIO_TIMEOUT = float(env_str("TWILIO_TIMEOUT", "10"))
+
+# Outbound webhooks to shops' sites (webhooks/): seconds a receiver has to answer (the whole exchange), bytes of
+# its answer read at most, tries before a delivery fails (waiting WEBHOOKS_RETRY_SECONDS, doubled after each try),
+# failures in a row that switch an endpoint off; WEBHOOKS_ALLOW_PRIVATE=1 lets the desk call private, loopback and
+# link-local addresses (a receiver on the same network; tests on 127.0.0.1), refused by default (request forgery).
+WEBHOOKS_TIMEOUT = float(env_str("WEBHOOKS_TIMEOUT", "5"))
+WEBHOOKS_MAX_RESPONSE_BYTES = env_int("WEBHOOKS_MAX_RESPONSE_BYTES", 64 * 1024)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_RETRY_SECONDS = env_int("WEBHOOKS_RETRY_SECONDS", 60)
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 5)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 Q_CLUSTER: dict[str, Any] = {
     "name": "orderdesk",

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from assignment.exceptions import AssignmentRefused
@@ -17,11 +18,12 @@ from assignment.services import (
     queue_serve_after_commit,
 )
 from core.people import staff_name
-from core.phrases import Phrase, phrase
+from core.phrases import Phrase, label, phrase
 from feedback.services import feedback_letter, feedback_on_delivery, feedback_plan, reply_receive
-from notifications.models import InboundMessage, OutboundMessage, Trigger
+from notifications.models import InboundMessage, Notification, OutboundMessage, Trigger
 from notifications.services import (
     assignment_timeout_announce,
+    notifications_to_admins,
     off_hours_reply,
     queue_wait_announce,
     reply_announce,
@@ -33,12 +35,16 @@ from orders.exceptions import IntakeRefused, OrderError
 from orders.models import Order
 from orders.selectors import status_is_complete
 from orders.services import order_take_back, orders_reassign, task_create
+from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
+from webhooks.services import webhook_event_record
 
 
 # 1. An order arrives (orders.order_create → order_created).
 def order_arrived(*, order: Order, taken_by: User | None) -> None:
-    """Give it to a manager in the same request, so the storefront's answer names them; then its first status's
-    triggers; then, while the desk is closed, the reply saying when it opens."""
+    """Announce it to the shop's webhooks (first: what routing does next is announced after it); give it to a
+    manager in the same request, so the storefront's answer names them; then its first status's triggers; then,
+    while the desk is closed, the reply saying when it opens."""
+    webhook_event_record(order=order, event_type=EventType.ORDER_CREATED)
     if taken_by is not None:
         try:  # the manager who typed it in takes it, through routing's locks (quota, grants)
             order_take(
@@ -56,8 +62,10 @@ def order_arrived(*, order: Order, taken_by: User | None) -> None:
 
 # 2. An order moves (orders.order_change_status → order_status_changed).
 def order_moved(*, order: Order) -> None:
-    """The entered status's triggers; a request for feedback planned when the order is complete; the queue served
-    once the change is committed when a final status frees its manager's room."""
+    """Announced to the shop's webhooks; the entered status's triggers; a request for feedback planned when the
+    order is complete; the queue served once the change is committed when a final status frees its manager's
+    room."""
+    webhook_event_record(order=order, event_type=EventType.ORDER_STATUS_CHANGED)
     triggers_on_status_entered(order=order, order_steps=trigger_order_steps)
     if order.is_final and status_is_complete(order.status):
         feedback_plan(order=order)
@@ -148,6 +156,35 @@ def assignment_timed_out(*, order: Order, manager: User, minutes: int, rerouted_
 
 def order_waiting_too_long(*, order: Order, minutes: int, why: dict[str, str]) -> None:
     queue_wait_announce(order=order, minutes=minutes, why=why)
+
+
+# 4. The shop's site hears back: outbound webhooks (webhooks/), and the admins hear when they fail.
+def order_announced(*, order: Order, event_type: str) -> None:
+    """An event of the order (manager, edit, payment, delivery, rating, claim) for the shop's webhooks."""
+    webhook_event_record(order=order, event_type=event_type)
+
+
+def webhook_failed(*, delivery: WebhookDelivery) -> None:
+    text = phrase(
+        gettext_noop("The webhook “%(event)s” of order %(number)s to %(url)s failed for good: %(error)s"),
+        event=label(EventType(delivery.event_type).label),
+        number=delivery.order.number if delivery.order else "—",
+        url=delivery.endpoint.url,
+        error=delivery.last_error,
+    )
+    link = reverse("admin:webhooks_webhookdelivery_change", args=[delivery.pk])
+    notifications_to_admins(kind=Notification.Kind.INFO, text=text, link=link)
+
+
+def webhook_endpoint_disabled(*, endpoint: WebhookEndpoint) -> None:
+    text = phrase(
+        gettext_noop("The webhook endpoint %(url)s (%(shop)s) was switched off: %(reason)s"),
+        url=endpoint.url,
+        shop=endpoint.shop.name,
+        reason=endpoint.disabled_reason,
+    )
+    link = reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk])
+    notifications_to_admins(kind=Notification.Kind.INFO, text=text, link=link)
 
 
 def user_logged_out(*, user: User) -> None:

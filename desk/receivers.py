@@ -7,14 +7,30 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_out
 from django.core.mail import EmailMessage
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 from assignment import signals as routing
 from desk import flows
+from feedback import signals as feedback
+from feedback.models import Claim
 from notifications import signals as messaging
 from notifications.models import InboundMessage, OutboundMessage
 from orders import signals as orders
 from orders.models import Order, OrderEvent
+from webhooks import signals as webhooks
+from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
+
+# The order's events the shop's webhooks hear, besides its arrival and moves (flows 1 and 2 announce those).
+ANNOUNCED = {
+    orders.order_manager_changed: EventType.ORDER_MANAGER_ASSIGNED,
+    orders.order_edited: EventType.ORDER_EDITED,
+    orders.payment_recorded: EventType.ORDER_PAYMENT_RECORDED,
+    orders.delivery_recorded: EventType.ORDER_DELIVERY_UPDATED,
+    orders.order_rated: EventType.ORDER_RATING_RECEIVED,
+    feedback.claim_opened: EventType.CLAIM_OPENED,
+    feedback.claim_closed: EventType.CLAIM_CLOSED,
+}
 
 
 def on_order_created(sender: type, order: Order, taken_by: User | None = None, **kwargs: Any) -> None:
@@ -64,6 +80,22 @@ def on_order_waiting_too_long(
     flows.order_waiting_too_long(order=order, minutes=minutes, why=why)
 
 
+def on_order_event(sender: type, signal: Signal, order: Order, **kwargs: Any) -> None:
+    flows.order_announced(order=order, event_type=ANNOUNCED[signal])
+
+
+def on_claim_event(sender: type, signal: Signal, claim: Claim, **kwargs: Any) -> None:
+    flows.order_announced(order=claim.order, event_type=ANNOUNCED[signal])
+
+
+def on_webhook_failed(sender: type, delivery: WebhookDelivery, **kwargs: Any) -> None:
+    flows.webhook_failed(delivery=delivery)
+
+
+def on_webhook_endpoint_disabled(sender: type, endpoint: WebhookEndpoint, **kwargs: Any) -> None:
+    flows.webhook_endpoint_disabled(endpoint=endpoint)
+
+
 def on_logged_out(sender: type, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         flows.user_logged_out(user=user)
@@ -80,3 +112,8 @@ def connect() -> None:
     routing.assignment_timed_out.connect(on_assignment_timed_out, dispatch_uid="desk.assignment_timed_out")
     routing.order_waiting_too_long.connect(on_order_waiting_too_long, dispatch_uid="desk.order_waiting_too_long")
     user_logged_out.connect(on_logged_out, dispatch_uid="desk.logged_out")
+    for signal, event_type in ANNOUNCED.items():
+        receiver = on_claim_event if event_type.startswith("claim.") else on_order_event
+        signal.connect(receiver, dispatch_uid=f"desk.webhooks.{event_type}")
+    webhooks.delivery_failed.connect(on_webhook_failed, dispatch_uid="desk.webhook_failed")
+    webhooks.endpoint_disabled.connect(on_webhook_endpoint_disabled, dispatch_uid="desk.webhook_endpoint_disabled")

@@ -18,6 +18,12 @@ payment_failed = Signal()
 # order, event (its payment history line), state (the payment state it left), amount, payment_id: a payment was
 # recorded (sent once per payment: a storefront's retry of one already recorded sends nothing)
 payment_recorded = Signal()
+# order, by: an open order's items or delivery details were changed (orders.services.order_edit)
+order_edited = Signal()
+# order, event (a DeliveryEvent): a carrier's new report was recorded
+delivery_recorded = Signal()
+# order, rating: the customer's rating was recorded
+order_rated = Signal()
 # orders (list): orders whose status clock has just run out
 orders_overdue = Signal()
 # orders (list): orders overdue past the grace period

@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.people import staff_name
 from core.phrases import Phrase, label, phrase, text_columns
+from feedback import signals
 from feedback.exceptions import ClaimRefused
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings
 from notifications.models import Notification
@@ -73,6 +74,7 @@ def claim_open(
         notifications_create_many(
             kind=Notification.Kind.CLAIM, messages=[(pk, text, _claim_link(claim)) for pk in supervisors]
         )
+    signals.claim_opened.send(sender=Claim, claim=claim)
     return claim
 
 
@@ -112,6 +114,8 @@ def claim_move(*, claim: Claim, action: str, by: User | None, text: str = "") ->
         else phrase(gettext_noop("%(step)s."), step=step)
     )
     ClaimEvent.objects.create(claim=claim, kind=_MOVES[action], actor=by, **text_columns(said, 1000))
+    if not claim.is_open:
+        signals.claim_closed.send(sender=Claim, claim=claim)
     return claim
 
 

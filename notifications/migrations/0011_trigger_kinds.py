@@ -5,21 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0010_delivery_slots'),
-        ('orders', '0034_delivery_slots'),
+        ("notifications", "0010_delivery_slots"),
+        ("orders", "0034_delivery_slots"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='trigger',
-            name='status',
-            field=models.ForeignKey(blank=True, help_text='Payment and before-the-slot triggers: empty for any status, else only orders in this status.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='triggers', to='orders.status', verbose_name='status'),
+            model_name="trigger",
+            name="status",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Payment and before-the-slot triggers: empty for any status, else only orders in this status.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="triggers",
+                to="orders.status",
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='trigger',
-            name='when',
-            field=models.CharField(choices=[('enters', 'Order enters the status'), ('stays', 'Order has stayed in the status'), ('payment', 'A payment is recorded'), ('slot', 'Before the delivery slot')], default='enters', max_length=8, verbose_name='when'),
+            model_name="trigger",
+            name="when",
+            field=models.CharField(
+                choices=[
+                    ("enters", "Order enters the status"),
+                    ("stays", "Order has stayed in the status"),
+                    ("payment", "A payment is recorded"),
+                    ("slot", "Before the delivery slot"),
+                ],
+                default="enters",
+                max_length=8,
+                verbose_name="when",
+            ),
         ),
     ]

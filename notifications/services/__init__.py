@@ -8,6 +8,7 @@ from notifications.services.bell import (
     notifications_create_many,
     notifications_mark_all_read,
     notifications_mark_read,
+    notifications_to_admins,
     order_link,
     queue_wait_announce,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "notifications_create_many",
     "notifications_mark_all_read",
     "notifications_mark_read",
+    "notifications_to_admins",
     "off_hours_reply",
     "order_link",
     "queue_wait_announce",

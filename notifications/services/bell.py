@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -13,6 +14,14 @@ from core.phrases import Phrase, joined, label, phrase, text_columns
 from notifications.models import Notification
 from orders.models import Order
 from orders.selectors import supervisors_covering_shop
+
+
+def notifications_to_admins(*, kind: str, text: Phrase | str, link: str = "") -> int:
+    """Tell every active admin (staff or superuser: core.roles.is_admin), e.g. of a webhook that failed."""
+    admins = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True).values_list(
+        "pk", flat=True
+    )
+    return notifications_create_many(kind=kind, messages=[(pk, text, link) for pk in admins])
 
 
 def notification_create(*, recipient: User, kind: str, text: Phrase | str, link: str = "") -> Notification:

@@ -43,6 +43,7 @@ def order_record_delivery(
     later = DeliveryEvent.objects.filter(order=order, at__gt=at).exists()
     if not later:  # a report older than one already received moves nothing
         _apply_rule(order, state=state, carrier=carrier)
+    signals.delivery_recorded.send(sender=Order, order=order, event=event)
     return event, True
 
 

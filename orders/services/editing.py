@@ -116,6 +116,7 @@ def order_edit(
         ]
     )
     signals.order_touched.send(sender=Order, order=locked, by=by)
+    signals.order_edited.send(sender=Order, order=locked, by=by)
     order.refresh_from_db()
     return [line.render() for line in lines]
 

@@ -329,4 +329,5 @@ def order_record_rating(
         text=text,
         details=history.Rated(rating=rating, was=previous),
     )
+    signals.order_rated.send(sender=Order, order=order, rating=rating)
     return order

@@ -260,6 +260,7 @@ class RussianDesk:
             StatusTransition,
         )
         from orders.services import order_add_note, order_change_status, shop_issue_api_key
+        from webhooks.models import WebhookDelivery, WebhookEndpoint
 
         for code, name in {
             "new": "Новый", "approval": "Согласование", "assembly": "Комплектация", "delivery": "Доставка",
@@ -340,6 +341,13 @@ class RussianDesk:
         for person in (self.manager, self.supervisor, self.inspector, self.admin):
             notification_create(recipient=person, kind="claim", text="Претензия по заказу", link="")
         SettingChange.objects.create(action="changed", model="магазин", object_id="1", object_repr="Сад и огород")
+        endpoint = WebhookEndpoint.objects.create(
+            shop=self.shop, url="https://сад.example/hooks", secret="whsec_c2Fk", events=["order.created"]
+        )
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event_id="evt_0", event_type="order.created", order=self.order, payload={},
+            state="pending", attempts=1, response_code=500, response_excerpt="Ошибка", last_error="HTTP 500",
+        )  # fmt: skip
         self._third_party_rows()
 
     def _third_party_rows(self) -> None:

@@ -113,6 +113,21 @@ def test_the_desk_hears_an_orders_arrival_and_its_moves():
         assert [qualified_name(r) for r in receivers(signal)] == [receiver]
 
 
+def test_the_shops_webhooks_hear_an_orders_events_only_through_the_desk():
+    """Webhooks are an optional side effect, but an outbox row written in the change's transaction: the desk
+    records them (flows 1 and 2 for an arrival and a move, desk.receivers for the rest), and the webhooks app
+    connects no receiver of its own."""
+    from desk.receivers import ANNOUNCED
+
+    for signal in ANNOUNCED:
+        heard = [qualified_name(r) for r in receivers(signal)]
+        assert [name for name in heard if name.startswith("desk.")] in (
+            ["desk.receivers.on_order_event"],
+            ["desk.receivers.on_claim_event"],
+        )
+    assert not [name for name in foreign_receivers() if name.split(": ")[1].startswith("webhooks.")]
+
+
 def test_every_named_side_effect_is_still_connected():
     # A name left here after its receiver went would let a new receiver of the same name in unseen.
     connected = {qualified_name(r) for _, signal in domain_signals() for r in receivers(signal)}

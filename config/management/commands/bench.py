@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.services import assignments_expire, order_route
-from config import bench_http, bench_messaging, bench_queue
+from config import bench_http, bench_messaging, bench_queue, bench_webhooks
 from core import roles
 from kpi.models import ManagerDay
 from orders.models import Customer, Order, Shop, Task
@@ -96,6 +96,7 @@ class Command(BaseCommand):
         self._tasks_and_timeouts(user, customer, now)
         bench_messaging.stale_triggers(trigger=watcher, now=now, say=self.say, settle=_settle)
         bench_messaging.outbox_drain(customer=customer, now=now, say=self.say)
+        bench_webhooks.webhooks_drain(shop=shop, now=now, say=self.say)
 
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
