@@ -135,3 +135,13 @@ def test_the_conversation_weight_is_between_0_and_1_and_a_lighter_one_serves_the
         assert admin_client.post(url, {**form, "conversation_weight": "0.25"}).status_code == 302
     waiting.refresh_from_db()
     assert waiting.manager == anna
+
+
+def test_the_queue_and_take_it_speak_russian_for_a_conversation(client, shop, anna, speaking):
+    conversation = written(shop, phone="+79160001122")
+    client.force_login(anna)
+    with speaking("ru"):
+        queue = queue_of(client)
+        answer = client.post(reverse("assignment:take_conversation", args=[conversation.pk]), follow=True)
+    assert "Переписка" in queue and "написал(а)" in queue and "Взять" in queue
+    assert "Переписка с клиентом +79160001122 теперь ваша." in answer.content.decode()
