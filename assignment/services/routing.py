@@ -1,5 +1,5 @@
 """Giving an order or a conversation to a manager under row locks: routing's choice, or a manager taking it from
-the queue. One engine (`_route`, `_take`) for both, through `routing.routables`."""
+the queue. One engine (`route`, `_take`) for both, through `routing.routables`."""
 
 from datetime import datetime
 from decimal import Decimal
