@@ -136,12 +136,13 @@ class Team:
         quota = profile.quota_override
         return quota if quota is not None else self.settings.default_quota
 
-    def anyone_has_room(self) -> bool:
-        """Has any Free manager room for one more conversation, the lightest thing routed? (Grants aside: routing
-        decides those per order or conversation.)"""
-        lightest = min(Decimal(1), self.settings.conversation_weight)
+    def anyone_has_room(self, weight: Decimal | None = None) -> bool:
+        """Has any Free manager room for one more of this weight (an order: 1; none said: the lightest thing
+        routed)? (Grants aside: routing decides those per order or conversation.)"""
+        if weight is None:
+            weight = min(Decimal(1), self.settings.conversation_weight)
         return any(
-            profile.presence == Presence.FREE and self.load_of(profile) + lightest <= self.quota_of(profile)
+            profile.presence == Presence.FREE and self.load_of(profile) + weight <= self.quota_of(profile)
             for profile in self.profiles
         )
 

@@ -249,3 +249,23 @@ def test_a_decision_names_an_order_or_a_conversation_never_both_nor_neither(shop
     for named in ({}, {"order": order, "conversation": conversation}):
         with pytest.raises(IntegrityError), transaction.atomic():
             AssignmentDecision.objects.create(manager=anna, rule=AssignmentDecision.Rule.TAKEN, **named)
+
+
+def test_the_queue_reads_no_waiting_orders_while_the_free_managers_have_room_for_half_of_one(shop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.models import Order
+
+    anna = free_manager(username="anna", quota=1)
+    conversation, _ = new_conversation(shop)
+    assert conversation.manager == anna  # 0.5 of 1
+    ManagerProfile.objects.update(presence=Presence.LUNCH)
+    waiting = [make_order(shop) for _ in range(3)]
+    ManagerProfile.objects.update(presence=Presence.FREE)
+    with CaptureQueriesContext(connection) as ctx:
+        assert queue_serve() == 0
+    table = Order._meta.db_table
+    pages = [q["sql"] for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"] and "LIMIT" in q["sql"]]
+    assert pages == []  # no page of waiting orders read, none offered
+    assert all(order.manager is None for order in waiting)
