@@ -260,8 +260,9 @@ class Command(BaseCommand):
     def _conversation_routing(self, shop, count: int = 60) -> None:
         """First messages from new numbers, each routed on its own (as the inbound webhook does) across the team
         as it stands (1,000 managers after the routing figures): p50 and p95 of one conversation's routing."""
+        first = Conversation.objects.count()  # new numbers each run
         customers = Customer.objects.bulk_create(
-            Customer(shop=shop, name="", phone=f"+7967{n:07d}") for n in range(count)
+            Customer(shop=shop, name="", phone=f"+7967{first + n:07d}") for n in range(count)
         )
         now = timezone.now()
         conversations = Conversation.objects.bulk_create(
