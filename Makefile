@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install serve
+.PHONY: demo test lint bench install serve api-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
+
+## The storefront API against its OpenAPI document: schemathesis on a running desk (throwaway SQLite database).
+api-check: $(STAMP) $(MO)
+	bash scripts/api-check.sh $(ARGS)
 
 ## Figures for the hot paths at many orders, on a throwaway database (PostgreSQL when installed).
 bench: $(STAMP) $(MO)

@@ -1,5 +1,6 @@
-"""The demo's customer messaging: seed 004's pick-up point reminders, seed 001's failed-payment message, "your
-order is confirmed / on its way", and the garden shop's off-hours reply (idempotent). In Russian: the demo shops'
+"""The demo's customer messaging: seed 004's pick-up point reminders, seed 001's failed-payment message and call,
+and its "the payment went through", "your order is confirmed / on its way", and the garden shop's off-hours reply
+(idempotent). In Russian: the demo shops'
 customers read Russian (`Shop.customer_language`)."""
 
 from datetime import timedelta
@@ -45,6 +46,12 @@ TEMPLATES: list[dict[str, Any]] = [
         "или дождитесь нашего звонка: поможем оплатить другим способом.",
     ),
     dict(
+        name="Оплата получена",
+        channel="sms",
+        body="{{ customer.name }}, оплата заказа № {{ order.number }} прошла, спасибо! "
+        "Сообщим, когда заказ будет в пути.",
+    ),
+    dict(
         name="Мы сейчас закрыты",
         channel="sms",
         body="Спасибо за заказ № {{ order.number }}! Магазин «{{ shop.name }}» сейчас закрыт; "
@@ -59,8 +66,8 @@ TEMPLATES: list[dict[str, Any]] = [
     ),
 ]
 
-# name, status, when, template, extra fields
-TRIGGERS: list[tuple[str, str, str, str | None, dict[str, Any]]] = [
+# name, status (None: any, for a payment trigger), when, template, extra fields
+TRIGGERS: list[tuple[str, str | None, str, str | None, dict[str, Any]]] = [
     ("Подтверждён: сообщить клиенту", "approval", "enters", "Заказ подтверждён", {}),
     ("Отгружен: сообщить клиенту", "delivery", "enters", "Заказ в пути", {}),
     ("В пункте выдачи", "pickup", "enters", "Заказ в пункте выдачи", {}),
@@ -89,6 +96,18 @@ TRIGGERS: list[tuple[str, str, str, str | None, dict[str, Any]]] = [
         "Оплата не прошла",
         {"after": timedelta(minutes=15), "payment_state": Order.PaymentState.FAILED},
     ),
+    ("Оплата прошла: сообщить клиенту", None, "payment", "Оплата получена", {"payment_state": "paid"}),
+    (
+        "Оплата не прошла: позвонить клиенту",
+        None,
+        "payment",
+        None,
+        {
+            "payment_state": Order.PaymentState.FAILED,
+            "task_text": "Позвонить: оплата не прошла, помочь оплатить другим способом",
+            "task_due_in": timedelta(minutes=15),
+        },
+    ),
 ]
 
 
@@ -101,7 +120,7 @@ def demo_messaging_load(*, night_shop: Shop) -> None:
         trigger, created = Trigger.objects.get_or_create(
             name=name,
             defaults={
-                "status": Status.objects.get(code=code),
+                "status": Status.objects.get(code=code) if code else None,
                 "when": when,
                 "template": templates.get(template_name) if template_name else None,
                 **extra,

@@ -27,9 +27,12 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("feedback/", include("feedback.urls")),
-    path("api/v1/orders/", orders_api.order_intake, name="api_order_intake"),
+    path("api/v1/openapi.json", orders_api.openapi_document, name="api_openapi"),
+    path("api/v1/orders/", orders_api.orders_collection, name="api_order_intake"),
+    path("api/v1/orders/<str:external_id>/", orders_api.order_status, name="api_order_status"),
     path("api/v1/orders/<str:external_id>/payment/", orders_api.order_payment, name="api_order_payment"),
     path("api/v1/orders/<str:external_id>/delivery/", orders_api.order_delivery, name="api_order_delivery"),
+    path("api/<path:rest>", orders_api.not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's, a JSON answer).

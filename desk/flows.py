@@ -26,6 +26,7 @@ from notifications.services import (
     queue_wait_announce,
     reply_announce,
     triggers_fire_due,
+    triggers_on_payment,
     triggers_on_status_entered,
 )
 from orders.exceptions import IntakeRefused, OrderError
@@ -64,8 +65,8 @@ def order_moved(*, order: Order) -> None:
         queue_serve_after_commit()
 
 
-# 2a. A trigger fires (on entering a status, in 1 and 2; or "has stayed", from the every-minute check below):
-# notifications writes its message and bell, and these are its steps on the order itself.
+# 3. A trigger fires (on entering a status, in 1 and 2; on a payment, in 4; or "has stayed", from the every-minute
+# check below): notifications writes its message and bell, and these are its steps on the order itself.
 def trigger_order_steps(trigger: Trigger, order: Order, now: datetime) -> list[Phrase]:
     """A task for the order's manager, a hand-over to a named manager, or back to routing; what was done, in the
     words of the firing's history line."""
@@ -109,7 +110,13 @@ def stale_triggers_fire(*, now: datetime | None = None) -> int:
     return triggers_fire_due(now=now, order_steps=trigger_order_steps)
 
 
-# 3. The other reactions between apps.
+# 4. A payment is recorded (orders.order_record_payment → payment_recorded; a storefront's retry sends nothing).
+def payment_recorded(*, order: Order, recorded_at: datetime) -> None:
+    """The payment triggers: once per payment, with the same conditions and steps as a status's triggers."""
+    triggers_on_payment(order=order, recorded_at=recorded_at, order_steps=trigger_order_steps)
+
+
+# 5. The other reactions between apps.
 def order_worked_on(*, order: Order, by: User | None) -> None:
     """A status change, call, note or task by the assigned manager stops routing's acceptance clock."""
     assignment_accept(order=order, by=by)

@@ -14,7 +14,7 @@ from desk import flows
 from notifications import signals as messaging
 from notifications.models import InboundMessage, OutboundMessage
 from orders import signals as orders
-from orders.models import Order
+from orders.models import Order, OrderEvent
 
 
 def on_order_created(sender: type, order: Order, taken_by: User | None = None, **kwargs: Any) -> None:
@@ -23,6 +23,10 @@ def on_order_created(sender: type, order: Order, taken_by: User | None = None, *
 
 def on_order_status_changed(sender: type, order: Order, **kwargs: Any) -> None:
     flows.order_moved(order=order)
+
+
+def on_payment_recorded(sender: type, order: Order, event: OrderEvent, **kwargs: Any) -> None:
+    flows.payment_recorded(order=order, recorded_at=event.created_at)
 
 
 def on_order_touched(sender: type, order: Order, by: User | None, **kwargs: Any) -> None:
@@ -69,6 +73,7 @@ def connect() -> None:
     orders.order_created.connect(on_order_created, dispatch_uid="desk.order_created")
     orders.order_status_changed.connect(on_order_status_changed, dispatch_uid="desk.order_status_changed")
     orders.order_touched.connect(on_order_touched, dispatch_uid="desk.order_touched")
+    orders.payment_recorded.connect(on_payment_recorded, dispatch_uid="desk.payment_recorded")
     messaging.customer_replied.connect(on_customer_replied, dispatch_uid="desk.customer_replied")
     messaging.message_delivery_changed.connect(on_message_delivery_changed, dispatch_uid="desk.delivery_changed")
     messaging.email_writing.connect(on_email_writing, dispatch_uid="desk.email_writing")

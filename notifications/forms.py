@@ -1,3 +1,4 @@
+from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field
 from django import forms
@@ -75,3 +76,28 @@ class MessageForm(forms.Form):
         """The chosen template's text was shown on the page the person sent from."""
         template = self.cleaned_data.get("template")
         return template is None or self.cleaned_data.get("previewed") == template.pk
+
+
+class PaymentLinkForm(forms.Form):
+    """Send the order's payment link by the channel chosen (its own ids: the message form has a channel too)."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.SMS)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "payment_link_%s")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def helper(self) -> FormHelper:
+        return page_helper(
+            FieldWithButtons(
+                Field("channel", css_class="form-select-sm", aria_label=_("Channel")),
+                StrictButton(
+                    _("Send payment link"),
+                    type="submit",
+                    css_class="btn-sm btn-outline-primary",
+                    data_testid="payment-link-send",
+                ),
+            ),
+            form_show_labels=False,
+        )

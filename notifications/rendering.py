@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 
 from django.utils import dateformat, timezone, translation
 
-from core.formats import money
+from core.formats import day_label, money
 from core.people import staff_name
 from notifications.exceptions import TemplateRefused
 from orders.clock import working_deadline
 from orders.exceptions import TextDoesNotRender
 from orders.models import Customer, Order, Shop
+from orders.payment_links import payment_link
 from orders.templating import sample_context as orders_sample_context
 from orders.templating import text_render
 
@@ -42,14 +43,33 @@ def message_context(*, order: Order | None, customer: Customer, now: datetime | 
         "shop": shop,
         # A name, never the staff account itself: a template must not reach anything else of it.
         "manager": {"name": staff_name(manager, ""), "first_name": manager.first_name if manager else ""},
-    } | customer_words(shop=shop, total=order.total if order is not None else None, now=now or timezone.now())
+    } | customer_words(shop=shop, order=order, now=now or timezone.now())
 
 
-def customer_words(*, shop: Shop, total, now: datetime) -> dict[str, str]:
+def customer_words(*, shop: Shop, order: Order | None, now: datetime) -> dict[str, str]:
     """What a template writes as the shop's customers read it (their language, the shop's currency):
-    {{ total }} is "4 990 ₽" where {{ order.total }} stays the plain number 4990.00; {{ opens_at }} "Пн 09:00"."""
+    {{ total }} is "4 990 ₽" where {{ order.total }} stays the plain number 4990.00; {{ opens_at }} "Пн 09:00";
+    {{ delivery_date }} "12 дек.", {{ delivery_slot }} "14:00–16:00", {{ payment_method }} "Картой онлайн",
+    {{ delivery_method }} "Курьер", {{ payment_link }} the shop's payment page for the order (each "" when not
+    known)."""
     with translation.override(shop.customer_language):
-        return {"total": money(total, shop.currency), "opens_at": opening_label(shop, now)}
+        words = {
+            "total": money(order.total if order is not None else None, shop.currency),
+            "opens_at": opening_label(shop, now),
+        }
+        if order is None:
+            return words | dict.fromkeys(ORDER_WORDS, "")
+        return words | {
+            "delivery_date": day_label(order.delivery_date) if order.delivery_date else "",
+            "delivery_slot": order.delivery_slot,
+            "payment_method": str(order.get_payment_method_display()) if order.payment_method else "",
+            "delivery_method": str(order.get_delivery_method_display()) if order.delivery_method else "",
+            "payment_link": payment_link(order),
+        }
+
+
+# What a template may say of the order's paying and delivery (empty in a message about no order).
+ORDER_WORDS = ("delivery_date", "delivery_slot", "payment_method", "delivery_method", "payment_link")
 
 
 def _render(source: str, context: dict, what: str) -> str:
@@ -73,7 +93,7 @@ def sample_context() -> dict:
     """A made-up order to try a template on when it is saved."""
     context = orders_sample_context()
     now = datetime(2026, 12, 7, 9, 0, tzinfo=context["shop"].zone)
-    return context | customer_words(shop=context["shop"], total=context["order"].total, now=now)
+    return context | customer_words(shop=context["shop"], order=context["order"], now=now)
 
 
 def template_validate(*, subject: str, body: str, content_variables) -> Rendered:

@@ -12,7 +12,7 @@ from core import roles
 from core.exceptions import DeskError
 from core.http import form_errors, role_required
 from core.pagination import paginate
-from notifications.forms import MessageForm
+from notifications.forms import MessageForm, PaymentLinkForm
 from notifications.models import Notification
 from notifications.selectors import notification_list, notification_unread_count
 from notifications.services import (
@@ -20,6 +20,7 @@ from notifications.services import (
     message_write,
     notification_mark_read,
     notifications_mark_all_read,
+    payment_link_send,
 )
 from orders.selectors import order_get_for_user
 from orders.views.orders import WORK_ORDERS, render_order_page
@@ -90,3 +91,21 @@ def order_message_view(request, pk: int):
             return redirect(f"{url}?{urlencode({'channel': fields['channel']})}#conversation")
     messages.error(request, form_errors(form))
     return render_order_page(request, order, extra={"message_form": form})
+
+
+@require_POST
+@role_required(roles.can_work_orders, WORK_ORDERS)
+def order_payment_link_view(request, pk: int):
+    """Send the customer the order's payment link through the outbox; a refusal says why."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = PaymentLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose SMS, WhatsApp or email."))
+        return redirect("orders:detail", pk=pk)
+    try:
+        payment_link_send(order=order, by=request.user, channel=form.cleaned_data["channel"])
+    except DeskError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, gettext("Payment link queued."))
+    return redirect(f"{reverse('orders:detail', args=[order.pk])}#conversation")

@@ -11,6 +11,10 @@ class StatusChangeRefused(OrderError):
     pass
 
 
+class PaymentAwaited(StatusChangeRefused):
+    """The step's prepayment rule holds the order until enough of its total is paid."""
+
+
 class StaleOrder(OrderError):
     """Someone else changed the order after it was shown; reload and try again."""
 
@@ -35,6 +39,17 @@ class IntakeConflict(OrderError):
                 "external_id for a new order."
             )
             % {"number": order.number, "fields": ", ".join(fields)}
+        )
+
+
+class PaymentConflict(OrderError):
+    """The storefront sent a payment id the order already has, with another state or amount."""
+
+    def __init__(self, *, payment_id: str, fields: list[str]):
+        self.payment_id, self.fields = payment_id, fields
+        super().__init__(
+            gettext("Payment %(id)s was recorded with other %(fields)s: send a new payment_id for a new payment.")
+            % {"id": payment_id, "fields": ", ".join(fields)}
         )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.people import staff_name
-from orders.api_forms import IntakeItemForm
+from orders.api_forms import IntakeItemForm, delivery_slot_check
 from orders.fields import (
     CustomerContactForm,
     LocaleDateInput,
@@ -26,12 +26,29 @@ from orders.fields import (
 from orders.layouts import FIELDS_ONLY, page_helper
 from orders.models import CallOutcome, Customer, Order, Shop, Task
 from orders.selectors import customer_find
+from orders.services import SLOT_FIELDS
 from orders.zones import zone_choices
 
 if TYPE_CHECKING:  # the mixins below sit before forms.Form, whose methods they extend
     FormMixin = forms.Form
 else:
     FormMixin = object
+
+# How the customer pays and receives the order, as a person chooses it ("—": not known yet).
+PAYMENT_METHODS = [("", "—"), *Order.PaymentMethod.choices]
+DELIVERY_METHODS = [("", "—"), *Order.DeliveryMethod.choices]
+SLOT_TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
+def slot_row() -> Div:
+    """The delivery day and its time slot, on one line."""
+    return Div(
+        Div("delivery_date", css_class="col-sm-6"),
+        Div("delivery_time_from", css_class="col-6 col-sm-3"),
+        Div("delivery_time_to", css_class="col-6 col-sm-3"),
+        css_class="row",
+    )
+
 
 # How far ahead a delivery may be planned: further than this is a typo in the year.
 DELIVERY_HORIZON_DAYS = 365
@@ -291,7 +308,11 @@ class NewOrderForm(CustomerContactForm):
     delivery_address = forms.CharField(
         label=_("Delivery address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    payment_method = forms.ChoiceField(label=_("Payment"), choices=PAYMENT_METHODS, required=False)
+    delivery_method = forms.ChoiceField(label=_("Delivery"), choices=DELIVERY_METHODS, required=False)
     delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=LocaleDateInput)
+    delivery_time_from = forms.TimeField(label=_("From"), required=False, widget=SLOT_TIME)
+    delivery_time_to = forms.TimeField(label=_("Until"), required=False, widget=SLOT_TIME)
     comment = forms.CharField(
         max_length=2000, required=False, label=_("Manager's note"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -335,7 +356,13 @@ class NewOrderForm(CustomerContactForm):
     def order_helper(self) -> FormHelper:
         """The order card: how, where and when; "I'll take it" for managers, who have a quota."""
         return page_helper(
-            Div(Div("method", css_class="col-sm-6"), Div("delivery_date", css_class="col-sm-6"), css_class="row"),
+            Div(
+                Div("method", css_class="col-sm-4"),
+                Div("payment_method", css_class="col-sm-4"),
+                Div("delivery_method", css_class="col-sm-4"),
+                css_class="row",
+            ),
+            slot_row(),
             "delivery_address",
             "comment",
             *(["take_it"] if roles.is_manager(self.user) else []),
@@ -346,6 +373,7 @@ class NewOrderForm(CustomerContactForm):
         data = super().clean()
         if data.get("shop") and data.get("delivery_date"):
             delivery_date_check(self, data["delivery_date"], data["shop"].zone)
+        delivery_slot_check(self)
         if self.errors or not data.get("shop"):
             return data
         found = customer_find(user=self.user, shop_id=data["shop"].pk, phone=data["phone"], email=data["email"])
@@ -383,7 +411,7 @@ class NewOrderForm(CustomerContactForm):
             "method": data["method"],
             "comment": data["comment"],
             "delivery_address": data["delivery_address"],
-            "delivery_date": data["delivery_date"],
+            **{field: data[field] for field in SLOT_FIELDS},
             "by": by,
             "taken_by": by if data["take_it"] else None,
         }
@@ -432,7 +460,11 @@ class EditOrderForm(forms.Form):
     delivery_address = forms.CharField(
         label=_("Delivery address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    payment_method = forms.ChoiceField(label=_("Payment"), choices=PAYMENT_METHODS, required=False)
+    delivery_method = forms.ChoiceField(label=_("Delivery"), choices=DELIVERY_METHODS, required=False)
     delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=LocaleDateInput)
+    delivery_time_from = forms.TimeField(label=_("From"), required=False, widget=SLOT_TIME)
+    delivery_time_to = forms.TimeField(label=_("Until"), required=False, widget=SLOT_TIME)
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=64, required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seen_at = forms.CharField(widget=forms.HiddenInput)
@@ -441,7 +473,18 @@ class EditOrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.zone = zone  # the shop's, whose "today" a new delivery date is counted from
         # The page shows a stale edit's refusal above the cards, not beside a hidden field.
-        self.helper = page_helper("delivery_address", "delivery_date", "tracking_code", "comment", "seen_at")
+        self.helper = page_helper(
+            Div(
+                Div("payment_method", css_class="col-sm-6"),
+                Div("delivery_method", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            "delivery_address",
+            slot_row(),
+            "tracking_code",
+            "comment",
+            "seen_at",
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -449,6 +492,7 @@ class EditOrderForm(forms.Form):
         # A date already on the order may have passed; a changed one is planned from today.
         if data.get("delivery_date") and "delivery_date" in self.changed_data:
             delivery_date_check(self, data["delivery_date"], self.zone)
+        delivery_slot_check(self)
         return data
 
     def clean_seen_at(self):
@@ -464,7 +508,7 @@ class EditOrderForm(forms.Form):
     def initial_for(cls, order: Order) -> dict:
         return {
             field: getattr(order, field)
-            for field in ("delivery_address", "delivery_date", "tracking_code", "comment")
+            for field in ("delivery_address", "tracking_code", "comment", *SLOT_FIELDS)
         } | {"seen_at": order.updated_at.isoformat()}
 
 

@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
+from django.db.models import Q
+
 from orders.models import OrderEvent
 
 Kind = OrderEvent.Kind
@@ -32,6 +34,8 @@ TRIGGER = "trigger"
 FIRING = "firing"
 RATING = "rating"
 WAS = "was"
+REPORTED = "reported"
+PAYMENT_ID = "payment_id"
 
 
 class Details:
@@ -181,19 +185,37 @@ class TaskLine(Details):
 
 @dataclass(frozen=True)
 class Payment(Details):
-    """A payment event from the storefront: its state (an Order.PaymentState) and amount."""
+    """A payment event from the storefront: the payment state it left (an Order.PaymentState) and its amount; the
+    state the storefront reported and its id for the payment ('' when it sent none), which tell a retry apart."""
 
     KINDS = frozenset({Kind.PAYMENT})
-    KEYS = frozenset({STATE, AMOUNT})
+    KEYS = frozenset({STATE, AMOUNT, REPORTED, PAYMENT_ID})
     state: str
     amount: Decimal
+    reported: str = ""
+    payment_id: str = ""
 
     def to_data(self) -> dict[str, Any]:
-        return {STATE: self.state, AMOUNT: str(self.amount)}
+        return {
+            STATE: self.state,
+            AMOUNT: str(self.amount),
+            REPORTED: self.reported,
+            PAYMENT_ID: self.payment_id,
+        }
 
     @classmethod
     def _read(cls, event: OrderEvent) -> Self:
-        return cls(state=event.data[STATE], amount=Decimal(event.data[AMOUNT]))
+        return cls(
+            state=event.data[STATE],
+            amount=Decimal(event.data[AMOUNT]),
+            reported=event.data.get(REPORTED, ""),
+            payment_id=event.data.get(PAYMENT_ID, ""),
+        )
+
+    @classmethod
+    def lines_of(cls, payment_id: str) -> Q:
+        """The payment lines of this storefront's payment id (an order has one, unless the storefront retried)."""
+        return Q(kind__in=cls.KINDS, **{f"data__{PAYMENT_ID}": payment_id})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ conversation_manager_changed = Signal()
 order_touched = Signal()
 # order, amount
 payment_failed = Signal()
+# order, event (its payment history line), state (the payment state it left), amount, payment_id: a payment was
+# recorded (sent once per payment: a storefront's retry of one already recorded sends nothing)
+payment_recorded = Signal()
 # orders (list): orders whose status clock has just run out
 orders_overdue = Signal()
 # orders (list): orders overdue past the grace period

@@ -45,6 +45,16 @@ class TriggerAdmin(AuditedAdmin, HumanDurationsAdmin, PeopleByName, admin.ModelA
                 ),
             },
         ),
+        (
+            _("Before the delivery slot"),
+            {
+                "fields": ["before"],
+                "description": _(
+                    "For example, the courier calls 2 hours before the slot the customer chose: once per order and"
+                    " slot, on the shop's clock; a slot moved later is called about again."
+                ),
+            },
+        ),
         (_("Only orders that match (empty: any)"), {"fields": ["shop", "method", "order_type", "payment_state"]}),
         (
             _("What it does"),

@@ -20,6 +20,8 @@ class Trigger(models.Model):
     class When(models.TextChoices):
         ENTERS = "enters", _("Order enters the status")
         STAYS = "stays", _("Order has stayed in the status")
+        PAYMENT = "payment", _("A payment is recorded")
+        SLOT = "slot", _("Before the delivery slot")
 
     class Hand(models.TextChoices):
         KEEP = "", _("Keep the manager")
@@ -33,8 +35,26 @@ class Trigger(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     is_active = models.BooleanField(_("active"), default=True)
-    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="triggers", verbose_name=_("status"))
+    status = models.ForeignKey(
+        Status,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="triggers",
+        verbose_name=_("status"),
+        help_text=_(
+            "Payment and before-the-slot triggers: empty for any status, else only orders in this status."
+        ),
+    )
     when = models.CharField(_("when"), max_length=8, choices=When.choices, default=When.ENTERS)
+    # Before the slot: how long before the delivery slot starts, on the shop's clock (once per order and slot).
+    before = models.DurationField(
+        _("how long before the slot"),
+        null=True,
+        blank=True,
+        validators=[validate_positive_duration],
+        help_text=_("Before the delivery slot: e.g. 2h."),
+    )
     after = models.DurationField(
         _("after"),
         null=True,
@@ -64,7 +84,13 @@ class Trigger(models.Model):
     )
     method = models.CharField(_("method"), max_length=16, blank=True, choices=Order.Method.choices)
     order_type = models.CharField(_("order type"), max_length=3, blank=True, choices=Order.Type.choices)
-    payment_state = models.CharField(_("payment"), max_length=8, blank=True, choices=Order.PaymentState.choices)
+    payment_state = models.CharField(
+        _("payment"),
+        max_length=16,
+        blank=True,
+        choices=Order.PaymentState.choices,
+        help_text=_("Payment triggers: the state the payment left the order in; empty for any payment."),
+    )
     # Actions.
     template = models.ForeignKey(
         MessageTemplate,
@@ -107,7 +133,18 @@ class Trigger(models.Model):
         return self.name
 
     def clean(self):
-        errors = {}
+        errors: dict[str, str] = {}
+        if self.when == self.When.SLOT:
+            errors |= self._slot_errors()
+        elif self.when != self.When.PAYMENT and not self.status_id:
+            errors["status"] = gettext(
+                "Choose the status the trigger watches (only payment and before-slot triggers may leave it empty)."
+            )
+        if self.when == self.When.PAYMENT and (self.after or self.times > 1):
+            errors["when"] = gettext(
+                "A payment trigger fires once per payment, as it is recorded: waits and repeats are for "
+                "'has stayed'."
+            )
         if self.when == self.When.STAYS and not self.after:
             errors["after"] = gettext("Say how long the order must stay in the status, e.g. 2d.")
         if self.times > 1 and not self.repeat_every:
@@ -116,7 +153,7 @@ class Trigger(models.Model):
             errors["times"] = gettext("An 'enters' trigger fires once per entry; repeats are for 'has stayed'.")
         if self.when == self.When.ENTERS and self.after:  # it would fire at once, not after the wait typed
             errors["after"] = gettext("An 'enters' trigger fires as the order enters: a wait is for 'has stayed'.")
-        if self.hand and self.status_id and self.status.is_final:
+        if self.hand and self.status is not None and self.status.is_final:
             errors["hand"] = gettext(
                 "An order in a final status keeps its manager: hand-overs are for open statuses."
             )
@@ -133,7 +170,19 @@ class Trigger(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _slot_errors(self) -> dict[str, str]:
+        errors = {}
+        if not self.before:
+            errors["before"] = gettext("Say how long before the delivery slot, e.g. 2h.")
+        if self.after or self.repeat_every or self.times > 1:
+            errors["after"] = gettext(
+                "A trigger before the delivery slot fires once per slot: waits and repeats are for 'has stayed'."
+            )
+        return errors
+
     def matches(self, order: Order) -> bool:
+        """The conditions hold for the order as it is now (a payment trigger's payment state is the state the
+        payment left the order in)."""
         return (
             (self.shop_id is None or self.shop_id == order.shop_id)
             and self.method in ("", order.method)
@@ -159,7 +208,8 @@ class TriggerFiring(models.Model):
         Order, on_delete=models.CASCADE, related_name="trigger_firings", verbose_name=_("order")
     )
     entered_at = models.DateTimeField(
-        _("entered the status at"), help_text=_("When the order entered the status: one entry, one series.")
+        _("entered the status at"),
+        help_text=_("When the order entered the status (or the payment was recorded): one entry, one series."),
     )
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     due_at = models.DateTimeField(_("due at"))

@@ -20,6 +20,7 @@ from notifications.services.outbox import (
     outbox_retry,
     outbox_send,
     outbox_send_due,
+    payment_link_send,
     whatsapp_window_open,
 )
 from notifications.services.templates import template_preview
@@ -28,6 +29,7 @@ from notifications.services.triggers import (
     off_hours_reply,
     trigger_plan_current,
     triggers_fire_due,
+    triggers_on_payment,
     triggers_on_status_entered,
 )
 
@@ -40,6 +42,7 @@ __all__ = [
     "message_queue",
     "message_status_apply",
     "message_write",
+    "payment_link_send",
     "notification_create",
     "notification_mark_read",
     "notifications_about_orders",
@@ -56,6 +59,7 @@ __all__ = [
     "template_preview",
     "trigger_plan_current",
     "triggers_fire_due",
+    "triggers_on_payment",
     "triggers_on_status_entered",
     "whatsapp_window_open",
 ]

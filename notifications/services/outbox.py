@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django_q.tasks import async_task
 
+from core.formats import money
 from notifications import channels, signals
 from notifications.exceptions import ChannelError, MessageRefused
 from notifications.models import (
@@ -32,6 +33,7 @@ from notifications.services.templates import customer_render, template_preview
 from orders.clock import desk_time, outside_night
 from orders.durations import duration_label
 from orders.models import Customer, Order
+from orders.payment_links import order_balance, payment_link, payment_link_refusal
 from orders.services import order_record_message
 
 log = logging.getLogger(__name__)
@@ -232,6 +234,26 @@ def message_write(
         author=by,
         now=now,
     )
+
+
+@transaction.atomic
+def payment_link_send(
+    *, order: Order, by: User | None, channel: str, now: datetime | None = None
+) -> OutboundMessage:
+    """Send the customer the order's payment link, as staff write (a history line, the WhatsApp window as for
+    free text): a sentence in the shop's customers' language with the balance and the link. Refused, saying why,
+    when the shop has no payment link, the order is paid or nothing is due."""
+    refusal = payment_link_refusal(order)
+    if refusal:
+        raise MessageRefused(refusal)
+    shop = order.shop
+    with translation.override(shop.customer_language):
+        body = gettext("Order %(number)s: %(amount)s to pay. You can pay here: %(link)s") % {
+            "number": order.number,
+            "amount": money(order_balance(order), shop.currency),
+            "link": payment_link(order),
+        }
+    return message_write(order=order, by=by, channel=channel, body=body, now=now)
 
 
 def whatsapp_window_open(*, customer: Customer, now: datetime) -> bool:

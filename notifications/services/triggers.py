@@ -1,14 +1,16 @@
-"""Triggers: what the desk does when an order enters a status or stays in it too long, and the off-hours reply.
-A firing row per trigger, order, entry and round (unique) proves each fires once; "has stayed" firings are
-planned when the order enters the status and read back by the every-minute check only when due. What a trigger
+"""Triggers: what the desk does when an order enters a status or stays in it too long, or a payment is recorded,
+and the off-hours reply. A firing row per trigger, order, entry (or payment) and round (unique) proves each fires
+once; "has stayed" firings are planned when the order enters the status and read back by the every-minute check
+only when due. What a trigger
 does to the order itself (a task, a hand-over, back to routing) is the desk's pipeline's part (`order_steps`,
 desk.flows.trigger_order_steps): notifications writes the message, the bell and the history line."""
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -103,22 +105,47 @@ def triggers_on_status_entered(*, order: Order, order_steps: OrderSteps, now: da
     """Runs in the transaction of the status change (or the intake), which it is part of: fire the "enters"
     triggers that match, plan the "has stayed" ones. Returns how many fired now."""
     now = now or timezone.now()
-    fired = 0
-    triggers = Trigger.objects.filter(is_active=True, status__code=order.status).select_related("template")
+    triggers = list(Trigger.objects.filter(is_active=True, status__code=order.status).select_related("template"))
     for trigger in triggers:
-        if trigger.when == Trigger.When.STAYS:
-            if trigger.shop_id in (None, order.shop_id):
-                _plan(trigger, order, entered_at=order.status_entered_at, round=1)
-            continue
+        if trigger.when == Trigger.When.STAYS and trigger.shop_id in (None, order.shop_id):
+            _plan(trigger, order, entered_at=order.status_entered_at, round=1)
+    entering = [trigger for trigger in triggers if trigger.when == Trigger.When.ENTERS]
+    return _fire_now(entering, order, entered_at=order.status_entered_at, now=now, order_steps=order_steps)
+
+
+def triggers_on_payment(
+    *, order: Order, recorded_at: datetime, order_steps: OrderSteps, now: datetime | None = None
+) -> int:
+    """Runs in the transaction of the payment (`recorded_at`: when its history line was written): fire the payment
+    triggers that match, those of any status and those of the order's status. Returns how many fired."""
+    triggers = Trigger.objects.filter(is_active=True, when=Trigger.When.PAYMENT).filter(
+        Q(status__isnull=True) | Q(status__code=order.status)
+    )
+    return _fire_now(
+        list(triggers.select_related("template")),
+        order,
+        entered_at=recorded_at,
+        now=now or timezone.now(),
+        order_steps=order_steps,
+    )
+
+
+def _fire_now(
+    triggers: list[Trigger], order: Order, *, entered_at: datetime, now: datetime, order_steps: OrderSteps
+) -> int:
+    """Fire each trigger that matches the order, once for this event (the entry into a status or the payment):
+    a firing row already there (the unique key) means it fired."""
+    fired = 0
+    for trigger in triggers:
         if not trigger.matches(order):
             continue
         try:
             with transaction.atomic():
                 firing = TriggerFiring.objects.create(
-                    trigger=trigger, order=order, entered_at=order.status_entered_at, round=1, due_at=now
+                    trigger=trigger, order=order, entered_at=entered_at, round=1, due_at=now
                 )
         except IntegrityError:
-            continue  # already fired for this entry
+            continue  # already fired for this event
         _fire(firing, order, now, order_steps)
         fired += 1
     return fired
@@ -138,12 +165,48 @@ def _plan(
     )
 
 
+def _slot_firings_plan(now: datetime) -> None:
+    """ "N hours before the delivery slot": a firing per trigger, order and slot (the slot's start on the shop's
+    clock is the firing's `entered_at`) once the slot is that near, read from the open orders with a slot on the
+    days concerned (partial index). A changed slot is a new firing; the same slot never a second one."""
+    for trigger in Trigger.objects.filter(is_active=True, when=Trigger.When.SLOT):
+        assert trigger.before is not None  # a trigger before the slot says how long before (Trigger.clean)
+        # A day either side: a slot's day on the shop's clock may be another than on the desk's.
+        days = ((now - timedelta(days=1)).date(), (now + trigger.before + timedelta(days=1)).date())
+        orders = Order.objects.open().filter(delivery_time_from__isnull=False, delivery_date__range=days)
+        if trigger.shop_id:
+            orders = orders.filter(shop_id=trigger.shop_id)
+        firings = [
+            TriggerFiring(trigger=trigger, order=order, entered_at=starts, due_at=starts - trigger.before)
+            for order in orders.select_related("shop").iterator(chunk_size=500)
+            if (starts := order.delivery_slot_starts) is not None and starts - trigger.before <= now < starts
+        ]
+        TriggerFiring.objects.bulk_create(firings, ignore_conflicts=True)
+
+
+def _still_due(firing: TriggerFiring, now: datetime) -> str:
+    """Why a due firing no longer applies to its order ("" when it does), for admin's record of the firing."""
+    trigger, order = firing.trigger, firing.order
+    watched = trigger.status.code if trigger.status is not None else order.status  # empty: any status
+    if trigger.when == Trigger.When.SLOT:
+        if order.is_final or order.delivery_slot_starts != firing.entered_at:
+            return "the order's delivery slot changed or the order closed"
+        if now >= firing.entered_at:
+            return "the delivery slot had begun"
+        if order.status != watched:
+            return "the order is in another status"
+    elif order.status != watched or order.status_entered_at != firing.entered_at:
+        return "the order left the status"
+    return "" if trigger.is_active else "the trigger is switched off"
+
+
 def triggers_fire_due(
     *, order_steps: OrderSteps, now: datetime | None = None, batch: int = 200, budget: float = 40.0
 ) -> int:
-    """The every-minute check of "has stayed" triggers: reads only firings that are due (partial index), batch
-    by batch within a time budget, skipping rows another worker holds."""
+    """The every-minute check of "has stayed" and "before the delivery slot" triggers: reads only firings that
+    are due (partial index), batch by batch within a time budget, skipping rows another worker holds."""
     now = now or timezone.now()
+    _slot_firings_plan(now)
     started, fired = time.monotonic(), 0
     while time.monotonic() - started < budget:
         done, fired_now = _fire_batch(now, batch, order_steps)
@@ -159,16 +222,17 @@ def _fire_batch(now: datetime, batch: int, order_steps: OrderSteps) -> tuple[int
     firings = list(
         TriggerFiring.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(done_at__isnull=True, due_at__lte=now)
-        .select_related("trigger__status", "trigger__template", "order__customer__shop", "order__manager")
+        .select_related(
+            "trigger__status", "trigger__template", "order__shop", "order__customer__shop", "order__manager"
+        )
         .order_by("due_at")[:batch]
     )
     fired = 0
     for firing in firings:
         trigger, order = firing.trigger, firing.order
-        still_there = order.status == trigger.status.code and order.status_entered_at == firing.entered_at
-        if not still_there or not trigger.is_active:
-            firing.done_at, firing.outcome = now, Outcome.LEFT
-            firing.note = "the trigger is switched off" if still_there else "the order left the status"
+        gone = _still_due(firing, now)
+        if gone:
+            firing.done_at, firing.outcome, firing.note = now, Outcome.LEFT, gone
             firing.save(update_fields=["done_at", "outcome", "note"])
             continue
         if trigger.matches(order):
@@ -186,7 +250,7 @@ def _fire_batch(now: datetime, batch: int, order_steps: OrderSteps) -> tuple[int
 @transaction.atomic
 def trigger_plan_current(*, trigger: Trigger) -> int:
     """A "has stayed" trigger saved in admin also watches the orders already in its status."""
-    if not trigger.is_active or trigger.when != Trigger.When.STAYS:
+    if not trigger.is_active or trigger.when != Trigger.When.STAYS or trigger.status is None:
         return 0
     orders = Order.objects.filter(status=trigger.status.code, is_final=False).select_related("shop")
     if trigger.shop_id:

@@ -3,9 +3,10 @@
 from django import template
 
 from core import roles
-from notifications.forms import MessageForm
+from notifications.forms import MessageForm, PaymentLinkForm
 from notifications.models import Channel, MessagingSettings
 from notifications.selectors import conversation, messages_counted_today, opt_outs
+from orders.payment_links import payment_link_refusal
 
 register = template.Library()
 
@@ -27,6 +28,18 @@ def customer_conversation(context, order):
         "can_write": roles.can_work_orders(user),
         "csrf_token": context.get("csrf_token"),
         "user": user,
+    }
+
+
+@register.inclusion_tag("notifications/_payment_link.html", takes_context=True)
+def payment_link_form(context, order):
+    """ "Send payment link" on the order page, for those who work orders, when the order has one to send."""
+    customer = order.customer
+    return {
+        "order": order,
+        "shown": roles.can_work_orders(context["user"]) and not order.is_final and not payment_link_refusal(order),
+        "form": PaymentLinkForm(initial={"channel": Channel.SMS if customer.phone else Channel.EMAIL}),
+        "csrf_token": context.get("csrf_token"),
     }
 
 

@@ -16,7 +16,7 @@ from core.roles import INSPECTOR
 from orders.admin.audit import AuditedAdmin
 from orders.admin.data import code_column
 from orders.admin.durations import HumanDurationsAdmin
-from orders.models import Order, Status, StatusTransition
+from orders.models import Order, PaymentRule, Status, StatusTransition
 from orders.services import matrix_save, status_clocks_rederive
 
 
@@ -190,3 +190,19 @@ def _ticked_steps(post, statuses, groups) -> dict[tuple[int, int], set[int]]:
             chosen = {int(pk) for pk in post.getlist(f"groups-{key}") if pk.isdigit()}
             ticked[pair] = chosen & group_ids
     return ticked
+
+
+@admin.register(PaymentRule)
+class PaymentRuleAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Prepayment steps: a step of the matrix an order takes only once enough is paid (checked in the one
+    status-change path, so every page, the API, delivery rules and the shell wait for it alike)."""
+
+    list_display = ["transition", "shop", "method", "share"]
+    list_filter = ["shop", "method"]
+    list_select_related = ["transition__source", "transition__target", "shop"]
+    fields = ["transition", "shop", "method", "share"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "transition":
+            kwargs["queryset"] = StatusTransition.objects.select_related("source", "target")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

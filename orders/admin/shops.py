@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from orders.admin.audit import AuditedAdmin
 from orders.admin.data import code_column
 from orders.admin.durations import HumanDurationsAdmin, duration_column
 from orders.models import ApiKey, DeskSettings, Shop, ShopAddress, ShopDay
+from orders.payment_links import PLACEHOLDERS
 from orders.services import api_key_revoke, shop_issue_api_key
 
 KEY_PREFIX = code_column("prefix", _("prefix"))
@@ -85,6 +87,18 @@ class ShopAdmin(AuditedAdmin, admin.ModelAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("opens_at", "closes_at"):
             field.help_text = gettext("In the shop's time zone, e.g. 09:00.")
+        if db_field.name == "payment_link_template":  # the placeholders are code, shown as code
+            field.help_text = format_html(
+                gettext(
+                    "The shop's payment page for an order, e.g. {example}; it may use {placeholders}. Messages "
+                    "write it as {variable}."
+                ),
+                example=format_html(
+                    "<code>{}</code>", "https://shop.example/pay?order={external_id}&amount={balance}"
+                ),
+                placeholders=format_html_join(", ", "<code>{{{}}}</code>", ((name,) for name in PLACEHOLDERS)),
+                variable=format_html("<code>{}</code>", "{{ payment_link }}"),
+            )
         return field
 
     @admin.display(description=_("Hours"))

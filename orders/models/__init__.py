@@ -8,7 +8,7 @@ from orders.models.customers import E164, Customer, CustomerEvent, CustomerZone,
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
 from orders.models.followup import CallOutcome, CallScript, NoAnswerStep, Task
 from orders.models.keys import ApiKey, ApiRateWindow
-from orders.models.matrix import Status, StatusTransition
+from orders.models.matrix import AwaitingPayment, Status, StatusTransition
 from orders.models.orders import (
     HAND_KINDS,
     TAKE_UP_KINDS,
@@ -18,6 +18,7 @@ from orders.models.orders import (
     OrderQuerySet,
     TransitionsOnlyQuerySet,
 )
+from orders.models.payments import PaymentRule
 from orders.models.shops import (
     DeskSettings,
     Shop,
@@ -34,6 +35,7 @@ __all__ = [
     "TAKE_UP_KINDS",
     "E164",
     "AccessGrant",
+    "AwaitingPayment",
     "ApiKey",
     "ApiRateWindow",
     "CallOutcome",
@@ -52,6 +54,7 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "OrderQuerySet",
+    "PaymentRule",
     "SettingChange",
     "Shop",
     "ShopAddress",

@@ -3,9 +3,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from core.phrases import Phrase, Value, label, phrase
 from orders.models.matrix import Status
 from orders.models.orders import Order
 from orders.models.shops import Shop
@@ -47,6 +48,18 @@ class DeliveryEvent(models.Model):
             "state": self.get_state_display(),
             "at": self.at,
         }
+
+    @property
+    def report(self) -> Phrase:
+        """The report as a sentence ("CDEK: in transit (Moscow, Arbat 5)"): the order's history line, and the line
+        the storefront's customer reads in the order's history (the status API)."""
+        said: dict[str, Value] = {
+            "carrier": self.carrier,
+            "state": label(DeliveryState(self.state).label, lower=True),
+        }
+        if self.location:
+            return phrase(gettext_noop("%(carrier)s: %(state)s (%(location)s)"), location=self.location, **said)
+        return phrase(gettext_noop("%(carrier)s: %(state)s"), **said)
 
 
 class DeliveryStatusRule(models.Model):

@@ -7,8 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
 
 from orders.durations import SETTING_DURATION
+
+
+class AwaitingPayment(TransitionNotAllowed):
+    """The step's prepayment rule refused the move (orders.services turns it into PaymentAwaited)."""
+
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #0d6efd."))
 
@@ -109,3 +115,15 @@ class StatusTransition(models.Model):
             raise ValidationError(
                 gettext("%(name)s is final: no step may leave a final status.") % {"name": source.name}
             )
+
+    def payment_wait(self, order, *, fresh: bool = False) -> str:
+        """Why the order must wait for its payment before this step, by the strictest of the step's prepayment
+        rules for the order's shop and method ("" when it need not). `fresh`: the amounts are read again first (the
+        status change's check: a payment recorded since the order was read counts)."""
+        rules = [rule for rule in self.payment_rules.all() if rule.applies_to(order)]
+        strictest = max(rules, key=lambda rule: rule.share, default=None)
+        if strictest is None:
+            return ""
+        if fresh:
+            order.refresh_from_db(fields=["paid_amount", "total", "payment_state"])
+        return strictest.wait(order)

@@ -1,5 +1,6 @@
 """Orders with their items and append-only history; the status moves only through `Order.change_status`."""
 
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -15,7 +16,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, Transi
 from core.models import Phrased
 from core.roles import ORDER_WORKERS
 from orders.models.customers import Customer
-from orders.models.matrix import Status, StatusTransition
+from orders.models.matrix import AwaitingPayment, Status, StatusTransition
 from orders.models.shops import Shop
 
 _M = TypeVar("_M", bound=models.Model)
@@ -55,8 +56,22 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     class PaymentState(models.TextChoices):
         UNPAID = "unpaid", _("Not paid")
+        PARTLY_PAID = "partly_paid", _("Partly paid")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Payment failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    class PaymentMethod(models.TextChoices):
+        CARD_ONLINE = "card_online", _("Card online")
+        CARD_ON_DELIVERY = "card_on_delivery", _("Card on delivery")
+        CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer (invoice)")
+
+    class DeliveryMethod(models.TextChoices):
+        COURIER = "courier", _("Courier")
+        PICKUP = "pickup", _("Pickup")
+        PICKUP_POINT = "pickup_point", _("Pick-up point")
+        POST = "post", _("Post")
 
     number = models.CharField(_("number"), max_length=32, unique=True, null=True, editable=False)
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders", verbose_name=_("shop"))
@@ -69,12 +84,21 @@ class Order(ConcurrentTransitionMixin, models.Model):
     region = models.CharField(_("region"), max_length=80, blank=True)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0"))
     payment_state = models.CharField(
-        _("payment state"), max_length=8, choices=PaymentState.choices, default=PaymentState.UNPAID
+        _("payment state"), max_length=16, choices=PaymentState.choices, default=PaymentState.UNPAID
     )
     paid_amount = models.DecimalField(_("paid amount"), max_digits=12, decimal_places=2, default=Decimal("0"))
     comment = models.TextField(_("comment"), blank=True)
     delivery_address = models.TextField(_("delivery address"), blank=True)
+    payment_method = models.CharField(
+        _("payment method"), max_length=16, blank=True, choices=PaymentMethod.choices
+    )
+    delivery_method = models.CharField(
+        _("delivery method"), max_length=16, blank=True, choices=DeliveryMethod.choices
+    )
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    # The delivery slot on the shop's clock, on `delivery_date` (delivery_slot_errors says what goes together).
+    delivery_time_from = models.TimeField(_("delivery from"), null=True, blank=True)
+    delivery_time_to = models.TimeField(_("delivery until"), null=True, blank=True)
     tracking_code = models.CharField(_("tracking code"), max_length=64, blank=True)
     # Indexed by order_manager_open_idx, which leads with the manager.
     manager = models.ForeignKey(
@@ -136,20 +160,52 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 name="order_queue_idx",
             ),
             models.Index(fields=["shop", "-created_at"], name="order_shop_created_idx"),
+            # The storefront's changes list (status API): a shop's orders by (updated_at, id), one range per page.
+            models.Index(fields=["shop", "updated_at", "id"], name="order_updated_idx"),
             models.Index(fields=["external_id"], name="order_external_id_idx"),  # the list's search
             models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
             # The queue priority of the order list: open first, overdue first, then soonest due, then oldest.
             models.Index(fields=["is_final", "-is_overdue", "deadline", "created_at"], name="order_priority_idx"),
+            # "N hours before the delivery slot": the every-minute check reads open orders with a slot soon.
+            models.Index(
+                fields=["delivery_date"],
+                condition=Q(delivery_time_from__isnull=False, is_final=False),
+                name="order_slot_idx",
+            ),
         ]
 
     def __str__(self):
         return gettext("Order %(number)s") % {"number": self.number or self.pk}
 
+    @property
+    def balance_due(self) -> Decimal:
+        """What the customer still owes: the total less what was paid, never below nothing."""
+        return max(self.total - self.paid_amount, Decimal("0"))
+
+    def clean(self) -> None:
+        errors = delivery_slot_errors(self.delivery_date, self.delivery_time_from, self.delivery_time_to)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def delivery_slot(self) -> str:
+        """The delivery slot as the shop writes it, "14:00–16:00" ("" without one)."""
+        if self.delivery_time_from is None or self.delivery_time_to is None:
+            return ""
+        return f"{self.delivery_time_from:%H:%M}–{self.delivery_time_to:%H:%M}"
+
+    @property
+    def delivery_slot_starts(self) -> datetime | None:
+        """When the delivery slot begins, on the shop's clock (None without a slot)."""
+        if self.delivery_date is None or self.delivery_time_from is None:
+            return None
+        return datetime.combine(self.delivery_date, self.delivery_time_from, tzinfo=self.shop.zone)
+
     @transition(field=status, source="*", target=RETURN_VALUE())
     def change_status(self, target: str, by=None) -> str:
         """The only way a status changes: the (current, target) pair must be in the matrix, and the user must be
         in one of the pair's groups (managers and supervisors when it names none); superusers and the desk's own
-        moves (by=None) skip the group check."""
+        moves (by=None) skip the group check, but never the step's prepayment rule."""
         step = (
             StatusTransition.objects.filter(source__code=self.status, target__code=target)
             .prefetch_related("groups")
@@ -170,7 +226,26 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 % {"source": step.source, "target": step.target},
                 object=self,
             )
+        # A prepayment step: nobody, the desk and the shell included, skips it.
+        waiting = step.payment_wait(self, fresh=True)
+        if waiting:
+            raise AwaitingPayment(waiting, object=self)
         return target
+
+
+def delivery_slot_errors(day: date | None, starts: time | None, ends: time | None) -> dict[str, str]:
+    """What is wrong with a delivery slot, by field: a slot has both ends, starts before it ends, and is on a
+    delivery date."""
+    if starts is None and ends is None:
+        return {}
+    if starts is None or ends is None:
+        field = "delivery_time_from" if starts is None else "delivery_time_to"
+        return {field: gettext("Give the delivery slot both its start and its end, e.g. 14:00–16:00.")}
+    if starts >= ends:
+        return {"delivery_time_to": gettext("The delivery slot must end after it starts.")}
+    if day is None:
+        return {"delivery_date": gettext("A delivery slot needs a delivery date: give the day.")}
+    return {}
 
 
 class OrderItem(models.Model):

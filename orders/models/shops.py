@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.durations import validate_not_negative_duration, validate_positive_duration
+from orders.payment_links import validate_payment_link_template
 from orders.phones import phone_normalize
 
 WORKING_DAYS = RegexValidator(r"^[1-7]{1,7}$", _("List ISO weekdays as digits, e.g. 12345 for Monday to Friday."))
@@ -89,6 +90,12 @@ class Shop(models.Model):
         default=timedelta(minutes=5),
         validators=[validate_positive_duration],
         help_text=_("A conversation's first-reply clock, in the shop's working hours."),
+    )
+    payment_link_template = models.CharField(
+        _("payment link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_payment_link_template],
     )
 
     class Meta:

@@ -20,6 +20,15 @@ from orders.selectors.customers import (
     customer_get_for_user,
     customer_page,
 )
+from orders.selectors.documents import (
+    BadCursor,
+    ChangesPage,
+    Document,
+    cursor_decode,
+    order_changes,
+    order_document,
+    order_documents,
+)
 from orders.selectors.followup import (
     NextThing,
     call_script_filled,
@@ -30,7 +39,13 @@ from orders.selectors.followup import (
     task_list_open_for_order,
     task_list_overdue_for_team,
 )
-from orders.selectors.matrix import status_by_code, status_is_complete, status_name, status_next_for
+from orders.selectors.matrix import (
+    status_by_code,
+    status_is_complete,
+    status_name,
+    status_next_for,
+    status_steps_for,
+)
 from orders.selectors.orders import (
     OrderPage,
     order_completed_at,
@@ -44,6 +59,13 @@ from orders.selectors.orders import (
 )
 
 __all__ = [
+    "BadCursor",
+    "ChangesPage",
+    "Document",
+    "cursor_decode",
+    "order_changes",
+    "order_document",
+    "order_documents",
     "CustomerPage",
     "KnownCustomer",
     "customer_find",
@@ -74,6 +96,7 @@ __all__ = [
     "status_is_complete",
     "status_name",
     "status_next_for",
+    "status_steps_for",
     "supervisors_covering_shop",
     "inspectors_covering_shop",
     "task_get_for_user",

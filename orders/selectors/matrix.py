@@ -23,21 +23,39 @@ def status_is_complete(code: str) -> bool:
     return Status.objects.filter(code=code, group=Status.Group.COMPLETE).exists()
 
 
-def status_next_for(*, order: Order, user: User) -> list[Status]:
-    """The statuses this user may move the order to, exactly as the matrix allows."""
-    steps = (
+def _steps_for(order: Order, user: User) -> list[StatusTransition]:
+    """The steps of the matrix from the order's status this user's role may take (one query, rules with them)."""
+    steps = list(
         StatusTransition.objects.filter(source__code=order.status)
         .select_related("target")
-        .prefetch_related("groups")
+        .prefetch_related("groups", "payment_rules")
         .order_by("target__position")
     )
     if user.is_superuser:
-        return [step.target for step in steps]
+        return steps
     user_groups = dict(user.groups.values_list("pk", "name"))
     workers = bool(set(user_groups.values()) & set(ORDER_WORKERS))
     return [
-        step.target
+        step
         for step in steps
         if ((allowed := {group.pk for group in step.groups.all()}) and allowed & user_groups.keys())
         or (not allowed and workers)
     ]
+
+
+def status_steps_for(*, order: Order, user: User) -> tuple[list[Status], list[tuple[Status, str]]]:
+    """The statuses this user may move the order to now, exactly as the matrix allows; and those the step's
+    prepayment rule holds back until the order is paid, each with why ("Waiting for payment: 0 ₽ of 40 000 ₽
+    paid …")."""
+    offered, waiting = [], []
+    for step in _steps_for(order, user):
+        if why := step.payment_wait(order):
+            waiting.append((step.target, why))
+        else:
+            offered.append(step.target)
+    return offered, waiting
+
+
+def status_next_for(*, order: Order, user: User) -> list[Status]:
+    """The statuses this user may move the order to now (`status_steps_for`)."""
+    return status_steps_for(order=order, user=user)[0]

@@ -14,7 +14,7 @@ from orders.filters import OrderFilter
 from orders.models import HAND_KINDS, DeliveryEvent, Order, OrderEvent, Status, Task
 from orders.selectors.access import managers_covering_user_shops, order_scope, shop_scope
 from orders.selectors.followup import call_script_filled, ladder_length, task_list_open_for_order
-from orders.selectors.matrix import status_by_code, status_next_for
+from orders.selectors.matrix import status_by_code, status_steps_for
 
 
 def orders_total_title(total: int | None) -> str:
@@ -63,6 +63,7 @@ class OrderPage:
 
     statuses: dict[str, Status]
     next_statuses: list[Status]
+    waiting_for_payment: list[tuple[Status, str]]
     history: list[OrderEvent]
     tasks: list[Task]
     call_script: list[tuple[str, str]]
@@ -76,9 +77,11 @@ class OrderPage:
 
 
 def order_page(*, order: Order, user: User) -> OrderPage:
+    next_statuses, waiting_for_payment = status_steps_for(order=order, user=user)
     return OrderPage(
         statuses=status_by_code(),
-        next_statuses=status_next_for(order=order, user=user),
+        next_statuses=next_statuses,
+        waiting_for_payment=waiting_for_payment,
         history=list(order_history(order=order)),
         tasks=list(task_list_open_for_order(order=order)),
         call_script=call_script_filled(order=order, user=user),

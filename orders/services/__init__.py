@@ -39,6 +39,7 @@ from orders.services.hands import (
 )
 from orders.services.matrix import matrix_save, order_change_status
 from orders.services.orders import (
+    SLOT_FIELDS,
     order_add_note,
     order_create,
     order_event_add,
@@ -49,6 +50,7 @@ from orders.services.orders import (
 from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
+    "SLOT_FIELDS",
     "conversation_set_manager",
     "conversation_take_back",
     "conversations_reassign",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core.people import staff_name
@@ -76,7 +77,8 @@ def customer_anonymise(*, customer: Customer, by: User | None) -> Customer:
         timezone_place="",
         is_vip=False,
     )
-    Order.objects.filter(customer=customer).update(delivery_address="", comment="")
+    # The address is part of the order as the storefront reads it: the orders changed (pollers see it gone).
+    Order.objects.filter(customer=customer).update(delivery_address="", comment="", updated_at=timezone.now())
     CustomerEvent.objects.filter(customer=customer).delete()
     customer.refresh_from_db()
     CustomerEvent.objects.create(

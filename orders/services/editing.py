@@ -1,7 +1,7 @@
 """Changing an open order (items, delivery, tracking, comment) as the customer asks on the phone: each change is
 one history line in the shop's words, the total follows, and a stale page is refused rather than merged."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -10,17 +10,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from core.phrases import Phrase, Value, joined, phrase, text_columns
+from core.phrases import Phrase, Value, joined, label, phrase, text_columns
 from orders import signals
 from orders.exceptions import OrderError, StaleOrder
 from orders.models import Order, OrderEvent, OrderItem
 from orders.services.audit import line_endings_normalised
 from orders.services.customers import customer_zone_derive
 
-EDITABLE = ("delivery_address", "delivery_date", "tracking_code", "comment")
+EDITABLE = (
+    "payment_method",
+    "delivery_method",
+    "delivery_address",
+    "delivery_date",
+    "delivery_time_from",
+    "delivery_time_to",
+    "tracking_code",
+    "comment",
+)
 LABELS = {
+    "payment_method": gettext_noop("Payment method"),
+    "delivery_method": gettext_noop("Delivery method"),
     "delivery_address": gettext_noop("Delivery address"),
     "delivery_date": gettext_noop("Delivery date"),
+    "delivery_time_from": gettext_noop("Delivery from"),
+    "delivery_time_to": gettext_noop("Delivery until"),
     "tracking_code": gettext_noop("Tracking code"),
     "comment": gettext_noop("Comment"),
 }
@@ -33,9 +46,20 @@ ITEM_LABELS = {
 }
 
 
-def _shown(value: Any) -> Value:
-    """A detail's value in its history line: a day in the reader's words, nothing as a dash."""
-    return "—" if value in (None, "") else value if isinstance(value, date) else str(value)
+# The details chosen from a list, whose line says the choice's label in the reader's words.
+CHOICES = {"payment_method": Order.PaymentMethod, "delivery_method": Order.DeliveryMethod}
+
+
+def _shown(field: str, value: Any) -> Value:
+    """A detail's value in its history line: a day or a choice in the reader's words, a time as 14:00, nothing as
+    a dash."""
+    if value in (None, ""):
+        return "—"
+    if field in CHOICES:
+        return label(CHOICES[field](value).label)
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    return value if isinstance(value, date) else str(value)
 
 
 def _money(value: Decimal) -> str:
@@ -66,8 +90,8 @@ def order_edit(
         phrase(
             gettext_noop("%(field)s: %(old)s → %(new)s"),
             field=phrase(LABELS[field]),
-            old=_shown(current[field]),
-            new=_shown(value),
+            old=_shown(field, current[field]),
+            new=_shown(field, value),
         )
         for field, value in fields.items()
         if field in EDITABLE and current[field] != value

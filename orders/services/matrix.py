@@ -10,8 +10,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.phrases import Phrase, phrase
 from orders import history, signals
-from orders.exceptions import StaleOrder, StatusChangeRefused
-from orders.models import Order, OrderEvent, SettingChange, Status, StatusTransition, Task
+from orders.exceptions import PaymentAwaited, StaleOrder, StatusChangeRefused
+from orders.models import AwaitingPayment, Order, OrderEvent, SettingChange, Status, StatusTransition, Task
 from orders.selectors.matrix import status_name
 from orders.services.audit import setting_change_record
 from orders.services.clocks import CLOCK_FIELDS, clock_start
@@ -66,6 +66,9 @@ def order_change_status(
             signals.order_status_changed.send(sender=Order, order=order, previous=previous, by=by)
             if by is not None:
                 signals.order_touched.send(sender=Order, order=order, by=by)
+    except AwaitingPayment as exc:
+        order.refresh_from_db()
+        raise PaymentAwaited(str(exc)) from exc
     except TransitionNotAllowed as exc:
         order.refresh_from_db()
         raise StatusChangeRefused(str(exc)) from exc

@@ -2,23 +2,25 @@
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from core.people import staff_name
 from core.phrases import Money, Phrase, label, phrase, text_columns
 from orders import history, signals
-from orders.exceptions import IntakeConflict, OrderError, StatusChangeRefused
+from orders.exceptions import IntakeConflict, OrderError, PaymentConflict, StatusChangeRefused
 from orders.models import Customer, Order, OrderEvent, OrderItem, Shop, Status
 from orders.services.clocks import clock_start
 from orders.services.customers import customer_upsert
+
+# What the storefront and the New order page say of how the customer pays and when and how it is delivered.
+SLOT_FIELDS = ("payment_method", "delivery_method", "delivery_date", "delivery_time_from", "delivery_time_to")
 
 
 def order_event_add(
@@ -50,6 +52,10 @@ def order_create(
     comment: str = "",
     delivery_address: str = "",
     delivery_date: date | None = None,
+    delivery_time_from: time | None = None,
+    delivery_time_to: time | None = None,
+    payment_method: str = "",
+    delivery_method: str = "",
     by: User | None = None,
     taken_by: User | None = None,
 ) -> tuple[Order, bool]:
@@ -65,9 +71,13 @@ def order_create(
         region=region,
         comment=comment,
         delivery_address=delivery_address,
+        delivery_date=delivery_date,
+        delivery_time_from=delivery_time_from,
+        delivery_time_to=delivery_time_to,
+        payment_method=payment_method,
+        delivery_method=delivery_method,
     )
     fingerprint = intake_fingerprint(**content)
-    content["delivery_date"] = delivery_date
     try:
         with transaction.atomic():
             fingerprint_kept = fingerprint if external_id else {}
@@ -104,6 +114,9 @@ def intake_fingerprint(**fields: Any) -> dict[str, str]:
             for item in fields["items"]
         ],
     } | {key: fields[key] or "" for key in ("method", "region", "comment", "delivery_address")}
+    # What the storefront says of paying and delivering (an order accepted before these were kept has no hash
+    # of them: _existing_same compares the fields an order was accepted with).
+    canonical |= {key: str(fields.get(key) or "") for key in SLOT_FIELDS}
     return {
         key: hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
         for key, value in canonical.items()
@@ -117,7 +130,9 @@ def _existing_same(shop: Shop, external_id: str, fingerprint: dict[str, str]) ->
     existing = Order.objects.filter(shop=shop, external_id=external_id).first()
     if existing is not None and existing.intake_fingerprint:
         differing = sorted(
-            key for key, value in fingerprint.items() if existing.intake_fingerprint.get(key) != value
+            key
+            for key, value in fingerprint.items()
+            if key in existing.intake_fingerprint and existing.intake_fingerprint[key] != value
         )
         if differing:
             raise IntakeConflict(order=existing, fields=differing)
@@ -135,6 +150,10 @@ def _order_insert(
     comment: str,
     delivery_address: str,
     delivery_date: date | None,
+    delivery_time_from: time | None,
+    delivery_time_to: time | None,
+    payment_method: str,
+    delivery_method: str,
     fingerprint: dict[str, str],
     by: User | None,
     taken_by: User | None,
@@ -158,6 +177,10 @@ def _order_insert(
         comment=comment,
         delivery_address=delivery_address,
         delivery_date=delivery_date,
+        delivery_time_from=delivery_time_from,
+        delivery_time_to=delivery_time_to,
+        payment_method=payment_method,
+        delivery_method=delivery_method,
         total=sum((Decimal(item["qty"]) * Decimal(item["price"]) for item in items), Decimal("0")),
         status_entered_at=now,
         intake_fingerprint=fingerprint,
@@ -213,23 +236,49 @@ def order_add_note(*, order: Order, by: User | None, text: str) -> OrderEvent:
 
 
 @transaction.atomic
-def order_record_payment(*, order: Order, state: str, amount: Decimal) -> Order:
-    """A payment event from the storefront; a failure alerts the people working on the order."""
+def order_record_payment(*, order: Order, state: str, amount: Decimal, payment_id: str = "") -> Order:
+    """A payment event from the storefront; `amount` is this event's money. Paid and partly paid add it to what
+    was paid, and the money decides the state: paid once the total is covered (what was paid then counts as the
+    total), partly paid before. Refunded takes it back (never below nothing); failed changes no money. Each is a
+    history line, then `payment_recorded` (the desk's payment triggers) and, for a failure, `payment_failed`.
+    A `payment_id` (the storefront's id for the payment) already recorded is a retry: the same state and amount
+    change nothing; another state or amount raises PaymentConflict. Without one every call is a new payment."""
     order = Order.objects.select_for_update(of=("self",)).select_related("shop").get(pk=order.pk)
-    order.payment_state = state
-    if state == Order.PaymentState.PAID:
-        order.paid_amount = F("paid_amount") + amount
+    if payment_id and (line := order.events.filter(history.Payment.lines_of(payment_id)).first()) is not None:
+        recorded = history.Payment.of(line)
+        differing = [
+            field
+            for field, same in (("state", recorded.reported == state), ("amount", recorded.amount == amount))
+            if not same
+        ]
+        if differing:
+            raise PaymentConflict(payment_id=payment_id, fields=differing)
+        return order
+    paid = order.paid_amount
+    if state in (Order.PaymentState.PAID, Order.PaymentState.PARTLY_PAID):
+        paid += amount
+        if paid >= order.total:
+            paid, order.payment_state = order.total, Order.PaymentState.PAID
+        else:
+            order.payment_state = Order.PaymentState.PARTLY_PAID
+    else:
+        if state == Order.PaymentState.REFUNDED:
+            paid = max(paid - amount, Decimal("0"))
+        order.payment_state = state
+    order.paid_amount = paid
     order.save(update_fields=["payment_state", "paid_amount", "updated_at"])
-    order.refresh_from_db(fields=["paid_amount"])
-    order_event_add(
+    event = order_event_add(
         order=order,
         kind=OrderEvent.Kind.PAYMENT,
         text=phrase(
             gettext_noop("%(state)s: %(amount)s"),
-            state=label(Order.PaymentState(state).label),
+            state=label(Order.PaymentState(order.payment_state).label),
             amount=Money(amount, order.shop.currency),
         ),
-        details=history.Payment(state=state, amount=amount),
+        details=history.Payment(state=order.payment_state, amount=amount, reported=state, payment_id=payment_id),
+    )
+    signals.payment_recorded.send(
+        sender=Order, order=order, event=event, state=order.payment_state, amount=amount, payment_id=payment_id
     )
     if state == Order.PaymentState.FAILED:
         signals.payment_failed.send(sender=Order, order=order, amount=amount)

@@ -102,6 +102,14 @@ def day(value):
 
 
 @register.filter
+def delivery_words(order):
+    """How and when the order is delivered, in the reader's words: "Courier, Tverskaya 1, 12 Dec, 14:00–16:00"."""
+    method = order.get_delivery_method_display() if order.delivery_method else ""
+    day = day_label(order.delivery_date) if order.delivery_date else ""
+    return ", ".join(part for part in (method, order.delivery_address, day, order.delivery_slot) if part)
+
+
+@register.filter
 def weekday_day(value):
     """A day with its weekday: "Mon 7 Dec" / "Пн 7 дек."."""
     return weekday_label(value) if value else ""

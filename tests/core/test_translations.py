@@ -253,9 +253,11 @@ class RussianDesk:
             DeliveryEvent,
             DeliveryStatusRule,
             DeskSettings,
+            PaymentRule,
             SettingChange,
             ShopDay,
             Status,
+            StatusTransition,
         )
         from orders.services import order_add_note, order_change_status, shop_issue_api_key
 
@@ -282,6 +284,12 @@ class RussianDesk:
         CallScript.objects.create(shop=self.shop, greeting="Здравствуйте, {{ customer.name }}!")
         DeliveryStatusRule.objects.create(
             shop=self.shop, state="delivered", target=Status.objects.get(code="complete")
+        )
+        PaymentRule.objects.create(  # phone orders only: the orders below come from the cart
+            transition=StatusTransition.objects.get(source__code="approval", target__code="assembly"),
+            shop=self.shop,
+            method="phone",
+            share=50,
         )
         ShopFeedback.objects.create(shop=self.shop, signer="Мария, Сад и огород")
         template = MessageTemplate.objects.create(
@@ -405,6 +413,7 @@ QUERY = {"kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manag
 # in the shop's customer language (tests/feedback).
 NOT_PAGES = {
     "logout", "healthz", "favicon.ico", "api_order_intake", "api_order_payment", "api_order_delivery",
+    "api_order_status", "api_openapi", "api_not_found",
     "webhooks:twilio_status", "webhooks:twilio_inbound", "notifications:unread_count", "kpi:kpi_csv",
     "feedback:rate", "feedback:rate_answer", "feedback:thanks",
     "accounts:backup_codes", "accounts:language", "orders:customer_manager", "orders:customer_edit",
@@ -412,7 +421,8 @@ NOT_PAGES = {
     "orders:reassign", "orders:bulk_reassign", "orders:call", "orders:task_create", "orders:task_done",
     "orders:new_customer", "assignment:presence", "assignment:take", "assignment:take_conversation",
     "notifications:open",
-    "notifications:read_all", "notifications:order_message", "feedback:claim_step", "feedback:claim_note",
+    "notifications:read_all", "notifications:order_message", "notifications:order_payment_link",
+    "feedback:claim_step", "feedback:claim_note",
     "feedback:reply_rate",
 }  # fmt: skip
 

@@ -170,8 +170,9 @@ def test_a_missing_or_wrong_key_gets_401(client, key):
     assert counts() == (0, 0, 0, 0)
 
 
-def test_only_post_is_accepted(client, key):
-    assert client.get(INTAKE, headers={"Authorization": f"Bearer {key}"}).status_code == 405
+def test_the_orders_address_takes_post_and_get_only(client, key):
+    """POST takes an order in, GET lists changes (tests/orders/test_api_status.py); nothing else."""
+    assert client.put(INTAKE, headers={"Authorization": f"Bearer {key}"}).status_code == 405
 
 
 def test_a_status_in_the_body_is_ignored(client, key):
@@ -207,13 +208,13 @@ def pay(client, key, state, amount, external_id="web-9"):
     return post(client, key, {"state": state, "amount": amount}, url=url)
 
 
-def test_partial_payments_add_up(client, key, shop):
-    order = make_order(shop, external_id="web-9")
-    assert pay(client, key, "paid", "400").json()["payment_state"] == "paid"
-    response = pay(client, key, "paid", "500.50")
-    assert response.status_code == 200
+def test_partial_payments_add_up_until_the_total_is_covered(client, key, shop):
+    order = make_order(shop, external_id="web-9")  # 900
+    assert pay(client, key, "paid", "400").json()["payment_state"] == "partly_paid"  # 400 does not cover 900
+    response = pay(client, key, "partly_paid", "500.50")
+    assert response.status_code == 200 and response.json()["payment_state"] == "paid"
     order.refresh_from_db()
-    assert order.paid_amount == Decimal("900.50")
+    assert order.paid_amount == Decimal("900") and order.balance_due == 0  # what was paid counts as the total
     assert [event.data["amount"] for event in order.events.filter(kind=OrderEvent.Kind.PAYMENT)] == [
         "400",
         "500.50",
@@ -227,7 +228,7 @@ def test_a_failed_payment_after_a_partial_one_keeps_what_was_received(client, ke
     order.refresh_from_db()
     assert order.payment_state == "failed" and order.paid_amount == Decimal("400")
     assert [event.text for event in order.events.filter(kind=OrderEvent.Kind.PAYMENT)] == [
-        "Paid: ₽400",
+        "Partly paid: ₽400",
         "Payment failed: ₽500",
     ]
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -142,6 +143,7 @@ class Command(BaseCommand):
         _settle()  # after the bulk-made tasks, decisions, firings and messages too
         self._http_intake(key, clients, f"{orders:,} orders of history", tag="history")
         self._pages(shop, user)
+        self._storefront_reads(shop, key, orders)
         bench_queue.queue_drain(shop=shop, team=team, room=2000, say=self.say)
         self._routing_at_scale(shop, team)
         self._conversation_routing(shop)
@@ -215,9 +217,30 @@ class Command(BaseCommand):
         Task.objects.filter(assignee=user, done_at__isnull=False).update(done_at=now)
         self._page(f"KPI page, 30 days, today {busy:,} assignments", boss, "/kpi/?period=30d")
 
-    def _page(self, label: str, who, url: str) -> None:
-        client = Client(SERVER_NAME="localhost")
-        client.force_login(who)
+    def _storefront_reads(self, shop, key: str, orders: int) -> None:
+        """The status API and the changes list as a storefront reads them, among all the bench's orders: one order
+        by its external id, a page of 50 from the middle of the bulk-loaded history (updated_since), the page after
+        it (cursor), and a page of orders made through intake (items, status lines)."""
+        auth = {"Authorization": f"Bearer {key}"}
+        self._page(f"status API, 1 order of {orders:,}", None, "/api/v1/orders/api-7/", headers=auth)
+        span = Order.objects.filter(shop=shop).aggregate(
+            first=models.Min("updated_at"), last=models.Max("updated_at")
+        )
+        middle = (span["first"] + (span["last"] - span["first"]) / 2).isoformat()
+        url = f"/api/v1/orders/?{urlencode({'updated_since': middle})}"
+        self._page(f"changes list, 50 from the middle of {orders:,}", None, url, headers=auth)
+        cursor = Client(SERVER_NAME="localhost").get(url, headers=auth).json()["next_cursor"]
+        url = f"/api/v1/orders/?{urlencode({'cursor': cursor})}"
+        self._page("changes list, the page after (cursor)", None, url, headers=auth)
+        made = Order.objects.get(shop=shop, external_id="api-0").updated_at.isoformat()
+        url = f"/api/v1/orders/?{urlencode({'updated_since': made})}"
+        self._page("changes list, 50 orders made through intake", None, url, headers=auth)
+
+    def _page(self, label: str, who, url: str, headers: dict[str, str] | None = None) -> None:
+        """A page's p50/p95 over PAGE_SAMPLES views, signed in as `who` (None: a storefront's key in `headers`)."""
+        client = Client(SERVER_NAME="localhost", headers=headers)
+        if who is not None:
+            client.force_login(who)
         client.get(url)
         times = []
         with CaptureQueriesContext(connection) as ctx:
