@@ -54,6 +54,11 @@ class Routable(ABC):
         """What it adds to a manager's load, counted against their quota."""
         return settings.conversation_weight if self.conversation else Decimal(1)
 
+    def answered_since(self, moment: datetime) -> datetime | None:
+        """When staff answered it since `moment`, if they did: a conversation answered is taken up (an order is
+        taken up only through `assignment_accept`)."""
+        return None
+
     @abstractmethod
     def decision_of(self) -> dict[str, Any]:
         """The decision's field naming it."""
@@ -165,6 +170,10 @@ class RoutedConversation(Routable):
 
     def refusal(self, grant: Granted) -> str:
         return shop_refusal(self.item, shop_ids=grant.shop_ids)  # a conversation has a shop, nothing else to grant
+
+    def answered_since(self, moment: datetime) -> datetime | None:
+        replied = self.item.first_replied_at
+        return replied if replied is not None and replied >= moment else None
 
     def decision_of(self) -> dict[str, Any]:
         return {"conversation": self.item}

@@ -63,6 +63,10 @@ def _assignment_expire(
     )
     if decision is None:
         return False  # taken up, or expired by another worker, meanwhile
+    if (answered := routed.answered_since(decision.created_at)) is not None:
+        decision.accepted_at = answered  # a conversation its manager answered was taken up, however told
+        decision.save(update_fields=["accepted_at"])
+        return False
     decision.timed_out_at = now
     decision.save(update_fields=["timed_out_at"])
     if routed.manager_id != decision.manager_id or routed.closed:

@@ -188,6 +188,20 @@ def test_an_answered_conversation_does_not_time_out(shop):
     assert conversation.manager == anna
 
 
+def test_a_conversation_its_manager_replied_to_is_taken_up_even_if_nobody_stopped_its_clock(shop):
+    anna = free_manager(username="anna")
+    conversation, decision = new_conversation(shop)
+    replied = timezone.now() + timedelta(minutes=2)
+    Conversation.objects.filter(pk=conversation.pk).update(first_replied_at=replied)
+    free_manager(username="boris")
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        assert assignments_expire() == 0
+    conversation.refresh_from_db()
+    decision.refresh_from_db()
+    assert conversation.manager == anna
+    assert (decision.accepted_at, decision.timed_out_at) == (replied, None)
+
+
 def test_take_it_gives_a_waiting_conversation_to_a_granted_manager_with_room(shop):
     anna = free_manager(username="anna", shops=[shop])
     presence_set(user=anna, presence=Presence.BUSY)
