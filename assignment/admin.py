@@ -10,13 +10,14 @@ from orders.admin.mixin import ModelAdminMixin
 
 
 class ServesQueueOnQuotaChange(ModelAdminMixin):
-    """A quota edit may make room: the queue is served once the edit is committed."""
+    """A quota edit (or a lighter conversation weight) may make room: the queue is served once the edit is
+    committed."""
 
-    quota_field: str
+    quota_fields: tuple[str, ...]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if self.quota_field in form.changed_data:
+        if set(self.quota_fields) & set(form.changed_data):
             queue_serve_after_commit()
 
 
@@ -38,7 +39,7 @@ class PresenceChangeInline(admin.TabularInline):
 
 @admin.register(ManagerProfile)
 class ManagerProfileAdmin(AuditedAdmin, ServesQueueOnQuotaChange, PeopleByName, admin.ModelAdmin):
-    quota_field = "quota_override"
+    quota_fields = ("quota_override",)
     list_display = ["user", "presence", "presence_since", "last_seen_at", "quota_override", "experience"]
     list_filter = ["presence"]
     list_editable = ["quota_override", "experience"]
@@ -51,8 +52,17 @@ class ManagerProfileAdmin(AuditedAdmin, ServesQueueOnQuotaChange, PeopleByName, 
 
 @admin.register(RoutingSettings)
 class RoutingSettingsAdmin(ServesQueueOnQuotaChange, SingletonSettingsAdmin):
-    quota_field = "default_quota"
-    list_display = ["__str__", "default_quota", "queue_priority", "sticky", "acceptance", "cooloff", "alert"]
+    quota_fields = ("default_quota", "conversation_weight")
+    list_display = [
+        "__str__",
+        "default_quota",
+        "conversation_weight",
+        "queue_priority",
+        "sticky",
+        "acceptance",
+        "cooloff",
+        "alert",
+    ]
     sticky = duration_column("sticky_wait", _("Sticky wait"))
     acceptance = duration_column("acceptance_timeout", _("Acceptance timeout"))
     cooloff = duration_column("timeout_cooloff", _("Cooling-off"))
@@ -61,14 +71,20 @@ class RoutingSettingsAdmin(ServesQueueOnQuotaChange, SingletonSettingsAdmin):
 
 @admin.register(AssignmentDecision)
 class AssignmentDecisionAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "order", "manager", "rule", "accepted_at", "timed_out_at"]
+    list_display = ["created_at", "order", "conversation", "manager", "rule", "accepted_at", "timed_out_at"]
     # Who was weighed and why, as routing wrote it down: data (names and counts under the code's keys).
-    exclude = ["candidates", "excluded", "excluded_counts"]
+    exclude = ["candidates", "excluded", "excluded_counts", "headline"]
     readonly_fields = [
+        "why",
         code_column("candidates", _("candidates")),
         code_column("excluded", _("passed over")),
         code_column("excluded_counts", _("passed over by reason")),
     ]
     list_filter = ["rule", ("timed_out_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["order", "manager"]
+    list_select_related = ["order", "conversation__customer", "manager"]
     search_fields = ["order__number", "manager__username"]
+
+    @admin.display(description=_("why"))
+    def why(self, obj):
+        """The headline as the desk says it, in the reader's language."""
+        return obj.shown_text

@@ -2,13 +2,15 @@
 order the eligible are offered the order. No database (marked `pure`: see `tests/conftest.py`)."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
+from assignment.routing.routables import Routable, RoutedConversation, RoutedOrder
 from assignment.routing.rules import Team, rank, survey
 from assignment.routing.sql import Granted, TeamRow
-from orders.models import Customer, Order, Shop
+from orders.models import Conversation, Customer, Order, Shop
 
 pytestmark = pytest.mark.pure
 
@@ -23,6 +25,7 @@ def manager(
     name: str = "",
     presence: str = Presence.FREE,
     open_orders: int = 0,
+    conversations: int = 0,
     idle_for: timedelta = timedelta(minutes=10),
     experience: int = 0,
     quota: int | None = None,
@@ -42,20 +45,23 @@ def manager(
         experience=experience,
         grant=grant,
         open_orders=open_orders,
+        open_conversations=conversations,
     )
 
 
-def team_of(*rows: TeamRow, default_quota: int = 10) -> Team:
-    return Team(settings=RoutingSettings(default_quota=default_quota), profiles=list(rows))
+def team_of(*rows: TeamRow, default_quota: int = 10, weight: Decimal = Decimal("0.5")) -> Team:
+    return Team(
+        settings=RoutingSettings(default_quota=default_quota, conversation_weight=weight), profiles=list(rows)
+    )
 
 
-def order_for(*, vip: bool = False, own: int | None = None, shop_id: int = 1, method: str = "cart") -> Order:
+def order_for(*, vip: bool = False, own: int | None = None, shop_id: int = 1, method: str = "cart") -> RoutedOrder:
     shop = Shop(pk=shop_id, name="Green Garden")
     customer = Customer(shop=shop, name="Ivan", is_vip=vip, responsible_manager_id=own)
-    return Order(shop=shop, customer=customer, method=method, region="Moscow")
+    return RoutedOrder(Order(shop=shop, customer=customer, method=method, region="Moscow"))
 
 
-def ranked(order: Order, team: Team, slipped: dict[int, datetime] | None = None) -> tuple[str, list[int]]:
+def ranked(order: Routable, team: Team, slipped: dict[int, datetime] | None = None) -> tuple[str, list[int]]:
     rule, candidates = rank(order, survey(order, team, slipped=slipped or {}))
     return rule, [candidate.user_id for candidate in candidates]
 
@@ -204,3 +210,56 @@ def test_the_queue_counts_its_own_assignment_into_the_team_as_read():
 )
 def test_anyone_has_room_means_a_free_manager_below_their_quota(rows, has_room):
     assert team_of(*rows).anyone_has_room() is has_room
+
+
+def conversation_for(*, vip: bool = False, own: int | None = None, shop_id: int = 1) -> RoutedConversation:
+    shop = Shop(pk=shop_id, name="Green Garden")
+    customer = Customer(shop=shop, name="", is_vip=vip, responsible_manager_id=own)
+    return RoutedConversation(Conversation(shop=shop, customer=customer))
+
+
+@pytest.mark.parametrize(
+    ("orders", "conversations", "quota", "order_fits", "conversation_fits", "reason"),
+    [
+        (1, 2, 2, False, False, "at quota (2/2)"),  # 1 + 2 × 0.5 = 2: full
+        (1, 1, 2, False, True, "at quota (1.5/2)"),  # an order would make 2.5; a conversation makes 2
+        (0, 2, 2, True, True, ""),  # 1 + 1 = 2 and 1 + 0.5: one more of either fits
+    ],
+    ids=["full", "room for a conversation only", "room for one more of either"],
+)
+def test_a_managers_load_counts_conversations_at_their_weight_against_the_quota(
+    orders, conversations, quota, order_fits, conversation_fits, reason
+):
+    team = team_of(manager(1, name="Lena Load", open_orders=orders, conversations=conversations, quota=quota))
+    for routed, fits in ((order_for(), order_fits), (conversation_for(), conversation_fits)):
+        found = survey(routed, team, slipped={})
+        assert [c.user_id for c in found.eligible] == ([1] if fits else [])
+        assert found.excluded == ({} if fits else {"Lena Load": reason})
+
+
+def test_even_load_ranks_by_the_weighted_load_not_by_orders_alone():
+    # Olga: 1 order + 4 conversations = 3; Ivan: 2 orders = 2.
+    team = team_of(manager(1, open_orders=1, conversations=4), manager(2, open_orders=2))
+    assert ranked(conversation_for(), team) == (Rule.EVEN_LOAD, [2, 1])
+    assert ranked(conversation_for(), team_of(*team.profiles, weight=Decimal(0))) == (Rule.EVEN_LOAD, [1, 2])
+
+
+def test_a_conversation_asks_a_grant_for_its_shop_alone():
+    only_phone_orders_of_shop_2 = Granted(shop_ids={2}, order_types=[], methods=["phone"], regions=[])
+    team = team_of(manager(1, name="Gleb Grant", grant=only_phone_orders_of_shop_2))
+    assert [c.user_id for c in survey(conversation_for(shop_id=2), team, slipped={}).eligible] == [1]
+    found = survey(conversation_for(shop_id=1), team, slipped={})
+    assert found.excluded == {"Gleb Grant": "not granted shop Green Garden"}
+
+
+def test_a_known_customers_conversation_goes_to_their_own_manager_first():
+    team = team_of(manager(1, open_orders=5), manager(2))
+    assert ranked(conversation_for(own=1), team) == (Rule.REPEAT, [1])
+
+
+def test_the_queue_counts_an_assigned_conversation_into_the_team_at_its_weight():
+    team = team_of(manager(1, quota=1))
+    team.took_one(1, NOW, conversation=True)
+    assert team.load_of(team.profiles[0]) == Decimal("0.5") and team.anyone_has_room()
+    team.took_one(1, NOW, conversation=True)
+    assert not team.anyone_has_room()
