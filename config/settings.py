@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "feedback",
     "kpi",
     "dashboard",
+    "inbox",
     "desk",
     "config",
 ]

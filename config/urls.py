@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("assignment.urls")),
     path("", include("kpi.urls")),
     path("", include("dashboard.urls")),
+    path("conversations/", include("inbox.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("feedback/", include("feedback.urls")),

@@ -18,7 +18,13 @@ from assignment.services import (
 )
 from core.people import staff_name
 from core.phrases import Phrase, phrase
-from feedback.services import feedback_letter, feedback_on_delivery, feedback_plan, reply_receive
+from feedback.services import (
+    claim_inspectors_hear,
+    feedback_letter,
+    feedback_on_delivery,
+    feedback_plan,
+    reply_receive,
+)
 from notifications.models import InboundMessage, OutboundMessage, Trigger
 from notifications.services import (
     assignment_timeout_announce,
@@ -117,11 +123,18 @@ def order_worked_on(*, order: Order, by: User | None) -> None:
 
 def customer_wrote(*, inbound: InboundMessage, switched: bool, now: datetime | None) -> None:
     """A customer's message (already matched, STOP/START honoured): an answer to their feedback request goes to
-    feedback; anything else, unless it was STOP or START, reaches the order's manager."""
+    feedback; anything else, unless it was STOP or START, reaches the order's manager, and the inspector of the
+    customer's open claim."""
     if reply_receive(inbound=inbound):
         return
     if not switched:
         reply_announce(inbound=inbound, now=now)
+        customer_wrote_to_claims(inbound=inbound)
+
+
+def customer_wrote_to_claims(*, inbound: InboundMessage) -> None:
+    """The customer's answers come back to the inspector of their open claim (the bell), while it is open."""
+    claim_inspectors_hear(inbound=inbound)
 
 
 def message_delivery_changed(*, message: OutboundMessage) -> None:

@@ -13,7 +13,7 @@ from notifications.models import (
     OptOut,
     OutboundMessage,
 )
-from orders.models import Customer, Order
+from orders.models import Conversation, Customer, Order
 
 
 def notification_unread_count(*, user: User) -> int:
@@ -28,11 +28,21 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
 
 
 def conversation(
-    *, order: Order | None = None, customer: Customer | None = None, limit: int = 100
+    *,
+    order: Order | None = None,
+    customer: Customer | None = None,
+    thread: Conversation | None = None,
+    limit: int = 100,
 ) -> list[OutboundMessage | InboundMessage]:
-    """The messages sent to a customer and theirs back, about one order (or all of a customer's), newest first,
-    as one timeline; two queries whatever the history."""
-    where = {"order": order} if order is not None else {"customer": customer}
+    """The messages sent to a customer and theirs back, about one order, or in one conversation (`thread`), or
+    all of a customer's, newest first, as one timeline; two queries whatever the history."""
+    where: dict[str, object] = (
+        {"order": order}
+        if order is not None
+        else {"conversation": thread}
+        if thread is not None
+        else {"customer": customer}
+    )
     sent = list(
         OutboundMessage.objects.filter(**where)
         .select_related("author", "template", "customer__shop")

@@ -13,6 +13,7 @@ from orders.selectors.access import (
     staff_covering_shop,
     supervisors_covering_shop,
 )
+from orders.selectors.conversations import conversation_get_for_user, conversation_history, conversation_scope
 from orders.selectors.customers import (
     CustomerPage,
     KnownCustomer,
@@ -44,6 +45,9 @@ from orders.selectors.orders import (
 )
 
 __all__ = [
+    "conversation_get_for_user",
+    "conversation_history",
+    "conversation_scope",
     "CustomerPage",
     "KnownCustomer",
     "customer_find",

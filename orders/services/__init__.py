@@ -16,6 +16,14 @@ from orders.services.clocks import (
     status_clocks_rederive,
     status_deadline,
 )
+from orders.services.conversation_work import (
+    CLOSE_REASONS,
+    conversation_close,
+    conversation_event_add,
+    conversation_link_order,
+    conversation_read,
+    conversation_replied,
+)
 from orders.services.customer_data import customer_anonymise, customer_export
 from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
 from orders.services.delivery import order_record_delivery
@@ -42,6 +50,12 @@ from orders.services.orders import (
 from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
+    "CLOSE_REASONS",
+    "conversation_close",
+    "conversation_event_add",
+    "conversation_link_order",
+    "conversation_read",
+    "conversation_replied",
     "CalendarImport",
     "CalendarLine",
     "PRODUCTION_CALENDAR_RU",
