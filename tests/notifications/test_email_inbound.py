@@ -156,7 +156,7 @@ def test_a_postmark_post_without_the_secret_is_refused_and_nothing_is_stored(cli
 
 @pytest.fixture
 def order_email(shop, anna):
-    """An email about Olga's order went out: its Reply-To and Message-ID as the customer's mail program sees them."""
+    """An email about Olga's order went out: its Reply-To and Message-ID as her mail program sees them."""
     with time_machine.travel(NOON, tick=False):
         order = make_order(shop, phone="+79161112233", customer_name="Olga", manager=anna)
         order.customer.email = "olga@example.com"
