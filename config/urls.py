@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("conversations/", include("inbox.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/email/", include("notifications.email_urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("feedback/", include("feedback.urls")),
     path("api/v1/orders/", orders_api.order_intake, name="api_order_intake"),

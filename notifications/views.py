@@ -2,7 +2,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,7 @@ from core.http import form_errors, role_required
 from core.pagination import paginate
 from notifications.forms import MessageForm
 from notifications.models import Notification
-from notifications.selectors import notification_list, notification_unread_count
+from notifications.selectors import attachment_get_for_user, notification_list, notification_unread_count
 from notifications.services import (
     message_preview,
     message_write,
@@ -99,4 +99,16 @@ def order_message_view(request, pk: int):
         page=lambda extra: render_order_page(request, order, extra=extra),
         back=reverse("orders:detail", args=[order.pk]),
         order=order,
+    )
+
+
+def attachment_view(request, pk: int):
+    """A customer's email attachment, streamed to staff who may see its order or its customer (never a public
+    media URL); always downloaded, never shown inline."""
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
     )

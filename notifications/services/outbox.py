@@ -84,6 +84,7 @@ def message_queue(
     channel: str,
     purpose: str,
     order: Order | None = None,
+    conversation: Conversation | None = None,
     template: MessageTemplate | None = None,
     subject: str = "",
     body: str = "",
@@ -91,7 +92,6 @@ def message_queue(
     content_variables: dict[str, Any] | None = None,
     author: User | None = None,
     firing: TriggerFiring | None = None,
-    conversation: Conversation | None = None,
     now: datetime | None = None,
 ) -> OutboundMessage:
     """Write one message to the outbox in the caller's transaction; it is sent after commit. A message the
@@ -110,6 +110,7 @@ def message_queue(
         message = OutboundMessage(
             customer=customer,
             order=order,
+            conversation=conversation,
             channel=channel,
             purpose=purpose,
             to=channels.address(channel, customer),
@@ -120,7 +121,6 @@ def message_queue(
             template=template,
             firing=firing,
             author=author,
-            conversation=conversation,
         )
         if not message.to:
             reason = reason or (

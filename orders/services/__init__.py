@@ -24,6 +24,7 @@ from orders.services.conversation_work import (
     conversation_read,
     conversation_replied,
 )
+from orders.services.conversations import conversation_join, customer_for_contact
 from orders.services.customer_data import customer_anonymise, customer_export
 from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
 from orders.services.delivery import order_record_delivery
@@ -37,7 +38,14 @@ from orders.services.followup import (
     task_create,
     tasks_remind_due,
 )
-from orders.services.hands import order_set_manager, order_take_back, orders_reassign
+from orders.services.hands import (
+    conversation_set_manager,
+    conversation_take_back,
+    conversations_reassign,
+    order_set_manager,
+    order_take_back,
+    orders_reassign,
+)
 from orders.services.matrix import matrix_save, order_change_status
 from orders.services.orders import (
     order_add_note,
@@ -56,6 +64,9 @@ __all__ = [
     "conversation_link_order",
     "conversation_read",
     "conversation_replied",
+    "conversation_set_manager",
+    "conversation_take_back",
+    "conversations_reassign",
     "CalendarImport",
     "CalendarLine",
     "PRODUCTION_CALENDAR_RU",
@@ -65,6 +76,8 @@ __all__ = [
     "PAST_DUE_TOLERANCE",
     "CallResult",
     "clock_start",
+    "conversation_join",
+    "customer_for_contact",
     "ladder_renumber",
     "matrix_save",
     "customer_anonymise",
