@@ -334,3 +334,21 @@ def test_a_letter_the_desk_could_not_store_stays_unread_for_the_next_run(shop, a
 def test_without_imap_host_nothing_is_read(settings):
     settings.IMAP_HOST = ""
     assert imap_poll() == 0
+
+
+def test_a_conversations_attachment_opens_for_its_manager_not_for_a_manager_of_another_shop(client, shop, anna):
+    postmark_post(
+        client,
+        message_id="<conv@mail.example.com>",
+        sender="olga@example.com",
+        to="hello@teapots.example",
+        subject="Photo",
+        text="See attached",
+        attachments=[("lid.jpg", b"jpeg", "image/jpeg")],
+    )
+    attachment = InboundAttachment.objects.get()
+    assert attachment.inbound.conversation.manager == anna
+    client.force_login(free_manager(shops=[ShopFactory()]))
+    assert client.get(f"/notifications/attachments/{attachment.pk}/").status_code == 404
+    client.force_login(anna)
+    assert client.get(f"/notifications/attachments/{attachment.pk}/").status_code == 200

@@ -103,7 +103,7 @@ def test_a_known_customer_with_nothing_open_writes_into_their_conversation_and_i
     ]
     assert not InboundMessage.objects.filter(order__isnull=False).exists()
     bell = Notification.objects.get(recipient=anna, kind=Notification.Kind.REPLY)
-    assert bell.text == "Olga wrote: Are you there?"
+    assert (bell.text, bell.link) == ("Olga wrote: Are you there?", f"/conversations/{conversation.pk}/")
 
 
 def test_a_message_in_an_unassigned_conversation_rings_the_shops_supervisors(two_shops):
