@@ -123,15 +123,16 @@ def attachment_get_for_user(*, user: User, pk: int) -> InboundAttachment:
     attachment = (
         InboundAttachment.objects.select_related("inbound__customer").filter(pk=pk).exclude(file="").first()
     )
-    inbound = attachment.inbound if attachment is not None else None
-    if inbound is None or inbound.customer is None:
+    customer = attachment.inbound.customer if attachment is not None else None
+    if attachment is None or customer is None:
         raise Http404("No such attachment")
+    inbound = attachment.inbound
     if inbound.order_id is not None:
         allowed = order_scope(user).filter(pk=inbound.order_id).exists()
     elif inbound.conversation_id is not None:
         allowed = conversation_scope(user).filter(pk=inbound.conversation_id).exists()
     else:
-        allowed = shop_scope(user).filter(pk=inbound.customer.shop_id).exists()
+        allowed = shop_scope(user).filter(pk=customer.shop_id).exists()
     if not allowed:
         raise Http404("No such attachment")
     return attachment
