@@ -427,6 +427,8 @@ NOT_PAGES = {
     "notifications:open",
     "notifications:read_all", "notifications:order_message", "feedback:claim_step", "feedback:claim_note",
     "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close",
+    "email_webhooks:mailgun_inbound", "email_webhooks:postmark_inbound", "email_webhooks:sendgrid_inbound",
+    "notifications:attachment",
 }  # fmt: skip
 
 
