@@ -85,6 +85,32 @@ def can_work_claims(user: Person) -> bool:
     return is_admin(user) or is_inspector(user)
 
 
+def can_use_inbox(user: Person) -> bool:
+    """Conversations as a list: a manager's own ("My conversations"), a supervisor's whole shops. Admins configure
+    and keep no inbox."""
+    return is_manager(user) or is_supervisor(user)
+
+
+def can_read_conversations(user: Person) -> bool:
+    """Open a conversation (within the scope): managers and supervisors who work them, inspectors who read."""
+    return is_manager(user) or is_supervisor(user) or is_inspector(user)
+
+
+def can_answer_conversations(user: Person) -> bool:
+    """Reply to a conversation's customer, mark it read, make an order from it: its managers."""
+    return is_manager(user)
+
+
+def can_close_conversations(user: Person) -> bool:
+    """Close a conversation with a reason: managers, and supervisors watching over them."""
+    return is_manager(user) or is_supervisor(user)
+
+
+def can_reassign_conversations(user: Person) -> bool:
+    """Hand a conversation to another manager."""
+    return is_supervisor(user)
+
+
 def has_presence(user: Person) -> bool:
     """Free, Busy, Lunch…: routing gives orders to managers by their presence."""
     return is_manager(user)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from assignment.exceptions import AssignmentRefused
 from assignment.services import (
     assignment_accept,
+    conversation_route,
     order_route,
     order_take,
     presence_logged_out,
@@ -19,10 +20,18 @@ from assignment.services import (
 )
 from core.people import staff_name
 from core.phrases import Phrase, label, phrase
-from feedback.services import feedback_letter, feedback_on_delivery, feedback_plan, reply_receive
+from feedback.services import (
+    claim_inspectors_hear,
+    feedback_letter,
+    feedback_on_delivery,
+    feedback_plan,
+    reply_receive,
+)
 from notifications.models import InboundMessage, Notification, OutboundMessage, Trigger
 from notifications.services import (
     assignment_timeout_announce,
+    conversation_message_announce,
+    inbound_to_conversation,
     notifications_to_admins,
     off_hours_reply,
     queue_wait_announce,
@@ -57,7 +66,7 @@ def order_arrived(*, order: Order, taken_by: User | None) -> None:
     else:
         order_route(new_order=order)
     triggers_on_status_entered(order=order, order_steps=trigger_order_steps)
-    off_hours_reply(order=order)
+    off_hours_reply(customer=order.customer, shop=order.shop, order=order)
 
 
 # 2. An order moves (orders.order_change_status → order_status_changed).
@@ -124,19 +133,39 @@ def payment_recorded(*, order: Order, recorded_at: datetime) -> None:
     triggers_on_payment(order=order, recorded_at=recorded_at, order_steps=trigger_order_steps)
 
 
-# 5. The other reactions between apps.
+# 5. A customer writes (an SMS, a WhatsApp message or an email, matched by notifications → customer_replied).
+def customer_wrote(*, inbound: InboundMessage, switched: bool, now: datetime | None) -> None:
+    """A customer's message (already matched, STOP/START honoured): an answer to their feedback request goes to
+    feedback; STOP or START is done with; one about an open order reaches the order's manager; any other joins
+    the customer's conversation. A new conversation is routed like a new order (at night it waits for the
+    morning's queue) and, while the shop is closed, the customer hears when it opens; in an open one, its manager
+    (or, while nobody has it, the shop's supervisors) hears of the message. Either way the inspector of the
+    customer's open claim hears of it too."""
+    if reply_receive(inbound=inbound):
+        return
+    if switched:
+        return
+    customer_wrote_to_claims(inbound=inbound)
+    if inbound.order_id is not None:
+        reply_announce(inbound=inbound, now=now)
+        return
+    conversation, opened = inbound_to_conversation(inbound=inbound, now=now)
+    if opened:
+        conversation_route(new_conversation=conversation, now=now)
+        off_hours_reply(customer=conversation.customer, shop=conversation.shop, conversation=conversation, now=now)
+    else:
+        conversation_message_announce(inbound=inbound, conversation=conversation)
+
+
+def customer_wrote_to_claims(*, inbound: InboundMessage) -> None:
+    """The customer's answers come back to the inspector of their open claim (the bell), while it is open."""
+    claim_inspectors_hear(inbound=inbound)
+
+
+# 6. The other reactions between apps.
 def order_worked_on(*, order: Order, by: User | None) -> None:
     """A status change, call, note or task by the assigned manager stops routing's acceptance clock."""
     assignment_accept(order=order, by=by)
-
-
-def customer_wrote(*, inbound: InboundMessage, switched: bool, now: datetime | None) -> None:
-    """A customer's message (already matched, STOP/START honoured): an answer to their feedback request goes to
-    feedback; anything else, unless it was STOP or START, reaches the order's manager."""
-    if reply_receive(inbound=inbound):
-        return
-    if not switched:
-        reply_announce(inbound=inbound, now=now)
 
 
 def message_delivery_changed(*, message: OutboundMessage) -> None:
@@ -158,7 +187,7 @@ def order_waiting_too_long(*, order: Order, minutes: int, why: dict[str, str]) -
     queue_wait_announce(order=order, minutes=minutes, why=why)
 
 
-# 4. The shop's site hears back: outbound webhooks (webhooks/), and the admins hear when they fail.
+# 7. The shop's site hears back: outbound webhooks (webhooks/), and the admins hear when they fail.
 def order_announced(*, order: Order, event_type: str) -> None:
     """An event of the order (manager, edit, payment, delivery, rating, claim) for the shop's webhooks."""
     webhook_event_record(order=order, event_type=event_type)

@@ -9,9 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import translation
 
 from feedback.models import Claim, ClaimEvent, FeedbackReply, FeedbackRequest, ShopFeedback, feedback_text_context
-from notifications.models import InboundMessage, OutboundMessage
 from notifications.rendering import render_message
-from notifications.selectors import conversation
 from orders.models import Customer, Order, Shop
 from orders.selectors import order_scope
 
@@ -63,7 +61,6 @@ def claim_get_for_user(*, user: User, pk: int) -> Claim:
 class ClaimPage:
     events: list[ClaimEvent]
     orders: list[Order]
-    messages: list[OutboundMessage | InboundMessage]
     ratings: list[FeedbackRequest]
     replies: list[FeedbackReply]
 
@@ -73,7 +70,6 @@ def claim_page(*, claim: Claim, user: User) -> ClaimPage:
     return ClaimPage(
         events=list(ClaimEvent.objects.filter(claim=claim).select_related("actor")),
         orders=list(order_scope(user).filter(customer=customer).order_by("-created_at")[:10]),
-        messages=conversation(customer=customer, limit=30),
         ratings=list(
             FeedbackRequest.objects.filter(customer=customer, rating__isnull=False)
             .select_related("order")

@@ -4,6 +4,7 @@ rating. Supervisors and admins read them too; only inspectors (and admins) work 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from feedback.forms import ClaimFilterForm, ClaimNoteForm, ClaimStepForm, Rating
 from feedback.models import Claim
 from feedback.selectors import claim_get_for_user, claim_list, claim_page, replies_unread, replies_waiting
 from feedback.services import claim_add_note, claim_move, reply_rate
+from notifications.views import message_send
 from orders.selectors import shop_scope
 
 # The claims pages' two access rules, and why they refuse (the 403 page says it).
@@ -55,7 +57,9 @@ def claim_list_view(request):
 
 
 @claims_readers_only
-def claim_detail_view(request, pk: int, *, note_form=None, step_form=None):
+def claim_detail_view(request, pk: int, *, note_form=None, step_form=None, extra=None):
+    """The claim with its customer: their orders, ratings, answers and whole conversation (their orders' messages
+    and conversations), where the inspector writes to them. `extra`: a refused form, kept as typed."""
     claim = _claim(request, pk)
     can_work = roles.can_work_claims(request.user)
     return render(
@@ -65,10 +69,29 @@ def claim_detail_view(request, pk: int, *, note_form=None, step_form=None):
             "claim": claim,
             "page": claim_page(claim=claim, user=request.user),
             "can_work": can_work,
+            "can_write_customer": can_work and claim.is_open,
             "note_form": note_form or ClaimNoteForm(),
             "step_form": step_form or ClaimStepForm(),
+            **(extra or {}),
         },
-        status=400 if note_form or step_form else 200,
+        status=400 if note_form or step_form or extra else 200,
+    )
+
+
+@require_POST
+@claims_workers_only
+def claim_message_view(request, pk: int):
+    """The inspector writes to the claim's customer through the outbox (about the claim's order), while the claim
+    is open; the customer's answers come back to the inspector's bell."""
+    claim = _claim(request, pk)
+    if not claim.is_open:
+        messages.error(request, gettext("The claim is closed: write from the order page."))
+        return redirect("feedback:claim", pk=pk)
+    return message_send(
+        request,
+        page=lambda extra: claim_detail_view(request, pk, extra=extra),
+        back=reverse("feedback:claim", args=[pk]),
+        order=claim.order,
     )
 
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("read-all/", views.notification_read_all_view, name="read_all"),
     path("orders/<int:pk>/message/", views.order_message_view, name="order_message"),
     path("orders/<int:pk>/payment-link/", views.order_payment_link_view, name="order_payment_link"),
+    path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
     path("unread-count/", views.notification_unread_count_view, name="unread_count"),
 ]

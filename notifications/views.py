@@ -1,7 +1,8 @@
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +15,7 @@ from core.http import form_errors, role_required
 from core.pagination import paginate
 from notifications.forms import MessageForm, PaymentLinkForm
 from notifications.models import Notification
-from notifications.selectors import notification_list, notification_unread_count
+from notifications.selectors import attachment_get_for_user, notification_list, notification_unread_count
 from notifications.services import (
     message_preview,
     message_write,
@@ -57,24 +58,21 @@ def notification_unread_count_view(request):
     return JsonResponse({"unread": notification_unread_count(user=request.user)})
 
 
-@require_POST
-@role_required(roles.can_work_orders, WORK_ORDERS)
-def order_message_view(request, pk: int):
-    """A manager writes to the order's customer through the outbox; a refused message comes back as typed. A
-    template's text is shown before it goes: "Preview", or Send with a template not yet shown, previews."""
-    order = order_get_for_user(user=request.user, pk=pk)
+def message_send(request, *, page: Callable[[dict], HttpResponse], back: str, **about) -> HttpResponse:
+    """The message form posted about an order or a conversation (`about`: `order=` or `conversation=`): a
+    template's text is shown before it goes ("Preview", or Send with a template not yet shown, previews), a
+    refused message comes back as typed on the page it came from (`page(extra)`), a sent one goes back to `back`
+    with its channel kept."""
     form = MessageForm(request.POST)
     if form.is_valid():
         fields = {key: form.cleaned_data[key] for key in ("channel", "body", "template")}
         try:
             if "preview" in request.POST or not form.seen_template:
-                preview = message_preview(order=order, **fields)
-                response = render_order_page(
-                    request, order, extra={"message_form": form, "message_preview": preview}
-                )
+                preview = message_preview(**about, **fields)
+                response = page({"message_form": form, "message_preview": preview})
                 response.status_code = 200  # a preview is not a refusal
                 return response
-            message = message_write(order=order, by=request.user, **fields)
+            message = message_write(**about, by=request.user, **fields)
         except DeskError as exc:
             form.add_error(None, str(exc))
         else:
@@ -87,10 +85,9 @@ def order_message_view(request, pk: int):
             else:
                 messages.success(request, gettext("Message queued."))
             # The next message most likely goes the same way: the form keeps the channel.
-            url = reverse("orders:detail", args=[order.pk])
-            return redirect(f"{url}?{urlencode({'channel': fields['channel']})}#conversation")
+            return redirect(f"{back}?{urlencode({'channel': fields['channel']})}#conversation")
     messages.error(request, form_errors(form))
-    return render_order_page(request, order, extra={"message_form": form})
+    return page({"message_form": form})
 
 
 @require_POST
@@ -109,3 +106,26 @@ def order_payment_link_view(request, pk: int):
     else:
         messages.success(request, gettext("Payment link queued."))
     return redirect(f"{reverse('orders:detail', args=[order.pk])}#conversation")
+
+
+def order_message_view(request, pk: int):
+    """A manager writes to the order's customer through the outbox."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    return message_send(
+        request,
+        page=lambda extra: render_order_page(request, order, extra=extra),
+        back=reverse("orders:detail", args=[order.pk]),
+        order=order,
+    )
+
+
+def attachment_view(request, pk: int):
+    """A customer's email attachment, streamed to staff who may see its order or its customer (never a public
+    media URL); always downloaded, never shown inline."""
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )

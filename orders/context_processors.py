@@ -12,4 +12,5 @@ def staff_roles(request):
         "can_see_dashboard": roles.can_see_dashboard(user),
         "can_read_kpis": roles.can_read_kpis(user),
         "can_read_claims": roles.can_read_claims(user),
+        "can_use_inbox": roles.can_use_inbox(user),
     }

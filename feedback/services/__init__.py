@@ -1,6 +1,12 @@
 """Feedback's writes, one module per job; the public names stay importable from `feedback.services`."""
 
-from feedback.services.claims import claim_add_note, claim_move, claim_open, claims_flag_overdue
+from feedback.services.claims import (
+    claim_add_note,
+    claim_inspectors_hear,
+    claim_move,
+    claim_open,
+    claims_flag_overdue,
+)
 from feedback.services.ratings import (
     contact_answer,
     feedback_comment,
@@ -26,6 +32,7 @@ __all__ = [
     "feedback_forget",
     "LINK_SALT",
     "claim_add_note",
+    "claim_inspectors_hear",
     "claim_move",
     "claim_open",
     "claims_flag_overdue",

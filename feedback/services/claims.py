@@ -17,7 +17,7 @@ from core.phrases import Phrase, label, phrase, text_columns
 from feedback import signals
 from feedback.exceptions import ClaimRefused
 from feedback.models import Claim, ClaimEvent, FeedbackRequest, FeedbackSettings
-from notifications.models import Notification
+from notifications.models import InboundMessage, Notification
 from notifications.services import notifications_about_orders, notifications_create_many
 from orders.models import Order
 from orders.selectors import inspectors_covering_shop, supervisors_covering_shop
@@ -76,6 +76,30 @@ def claim_open(
         )
     signals.claim_opened.send(sender=Claim, claim=claim)
     return claim
+
+
+def claim_inspectors_hear(*, inbound: InboundMessage) -> int:
+    """A customer with an open claim wrote: each such claim's inspector hears of it in the bell, with a link to the
+    claim, while the claim is open (a closed claim's inspector is not disturbed)."""
+    if inbound.customer_id is None:
+        return 0
+    claims = Claim.objects.filter(
+        customer_id=inbound.customer_id, state__in=Claim.OPEN_STATES, inspector__isnull=False
+    ).only("pk", "inspector_id")
+    said = inbound.body.strip()[:200] or "…"
+    return notifications_create_many(
+        kind=Notification.Kind.CLAIM,
+        messages=[
+            (
+                claim.inspector_id or 0,  # the query keeps only claims with an inspector
+                phrase(
+                    gettext_noop("The customer of claim #%(number)s wrote: %(text)s"), number=claim.pk, text=said
+                ),
+                _claim_link(claim),
+            )
+            for claim in claims
+        ],
+    )
 
 
 _MOVES = {"take": ClaimEvent.Kind.TAKEN, "resolve": ClaimEvent.Kind.RESOLVED, "fail": ClaimEvent.Kind.FAILED}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from core.people import staff_name
 from core.phrases import Phrase, joined, label, phrase, text_columns
 from notifications.models import Notification
-from orders.models import Order
+from orders.models import Conversation, Order
 from orders.selectors import supervisors_covering_shop
 
 
@@ -68,6 +68,11 @@ def notifications_mark_read(*, recipient: User, kind: str, link: str) -> int:
 
 def order_link(order: Order) -> str:
     return reverse("orders:detail", args=[order.pk])
+
+
+def conversation_link(conversation: Conversation) -> str:
+    """Where a bell line about a conversation leads: its page in the inbox."""
+    return reverse("inbox:detail", args=[conversation.pk])
 
 
 def notifications_about_orders(

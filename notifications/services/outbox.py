@@ -18,6 +18,7 @@ from notifications import channels, signals
 from notifications.exceptions import ChannelError, MessageRefused
 from notifications.models import (
     Channel,
+    InboundAttachment,
     InboundMessage,
     MessageTemplate,
     MessagingSettings,
@@ -29,12 +30,12 @@ from notifications.models import (
 from notifications.rendering import Rendered
 from notifications.selectors import messages_counted_today
 from notifications.services.bell import notifications_about_orders
-from notifications.services.templates import customer_render, template_preview
+from notifications.services.templates import customer_render
 from orders.clock import desk_time, outside_night
 from orders.durations import duration_label
-from orders.models import Customer, Order
+from orders.models import Conversation, Customer, Order
 from orders.payment_links import order_balance, payment_link, payment_link_refusal
-from orders.services import order_record_message
+from orders.services import conversation_replied, order_record_message
 
 log = logging.getLogger(__name__)
 State = OutboundMessage.State
@@ -86,6 +87,7 @@ def message_queue(
     channel: str,
     purpose: str,
     order: Order | None = None,
+    conversation: Conversation | None = None,
     template: MessageTemplate | None = None,
     subject: str = "",
     body: str = "",
@@ -111,6 +113,7 @@ def message_queue(
         message = OutboundMessage(
             customer=customer,
             order=order,
+            conversation=conversation,
             channel=channel,
             purpose=purpose,
             to=channels.address(channel, customer),
@@ -146,10 +149,9 @@ def message_queue(
 
 
 def _refuse_unwritable(
-    *, order: Order, channel: str, body: str, template: MessageTemplate | None, now: datetime
+    *, customer: Customer, channel: str, body: str, template: MessageTemplate | None, now: datetime
 ) -> None:
-    """Raise MessageRefused, saying why, when staff cannot send this to the order's customer."""
-    customer = order.customer
+    """Raise MessageRefused, saying why, when staff cannot send this to the customer."""
     if channel not in Channel.values:
         raise MessageRefused(gettext("Choose SMS, WhatsApp or email."))
     if template is not None and template.channel != channel:
@@ -183,53 +185,78 @@ def _refuse_unwritable(
         )
 
 
-def _written_subject(order: Order, channel: str) -> str:
+def _written_subject(customer: Customer, order: Order | None, channel: str) -> str:
     if channel != Channel.EMAIL:
         return ""
-    shop = order.customer.shop
+    shop = customer.shop
+    if order is None:
+        return shop.name
     with translation.override(shop.customer_language):
         return gettext("%(shop)s: order %(number)s") % {"shop": shop.name, "number": order.number}
 
 
+def _addressee(order: Order | None, conversation: Conversation | None) -> Customer:
+    """Whom staff write to: the order's customer, else the conversation's."""
+    if order is not None:
+        return order.customer
+    if conversation is None:
+        raise MessageRefused(gettext("Write about an order or a conversation."))
+    if conversation.is_closed:
+        raise MessageRefused(gettext("This conversation is closed."))
+    return conversation.customer
+
+
 def message_preview(
     *,
-    order: Order,
+    order: Order | None = None,
+    conversation: Conversation | None = None,
     channel: str,
     body: str = "",
     template: MessageTemplate | None = None,
     now: datetime | None = None,
 ) -> Rendered:
-    """What a member of staff would send, as the customer would read it, refused as the send would be;
-    nothing is written."""
+    """What a member of staff would send to an order's or a conversation's customer, as the customer would read
+    it, refused as the send would be; nothing is written."""
     now = now or timezone.now()
-    _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
+    customer = _addressee(order, conversation)
+    _refuse_unwritable(customer=customer, channel=channel, body=body, template=template, now=now)
     if template is None:
-        return Rendered(subject=_written_subject(order, channel), body=body.strip(), content_variables={})
-    return template_preview(template, order=order)
+        subject = _written_subject(customer, order, channel)
+        return Rendered(subject=subject, body=body.strip(), content_variables={})
+    return customer_render(template, order=order, customer=customer)
 
 
 @transaction.atomic
 def message_write(
     *,
-    order: Order,
+    order: Order | None = None,
+    conversation: Conversation | None = None,
     by: User | None,
     channel: str,
     body: str = "",
     template: MessageTemplate | None = None,
     now: datetime | None = None,
 ) -> OutboundMessage:
-    """A member of staff writes to the order's customer, in free text or with a template: a line in the order's
-    history, and working on the order (the manager's acceptance clock stops)."""
+    """A member of staff writes to the customer of an order or of a conversation, in free text or with a
+    template. On an order: a line in its history, and working on the order (the manager's acceptance clock
+    stops). On a conversation: the message is part of it, and the reply is recorded (the first stops the
+    first-reply clock)."""
     now = now or timezone.now()
-    _refuse_unwritable(order=order, channel=channel, body=body, template=template, now=now)
-    order_record_message(order=order, by=by, channel_label=str(Channel(channel).label))
+    customer = _addressee(order, conversation)
+    _refuse_unwritable(customer=customer, channel=channel, body=body, template=template, now=now)
+    if order is not None:
+        order_record_message(order=order, by=by, channel_label=str(Channel(channel).label))
+    else:
+        assert conversation is not None  # _addressee refuses neither
+        conversation_replied(conversation=conversation, by=by, now=now)
     return message_queue(
-        customer=order.customer,
+        customer=customer,
         order=order,
+        conversation=conversation,
         channel=channel,
         purpose=Purpose.MANUAL,
         template=template,
-        subject=_written_subject(order, channel),
+        subject=_written_subject(customer, order, channel),
         body=body,
         author=by,
         now=now,
@@ -390,10 +417,20 @@ def outbox_retry(*, message_ids: list[int], now: datetime | None = None) -> int:
 
 @transaction.atomic
 def customer_messages_forget(*, customer: Customer) -> int:
-    """An anonymised customer's messages keep their dates and states, not their words or addresses."""
+    """An anonymised customer's messages keep their dates and states, not their words, addresses or files (an
+    email's attachments are deleted from the storage once the change is committed)."""
     sent = OutboundMessage.objects.filter(customer=customer).update(
         to="", subject="", body="", content_variables={}
     )
-    received = InboundMessage.objects.filter(customer=customer).update(from_address="", body="")
+    received = InboundMessage.objects.filter(customer=customer).update(from_address="", subject="", body="")
+    attachments = InboundAttachment.objects.filter(inbound__customer=customer)
+    files = [attachment.file for attachment in attachments.exclude(file="")]
+    attachments.delete()
+
+    def files_delete() -> None:
+        for file in files:
+            file.delete(save=False)
+
+    transaction.on_commit(files_delete)
     OptOut.objects.filter(customer=customer).delete()
     return sent + received

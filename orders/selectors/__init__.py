@@ -13,6 +13,7 @@ from orders.selectors.access import (
     staff_covering_shop,
     supervisors_covering_shop,
 )
+from orders.selectors.conversations import conversation_get_for_user, conversation_history, conversation_scope
 from orders.selectors.customers import (
     CustomerPage,
     KnownCustomer,
@@ -66,6 +67,9 @@ __all__ = [
     "order_changes",
     "order_document",
     "order_documents",
+    "conversation_get_for_user",
+    "conversation_history",
+    "conversation_scope",
     "CustomerPage",
     "KnownCustomer",
     "customer_find",

@@ -16,6 +16,15 @@ from orders.services.clocks import (
     status_clocks_rederive,
     status_deadline,
 )
+from orders.services.conversation_work import (
+    CLOSE_REASONS,
+    conversation_close,
+    conversation_event_add,
+    conversation_link_order,
+    conversation_read,
+    conversation_replied,
+)
+from orders.services.conversations import conversation_join, customer_for_contact
 from orders.services.customer_data import customer_anonymise, customer_export
 from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
 from orders.services.delivery import order_record_delivery
@@ -51,6 +60,12 @@ from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate
 
 __all__ = [
     "SLOT_FIELDS",
+    "CLOSE_REASONS",
+    "conversation_close",
+    "conversation_event_add",
+    "conversation_link_order",
+    "conversation_read",
+    "conversation_replied",
     "conversation_set_manager",
     "conversation_take_back",
     "conversations_reassign",
@@ -63,6 +78,8 @@ __all__ = [
     "PAST_DUE_TOLERANCE",
     "CallResult",
     "clock_start",
+    "conversation_join",
+    "customer_for_contact",
     "ladder_renumber",
     "matrix_save",
     "customer_anonymise",

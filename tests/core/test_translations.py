@@ -250,6 +250,7 @@ class RussianDesk:
         from notifications.services import notification_create
         from orders.models import (
             CallScript,
+            Conversation,
             DeliveryEvent,
             DeliveryStatusRule,
             DeskSettings,
@@ -259,7 +260,7 @@ class RussianDesk:
             Status,
             StatusTransition,
         )
-        from orders.services import order_add_note, order_change_status, shop_issue_api_key
+        from orders.services import conversation_replied, order_add_note, order_change_status, shop_issue_api_key
         from webhooks.models import WebhookDelivery, WebhookEndpoint
 
         for code, name in {
@@ -338,6 +339,17 @@ class RussianDesk:
         OptOut.objects.create(
             customer=CustomerFactory(shop=self.shop, name="Олег Смирнов"), channel="sms", reason="СТОП"
         )
+        # A new number wrote in: a customer with no name yet, a conversation the manager answered.
+        stranger = CustomerFactory(shop=self.shop, name="", phone="+79265550000")
+        self.conversation = Conversation.objects.create(
+            shop=self.shop, customer=stranger, manager=self.manager, last_message_at=timezone.now(),
+            first_reply_due_at=timezone.now() + timedelta(minutes=5),
+        )  # fmt: skip
+        InboundMessage.objects.create(
+            message_sid="SM2", channel=Channel.WHATSAPP, from_address="+79265550000",
+            body="Здравствуйте, есть доставка в Тверь?", customer=stranger, conversation=self.conversation,
+        )  # fmt: skip
+        conversation_replied(conversation=self.conversation, by=self.manager)
         for person in (self.manager, self.supervisor, self.inspector, self.admin):
             notification_create(recipient=person, kind="claim", text="Претензия по заказу", link="")
         SettingChange.objects.create(action="changed", model="магазин", object_id="1", object_repr="Сад и огород")
@@ -415,6 +427,7 @@ ARGS = {
     "orders:detail": lambda d: [d.order.pk],
     "orders:edit": lambda d: [d.order.pk],
     "feedback:claim": lambda d: [d.claim.pk],
+    "inbox:detail": lambda d: [d.conversation.pk],
 }
 QUERY = {"kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manager": d.manager.pk}}
 # Not pages: forms' POST targets, JSON and CSV for scripts, and the machines' addresses; the customer's pages are
@@ -431,7 +444,9 @@ NOT_PAGES = {
     "notifications:open",
     "notifications:read_all", "notifications:order_message", "notifications:order_payment_link",
     "feedback:claim_step", "feedback:claim_note",
-    "feedback:reply_rate",
+    "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close",
+    "email_webhooks:mailgun_inbound", "email_webhooks:postmark_inbound", "email_webhooks:sendgrid_inbound",
+    "notifications:attachment",
 }  # fmt: skip
 
 
