@@ -1,13 +1,17 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
+from core.phrases import shown
 from orders.durations import duration_label, validate_not_negative_duration, validate_positive_duration
 from orders.models import SingletonSettings
 
@@ -54,6 +58,8 @@ class ManagerProfile(models.Model):
 
     # What the team view shows beside the profile, filled in by assignment.selectors.team_load (not columns).
     open_orders: int
+    open_conversations: int
+    load: int | float  # open orders, and open conversations at their weight
     open_tasks: int
     overdue_tasks: int
     timeouts: int
@@ -141,6 +147,19 @@ class RoutingSettings(SingletonSettings):
         ),
     )
 
+    conversation_weight = models.DecimalField(
+        _("weight of a conversation"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_(
+            "How much an open conversation (a customer writing with no open order) counts toward a manager's "
+            "quota, as a share of an order: 0.5 = two conversations take the room of one order; 0 = they do not "
+            "count; 1 = as much as an order."
+        ),
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = _("routing settings")
 
@@ -161,7 +180,8 @@ class RoutingSettings(SingletonSettings):
 
 
 class AssignmentDecision(models.Model):
-    """Why an order went to a manager: who was considered, the rule that chose, why others were not."""
+    """Why an order or a conversation went to a manager: who was considered, the rule that chose, why others
+    were not. Exactly one of `order` and `conversation`."""
 
     class Rule(models.TextChoices):
         REPEAT = "repeat", _("Repeat customer → their manager")
@@ -170,7 +190,20 @@ class AssignmentDecision(models.Model):
         TAKEN = "taken", _("Taken from the queue by the manager")
 
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.CASCADE, related_name="assignment_decisions", verbose_name=_("order")
+        "orders.Order",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignment_decisions",
+        verbose_name=_("order"),
+    )
+    conversation = models.ForeignKey(
+        "orders.Conversation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignment_decisions",
+        verbose_name=_("conversation"),
     )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("manager")
@@ -188,6 +221,9 @@ class AssignmentDecision(models.Model):
     excluded_counts = models.JSONField(
         _("passed over by reason"), default=dict, help_text=_("Managers passed over, counted by reason.")
     )
+    # The headline of "why assigned" as a phrase (core.phrases), said in the reader's language: an order's history
+    # line says it too; a conversation's panel reads it here.
+    headline = models.JSONField(_("why"), null=True, blank=True, editable=False)
     # routing's clock, not the insert's
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # The acceptance clock: the manager must touch the order by `accept_by`, or it goes to someone else.
@@ -199,6 +235,12 @@ class AssignmentDecision(models.Model):
         verbose_name = _("assignment decision")
         verbose_name_plural = _("assignment decisions")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) ^ Q(conversation__isnull=False),
+                name="decision_order_or_conversation",
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["accept_by"],
@@ -220,7 +262,12 @@ class AssignmentDecision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.order} → {staff_name(self.manager)} ({self.get_rule_display()})"
+        routed = self.order if self.order_id is not None else self.conversation
+        return f"{routed} → {staff_name(self.manager)} ({self.get_rule_display()})"
+
+    @property
+    def shown_headline(self) -> str:
+        return shown(self.headline, "")
 
 
 class QueueAlert(models.Model):

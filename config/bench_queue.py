@@ -1,5 +1,6 @@
 """`make bench`: how fast the waiting queue drains when capacity appears (a quota raise)."""
 
+import math
 import multiprocessing
 import time
 from datetime import timedelta
@@ -9,7 +10,7 @@ from django.db import connections
 from django.utils import timezone
 
 from assignment.models import ManagerProfile, RoutingSettings
-from assignment.routing.sql import open_orders_by_manager
+from assignment.routing.sql import Held, held_by_manager
 from assignment.services import queue_serve
 from assignment.services.queue import queue_routers
 from orders.models import Customer, Order
@@ -31,11 +32,14 @@ def queue_drain(*, shop, team: list, room: int, say) -> None:
     settings = RoutingSettings.load()
     priority, settings.queue_priority = settings.queue_priority, RoutingSettings.QueuePriority.NEWEST
     settings.save()
-    open_now = open_orders_by_manager([user.pk for user in team])
+    held = held_by_manager([user.pk for user in team])
+    weight = settings.conversation_weight
     each = room // len(team)
     before = {p.user_id: p.quota_override for p in ManagerProfile.objects.filter(user__in=team)}
     for user in team:
-        ManagerProfile.objects.filter(user=user).update(quota_override=open_now.get(user.pk, 0) + each)
+        ManagerProfile.objects.filter(user=user).update(
+            quota_override=math.ceil(held.get(user.pk, Held()).load(weight)) + each
+        )
     routers = queue_routers()
     connections.close_all()  # each forked router opens its own connection
     started = time.perf_counter()

@@ -153,7 +153,8 @@ def _work_one_order(manager, rng: random.Random) -> list[str]:
     waiting = AssignmentDecision.objects.filter(
         manager=manager, accepted_at__isnull=True, timed_out_at__isnull=True, accept_by__isnull=False
     ).select_related("order")
-    fresh = next((d.order for d in waiting if d.order.manager_id == manager.pk and not d.order.is_final), None)
+    orders = [d.order for d in waiting if d.order is not None]  # a conversation's decision names no order
+    fresh = next((order for order in orders if order.manager_id == manager.pk and not order.is_final), None)
     if fresh is not None and rng.random() < 0.7:  # most are taken up in time, some slip (and are rerouted)
         outcome = CallOutcome.REACHED if rng.random() < 0.8 else CallOutcome.NO_ANSWER
         order_record_call(order=fresh, by=manager, outcome=outcome)

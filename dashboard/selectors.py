@@ -9,7 +9,8 @@ from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Valu
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
-from assignment.routing.sql import open_orders_by_manager
+from assignment.routing.rules import load_number
+from assignment.routing.sql import Held, held_by_manager
 from assignment.selectors import team_profiles
 from orders.models import Conversation, Task
 from orders.selectors import managers_covering_user_shops, shop_scope
@@ -25,17 +26,18 @@ REPEATED_TIMEOUTS = 2
 
 
 def team_load(*, user: User, now: datetime | None = None) -> list[ManagerProfile]:
-    """The managers of the shops this supervisor sees, with presence, open orders against quota, open and
+    """The managers of the shops this supervisor sees, with presence, load (open orders, and open conversations
+    at their weight) against quota, open and
     overdue tasks and recent acceptance timeouts, in four queries (plus the settings row)."""
     now = now or timezone.now()
-    default_quota = RoutingSettings.load().default_quota
+    routing = RoutingSettings.load()
     profiles = list(
         team_profiles()
         .filter(user__in=managers_covering_user_shops(user))
         .order_by("presence", "user__first_name", "user__username")
     )
     user_ids = [profile.user_id for profile in profiles]
-    open_orders = open_orders_by_manager(user_ids)
+    held = held_by_manager(user_ids)
     timeouts = dict(
         AssignmentDecision.objects.filter(manager_id__in=user_ids, timed_out_at__gte=now - TIMEOUT_WINDOW)
         .values("manager_id")
@@ -49,14 +51,17 @@ def team_load(*, user: User, now: datetime | None = None) -> list[ManagerProfile
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
     }
     for profile in profiles:
-        profile.open_orders = open_orders.get(profile.user_id, 0)
+        holds = held.get(profile.user_id, Held())
+        profile.open_orders, profile.open_conversations = holds.orders, holds.conversations
+        load = holds.load(routing.conversation_weight)  # conversations at their weight, as routing counts
+        profile.load = load_number(load)
         counted = tasks.get(profile.user_id)
         profile.open_tasks = counted["open"] if counted else 0
         profile.overdue_tasks = counted["overdue"] if counted else 0
         profile.timeouts = timeouts.get(profile.user_id, 0)
         profile.lets_orders_slip = profile.timeouts >= REPEATED_TIMEOUTS
-        profile.quota = profile.quota_or(default_quota)
-        profile.load_percent = min(100, round(100 * profile.open_orders / profile.quota)) if profile.quota else 100
+        profile.quota = profile.quota_or(routing.default_quota)
+        profile.load_percent = min(100, round(100 * load / profile.quota)) if profile.quota else 100
     return profiles
 
 

@@ -11,6 +11,8 @@ order_status_changed = Signal()
 # order, previous, manager (users or None), by (user or None: routing), reason, accept_by (routing's deadline to
 # take it up, or None): the order changed hands
 order_manager_changed = Signal()
+# conversation, previous, manager (users or None), by (user or None: routing), reason: it changed hands
+conversation_manager_changed = Signal()
 # order, by: a person worked on the order (status change, call, note, task)
 order_touched = Signal()
 # order, amount

@@ -1,11 +1,12 @@
-"""Routing's rules: who may take an order, and in which order to offer it, from the team as read (`sql.TeamRow`)
-and the order. Pure: no database (`reads` reads what they need)."""
+"""Routing's rules: who may take an order or a conversation (a `Routable`), and in which order to offer it, from
+the team as read (`sql.TeamRow`). Pure: no database (`reads` reads what they need)."""
 
 import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import connection
@@ -13,10 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
-from assignment.routing.sql import TeamRow
+from assignment.routing.routables import Routable
+from assignment.routing.sql import Held, TeamRow
 from core.people import person_name
-from orders.models import Order
-from orders.models.access import grant_refusal
 
 # Why a manager was passed over, as a decision stores it: in English whatever language routing ran in (a queue
 # worker, a Russian manager's request), read in the reader's language by `reason_shown`.
@@ -27,13 +27,19 @@ AWAY: dict[str, str] = {
     Presence.OFFLINE: gettext_noop("offline"),
 }
 AT_QUOTA = gettext_noop("at quota")  # a count's key: "at quota (10/10)" counts as "at quota"
-_AT_QUOTA_OF = re.compile(r"at quota \((\d+)/(\d+)\)")
+_AT_QUOTA_OF = re.compile(r"at quota \(([\d.]+)/(\d+)\)")
 SLIPPED_NOTE = "let this order time out at %(time)s: others first"
 _SLIPPED_NOTE = re.compile(r"let this order time out at (.+): others first")
 
 
-def at_quota(open_orders: int, quota: int) -> str:
-    return f"{AT_QUOTA} ({open_orders}/{quota})"
+def load_number(load: Decimal | int) -> int | float:
+    """A load as a decision stores and a page shows it: 3, or 2.5 with conversations counted at their weight."""
+    load = Decimal(load)
+    return int(load) if load == load.to_integral_value() else float(load)
+
+
+def at_quota(load: Decimal | int, quota: int) -> str:
+    return f"{AT_QUOTA} ({load_number(load)}/{quota})"
 
 
 def reason_shown(stored: str) -> str:
@@ -77,7 +83,7 @@ class Candidate:
     first_name: str
     last_name: str
     experience: int
-    open_orders: int
+    load: Decimal  # open orders, and open conversations at their weight
     quota: int
     idle_since: datetime
     # When this manager let this very order time out, within the cooling-off time: others are offered it first.
@@ -111,12 +117,19 @@ class Team:
     profiles: list[TeamRow]
     stale: bool = False
 
-    def took_one(self, user_id: int, now: datetime) -> None:
-        """An order was just assigned to this manager."""
+    def took_one(self, user_id: int, now: datetime, *, conversation: bool = False) -> None:
+        """An order (or a conversation) was just assigned to this manager."""
         for profile in self.profiles:
             if profile.user_id == user_id:
-                profile.open_orders += 1
+                if conversation:
+                    profile.open_conversations += 1
+                else:
+                    profile.open_orders += 1
                 profile.idle_since = now
+
+    def load_of(self, profile: TeamRow) -> Decimal:
+        """Open orders, and open conversations at the settings' weight: what the quota bounds."""
+        return Held(profile.open_orders, profile.open_conversations).load(self.settings.conversation_weight)
 
     def quota_of(self, profile: TeamRow) -> int:
         """The manager's own quota, else the desk's default."""
@@ -124,17 +137,21 @@ class Team:
         return quota if quota is not None else self.settings.default_quota
 
     def anyone_has_room(self) -> bool:
-        """Is any Free manager below quota? (Grants aside: routing decides those per order.)"""
+        """Has any Free manager room for one more conversation, the lightest thing routed? (Grants aside: routing
+        decides those per order or conversation.)"""
+        lightest = min(Decimal(1), self.settings.conversation_weight)
         return any(
-            profile.presence == Presence.FREE and profile.open_orders < self.quota_of(profile)
+            profile.presence == Presence.FREE and self.load_of(profile) + lightest <= self.quota_of(profile)
             for profile in self.profiles
         )
 
 
-def survey(order: Order, team: Team, *, slipped: Mapping[int, datetime]) -> Survey:
-    """Every manager, eligible or with the reason they are not. `slipped`: when each manager who let this very
-    order time out within the cooling-off time did so, by user id (`reads.survey` reads it)."""
+def survey(routed: Routable, team: Team, *, slipped: Mapping[int, datetime]) -> Survey:
+    """Every manager, eligible or with the reason they are not: a manager has room while what it weighs fits
+    under their quota. `slipped`: when each manager who let this very order or conversation time out within the
+    cooling-off time did so, by user id (`reads.survey` reads it)."""
     result = Survey(eligible=[], excluded={}, granted={})
+    weight = routed.weight(team.settings)
     names = {
         profile.pk: person_name(profile.first_name, profile.last_name, profile.username)
         for profile in team.profiles
@@ -151,7 +168,7 @@ def survey(order: Order, team: Team, *, slipped: Mapping[int, datetime]) -> Surv
             first_name=profile.first_name,
             last_name=profile.last_name,
             experience=profile.experience,
-            open_orders=profile.open_orders,
+            load=team.load_of(profile),
             quota=team.quota_of(profile),
             idle_since=profile.idle_since,
             slipped_at=slipped.get(user_id),
@@ -160,39 +177,33 @@ def survey(order: Order, team: Team, *, slipped: Mapping[int, datetime]) -> Surv
         refusal = ""
         if grant is not None:  # no grant: everything
             with translation.override("en"):  # stored as every reason is, in English; `reason_shown` says it
-                refusal = grant_refusal(
-                    order,
-                    shop_ids=grant.shop_ids,  # None: all
-                    order_types=grant.order_types,
-                    methods=grant.methods,
-                    regions=grant.regions,
-                )
+                refusal = routed.refusal(grant)
         if refusal:
             result.excluded[candidate.name] = refusal
             continue
         result.granted[user_id] = candidate
         if profile.presence != Presence.FREE:
             result.excluded[candidate.name] = AWAY[profile.presence]
-        elif candidate.open_orders >= candidate.quota:
-            result.excluded[candidate.name] = at_quota(candidate.open_orders, candidate.quota)
+        elif candidate.load + weight > candidate.quota:
+            result.excluded[candidate.name] = at_quota(candidate.load, candidate.quota)
         else:
             result.eligible.append(candidate)
     return result
 
 
-def rank(order: Order, found: Survey) -> tuple[str, list[Candidate]]:
+def rank(routed: Routable, found: Survey) -> tuple[str, list[Candidate]]:
     """The rule that applies and the eligible managers in the order it offers them; a manager who let this order
-    time out lately comes last, whatever the rule."""
-    own = order.customer.responsible_manager_id
+    or conversation time out lately comes last, whatever the rule."""
+    own = routed.customer.responsible_manager_id
     if own is not None:
         mine = [c for c in found.eligible if c.user_id == own and c.slipped_at is None]
         if mine:
             return AssignmentDecision.Rule.REPEAT, mine
-    if order.customer.is_vip:
+    if routed.customer.is_vip:
         return AssignmentDecision.Rule.VIP, sorted(
             found.eligible,
-            key=lambda c: (c.slipped_at is not None, -c.experience, c.open_orders, c.idle_since),
+            key=lambda c: (c.slipped_at is not None, -c.experience, c.load, c.idle_since),
         )
     return AssignmentDecision.Rule.EVEN_LOAD, sorted(
-        found.eligible, key=lambda c: (c.slipped_at is not None, c.open_orders, c.idle_since)
+        found.eligible, key=lambda c: (c.slipped_at is not None, c.load, c.idle_since)
     )

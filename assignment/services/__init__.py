@@ -9,13 +9,20 @@ from assignment.services.presence import (
     profile_get_or_create,
 )
 from assignment.services.queue import queue_report_waiting, queue_serve, queue_serve_after_commit
-from assignment.services.routing import order_route, order_take
+from assignment.services.routing import conversation_route, conversation_take, order_route, order_take
 from assignment.services.timeouts import assignment_accept, assignments_expire
+
+# A supervisor's hand-over of conversations lives beside the orders' (orders.services.hands: the same refusals,
+# the same history line); named here too, with routing's other services for conversations.
+from orders.services import conversations_reassign
 
 __all__ = [
     "SEEN_EVERY",
     "assignment_accept",
     "assignments_expire",
+    "conversation_route",
+    "conversation_take",
+    "conversations_reassign",
     "order_route",
     "order_take",
     "presence_logged_out",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.people import staff_name
+from orders.models.conversations import Conversation
 from orders.models.orders import Order
 from orders.models.shops import Shop
 
@@ -76,14 +77,20 @@ def regions_on_orders(*, among=None) -> list[str]:
     return list(orders.order_by("region").values_list("region", flat=True).distinct())
 
 
+def shop_refusal(item: Order | Conversation, *, shop_ids: set[int] | None) -> str:
+    """Why a grant of these shops (None: all) does not cover the order's or conversation's shop ('' when it
+    does): all a grant asks of a conversation, the first thing it asks of an order."""
+    if shop_ids is not None and item.shop_id not in shop_ids:
+        return gettext("not granted shop %(shop)s") % {"shop": item.shop.name}  # as people call it, not its code
+    return ""
+
+
 def grant_refusal(order: Order, *, shop_ids, order_types, methods, regions) -> str:
     """Why a grant of these shops, types, methods and regions (None: all; empty: none) does not cover the order
     ('' when it does). Routing calls it with plain values read in bulk, so a team of a thousand builds no model
     objects."""
-    if shop_ids is not None and order.shop_id not in shop_ids:
-        return gettext("not granted shop %(shop)s") % {
-            "shop": order.shop.name
-        }  # the shop as people call it, not its code
+    if refusal := shop_refusal(order, shop_ids=shop_ids):
+        return refusal
     if order_types is not None and order.order_type not in order_types:
         return gettext("not granted %(type)s orders") % {"type": order.get_order_type_display()}
     if methods is not None and order.method not in methods:

@@ -29,7 +29,14 @@ from orders.services.followup import (
     task_create,
     tasks_remind_due,
 )
-from orders.services.hands import order_set_manager, order_take_back, orders_reassign
+from orders.services.hands import (
+    conversation_set_manager,
+    conversation_take_back,
+    conversations_reassign,
+    order_set_manager,
+    order_take_back,
+    orders_reassign,
+)
 from orders.services.matrix import matrix_save, order_change_status
 from orders.services.orders import (
     order_add_note,
@@ -42,6 +49,9 @@ from orders.services.orders import (
 from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
+    "conversation_set_manager",
+    "conversation_take_back",
+    "conversations_reassign",
     "CalendarImport",
     "CalendarLine",
     "PRODUCTION_CALENDAR_RU",

@@ -1,5 +1,8 @@
-"""Whose order it is: routing's or a supervisor's hand-over, a take-back after a timeout. The work goes with the
-order: the previous manager's open tasks on it, and the customer when they were the previous manager's."""
+"""Whose order or conversation it is: routing's or a supervisor's hand-over, a take-back after a timeout. The work
+goes with an order: the previous manager's open tasks on it, and the customer when they were the previous
+manager's. A conversation's change of hands is a line of its history, as an order's."""
+
+from collections.abc import Callable
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -7,11 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from core.people import staff_name
-from core.phrases import Phrase, listed, phrase, plural_noop
+from core.phrases import Phrase, listed, phrase, plural_noop, text_columns
 from core.roles import MANAGER
 from orders import history, signals
 from orders.exceptions import OrderError, StaleOrder
-from orders.models import HAND_KINDS, AccessGrant, Customer, Order, OrderEvent, Task
+from orders.models import (
+    HAND_KINDS,
+    AccessGrant,
+    Conversation,
+    ConversationEvent,
+    Customer,
+    Order,
+    OrderEvent,
+    Task,
+)
+from orders.models.access import shop_refusal
 from orders.services.customers import customer_history_add
 from orders.services.orders import order_event_add
 
@@ -146,17 +159,25 @@ def order_take_back(*, order: Order, reason: Phrase | str) -> Order:
     return order_set_manager(order=order, manager=None, reason=reason)
 
 
-def _refusals(orders: list[Order], manager: User) -> list[str]:
-    """Each order this manager may not be handed, with why: closed, or not theirs to work (inactive, not a
-    manager, not granted). Reads the manager's role and grant once."""
+def _refusals(manager: User, refusals: Callable[[AccessGrant | None], list[str]]) -> list[str]:
+    """What this manager may not be handed, each with why: nothing when they are not an active manager, else
+    what `refusals` finds under their grant (None: no grant, everything). Reads the role and grant once."""
     if not manager.is_active or not manager.groups.filter(name=MANAGER).exists():
         return [gettext("%(name)s is not an active manager") % {"name": staff_name(manager)}]
-    grant = AccessGrant.objects.filter(user=manager).prefetch_related("shops").first()
-    refused = []
-    for order in orders:
-        refusal = gettext("closed") if order.is_final else (grant.refusal_for(order) if grant is not None else "")
-        if refusal:
-            refused.append(f"{order.number}: {refusal}")
+    return refusals(AccessGrant.objects.filter(user=manager).prefetch_related("shops").first())
+
+
+def _order_refusals(orders: list[Order]) -> Callable[[AccessGrant | None], list[str]]:
+    """Each order a grant does not cover, or closed."""
+
+    def refused(grant: AccessGrant | None) -> list[str]:
+        found = []
+        for order in orders:
+            why = gettext("closed") if order.is_final else (grant.refusal_for(order) if grant is not None else "")
+            if why:
+                found.append(f"{order.number}: {why}")
+        return found
+
     return refused
 
 
@@ -164,7 +185,7 @@ def _refusals(orders: list[Order], manager: User) -> list[str]:
 def orders_reassign(*, orders: list[Order], manager: User, by: User | None, reason: Phrase | str = "") -> int:
     """A supervisor hands orders (one or many) to a manager. All or nothing: if the manager may not take one
     of them, none moves and the error names each refused order."""
-    refused = _refusals(orders, manager)
+    refused = _refusals(manager, _order_refusals(orders))
     if refused:
         raise OrderError(
             gettext("Nothing was reassigned to %(name)s (%(refused)s).")
@@ -174,5 +195,105 @@ def orders_reassign(*, orders: list[Order], manager: User, by: User | None, reas
     for order in orders:
         if order.manager_id != manager.pk:
             order_set_manager(order=order, manager=manager, by=by, reason=reason)
+            moved += 1
+    return moved
+
+
+def _conversation_released(conversation: Conversation, previous_id: int | None) -> None:
+    """A conversation taken back from a manager who never worked on it: if it is all that made them the
+    customer's responsible manager, the customer is released too, as an order's take-back does."""
+    customer = conversation.customer
+    if previous_id is None or customer.responsible_manager_id != previous_id:
+        return
+    held_before = (
+        Order.objects.filter(customer=customer, manager_id=previous_id).exists()
+        or Conversation.objects.filter(customer=customer, manager_id=previous_id)
+        .exclude(pk=conversation.pk)
+        .exists()
+    )
+    if not held_before:
+        _customer_hand(customer, manager=None, by=None)
+
+
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, a failure undoes the caller's work too
+def conversation_set_manager(
+    *,
+    conversation: Conversation,
+    manager: User | None,
+    by: User | None = None,
+    reason: Phrase | str = "",
+    never_held: bool = False,
+) -> Conversation:
+    """Give the conversation a responsible manager (routing, a supervisor, "Take it") or none (a take-back), with a
+    line of its history saying why. The customer gets the same manager as responsible when they have none.
+    `never_held`: created in this transaction; the update then claims the row only while it has no manager, and
+    an OrderError says an earlier step already gave it to someone."""
+    previous = conversation.manager
+    rows = Conversation.objects.filter(pk=conversation.pk)
+    if never_held:  # the row lock the update takes re-checks it: never assigned twice, never written over
+        rows = rows.filter(manager__isnull=True)
+    if not rows.update(manager=manager, updated_at=timezone.now()) and never_held:
+        raise OrderError(
+            gettext("Conversation %(number)s already has a manager: it was not routed a second time.")
+            % {"number": conversation.pk}
+        )
+    conversation.manager = manager
+    if manager is not None and conversation.customer.responsible_manager_id is None:
+        Customer.objects.filter(pk=conversation.customer_id, responsible_manager__isnull=True).update(
+            responsible_manager=manager
+        )
+        conversation.customer.responsible_manager = manager
+    ConversationEvent.objects.create(
+        conversation=conversation, actor=by, **text_columns(_hands_line(previous, manager, reason, []), 500)
+    )
+    signals.conversation_manager_changed.send(
+        sender=Conversation, conversation=conversation, previous=previous, manager=manager, by=by, reason=reason
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_take_back(*, conversation: Conversation, reason: Phrase | str) -> Conversation:
+    """Take a conversation back from a manager who did not take it up, so routing can give it to someone else (and
+    the customer with it, when only this conversation made them that manager's). A closed one keeps its manager."""
+    if conversation.is_closed:
+        raise OrderError(
+            gettext("Conversation %(number)s is closed: it keeps its manager.") % {"number": conversation.pk}
+        )
+    _conversation_released(conversation, conversation.manager_id)
+    return conversation_set_manager(conversation=conversation, manager=None, reason=reason)
+
+
+def _conversation_refusals(conversations: list[Conversation]) -> Callable[[AccessGrant | None], list[str]]:
+    """Each conversation a grant's shops do not cover, or closed."""
+
+    def refused(grant: AccessGrant | None) -> list[str]:
+        found = []
+        for conversation in conversations:
+            granted = grant.granted()["shop_ids"] if grant is not None else None
+            why = gettext("closed") if conversation.is_closed else shop_refusal(conversation, shop_ids=granted)
+            if why:
+                found.append(f"#{conversation.pk}: {why}")
+        return found
+
+    return refused
+
+
+@transaction.atomic
+def conversations_reassign(
+    *, conversations: list[Conversation], manager: User, by: User | None, reason: Phrase | str = ""
+) -> int:
+    """A supervisor hands conversations (one or many) to a manager, as orders: all or nothing, the error naming
+    each refused conversation (closed, or a shop the manager is not granted)."""
+    refused = _refusals(manager, _conversation_refusals(conversations))
+    if refused:
+        raise OrderError(
+            gettext("Nothing was reassigned to %(name)s (%(refused)s).")
+            % {"name": staff_name(manager), "refused": "; ".join(refused)}
+        )
+    moved = 0
+    for conversation in conversations:
+        if conversation.manager_id != manager.pk:
+            conversation_set_manager(conversation=conversation, manager=manager, by=by, reason=reason)
             moved += 1
     return moved

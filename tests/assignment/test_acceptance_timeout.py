@@ -263,6 +263,7 @@ def test_raising_the_default_quota_serves_the_queue(admin_client, shop, django_c
         "acceptance_timeout": "00:05:00",
         "timeout_cooloff": "00:30:00",
         "queue_alert_after": "00:10:00",
+        "conversation_weight": "0.5",
     }
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post(url, form).status_code == 302

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assignment.models import AssignmentDecision, Presence, RoutingSettings
+from assignment.routing.routables import Routable, RoutedOrder
 from assignment.routing.rules import Team, rank, survey
 from assignment.routing.sql import Granted, TeamRow
 from orders.models import Customer, Order, Shop
@@ -49,13 +50,15 @@ def team_of(*rows: TeamRow, default_quota: int = 10) -> Team:
     return Team(settings=RoutingSettings(default_quota=default_quota), profiles=list(rows))
 
 
-def order_for(*, vip: bool = False, own: int | None = None, shop_id: int = 1, method: str = "cart") -> Order:
+def order_for(
+    *, vip: bool = False, own: int | None = None, shop_id: int = 1, method: str = "cart"
+) -> RoutedOrder:
     shop = Shop(pk=shop_id, name="Green Garden")
     customer = Customer(shop=shop, name="Ivan", is_vip=vip, responsible_manager_id=own)
-    return Order(shop=shop, customer=customer, method=method, region="Moscow")
+    return RoutedOrder(Order(shop=shop, customer=customer, method=method, region="Moscow"))
 
 
-def ranked(order: Order, team: Team, slipped: dict[int, datetime] | None = None) -> tuple[str, list[int]]:
+def ranked(order: Routable, team: Team, slipped: dict[int, datetime] | None = None) -> tuple[str, list[int]]:
     rule, candidates = rank(order, survey(order, team, slipped=slipped or {}))
     return rule, [candidate.user_id for candidate in candidates]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from assignment.routing import sql
-from assignment.routing.sql import Granted, Spelling, TeamRow, open_orders_by_manager, routing_team
+from assignment.routing.sql import Granted, Held, Spelling, TeamRow, held_by_manager, routing_team
 from assignment.selectors import team_profiles
 from orders.models import AccessGrant, Order
 from orders.services import order_change_status
@@ -90,9 +90,9 @@ def test_open_orders_are_counted_per_manager_for_any_team_size():
         for _ in range(count):
             make_order(shop, manager=user)
     ids = [user.pk for user in team]
-    assert open_orders_by_manager(ids) == {ids[1]: 1, ids[2]: 3}
-    assert open_orders_by_manager(ids[2:]) == {ids[2]: 3}
-    assert open_orders_by_manager([]) == {}
+    assert held_by_manager(ids) == {ids[1]: Held(orders=1), ids[2]: Held(orders=3)}
+    assert held_by_manager(ids[2:]) == {ids[2]: Held(orders=3)}
+    assert held_by_manager([]) == {}
 
 
 @pytest.mark.parametrize(

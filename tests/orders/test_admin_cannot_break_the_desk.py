@@ -133,6 +133,7 @@ def test_routing_settings_refuse_a_negative_timeout_in_admin_and_keep_the_input(
             "acceptance_timeout": "-5 min",
             "timeout_cooloff": "30 min",
             "queue_alert_after": "10 min",
+            "conversation_weight": "0.5",
         },
     )
     assert response.status_code == 200 and "cannot be negative" in response.content.decode()
@@ -354,6 +355,7 @@ def routing_form(**changes) -> dict:
         "acceptance_timeout": "5 min",
         "timeout_cooloff": "30 min",
         "queue_alert_after": "10 min",
+        "conversation_weight": "0.5",
     } | changes
 
 

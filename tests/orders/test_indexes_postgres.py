@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision
-from assignment.routing.sql import open_orders_by_manager
+from assignment.routing.sql import held_by_manager
 from orders.models import Order, Task
 from orders.selectors import order_list_waiting, task_list_open
 
@@ -79,9 +79,10 @@ def test_the_unassigned_queue_is_read_from_the_queue_index(django_user_model):
     assert "order_queue_idx" in plan, plan
 
 
-def test_the_team_views_open_orders_are_counted_from_the_manager_index():
-    plan = explained(lambda: open_orders_by_manager([1, 2, 3]))
+def test_the_team_views_open_orders_and_conversations_are_counted_from_the_manager_indexes():
+    plan = explained(lambda: held_by_manager([1, 2, 3]))
     assert "order_manager_open_idx" in plan, plan
+    assert "conversation_manager_open_idx" in plan, plan
 
 
 def test_the_kpi_rollup_reads_one_days_decisions_timeouts_and_closed_tasks_from_their_indexes():
