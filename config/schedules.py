@@ -12,6 +12,7 @@ EVERY_MINUTE = [
     # The name stays (schedules are kept by name); the pipeline carries out the triggers' steps on the order.
     ("notifications: fire triggers of orders that stayed too long", "desk.tasks.fire_stale_triggers"),
     ("notifications: send customer messages that are due", "notifications.tasks.send_due"),
+    ("notifications: read customers' emails from the IMAP mailbox", "notifications.tasks.poll_imap"),
     ("feedback: ask for feedback, email where WhatsApp failed", "feedback.tasks.ask_for_feedback"),
     ("feedback: flag overdue claims", "feedback.tasks.flag_overdue_claims"),
 ]

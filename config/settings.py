@@ -1,5 +1,6 @@
 """Orderdesk settings. Everything deployment-specific comes from environment variables (see README)."""
 
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "anymail",
     "core",
     "accounts",
     "orders",
@@ -178,6 +180,31 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Orderdesk <orders@orderdesk.local>")
+
+# Customers' emails coming in (README, "Connecting inbound email"). Through a provider's inbound webhook
+# (django-anymail, under /webhooks/email/): Mailgun signs with its webhook signing key; the others send HTTP basic
+# auth "user:password" (ANYMAIL_WEBHOOK_SECRET, checked on every provider's URL). Without the variables the
+# fallbacks are random per process, so nothing is accepted until they are set.
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY") or secrets.token_urlsafe(32),
+    "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET") or f"anymail:{secrets.token_urlsafe(32)}",
+}
+# Or, for a shop without such a provider, a mailbox read every minute over IMAP (IMAP_HOST blank: not read).
+IMAP_HOST = env_str("IMAP_HOST")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_USER = env_str("IMAP_USER")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+IMAP_FOLDER = env_str("IMAP_FOLDER", "INBOX")
+# Outgoing emails about an order say Reply-To: reply+<signed order token>@this domain (blank: no Reply-To; replies
+# are then matched by In-Reply-To alone). The domain's mail must reach the webhook or the IMAP mailbox.
+INBOUND_EMAIL_DOMAIN = env_str("INBOUND_EMAIL_DOMAIN").lower()
+# Larger attachments are not kept (the message says so).
+INBOUND_ATTACHMENT_MAX_BYTES = env_int("INBOUND_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The shop (its code) of a message to a number or address no shop claims, when there is more than one shop.
+INBOUND_DEFAULT_SHOP = env_str("INBOUND_DEFAULT_SHOP")
+# Where attachments are kept (Django's default storage). Never served as public media: a view checks access.
+MEDIA_ROOT = env_str("MEDIA_ROOT") or str(BASE_DIR / "media")
 
 # Twilio (SMS and WhatsApp). TWILIO_BASE_URL points the real client at another host (tests use a local fake).
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")

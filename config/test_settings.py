@@ -1,5 +1,7 @@
 """Settings for the test suite: the same app, with q2 tasks run inline and fast password hashing."""
 
+import tempfile
+
 from config.settings import *  # noqa: F403
 from config.settings import Q_CLUSTER
 
@@ -18,3 +20,7 @@ SESSION_COOKIE_AGE = 365 * 24 * 3600
 TWO_FACTOR = False
 # The suite reads English unless a test asks for Russian (a Russian user, or translation.override("ru")).
 LANGUAGE_CODE = "en"
+# Inbound email: known webhook keys and a reply domain for the tests; attachments in a temporary folder.
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": "test-mailgun-signing-key", "WEBHOOK_SECRET": "anymail:test-secret"}
+INBOUND_EMAIL_DOMAIN = "reply.orderdesk.test"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="orderdesk-media-")

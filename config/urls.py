@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("kpi.urls")),
     path("", include("dashboard.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/email/", include("notifications.email_urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("feedback/", include("feedback.urls")),
     path("api/v1/orders/", orders_api.order_intake, name="api_order_intake"),

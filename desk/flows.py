@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from assignment.exceptions import AssignmentRefused
 from assignment.services import (
     assignment_accept,
+    conversation_route,
     order_route,
     order_take,
     presence_logged_out,
@@ -22,6 +23,8 @@ from feedback.services import feedback_letter, feedback_on_delivery, feedback_pl
 from notifications.models import InboundMessage, OutboundMessage, Trigger
 from notifications.services import (
     assignment_timeout_announce,
+    conversation_message_announce,
+    inbound_to_conversation,
     off_hours_reply,
     queue_wait_announce,
     reply_announce,
@@ -50,7 +53,7 @@ def order_arrived(*, order: Order, taken_by: User | None) -> None:
     else:
         order_route(new_order=order)
     triggers_on_status_entered(order=order, order_steps=trigger_order_steps)
-    off_hours_reply(order=order)
+    off_hours_reply(customer=order.customer, shop=order.shop, order=order)
 
 
 # 2. An order moves (orders.order_change_status → order_status_changed).
@@ -109,19 +112,32 @@ def stale_triggers_fire(*, now: datetime | None = None) -> int:
     return triggers_fire_due(now=now, order_steps=trigger_order_steps)
 
 
-# 3. The other reactions between apps.
+# 3. A customer writes (an SMS, a WhatsApp message or an email, matched by notifications → customer_replied).
+def customer_wrote(*, inbound: InboundMessage, switched: bool, now: datetime | None) -> None:
+    """A customer's message (already matched, STOP/START honoured): an answer to their feedback request goes to
+    feedback; STOP or START is done with; one about an open order reaches the order's manager; any other joins
+    the customer's conversation. A new conversation is routed like a new order (at night it waits for the
+    morning's queue) and, while the shop is closed, the customer hears when it opens; in an open one, its manager
+    (or, while nobody has it, the shop's supervisors) hears of the message."""
+    if reply_receive(inbound=inbound):
+        return
+    if switched:
+        return
+    if inbound.order_id is not None:
+        reply_announce(inbound=inbound, now=now)
+        return
+    conversation, opened = inbound_to_conversation(inbound=inbound, now=now)
+    if opened:
+        conversation_route(new_conversation=conversation, now=now)
+        off_hours_reply(customer=conversation.customer, shop=conversation.shop, conversation=conversation, now=now)
+    else:
+        conversation_message_announce(inbound=inbound, conversation=conversation)
+
+
+# 4. The other reactions between apps.
 def order_worked_on(*, order: Order, by: User | None) -> None:
     """A status change, call, note or task by the assigned manager stops routing's acceptance clock."""
     assignment_accept(order=order, by=by)
-
-
-def customer_wrote(*, inbound: InboundMessage, switched: bool, now: datetime | None) -> None:
-    """A customer's message (already matched, STOP/START honoured): an answer to their feedback request goes to
-    feedback; anything else, unless it was STOP or START, reaches the order's manager."""
-    if reply_receive(inbound=inbound):
-        return
-    if not switched:
-        reply_announce(inbound=inbound, now=now)
 
 
 def message_delivery_changed(*, message: OutboundMessage) -> None:

@@ -2,6 +2,7 @@
 the customer's messages in a data export or anonymisation). The flows that change orders, tasks and the outbox
 are the desk's pipeline (desk/flows.py)."""
 
+from anymail.signals import inbound as anymail_inbound
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
@@ -11,6 +12,7 @@ from notifications.models import Notification
 from notifications.selectors import customer_messages_export
 from notifications.services import (
     customer_messages_forget,
+    email_receive,
     notification_create,
     notifications_about_orders,
     notifications_create_many,
@@ -146,7 +148,14 @@ def on_delivery_step_refused(sender, order, text, **kwargs):
     )
 
 
+def on_email_inbound(sender, event, esp_name, **kwargs):
+    """A customer's email from a provider's inbound webhook (django-anymail checked its signature or secret)."""
+    message = event.message
+    email_receive(letter=message, recipients=[message.envelope_recipient or ""])
+
+
 def connect() -> None:
+    anymail_inbound.connect(on_email_inbound, dispatch_uid="notifications.email_inbound")
     signals.customer_data_requested.connect(on_customer_data_requested, dispatch_uid="notifications.export")
     signals.customer_anonymised.connect(on_customer_anonymised, dispatch_uid="notifications.anonymised")
     signals.orders_overdue.connect(on_orders_overdue, dispatch_uid="notifications.orders_overdue")

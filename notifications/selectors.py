@@ -3,9 +3,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from notifications.models import (
+    InboundAttachment,
     InboundMessage,
     MessageTemplate,
     MessagingSettings,
@@ -14,6 +16,7 @@ from notifications.models import (
     OutboundMessage,
 )
 from orders.models import Customer, Order
+from orders.selectors import order_scope, shop_scope
 
 
 def notification_unread_count(*, user: User) -> int:
@@ -31,7 +34,7 @@ def conversation(
     *, order: Order | None = None, customer: Customer | None = None, limit: int = 100
 ) -> list[OutboundMessage | InboundMessage]:
     """The messages sent to a customer and theirs back, about one order (or all of a customer's), newest first,
-    as one timeline; two queries whatever the history."""
+    as one timeline (an email's attachments with it); three queries whatever the history."""
     where = {"order": order} if order is not None else {"customer": customer}
     sent = list(
         OutboundMessage.objects.filter(**where)
@@ -39,7 +42,10 @@ def conversation(
         .order_by("-created_at")[:limit]
     )
     received = list(
-        InboundMessage.objects.filter(**where).select_related("customer").order_by("-received_at")[:limit]
+        InboundMessage.objects.filter(**where)
+        .select_related("customer")
+        .prefetch_related("attachments")
+        .order_by("-received_at")[:limit]
     )
     timeline: list[OutboundMessage | InboundMessage] = [*sent, *received]
     return sorted(timeline, key=lambda message: message.at, reverse=True)[:limit]
@@ -97,3 +103,21 @@ def customer_messages_export(*, customer: Customer) -> list[dict[str, Any]]:
         {"at": m.received_at.isoformat(), "to_customer": False, "channel": m.channel, "text": m.body}
         for m in received
     ]
+
+
+def attachment_get_for_user(*, user: User, pk: int) -> InboundAttachment:
+    """A kept attachment of a customer's message the user may see: about an order, one in their order scope; else
+    (a conversation's) one of a customer of a shop they see, as the customer page. 404 for anyone else."""
+    attachment = (
+        InboundAttachment.objects.select_related("inbound__customer").filter(pk=pk).exclude(file="").first()
+    )
+    inbound = attachment.inbound if attachment is not None else None
+    if inbound is None or inbound.customer is None:
+        raise Http404("No such attachment")
+    if inbound.order_id is not None:
+        allowed = order_scope(user).filter(pk=inbound.order_id).exists()
+    else:
+        allowed = shop_scope(user).filter(pk=inbound.customer.shop_id).exists()
+    if not allowed:
+        raise Http404("No such attachment")
+    return attachment

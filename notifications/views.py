@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +14,7 @@ from core.http import form_errors, role_required
 from core.pagination import paginate
 from notifications.forms import MessageForm
 from notifications.models import Notification
-from notifications.selectors import notification_list, notification_unread_count
+from notifications.selectors import attachment_get_for_user, notification_list, notification_unread_count
 from notifications.services import (
     message_preview,
     message_write,
@@ -90,3 +90,15 @@ def order_message_view(request, pk: int):
             return redirect(f"{url}?{urlencode({'channel': fields['channel']})}#conversation")
     messages.error(request, form_errors(form))
     return render_order_page(request, order, extra={"message_form": form})
+
+
+def attachment_view(request, pk: int):
+    """A customer's email attachment, streamed to staff who may see its order or its customer (never a public
+    media URL); always downloaded, never shown inline."""
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )

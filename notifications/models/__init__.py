@@ -4,6 +4,7 @@ from notifications.models.bell import Notification
 from notifications.models.messages import (
     CONTENT_SID,
     Channel,
+    InboundAttachment,
     InboundMessage,
     MessageTemplate,
     OptOut,
@@ -14,6 +15,7 @@ from notifications.models.triggers import MessagingSettings, OffHoursReply, Trig
 __all__ = [
     "CONTENT_SID",
     "Channel",
+    "InboundAttachment",
     "InboundMessage",
     "MessageTemplate",
     "MessagingSettings",

@@ -168,6 +168,8 @@ class OutboundMessage(models.Model):
     # died mid-send): the provider may have taken the message, so it is asked before another try.
     uncertain_since = models.DateTimeField(_("uncertain since"), null=True, blank=True)
     provider_id = models.CharField(_("provider's id"), max_length=64, blank=True)
+    # An email's Message-ID, set before its first try (the same on every retry): a reply names it in In-Reply-To.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     error_code = models.CharField(_("error code"), max_length=16, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -192,6 +194,7 @@ class OutboundMessage(models.Model):
             ),
             models.Index(fields=["customer", "-created_at"], name="outbound_customer_idx"),
             models.Index(fields=["order", "-created_at"], name="outbound_order_idx"),
+            models.Index(fields=["message_id"], condition=~Q(message_id=""), name="outbound_message_id_idx"),
         ]
 
     def __str__(self):
@@ -218,12 +221,17 @@ class OutboundMessage(models.Model):
 
 
 class InboundMessage(models.Model):
-    """A customer's SMS or WhatsApp message, kept once per Twilio MessageSid (Twilio retries webhooks)."""
+    """A customer's SMS, WhatsApp message or email, kept once: per Twilio MessageSid (Twilio retries webhooks), an
+    email per Message-ID (a provider retries, the IMAP mailbox is read again)."""
 
+    # An email's is derived from its Message-ID (`email_in.email_sid`).
     message_sid = models.CharField(_("MessageSid"), max_length=64, unique=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    from_address = models.CharField(_("from"), max_length=64)
-    to_address = models.CharField(_("to"), max_length=64, blank=True)
+    from_address = models.CharField(_("from"), max_length=254)
+    to_address = models.CharField(_("to"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    in_reply_to = models.CharField(_("in reply to"), max_length=255, blank=True)
     body = models.TextField(_("text"), blank=True)
     media_count = models.PositiveSmallIntegerField(_("attachments"), default=0)
     customer = models.ForeignKey(
@@ -261,6 +269,11 @@ class InboundMessage(models.Model):
             models.Index(fields=["order", "-received_at"], name="inbound_order_idx"),
             models.Index(fields=["customer", "-received_at"], name="inbound_customer_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="inbound_unique_message_id"
+            ),
+        ]
 
     def __str__(self):
         return gettext("From %(address)s: %(text)s") % {"address": self.from_address, "text": self.body[:40]}
@@ -272,6 +285,33 @@ class InboundMessage(models.Model):
     @property
     def is_inbound(self) -> bool:
         return True
+
+
+class InboundAttachment(models.Model):
+    """A file that came with a customer's email, kept through Django's storage (never a public URL: staff open it
+    through a view that checks they may see its order or conversation). One over the size limit is not kept: its
+    row says so."""
+
+    inbound = models.ForeignKey(
+        InboundMessage, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("customer's message")
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    # Blank: over the limit when it came, not kept.
+    file = models.FileField(_("file"), upload_to="inbound/%Y/%m/", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_kept(self) -> bool:
+        return bool(self.file)
 
 
 class OptOut(models.Model):

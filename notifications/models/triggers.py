@@ -250,6 +250,13 @@ class MessagingSettings(SingletonSettings):
         help_text=_("Wait before the second try; each further wait doubles."),
     )
 
+    auto_reply_gap = models.DurationField(
+        _("automatic replies at most once in"),
+        default=timedelta(hours=12),
+        validators=[validate_positive_duration],
+        help_text=_("A customer who writes again within this time gets no second off-hours reply."),
+    )
+
     class Meta:
         verbose_name = verbose_name_plural = _("messaging settings")
 

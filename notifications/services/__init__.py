@@ -2,6 +2,7 @@
 
 from notifications.services.bell import (
     assignment_timeout_announce,
+    conversation_link,
     notification_create,
     notification_mark_read,
     notifications_about_orders,
@@ -11,7 +12,15 @@ from notifications.services.bell import (
     order_link,
     queue_wait_announce,
 )
-from notifications.services.inbound import inbound_receive, message_status_apply, reply_announce
+from notifications.services.email_in import email_receive
+from notifications.services.inbound import (
+    conversation_message_announce,
+    inbound_receive,
+    inbound_shop,
+    inbound_to_conversation,
+    message_status_apply,
+    reply_announce,
+)
 from notifications.services.outbox import (
     customer_messages_forget,
     message_preview,
@@ -33,9 +42,14 @@ from notifications.services.triggers import (
 
 __all__ = [
     "assignment_timeout_announce",
+    "conversation_link",
+    "conversation_message_announce",
     "customer_messages_forget",
+    "email_receive",
     "firing_due_at",
     "inbound_receive",
+    "inbound_shop",
+    "inbound_to_conversation",
     "message_preview",
     "message_queue",
     "message_status_apply",

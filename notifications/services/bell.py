@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from core.people import staff_name
 from core.phrases import Phrase, joined, label, phrase, text_columns
 from notifications.models import Notification
-from orders.models import Order
+from orders.models import Conversation, Order
 from orders.selectors import supervisors_covering_shop
 
 
@@ -59,6 +59,11 @@ def notifications_mark_read(*, recipient: User, kind: str, link: str) -> int:
 
 def order_link(order: Order) -> str:
     return reverse("orders:detail", args=[order.pk])
+
+
+def conversation_link(conversation: Conversation) -> str:
+    """Where a bell line about a conversation leads: the customer's page, with their messages."""
+    return reverse("orders:customer", args=[conversation.customer_id])
 
 
 def notifications_about_orders(

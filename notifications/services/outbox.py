@@ -31,7 +31,7 @@ from notifications.services.bell import notifications_about_orders
 from notifications.services.templates import customer_render, template_preview
 from orders.clock import desk_time, outside_night
 from orders.durations import duration_label
-from orders.models import Customer, Order
+from orders.models import Conversation, Customer, Order
 from orders.services import order_record_message
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ def message_queue(
     channel: str,
     purpose: str,
     order: Order | None = None,
+    conversation: Conversation | None = None,
     template: MessageTemplate | None = None,
     subject: str = "",
     body: str = "",
@@ -109,6 +110,7 @@ def message_queue(
         message = OutboundMessage(
             customer=customer,
             order=order,
+            conversation=conversation,
             channel=channel,
             purpose=purpose,
             to=channels.address(channel, customer),

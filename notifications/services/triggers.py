@@ -13,12 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core.phrases import Phrase, Value, joined, label, phrase
-from notifications.models import Notification, OffHoursReply, OutboundMessage, Trigger, TriggerFiring
+from notifications.models import (
+    MessagingSettings,
+    Notification,
+    OffHoursReply,
+    OutboundMessage,
+    Trigger,
+    TriggerFiring,
+)
 from notifications.services.bell import notifications_about_orders
 from notifications.services.outbox import message_queue
 from orders import history
 from orders.clock import is_working_time, working_deadline
-from orders.models import Order, OrderEvent
+from orders.models import Conversation, Customer, Order, OrderEvent, Shop
 from orders.services import order_event_add
 
 Outcome = TriggerFiring.Outcome
@@ -198,19 +205,40 @@ def trigger_plan_current(*, trigger: Trigger) -> int:
     return planned
 
 
-def off_hours_reply(*, order: Order, now: datetime | None = None) -> OutboundMessage | None:
-    """An order that arrives while the shop's desk is closed gets the shop's reply saying when it opens."""
+def off_hours_reply(
+    *,
+    customer: Customer,
+    shop: Shop,
+    order: Order | None = None,
+    conversation: Conversation | None = None,
+    now: datetime | None = None,
+) -> OutboundMessage | None:
+    """A customer who reaches the shop (a new order, a message) while its desk is closed gets the shop's reply
+    saying when it opens: at most once in `MessagingSettings.auto_reply_gap`, whatever they wrote about."""
     now = now or timezone.now()
-    if is_working_time(order.shop, now):
+    if is_working_time(shop, now):
         return None
-    reply = OffHoursReply.objects.filter(shop=order.shop, is_active=True).select_related("template").first()
+    reply = OffHoursReply.objects.filter(shop=shop, is_active=True).select_related("template").first()
     if reply is None or not reply.template.is_active:
         return None
-    return message_queue(
-        customer=order.customer,
-        order=order,
-        channel=reply.template.channel,
-        purpose=OutboundMessage.Purpose.OFF_HOURS,
-        template=reply.template,
-        now=now,
-    )
+    gap = MessagingSettings.load().auto_reply_gap
+    with transaction.atomic():
+        # Under the customer's row lock: two messages at once get one reply.
+        Customer.objects.select_for_update().filter(pk=customer.pk).first()
+        replied = OutboundMessage.objects.filter(
+            customer=customer,
+            purpose=OutboundMessage.Purpose.OFF_HOURS,
+            created_at__gt=now - gap,
+            state__in=OutboundMessage.COUNTED_STATES,
+        )
+        if replied.exists():
+            return None
+        return message_queue(
+            customer=customer,
+            order=order,
+            conversation=conversation,
+            channel=reply.template.channel,
+            purpose=OutboundMessage.Purpose.OFF_HOURS,
+            template=reply.template,
+            now=now,
+        )

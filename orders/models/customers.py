@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Phrased
@@ -96,7 +97,12 @@ class Customer(models.Model):
         indexes = [models.Index(F("shop"), Upper("email"), name="customer_shop_email_ci_idx")]
 
     def __str__(self):
-        return self.name
+        return str(self.shown_name)
+
+    @property
+    def shown_name(self) -> str:
+        """The name, or "unknown" for someone who wrote in and has not been named yet (only a phone or email)."""
+        return self.name or gettext("unknown")
 
     @property
     def zone_found(self) -> CustomerZone:

@@ -16,6 +16,7 @@ from orders.services.clocks import (
     status_clocks_rederive,
     status_deadline,
 )
+from orders.services.conversations import conversation_join, customer_for_contact
 from orders.services.customer_data import customer_anonymise, customer_export
 from orders.services.customers import customer_set_responsible, customer_update, customer_upsert
 from orders.services.delivery import order_record_delivery
@@ -61,6 +62,8 @@ __all__ = [
     "PAST_DUE_TOLERANCE",
     "CallResult",
     "clock_start",
+    "conversation_join",
+    "customer_for_contact",
     "ladder_renumber",
     "matrix_save",
     "customer_anonymise",

@@ -10,7 +10,7 @@ from notifications import signals
 from notifications.models import InboundMessage, Notification, OptOut, OutboundMessage
 from notifications.services import message_queue, outbox_send_due
 from orders.services import order_change_status
-from tests.factories import grant, make_order, msk, supervisor
+from tests.factories import ShopFactory, grant, make_order, msk, supervisor
 from tests.notifications.conftest import AUTH_TOKEN, sms_template
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("twilio_account")]
@@ -160,7 +160,8 @@ def test_with_no_manager_the_shops_supervisors_hear_of_the_message(client, shop)
     assert Notification.objects.get(kind=Notification.Kind.REPLY).recipient == boss
 
 
-def test_a_message_from_an_unknown_number_is_kept_and_bothers_nobody(client, order):
+def test_a_message_from_an_unknown_number_no_shop_claims_is_kept_and_bothers_nobody(client, order):
+    ShopFactory()  # two shops, neither claims the number written to, and no INBOUND_DEFAULT_SHOP
     assert inbound(client, from_="+79990001122").status_code == 200
     assert InboundMessage.objects.get().customer is None
     assert not Notification.objects.filter(kind=Notification.Kind.REPLY).exists()
