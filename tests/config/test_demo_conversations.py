@@ -2,6 +2,7 @@
 (routed by the real pipeline), answered ones, an overdue first reply, spam; yesterday's on the KPI page and today's
 on the supervisor's dashboard."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from config.demo import demo_load
+from config.demo_live import stranger_emails, stranger_writes
 from kpi.models import ManagerDay
 from notifications.models import InboundMessage
 from orders.models import Conversation, ShopAddress
@@ -60,3 +62,20 @@ def test_yesterdays_conversations_are_on_the_kpi_page_and_todays_on_the_dashboar
     panel = html.split('data-testid="conversations"')[1]
     assert panel.split('data-testid="conversation"')[1].count('data-testid="reply-overdue"') == 1
     assert 'data-testid="kpi-conversations"' in kpi
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_pipeline")
+def test_the_live_demo_has_strangers_write_through_the_twilio_webhook_and_the_email_webhook(
+    live_server, twilio, settings
+):
+    settings.SITE_URL = live_server.url  # the desk's public address: what the webhook's signature covers
+    demo_load()
+    before = set(Conversation.objects.values_list("pk", flat=True))
+    texted = stranger_writes(rng=random.Random(5))
+    emailed = stranger_emails(base_url=live_server.url, rng=random.Random(5))
+    assert texted and emailed
+    new = Conversation.objects.exclude(pk__in=before).select_related("customer")
+    contacts = sorted(c.customer.phone or c.customer.email for c in new)
+    assert len(contacts) == 2 and contacts[0].startswith("+7999") and contacts[1].endswith("@example.ru")
+    assert InboundMessage.objects.filter(conversation__in=new).count() == 2
