@@ -266,7 +266,8 @@ class AssignmentDecision(models.Model):
         return f"{routed} → {staff_name(self.manager)} ({self.get_rule_display()})"
 
     @property
-    def shown_headline(self) -> str:
+    def shown_text(self) -> str:
+        """The headline of "why assigned" in the reader's language (what `_why_assigned.html` shows)."""
         return shown(self.headline, "")
 
 

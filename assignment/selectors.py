@@ -1,11 +1,14 @@
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from assignment.models import AssignmentDecision, ManagerProfile
 from core.roles import MANAGER
 from orders.history import ChangeOfHands
-from orders.models import HAND_KINDS, TAKE_UP_KINDS, Order, OrderEvent
+from orders.models import HAND_KINDS, TAKE_UP_KINDS, Conversation, Order, OrderEvent
+from orders.selectors import order_list_waiting, shop_scope
 
 
 def team_profiles() -> QuerySet[ManagerProfile]:
@@ -35,3 +38,35 @@ def assignment_decision_of(*, event: OrderEvent | None) -> AssignmentDecision | 
     """The routing decision a change of hands names (none for a supervisor's reassign)."""
     routed = ChangeOfHands.of(event).routed if event is not None else None
     return AssignmentDecision.objects.filter(pk=routed.decision_id).first() if routed else None
+
+
+def conversation_decision(*, conversation: Conversation) -> AssignmentDecision | None:
+    """Why the conversation's manager has it: the latest decision, while it is still theirs (none after a
+    supervisor's reassign, which is a line of the conversation's history)."""
+    if conversation.manager_id is None:
+        return None
+    latest = conversation.assignment_decisions.order_by("-created_at", "-pk").first()
+    return latest if latest is not None and latest.manager_id == conversation.manager_id else None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One entry of the queue: an order or a conversation waiting for a manager."""
+
+    created_at: datetime
+    order: Order | None = None
+    conversation: Conversation | None = None
+
+
+def queue_waiting(*, user: User, limit: int = 10) -> list[Waiting]:
+    """The orders and conversations waiting for a manager that the user sees (conversations by the shops they are
+    granted), longest waiting first: two queries, each on its queue index."""
+    conversations = (
+        Conversation.objects.filter(manager__isnull=True, shop__in=shop_scope(user))
+        .exclude(state=Conversation.State.CLOSED)
+        .select_related("customer", "shop")
+        .order_by("created_at", "pk")[:limit]
+    )
+    entries = [Waiting(order.created_at, order=order) for order in order_list_waiting(user=user, limit=limit)]
+    entries += [Waiting(c.created_at, conversation=c) for c in conversations]
+    return sorted(entries, key=lambda entry: entry.created_at)[:limit]

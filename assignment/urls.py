@@ -6,4 +6,5 @@ app_name = "assignment"
 urlpatterns = [
     path("presence/", views.presence_view, name="presence"),
     path("queue/<int:pk>/take/", views.order_take_view, name="take"),
+    path("queue/conversations/<int:pk>/take/", views.conversation_take_view, name="take_conversation"),
 ]

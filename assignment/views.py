@@ -1,17 +1,19 @@
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from assignment.forms import PresenceForm
 from assignment.models import Presence
-from assignment.services import order_take, presence_set
+from assignment.services import conversation_take, order_take, presence_set
 from core import roles
 from core.exceptions import DeskError
 from core.http import redirect_back, role_required
+from orders.models import Conversation
 from orders.selectors import (
     order_get_for_user,
+    shop_scope,
 )
 
 # What a manager is told after switching their presence.
@@ -48,3 +50,25 @@ def order_take_view(request, pk: int):
         return redirect_back(request, "orders:list")
     messages.success(request, gettext("Order %(number)s is yours.") % {"number": order.number})
     return redirect("orders:detail", pk=order.pk)
+
+
+@require_POST
+@role_required(roles.can_take_from_queue, _("Only managers take orders from the queue."))
+def conversation_take_view(request, pk: int):
+    """ "Take it" on a waiting conversation: a manager takes one of a shop they are granted, if they have room."""
+    conversation = get_object_or_404(Conversation, pk=pk, shop__in=shop_scope(request.user))
+    try:
+        conversation_take(conversation_id=conversation.pk, user=request.user)
+    except DeskError as exc:
+        messages.error(request, str(exc))
+        return redirect_back(request, "orders:list")
+    messages.success(
+        request,
+        gettext("The conversation with %(customer)s is yours.") % {"customer": _customer_said(conversation)},
+    )
+    return redirect_back(request, "orders:list")
+
+
+def _customer_said(conversation: Conversation) -> str:
+    customer = conversation.customer
+    return customer.name or customer.phone or customer.email

@@ -4,8 +4,13 @@ Both read the history the page already holds, so they cost no query."""
 from django import template
 
 from assignment.routing.rules import reason_shown
-from assignment.selectors import assignment_decision_of, assignment_latest, assignment_take_up_by
-from orders.selectors import order_list_waiting
+from assignment.selectors import (
+    assignment_decision_of,
+    assignment_latest,
+    assignment_take_up_by,
+    conversation_decision,
+    queue_waiting,
+)
 
 register = template.Library()
 
@@ -26,11 +31,19 @@ def why_assigned(history):
     return {"why_assigned": event, "decision": assignment_decision_of(event=event)}
 
 
+@register.inclusion_tag("assignment/_why_assigned.html")
+def conversation_why_assigned(conversation):
+    """Why the conversation's manager has it, as an order's page says it: the rule that decided, who was
+    considered and who was passed over (one query)."""
+    decision = conversation_decision(conversation=conversation)
+    return {"why_assigned": decision, "decision": decision}
+
+
 @register.inclusion_tag("assignment/_queue_take.html", takes_context=True)
 def waiting_queue(context, limit: int = 10):
-    """The orders waiting for a manager that this manager could take themselves."""
+    """The orders and conversations waiting for a manager that this manager could take themselves."""
     return {
-        "waiting": list(order_list_waiting(user=context["user"], limit=limit)),
+        "waiting": queue_waiting(user=context["user"], limit=limit),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }

@@ -23,7 +23,7 @@ from assignment.services import (
 )
 from orders.exceptions import OrderError
 from orders.models import Conversation, Customer
-from tests.factories import CustomerFactory, ShopFactory, free_manager, grant, make_order, manager, supervisor
+from tests.factories import CustomerFactory, ShopFactory, free_manager, make_order, manager, supervisor
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +215,9 @@ def test_a_supervisor_reassigns_conversations_all_or_nothing(shop):
     mine.refresh_from_db()
     assert mine.manager == anna  # nothing moved
     with pytest.raises(OrderError, match="not an active manager"):
-        conversations_reassign(conversations=[mine], manager=manager(username="noprofile", is_active=False), by=boss)
+        conversations_reassign(
+            conversations=[mine], manager=manager(username="noprofile", is_active=False), by=boss
+        )
     assert conversations_reassign(conversations=[mine], manager=boris, by=boss, reason="holiday") == 1
     mine.refresh_from_db()
     assert mine.manager == boris

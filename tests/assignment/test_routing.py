@@ -230,7 +230,7 @@ def test_serving_stops_when_nobody_has_room_left(shop):
     with CaptureQueriesContext(connection) as ctx:
         assert queue_serve(batch=5) == 3
     pages_read = [q["sql"] for q in ctx.captured_queries if q["sql"].rstrip().endswith("LIMIT 5")]
-    assert len(pages_read) == 1  # it stopped after the batch that filled her, not after all 30
+    assert len(pages_read) == 2  # one batch (a page of orders, one of conversations) filled her, not all 30
 
 
 def test_a_decision_keeps_the_same_size_for_a_team_of_ten_or_four_hundred(client, shop):

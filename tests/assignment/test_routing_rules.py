@@ -50,9 +50,7 @@ def team_of(*rows: TeamRow, default_quota: int = 10) -> Team:
     return Team(settings=RoutingSettings(default_quota=default_quota), profiles=list(rows))
 
 
-def order_for(
-    *, vip: bool = False, own: int | None = None, shop_id: int = 1, method: str = "cart"
-) -> RoutedOrder:
+def order_for(*, vip: bool = False, own: int | None = None, shop_id: int = 1, method: str = "cart") -> RoutedOrder:
     shop = Shop(pk=shop_id, name="Green Garden")
     customer = Customer(shop=shop, name="Ivan", is_vip=vip, responsible_manager_id=own)
     return RoutedOrder(Order(shop=shop, customer=customer, method=method, region="Moscow"))

@@ -45,6 +45,7 @@ RULES = {
     "dashboard:dashboard": roles.can_see_dashboard,
     "assignment:presence": roles.has_presence,
     "assignment:take": roles.can_take_from_queue,
+    "assignment:take_conversation": roles.can_take_from_queue,
     "kpi:kpi": roles.can_read_kpis,
     "kpi:kpi_csv": roles.can_read_kpis,
     "kpi:kpi_orders": roles.can_read_kpis,

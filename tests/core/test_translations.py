@@ -410,7 +410,8 @@ NOT_PAGES = {
     "accounts:backup_codes", "accounts:language", "orders:customer_manager", "orders:customer_edit",
     "orders:status", "orders:note",
     "orders:reassign", "orders:bulk_reassign", "orders:call", "orders:task_create", "orders:task_done",
-    "orders:new_customer", "assignment:presence", "assignment:take", "notifications:open",
+    "orders:new_customer", "assignment:presence", "assignment:take", "assignment:take_conversation",
+    "notifications:open",
     "notifications:read_all", "notifications:order_message", "feedback:claim_step", "feedback:claim_note",
     "feedback:reply_rate",
 }  # fmt: skip

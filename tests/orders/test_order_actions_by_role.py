@@ -1,5 +1,6 @@
-"""Every POST action of the order page (and the queue) against every role: managers and supervisors work orders,
-supervisors also hand them over, inspectors and people without a role only read (or see nothing)."""
+"""Every POST action of the order page (and the queue: orders and conversations) against every role: managers
+and supervisors work orders, supervisors also hand them over, inspectors and people without a role only read (or
+see nothing)."""
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from assignment.models import Presence
 from assignment.services import presence_set
 from notifications.models import OutboundMessage
 from orders.exceptions import StatusChangeRefused
-from orders.models import Order, OrderEvent, Task
+from orders.models import Conversation, Order, OrderEvent, Task
 from orders.services import order_change_status
 from tests.factories import (
     ShopFactory,
@@ -37,6 +38,9 @@ def desk():
     presence_set(user=boris, presence=Presence.LUNCH)
     presence_set(user=anna, presence=Presence.LUNCH)
     waiting = make_order(shop)  # nobody Free: it waits in the queue
+    conversation = Conversation.objects.create(  # a customer writing with no open order, waiting too
+        shop=shop, customer=waiting.customer, last_message_at=timezone.now()
+    )
     users = {
         "manager": anna,
         "supervisor": supervisor(username="boss"),
@@ -44,7 +48,14 @@ def desk():
         "no role": UserFactory(username="nobody"),
         "admin": UserFactory(username="root", is_staff=True, is_superuser=True),
     }
-    return {"order": order, "task": task, "waiting": waiting, "boris": boris, "users": users}
+    return {
+        "order": order,
+        "task": task,
+        "waiting": waiting,
+        "conversation": conversation,
+        "boris": boris,
+        "users": users,
+    }
 
 
 def _events(order, kind):
@@ -111,6 +122,12 @@ ACTIONS = {
         lambda d: {},
         {"manager"},
         lambda d: Order.objects.get(pk=d["waiting"].pk).manager_id is not None,
+    ),
+    "take a conversation": (
+        lambda d: reverse("assignment:take_conversation", args=[d["conversation"].pk]),
+        lambda d: {},
+        {"manager"},
+        lambda d: Conversation.objects.get(pk=d["conversation"].pk).manager_id is not None,
     ),
 }
 
