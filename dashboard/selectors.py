@@ -80,7 +80,8 @@ def first_rows(everything: QuerySet[M]) -> FirstRows[M]:
 
 def conversations_open(*, user: User, now: datetime) -> QuerySet[Conversation]:
     """The not-closed conversations of the supervisor's shops, those whose first reply is overdue (its clock ran
-    out, nobody answered) first, then the unassigned ones waiting, then the rest; oldest first within each."""
+    out, nobody answered) first, then the unassigned ones waiting, then those not answered yet, then those
+    answered; oldest first within each."""
     overdue = Q(first_replied_at__isnull=True, first_reply_due_at__lt=now)
     return (
         Conversation.objects.exclude(state=Conversation.State.CLOSED)
@@ -90,7 +91,8 @@ def conversations_open(*, user: User, now: datetime) -> QuerySet[Conversation]:
             rank=Case(
                 When(overdue, then=Value(0)),
                 When(manager__isnull=True, then=Value(1)),
-                default=Value(2),
+                When(first_replied_at__isnull=True, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             ),
         )

@@ -400,7 +400,10 @@ ARGS = {
     "orders:edit": lambda d: [d.order.pk],
     "feedback:claim": lambda d: [d.claim.pk],
 }
-QUERY = {"kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manager": d.manager.pk}}
+QUERY = {
+    "kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manager": d.manager.pk},
+    "kpi:kpi_conversations": lambda d: {"figure": "conversations", "period": "30d", "manager": d.manager.pk},
+}
 # Not pages: forms' POST targets, JSON and CSV for scripts, and the machines' addresses; the customer's pages are
 # in the shop's customer language (tests/feedback).
 NOT_PAGES = {
@@ -443,6 +446,7 @@ RUSSIAN_NOW = {
     "accounts:settings-supervisor", "accounts:settings-inspector", "accounts:settings-admin",
     "accounts:enrol-supervisor", "accounts:enrol-inspector", "accounts:enrol-admin", "accounts:verify-admin",
     "dashboard:dashboard-inspector", "kpi:kpi-inspector", "kpi:kpi_orders-inspector", "orders:edit-inspector",
+    "kpi:kpi_conversations-inspector",
     "orders:new-inspector",
 }  # fmt: skip
 

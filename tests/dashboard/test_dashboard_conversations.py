@@ -1,5 +1,5 @@
-"""The supervisor's open conversations: overdue first replies first, then those waiting unassigned, then the rest,
-each with its age and who has it; closed ones and other shops' left out; the same queries however many."""
+"""The supervisor's open conversations: overdue first replies first, then those waiting unassigned, then those not
+answered yet, then the answered, each with its age and who has it; closed ones and other shops' left out; the same queries however many."""
 
 from datetime import timedelta
 
@@ -41,11 +41,12 @@ def test_overdue_first_replies_come_first_then_the_unassigned_then_the_rest(clie
     waiting = make_conversation(shop, started=NOW - timedelta(minutes=2))
     late = make_conversation(shop, manager=lena, started=NOW - timedelta(minutes=30))
     late_unassigned = make_conversation(shop, started=NOW - timedelta(minutes=10))
+    fresh = make_conversation(shop, manager=lena, started=NOW - timedelta(minutes=1))
     make_conversation(shop, manager=lena, started=NOW - timedelta(hours=5), closed=NOW - timedelta(hours=4))
     make_conversation(ShopFactory(), started=NOW - timedelta(hours=1))  # a shop the supervisor is not granted
     panel = _panel(client, desk["boss"])
     shown = [int(part.split('"')[0]) for part in panel.split('data-id="')[1:]]
-    assert shown == [late.pk, late_unassigned.pk, waiting.pk, answered.pk]
+    assert shown == [late.pk, late_unassigned.pk, waiting.pk, fresh.pk, answered.pk]
     rows = dict(zip(shown, panel.split('data-testid="conversation"')[1:], strict=True))
     assert "overdue by 25" in rows[late.pk] and "Lena Lebedeva" in rows[late.pk]
     assert "in the queue" in rows[waiting.pk] and "reply-overdue" not in rows[waiting.pk]
