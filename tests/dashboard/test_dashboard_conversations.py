@@ -1,5 +1,6 @@
 """The supervisor's open conversations: overdue first replies first, then those waiting unassigned, then those not
-answered yet, then the answered, each with its age and who has it; closed ones and other shops' left out; the same queries however many."""
+answered yet, then the answered, each with its age and who has it; closed ones and other shops' left out; the same
+queries however many."""
 
 from datetime import timedelta
 
