@@ -50,6 +50,16 @@ def test_a_conversation_answered_one_day_and_closed_the_next_counts_once_on_the_
     assert day_figures(DAY + timedelta(days=1)).get(desk["anna"].pk, {}).get("conversations", 0) == 0
 
 
+def test_a_first_reply_the_moment_the_clock_runs_out_is_in_time_a_second_later_is_not(desk):
+    anna = desk["anna"]
+    make_conversation(desk["shop"], manager=anna, started=at(9), due=at(9, 5), replied=at(9, 5))
+    make_conversation(
+        desk["shop"], manager=anna, started=at(9), due=at(9, 5), replied=at(9, 5) + timedelta(seconds=1)
+    )
+    figures = day_figures(DAY)[anna.pk]
+    assert (figures["first_replies"], figures["replied_in_time"]) == (2, 1)
+
+
 def test_the_nightly_rollup_keeps_the_conversation_figures_a_period_reads(history, desk):
     live, _team = _rows(desk, DAY)
     kpi_rollup_day(day=DAY)
