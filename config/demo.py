@@ -12,6 +12,7 @@ from django.utils import timezone
 from assignment.models import ManagerProfile, Presence
 from assignment.services import presence_set
 from config.demo_calendar import demo_calendar_load
+from config.demo_conversations import demo_conversations_load
 from config.demo_feedback import demo_feedback_load
 from config.demo_messaging import demo_messaging_load
 from core import roles
@@ -189,6 +190,7 @@ def demo_load() -> list[str]:
             _demo_order(shop, shop_index, n, *customer)
 
     demo_feedback_load(shops=shops)
+    demo_conversations_load(shops=shops, closer=staff["supervisor"])
     _roll_up_past_days()
     lines = [f"Log in at /login/ with password '{PASSWORD}' as: admin, " + ", ".join(s[0] for s in STAFF)]
     lines += [f"Intake API key for shop '{code}': {demo_api_key(code)}" for code in shops]

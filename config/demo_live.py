@@ -2,6 +2,7 @@
 nobody is logged in as who take up their orders and move them along, so routing, clocks and the dashboard move
 while one watches. Only `make demo` runs it (DEMO_STOREFRONT=0 turns it off)."""
 
+import base64
 import json
 import random
 import time
@@ -17,9 +18,10 @@ from django.utils import timezone
 from assignment.models import AssignmentDecision, ManagerProfile, Presence
 from assignment.services import presence_note_activity, presence_set
 from config.demo import CITIES, CUSTOMERS, ITEMS, demo_address, demo_api_key
+from config.demo_conversations import FIRST_MESSAGES, demo_letter
 from config.fake_twilio import FakeTwilio
 from orders.exceptions import OrderError
-from orders.models import CallOutcome, Order, Shop, Task
+from orders.models import CallOutcome, Order, Shop, ShopAddress, Task
 from orders.selectors import status_next_for
 from orders.services import order_change_status, order_record_call
 
@@ -104,6 +106,44 @@ def customer_reply(*, rng: random.Random) -> str | None:
     fake = FakeTwilio(token=settings.TWILIO_AUTH_TOKEN)
     fake.reply(settings.SITE_URL + reverse("webhooks:twilio_inbound"), from_=order.customer.phone, body=body)
     return f"{order.customer.name} wrote about {order.number}: {body}"
+
+
+def stranger_writes(*, rng: random.Random) -> str | None:
+    """Someone the desk does not know texts a demo shop's SMS or WhatsApp number, through the fake Twilio's
+    signed inbound webhook call: a new customer and a conversation, routed to a Free manager (their inbox)."""
+    if not settings.TWILIO_AUTH_TOKEN:
+        return None
+    address = ShopAddress.objects.exclude(channel="email").order_by("?").first()
+    if address is None:
+        return None
+    prefix = "whatsapp:" if address.channel == "whatsapp" else ""
+    phone, body = f"+7999{rng.randrange(10**7):07d}", rng.choice(FIRST_MESSAGES)
+    fake = FakeTwilio(token=settings.TWILIO_AUTH_TOKEN)
+    url = settings.SITE_URL + reverse("webhooks:twilio_inbound")
+    fake.reply(url, from_=prefix + phone, to=prefix + address.address, body=body)
+    return f"{phone} wrote to {address.shop.name} ({address.channel}): {body}"
+
+
+def stranger_emails(*, base_url: str, rng: random.Random) -> str | None:
+    """Someone writes to a demo shop's email address: the letter comes through the inbound email webhook as a
+    provider (Postmark, with the raw message) posts it, with the webhook's basic auth secret."""
+    address = ShopAddress.objects.filter(channel="email").order_by("?").first()
+    secret = settings.ANYMAIL.get("WEBHOOK_SECRET", "")
+    if address is None or ":" not in secret:
+        return None
+    sender, body = f"client{rng.randrange(10**6)}@example.ru", rng.choice(FIRST_MESSAGES)
+    letter = demo_letter(sender=sender, to=address.address, text=body, key=f"live-{rng.randrange(10**12)}")
+    request = urllib.request.Request(
+        f"{base_url}{reverse('email_webhooks:postmark_inbound')}",
+        data=json.dumps({"RecordType": "Inbound", "RawEmail": letter.as_string()}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": "Basic " + base64.b64encode(secret.encode()).decode(),
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10):
+        return f"{sender} emailed {address.shop.name}: {body}"
 
 
 def _post(url: str, body: dict, key: str) -> dict:
@@ -196,7 +236,8 @@ def _move_on(manager, order) -> list[str]:
 def run(
     *, base_url: str, seconds: tuple[int, int] = (30, 90), rng: random.Random | None = None, log=print
 ) -> None:
-    """Until stopped: a new order every 30–90 s, and the demo managers act between orders."""
+    """Until stopped: a new order every 30–90 s, now and then a stranger writing in by SMS, WhatsApp or email,
+    and the demo managers act between orders."""
     rng = rng or random.Random()
     while True:
         time.sleep(rng.uniform(*seconds))
@@ -207,6 +248,10 @@ def run(
                 log(f"carrier: order {report['number']} is at the pick-up point ({report['status']})")
             if rng.random() < 0.3 and (reply := customer_reply(rng=rng)):
                 log(f"customer: {reply}")
+            if rng.random() < 0.25 and (wrote := stranger_writes(rng=rng)):
+                log(f"stranger: {wrote}")
+            if rng.random() < 0.1 and (wrote := stranger_emails(base_url=base_url, rng=rng)):
+                log(f"stranger: {wrote}")
         except (urllib.error.URLError, OSError) as exc:
             log(f"storefront: the desk did not answer ({exc}); trying again later")
         for line in staff_act(rng=rng):

@@ -1,19 +1,19 @@
-"""The dashboard's reads: how loaded each manager of the supervisor's shops is."""
+"""The dashboard's reads: how loaded each manager of the supervisor's shops is, and the conversations waiting."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
 from assignment.routing.rules import load_number
 from assignment.routing.sql import Held, held_by_manager
 from assignment.selectors import team_profiles
-from orders.models import Task
-from orders.selectors import managers_covering_user_shops
+from orders.models import Conversation, Task
+from orders.selectors import managers_covering_user_shops, shop_scope
 
 M = TypeVar("M", bound=Model)
 
@@ -76,3 +76,47 @@ class FirstRows(Generic[M]):
 def first_rows(everything: QuerySet[M]) -> FirstRows[M]:
     """The first DASHBOARD_ROWS of an ordered list and its full count, in two queries."""
     return FirstRows(list(everything[:DASHBOARD_ROWS]), everything.count())
+
+
+def conversations_open(*, user: User, now: datetime) -> QuerySet[Conversation]:
+    """The not-closed conversations of the supervisor's shops, those whose first reply is overdue (its clock ran
+    out, nobody answered) first, then the unassigned ones waiting, then those not answered yet, then those
+    answered; oldest first within each."""
+    overdue = Q(first_replied_at__isnull=True, first_reply_due_at__lt=now)
+    return (
+        Conversation.objects.exclude(state=Conversation.State.CLOSED)
+        .filter(shop__in=shop_scope(user))
+        .annotate(
+            reply_overdue=Case(When(overdue, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            rank=Case(
+                When(overdue, then=Value(0)),
+                When(manager__isnull=True, then=Value(1)),
+                When(first_replied_at__isnull=True, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("customer", "shop", "manager")
+        .order_by("rank", "created_at", "pk")
+    )
+
+
+@dataclass
+class ConversationsWaiting:
+    """The dashboard's conversations panel: its first rows, and how many are open, overdue and unassigned."""
+
+    rows: list[Conversation]
+    total: int
+    overdue: int
+    unassigned: int
+
+
+def conversations_waiting(*, user: User, now: datetime | None = None) -> ConversationsWaiting:
+    """The open conversations panel in two queries, however many there are."""
+    everything = conversations_open(user=user, now=now or timezone.now())
+    counts = everything.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(reply_overdue=1)),
+        unassigned=Count("pk", filter=Q(manager__isnull=True)),
+    )
+    return ConversationsWaiting(list(everything[:DASHBOARD_ROWS]), **counts)

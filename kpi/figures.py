@@ -27,6 +27,7 @@ class Figure:
     source: str  # kpi.sources.SOURCES
     rows: Q | None = None  # which of the source's rows it counts (None: all of them)
     kept_as: str | None = None  # the ManagerDay column the rollup counts it into (None: kept another way)
+    lists: str = "orders"  # what its drill-down lists: "orders" or "conversations" (the view kpi:kpi_<lists>)
 
     def count(self) -> Count:
         return Count("pk", filter=self.rows)
@@ -62,6 +63,29 @@ FIGURES = _figures(
     ),
     Figure("claims", _("Claims opened"), "claims", kept_as="claims_opened"),
     Figure("claims_resolved", _("Claims resolved"), "claims_resolved", kept_as="claims_resolved"),
+    Figure(
+        "conversations",
+        _("Conversations handled"),
+        "conversations",
+        kept_as="conversations",
+        lists="conversations",
+    ),
+    # Their times to first reply are kept as a histogram (kpi.touch) too.
+    Figure(
+        "first_replies",
+        _("Conversations answered"),
+        "first_replies",
+        kept_as="first_replies",
+        lists="conversations",
+    ),
+    Figure(
+        "replied_in_time",
+        _("Conversations answered within the shop's clock"),
+        "first_replies",
+        Q(first_replied_at__lte=F("first_reply_due_at")),
+        kept_as="replied_in_time",
+        lists="conversations",
+    ),
 )
 # The figures the rollup keeps as counts: a ManagerDay column each.
 COUNTS = [figure.kept_as for figure in FIGURES.values() if figure.kept_as]
@@ -174,6 +198,31 @@ COLUMNS = [
             (_("claims resolved"), lambda row: row.claims_resolved),
         ],
         "claims_opened",
+    ),
+    Column(
+        "conversations",
+        _("Conversations"),
+        lambda row: row.conversations,
+        [(_("conversations handled"), lambda row: row.conversations)],
+        "conversations",
+    ),
+    Column(
+        "first_reply",
+        _("First reply"),
+        lambda row: row.first_reply_median,
+        [
+            (_("first reply median s"), lambda row: row.first_reply_median or ""),
+            (_("first reply p90 s"), lambda row: row.first_reply_p90 or ""),
+        ],
+    ),
+    Column(
+        "replied_in_time",
+        _("Replied in time"),
+        lambda row: row.replied_in_time_share,
+        [
+            (_("first replies"), lambda row: row.first_replies),
+            (_("replied in time share"), lambda row: _share(row.replied_in_time_share)),
+        ],
     ),
 ]
 SORTS = {column.key: column.sort_key for column in COLUMNS}

@@ -35,6 +35,12 @@ class ManagerDay(models.Model):
     # Time from assignment to first touch as a histogram ({bucket: count}, kpi.touch): a period's
     # median needs the distribution, not a mean, and a day's row stays small however many orders it had.
     first_touch = models.JSONField(_("first touch"), default=dict, blank=True)
+    # Conversations: handled (first replied or closed), first replied, first replied by the shop's clock; and
+    # the times to first reply, as a histogram like first_touch.
+    conversations = models.PositiveIntegerField(_("conversations handled"), default=0)
+    first_replies = models.PositiveIntegerField(_("conversations answered"), default=0)
+    replied_in_time = models.PositiveIntegerField(_("conversations answered in time"), default=0)
+    first_reply = models.JSONField(_("time to first reply"), default=dict, blank=True)
     # Time orders spent in each status, counted when they left it: {status code: [seconds, times]}.
     status_time = models.JSONField(_("time in each status"), default=dict, blank=True)
     # Which edition of the figures' rules (kpi.rollup.RULES) wrote the row: the nightly run rewrites rows an

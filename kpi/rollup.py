@@ -33,6 +33,13 @@ KEPT = {
     for name in SOURCES
 }
 
+# Times kept as histograms (kpi.touch): (ManagerDay column, source, the bucket of each row's time).
+HISTOGRAMS = [
+    ("first_touch", "touch", touch_bucket),
+    ("first_reply", "first_replies", lambda: touch_bucket("created_at", "first_replied_at")),
+]
+KEPT_TIMES = [kept for kept, _source, _bucket in HISTOGRAMS]
+
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """A day on the desk's clock, as the moments it starts and ends."""
@@ -44,7 +51,9 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def day_figures(day: date) -> dict[int, dict]:
     """Every manager's figures for one day: {manager id: {figure: value}}."""
     start, end = day_bounds(day)
-    figures: dict[int, dict] = defaultdict(lambda: {"ratings": [0] * 5, "first_touch": {}, "status_time": {}})
+    figures: dict[int, dict] = defaultdict(
+        lambda: {"ratings": [0] * 5, "status_time": {}} | {kept: {} for kept, _source, _bucket in HISTOGRAMS}
+    )
     for name, source in SOURCES.items():
         if KEPT[name]:
             for person, values in source_grouped(source, KEPT[name], start, end).items():
@@ -55,13 +64,17 @@ def day_figures(day: date) -> dict[int, dict]:
     for person, code, seconds in _status_stays(start, end):
         spent = figures[person]["status_time"].setdefault(code, [0, 0])
         spent[0], spent[1] = spent[0] + seconds, spent[1] + 1
-    touched = SOURCES["touch"].rows(start, end).order_by()
-    for person, bucket, count in (
-        touched.values("manager", bucket=touch_bucket())
-        .annotate(n=Count("pk"))
-        .values_list("manager", "bucket", "n")
-    ):
-        figures[person]["first_touch"][str(bucket)] = count
+    for kept, timed_by, bucket in HISTOGRAMS:
+        timed = SOURCES[timed_by]
+        for person, at, count in (
+            timed.rows(start, end)
+            .order_by()
+            .values(person=timed.person(), bucket=bucket())
+            .annotate(n=Count("pk"))
+            .values_list("person", "bucket", "n")
+        ):
+            if person is not None:
+                figures[person][kept][str(at)] = count
     return {person: {name: values.get(name, 0) for name in COUNTS} | values for person, values in figures.items()}
 
 
@@ -138,7 +151,7 @@ class Row:
 
     manager: User | None = None  # None: the team's row
     values: dict = field(
-        default_factory=lambda: {name: 0 for name in COUNTS} | {"ratings": [0] * 5, "first_touch": {}}
+        default_factory=lambda: {name: 0 for name in COUNTS} | {"ratings": [0] * 5} | {k: {} for k in KEPT_TIMES}
     )
 
     def add(self, values: dict) -> None:
@@ -149,7 +162,8 @@ class Row:
             total = spent.setdefault(code, [0, 0])
             spent[code] = [total[0] + seconds, total[1] + times]
         self.values["ratings"] = ratings_add(self.values["ratings"], values.get("ratings", [0] * 5))
-        self.values["first_touch"] = touch_merge(self.values["first_touch"], values.get("first_touch") or {})
+        for kept in KEPT_TIMES:
+            self.values[kept] = touch_merge(self.values[kept], values.get(kept) or {})
 
     def __getattr__(self, name):
         if name in COUNTS:
@@ -201,6 +215,20 @@ class Row:
     def first_touch_p90(self) -> int | None:
         return touch_percentile(self.values["first_touch"], 0.9)
 
+    @property
+    def first_reply_median(self) -> int | None:
+        """Half the conversations had their first reply within this many seconds (to the histogram's bound)."""
+        return touch_percentile(self.values["first_reply"], 0.5)
+
+    @property
+    def first_reply_p90(self) -> int | None:
+        return touch_percentile(self.values["first_reply"], 0.9)
+
+    @property
+    def replied_in_time_share(self) -> float | None:
+        """Of the conversations first answered, the share answered by the shop's first-reply clock."""
+        return self.replied_in_time / self.first_replies if self.first_replies else None
+
 
 @dataclass
 class Period:
@@ -249,7 +277,7 @@ def kpi_period(
     today = today or timezone.localdate()
     live = live_figures(period=period, today=today) if live is None else live
     rows = {manager.pk: Row(manager=manager) for manager in managers}
-    for day in _rollups(rows, period, live).values("manager_id", *COUNTS, "ratings", "first_touch", "status_time"):
+    for day in _rollups(rows, period, live).values("manager_id", *COUNTS, *KEPT_TIMES, "ratings", "status_time"):
         rows[day.pop("manager_id")].add(day)
     for figures in live.values():
         for person, values in figures.items():

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 
 from assignment.models import AssignmentDecision
 from feedback.models import Claim, RatingCredit
 from kpi.figures import Figure
-from orders.models import HAND_KINDS, OrderEvent, Status, Task
+from orders.models import HAND_KINDS, Conversation, OrderEvent, Status, Task
 
 
 @dataclass(frozen=True)
 class Source:
-    """Rows of a day [start, end) (each has an `order`) and who each is credited to."""
+    """Rows of a day [start, end) (each has an `order`, but conversations) and who each is credited to."""
 
     rows: Callable[[datetime, datetime], QuerySet]
     person: Callable[[], Expression | F]
@@ -79,6 +79,24 @@ def _someone():
     return Coalesce("actor", _holder())
 
 
+def _handled(start, end):
+    """Conversations handled in the day: first replied or closed (spam closed unanswered counts too), counted
+    once, on the day of the earlier of the two, so a period's number is its days' added up."""
+    replied, closed = F("first_replied_at"), F("closed_at")
+    return Conversation.objects.annotate(
+        handled_at=Least(Coalesce(replied, closed), Coalesce(closed, replied))
+    ).filter(handled_at__gte=start, handled_at__lt=end)
+
+
+def _first_replies(start, end):
+    return Conversation.objects.filter(first_replied_at__gte=start, first_replied_at__lt=end)
+
+
+def _conversation_holder():
+    # Its manager; one closed from the queue unassigned (spam) counts for whoever closed it.
+    return Coalesce("manager", "closed_by")
+
+
 SOURCES: dict[str, Source] = {
     "taken": Source(_taken, lambda: F("to")),
     "completed": Source(_status_events(Status.Group.COMPLETE), _someone),
@@ -117,6 +135,9 @@ SOURCES: dict[str, Source] = {
         ),
         lambda: F("order__rating_credits__user"),
     ),
+    "conversations": Source(_handled, _conversation_holder),
+    # Conversations first answered in the day (the time to first reply and the share within the shop's clock).
+    "first_replies": Source(_first_replies, _conversation_holder),
 }
 
 

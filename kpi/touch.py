@@ -1,6 +1,7 @@
-"""Time from assignment to first touch, kept as a histogram: counts per bucket of fixed bounds. A day's rollup
-then holds a few dozen numbers however many orders it had, periods add up bucket by bucket, and a percentile is
-read as "the bound within which that share of orders was taken up" (exact when a time sits on a bound)."""
+"""Times kept as histograms: counts per bucket of fixed bounds (from assignment to first touch; from a
+conversation's start to its first reply). A day's rollup then holds a few dozen numbers however many orders it
+had, periods add up bucket by bucket, and a percentile is read as "the bound within which that share of orders was
+taken up" (exact when a time sits on a bound)."""
 
 from datetime import timedelta
 
@@ -14,11 +15,12 @@ TOUCH_BOUNDS = [
 ]  # fmt: skip
 
 
-def touch_bucket():
-    """The bucket of a decision's first touch, worked out by the database (one grouped row per bucket)."""
+def touch_bucket(began: str = "created_at", ended: str = "accepted_at"):
+    """The bucket of the time from a row's `began` to its `ended` (a decision's first touch, by default), worked
+    out by the database (one grouped row per bucket)."""
     return Case(
         *[
-            When(accepted_at__lte=F("created_at") + timedelta(seconds=bound), then=Value(index))
+            When(**{f"{ended}__lte": F(began) + timedelta(seconds=bound)}, then=Value(index))
             for index, bound in enumerate(TOUCH_BOUNDS)
         ],
         default=Value(len(TOUCH_BOUNDS)),

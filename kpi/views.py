@@ -15,7 +15,7 @@ from core.people import staff_name
 from kpi.figures import COLUMNS, SORTS, csv_heads, csv_line, figure_of
 from kpi.rollup import day_bounds, kpi_period, kpi_series, live_figures
 from kpi.scope import KpiScope, kpi_scope
-from kpi.selectors import kpi_orders_of, kpi_rows
+from kpi.selectors import kpi_conversation_rows, kpi_conversations_of, kpi_orders_of, kpi_rows
 from orders.models import Status
 from orders.selectors import shop_scope, status_by_code
 
@@ -100,37 +100,51 @@ def kpi_csv_view(request):
     return response
 
 
-@kpi_readers_only
-def kpi_orders_view(request):
-    """The orders behind a number of the KPI table: a figure, for one manager or (for those who see every row)
-    the whole team, over the page's period."""
+def _behind_a_number(request, lists: str):
+    """What the orders and the conversations behind a number share: the figure, whose rows, the period and the
+    way back to the KPI page as it was (period, shop and sort)."""
     scope = kpi_scope(request.user, request.GET)
-    period = scope.period
     figure = figure_of(request.GET.get("figure", ""))
-    if figure is None:
+    if figure is None or figure.lists != lists:
         raise Http404(_("The KPI table has no such number."))
     who = request.GET.get("manager", "")
     people = scope.people(who)
     if people is None:
         raise Http404(_("No such manager on this KPI page."))
+    period = scope.period
     start, end = day_bounds(period.first)[0], day_bounds(period.last)[1]
-    back = request.GET.copy()  # the KPI page as it was: period, shop and sort
+    back = request.GET.copy()
     for key in ("figure", "manager", "page"):
         back.pop(key, None)
+    context = {
+        "figure": figure.title,
+        "who": people[0] if len(people) == 1 and who != "team" else None,
+        "period": period,
+        "back": back,
+    }
+    return figure, people, start, end, context
+
+
+@kpi_readers_only
+def kpi_orders_view(request):
+    """The orders behind a number of the KPI table: a figure, for one manager or (for those who see every row)
+    the whole team, over the page's period."""
+    figure, people, start, end, context = _behind_a_number(request, "orders")
     rows = kpi_rows(user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end)
     page = paginate(request, rows)
     lines = kpi_orders_of(rows=page.items, people={m.pk: m for m in people})
     page.items = [(order, person) for order, person in lines if order is not None]
-    return render(
-        request,
-        "kpi/kpi_orders.html",
-        {
-            "figure": figure.title,
-            "who": people[0] if len(people) == 1 and who != "team" else None,
-            "period": period,
-            "page": page,
-            "without_order": len(lines) - len(page.items),
-            "statuses": status_by_code(),
-            "back": back,
-        },
+    context |= {"page": page, "without_order": len(lines) - len(page.items), "statuses": status_by_code()}
+    return render(request, "kpi/kpi_orders.html", context)
+
+
+@kpi_readers_only
+def kpi_conversations_view(request):
+    """The conversations behind a conversations' number of the KPI table, like the orders behind the others."""
+    figure, people, start, end, context = _behind_a_number(request, "conversations")
+    rows = kpi_conversation_rows(
+        user=request.user, figure=figure, people=[m.pk for m in people], start=start, end=end
     )
+    page = paginate(request, rows)
+    page.items = kpi_conversations_of(rows=page.items, people={m.pk: m for m in people})
+    return render(request, "kpi/kpi_conversations.html", context | {"page": page})

@@ -36,6 +36,8 @@ if [ -z "${TWILIO_ACCOUNT_SID:-}" ]; then
   $PY -m config.fake_twilio --port "$TWILIO_PORT" --token "$TWILIO_AUTH_TOKEN" &
   PIDS+=($!)
 fi
+# The inbound email webhook's basic auth secret: the desk and the demo storefront's letters share it.
+export ANYMAIL_WEBHOOK_SECRET="${ANYMAIL_WEBHOOK_SECRET:-demo:demo-inbound-email}"
 $PY manage.py migrate --noinput -v0
 LOGINS="$($PY manage.py load_demo)"
 echo "$LOGINS"

@@ -1,15 +1,16 @@
 import zoneinfo
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import factory
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
 from core import roles
-from orders.models import AccessGrant, Customer, Shop
+from orders.models import AccessGrant, Conversation, Customer, Shop
 from orders.services import order_create, order_set_manager, task_create
 
 PASSWORD = "secret-pass-123"
@@ -140,3 +141,23 @@ def make_task(order, *, assignee, by=_MISSING, text="Call", due_at=None, kind="c
 def msk(*args) -> datetime:
     """A moment on the desk's (Moscow) clock: msk(2026, 11, 23, 15, 0)."""
     return datetime(*args, tzinfo=MSK)
+
+
+def make_conversation(shop, *, started, manager=None, replied=None, due=None, closed=None, reason="", **kwargs):
+    """A conversation a customer started at `started` (first reply due `due`, by default 5 minutes on), first
+    answered at `replied`, closed at `closed` with `reason`."""
+    with time_machine.travel(started, tick=False):
+        conversation = Conversation.objects.create(
+            shop=shop,
+            customer=kwargs.pop("customer", None) or CustomerFactory(shop=shop),
+            manager=manager,
+            last_message_at=started,
+            first_reply_due_at=due or started + timedelta(minutes=5),
+            first_replied_at=replied,
+            state=Conversation.State.CLOSED if closed else kwargs.pop("state", Conversation.State.OPEN),
+            close_reason=reason,
+            closed_at=closed,
+            closed_by=kwargs.pop("closed_by", manager if closed else None),
+            **kwargs,
+        )
+    return conversation

@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.translation import pgettext
 
 from core.formats import percent_label
+from kpi.figures import FIGURES
 
 register = template.Library()
 
@@ -43,22 +44,23 @@ def hours(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def kpi_number(context, value, figure: str, shown=None):
-    """A number of the KPI table, linked to the orders behind it when the row's orders are the viewer's to see
-    (`link_to` in the context: a manager's id, "team", or nothing); a zero has nothing behind it."""
+    """A number of the KPI table, linked to the orders (or conversations) behind it when the row's are the
+    viewer's to see (`link_to` in the context: a manager's id, "team", or nothing); a zero has nothing behind."""
     text = value if shown is None else shown
     link_to = context.get("link_to")
     if not link_to or not value:
         return conditional_escape(text)
     # The address up to the figure is the same for the whole table: made once per page (a table has hundreds).
     cache = context.render_context
-    if "kpi_orders_url" not in cache:
+    lists = FIGURES[figure].lists if figure in FIGURES else "orders"  # stay_<status>: orders
+    if f"kpi_{lists}_url" not in cache:
         query = QueryDict(mutable=True)
         for key in ("period", "first", "last", "shop", "sort"):  # sort: for the way back
             if context["query"].get(key):
                 query[key] = context["query"][key]
         kept = query.urlencode()
-        cache["kpi_orders_url"] = f"{reverse('kpi:kpi_orders')}?{kept}{'&' if kept else ''}"
-    url = f"{cache['kpi_orders_url']}figure={figure}&manager={link_to}"
+        cache[f"kpi_{lists}_url"] = f"{reverse(f'kpi:kpi_{lists}')}?{kept}{'&' if kept else ''}"
+    url = f"{cache[f'kpi_{lists}_url']}figure={figure}&manager={link_to}"
     # data-value: the count the list behind it must have, whatever the cell shows (a share, an average).
     return format_html('<a href="{}" data-testid="kpi-{}" data-value="{}">{}</a>', url, figure, value, text)
 

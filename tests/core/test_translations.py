@@ -429,7 +429,10 @@ ARGS = {
     "feedback:claim": lambda d: [d.claim.pk],
     "inbox:detail": lambda d: [d.conversation.pk],
 }
-QUERY = {"kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manager": d.manager.pk}}
+QUERY = {
+    "kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manager": d.manager.pk},
+    "kpi:kpi_conversations": lambda d: {"figure": "conversations", "period": "30d", "manager": d.manager.pk},
+}
 # Not pages: forms' POST targets, JSON and CSV for scripts, and the machines' addresses; the customer's pages are
 # in the shop's customer language (tests/feedback).
 NOT_PAGES = {
@@ -476,6 +479,7 @@ RUSSIAN_NOW = {
     "accounts:settings-supervisor", "accounts:settings-inspector", "accounts:settings-admin",
     "accounts:enrol-supervisor", "accounts:enrol-inspector", "accounts:enrol-admin", "accounts:verify-admin",
     "dashboard:dashboard-inspector", "kpi:kpi-inspector", "kpi:kpi_orders-inspector", "orders:edit-inspector",
+    "kpi:kpi_conversations-inspector",
     "orders:new-inspector",
 }  # fmt: skip
 

@@ -9,7 +9,16 @@ from assignment.models import Presence
 from assignment.services import presence_set
 from orders.models import CallOutcome
 from orders.services import order_change_status, order_record_call, order_set_manager, task_complete
-from tests.factories import ShopFactory, free_manager, grant, inspector, make_order, make_task, supervisor
+from tests.factories import (
+    ShopFactory,
+    free_manager,
+    grant,
+    inspector,
+    make_conversation,
+    make_order,
+    make_task,
+    supervisor,
+)
 from tests.kpi.kpi_history import at, rate
 
 
@@ -28,7 +37,9 @@ def desk():
 @pytest.fixture
 def history(desk):
     """Anna takes two orders; she calls about the first, a supervisor hands it to Boris, who completes it; it is
-    rated 2 (a claim). Anna closes a task on the second on time, then cancels it."""
+    rated 2 (a claim). Anna closes a task on the second on time, then cancels it. Anna answers three
+    conversations, in 1, 10 and 2 minutes (the clock is 5), and closes the last; Boris closes one as spam
+    unanswered and has one waiting for his first reply."""
     from feedback.models import ShopFeedback
 
     ShopFeedback.objects.create(shop=desk["shop"], signer="Maria", delay=timedelta(0))
@@ -49,4 +60,12 @@ def history(desk):
             order_change_status(order=first, target=code, by=boris)
         order_change_status(order=second, target="cancelled", by=anna, reason="changed their mind")
     rate(first, 2, at(15))
+    shop = desk["shop"]
+    make_conversation(shop, manager=anna, started=at(9), replied=at(9, 1))
+    make_conversation(shop, manager=anna, started=at(9, 10), replied=at(9, 20))
+    make_conversation(
+        shop, manager=anna, started=at(9, 30), replied=at(9, 32), closed=at(9, 40), reason="answered"
+    )
+    make_conversation(shop, manager=boris, started=at(9), closed=at(9, 3), reason="spam")
+    make_conversation(shop, manager=boris, started=at(9, 50))
     return {"first": first, "second": second}

@@ -23,7 +23,7 @@ from django.utils import timezone
 from assignment.models import AssignmentDecision, ManagerProfile, Presence, RoutingSettings
 from assignment.routing.sql import Held, held_by_manager
 from assignment.services import assignments_expire, conversation_route, order_route
-from config import bench_http, bench_messaging, bench_queue, bench_webhooks
+from config import bench_http, bench_inbound, bench_messaging, bench_queue, bench_webhooks
 from core import roles
 from kpi.models import ManagerDay
 from orders.models import Conversation, Customer, Order, Shop, Task
@@ -48,10 +48,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--orders", type=int, default=50_000)
         parser.add_argument(
+            "--messages", type=int, default=None, help="customers' inbound messages of history (default: --orders)"
+        )
+        parser.add_argument(
             "--clients", type=int, default=16, help="storefront connections pushing orders at once"
         )
 
-    def handle(self, *args, orders, clients, **options):
+    def handle(self, *args, orders, clients, messages=None, **options):
         self.rows: list[tuple[str, str]] = []
         self.customers = 0  # intake loads number their customers on from here: every order a new customer
         now = timezone.now()
@@ -143,6 +146,10 @@ class Command(BaseCommand):
         self.say(f"intake repeat (idempotent hit): {ms:.2f} ms")
         _settle()  # after the bulk-made tasks, decisions, firings and messages too
         self._http_intake(key, clients, f"{orders:,} orders of history", tag="history")
+        messages = orders if messages is None else messages
+        bench_inbound.inbound_history(shop=shop, customer=customer, messages=messages, now=now, say=self.say)
+        _settle()
+        self._http_inbound(clients, f"{orders:,} orders and {messages:,} messages of history")
         self._pages(shop, user)
         self._storefront_reads(shop, key, orders)
         bench_queue.queue_drain(shop=shop, team=team, room=2000, say=self.say)
@@ -194,6 +201,36 @@ class Command(BaseCommand):
             f"CPU per order {median['app_cpu']:.1f} ms app + {median['pg_cpu']:.1f} ms PostgreSQL "
             f"(median of {rounds} rounds of {count}: {' / '.join(spread)} ms), "
             f"{median['routed']:.0%} routed in the request"
+        )
+
+    def _http_inbound(
+        self, clients: int, label: str, *, count: int = 400, rounds: int = 3, strangers: float = 0.3
+    ) -> None:
+        """Twilio's signed inbound webhook through gunicorn: `rounds` loads of `count` messages after a warm-up,
+        `strangers` of them from new numbers (a customer, a conversation and its routing each); the median round's
+        figures."""
+        known = list(Customer.objects.filter(phone__startswith="+7977").values_list("phone", flat=True)[:2000])
+        token, site = "bench-twilio-token", "https://desk.bench"
+        os.environ |= {"TWILIO_AUTH_TOKEN": token, "SITE_URL": site}  # what gunicorn's desk checks signatures with
+        connection.close()
+        measured, first = [], 0
+        with bench_http.Gunicorn(workers=4) as server:
+            for n, size in enumerate([40] + [count] * rounds):
+                new = range(first, first + round(size * strangers))
+                first = new.stop
+                figures = bench_inbound.webhook_load(
+                    port=server.port, site_url=site, token=token, clients=clients, messages=size, known=known,
+                    strangers=new, tag=f"in{n}",
+                )  # fmt: skip
+                if n:  # the first: the warm-up
+                    measured.append(figures)
+        median = sorted(measured, key=lambda figures: figures["p95"])[len(measured) // 2]
+        opened, routed = bench_inbound.strangers_routed()
+        self.say(
+            f"inbound webhook, {label}, {clients} clients, {strangers:.0%} from new numbers: "
+            f"{median['per_s']:.0f} messages/s, p50 {median['p50']:.0f} / p95 {median['p95']:.0f} / "
+            f"p99 {median['p99']:.0f} ms (median of {rounds} rounds of {count}); "
+            f"{opened} new conversations, {routed} routed in the request"
         )
 
     def _pages(self, shop, user) -> None:
