@@ -100,11 +100,18 @@ def order_payment_link_view(request, pk: int):
         messages.error(request, gettext("Choose SMS, WhatsApp or email."))
         return redirect("orders:detail", pk=pk)
     try:
-        payment_link_send(order=order, by=request.user, channel=form.cleaned_data["channel"])
+        message = payment_link_send(order=order, by=request.user, channel=form.cleaned_data["channel"])
     except DeskError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, gettext("Payment link queued."))
+        if message.state == message.State.HELD:
+            messages.success(
+                request,
+                gettext("Payment link queued; it goes at %(time)s customer time.")
+                % {"time": f"{message.held_until:%H:%M}"},
+            )
+        else:
+            messages.success(request, gettext("Payment link queued."))
     return redirect(f"{reverse('orders:detail', args=[order.pk])}#conversation")
 
 

@@ -37,16 +37,17 @@ else:
 # How the customer pays and receives the order, as a person chooses it ("—": not known yet).
 PAYMENT_METHODS = [("", "—"), *Order.PaymentMethod.choices]
 DELIVERY_METHODS = [("", "—"), *Order.DeliveryMethod.choices]
-SLOT_TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
+# A time typed as 14:00 whatever the browser's locale (its own time box shows 2:00 PM to some).
+def slot_time(example: str) -> forms.TimeInput:
+    return forms.TimeInput(format="%H:%M", attrs={"placeholder": example, "inputmode": "numeric", "maxlength": 5})
 
 
 def slot_row() -> Div:
-    """The delivery day and its time slot, on one line."""
+    """The delivery slot's two ends on one line."""
     return Div(
-        Div("delivery_date", css_class="col-sm-6"),
-        Div("delivery_time_from", css_class="col-6 col-sm-3"),
-        Div("delivery_time_to", css_class="col-6 col-sm-3"),
-        css_class="row",
+        Div("delivery_time_from", css_class="col-6"), Div("delivery_time_to", css_class="col-6"), css_class="row"
     )
 
 
@@ -311,8 +312,8 @@ class NewOrderForm(CustomerContactForm):
     payment_method = forms.ChoiceField(label=_("Payment"), choices=PAYMENT_METHODS, required=False)
     delivery_method = forms.ChoiceField(label=_("Delivery"), choices=DELIVERY_METHODS, required=False)
     delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=LocaleDateInput)
-    delivery_time_from = forms.TimeField(label=_("From"), required=False, widget=SLOT_TIME)
-    delivery_time_to = forms.TimeField(label=_("Until"), required=False, widget=SLOT_TIME)
+    delivery_time_from = forms.TimeField(label=_("Delivery from"), required=False, widget=slot_time("14:00"))
+    delivery_time_to = forms.TimeField(label=_("Delivery until"), required=False, widget=slot_time("16:00"))
     comment = forms.CharField(
         max_length=2000, required=False, label=_("Manager's note"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -356,10 +357,10 @@ class NewOrderForm(CustomerContactForm):
     def order_helper(self) -> FormHelper:
         """The order card: how, where and when; "I'll take it" for managers, who have a quota."""
         return page_helper(
+            Div(Div("method", css_class="col-sm-6"), Div("payment_method", css_class="col-sm-6"), css_class="row"),
             Div(
-                Div("method", css_class="col-sm-4"),
-                Div("payment_method", css_class="col-sm-4"),
-                Div("delivery_method", css_class="col-sm-4"),
+                Div("delivery_method", css_class="col-sm-6"),
+                Div("delivery_date", css_class="col-sm-6"),
                 css_class="row",
             ),
             slot_row(),
@@ -463,8 +464,8 @@ class EditOrderForm(forms.Form):
     payment_method = forms.ChoiceField(label=_("Payment"), choices=PAYMENT_METHODS, required=False)
     delivery_method = forms.ChoiceField(label=_("Delivery"), choices=DELIVERY_METHODS, required=False)
     delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=LocaleDateInput)
-    delivery_time_from = forms.TimeField(label=_("From"), required=False, widget=SLOT_TIME)
-    delivery_time_to = forms.TimeField(label=_("Until"), required=False, widget=SLOT_TIME)
+    delivery_time_from = forms.TimeField(label=_("Delivery from"), required=False, widget=slot_time("14:00"))
+    delivery_time_to = forms.TimeField(label=_("Delivery until"), required=False, widget=slot_time("16:00"))
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=64, required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seen_at = forms.CharField(widget=forms.HiddenInput)
@@ -480,8 +481,12 @@ class EditOrderForm(forms.Form):
                 css_class="row",
             ),
             "delivery_address",
+            Div(
+                Div("delivery_date", css_class="col-sm-6"),
+                Div("tracking_code", css_class="col-sm-6"),
+                css_class="row",
+            ),
             slot_row(),
-            "tracking_code",
             "comment",
             "seen_at",
         )

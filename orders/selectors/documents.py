@@ -26,6 +26,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import translation
 
 from orders.models import DeliveryEvent, Order, OrderEvent, Shop, Status
+from orders.payment_links import order_balance
 from orders.selectors.matrix import status_by_code, status_name
 
 Document = dict[str, Any]
@@ -69,7 +70,7 @@ def _payment(order: Order, reading: Reading) -> Document:
         "state": order.payment_state,
         "method": order.payment_method or None,
         "paid": money(order.paid_amount),
-        "due": money(max(order.total - order.paid_amount, Decimal("0"))),
+        "due": money(order_balance(order)),
         "currency": order.shop.currency,
     }
 
