@@ -426,7 +426,7 @@ NOT_PAGES = {
     "orders:new_customer", "assignment:presence", "assignment:take", "assignment:take_conversation",
     "notifications:open",
     "notifications:read_all", "notifications:order_message", "feedback:claim_step", "feedback:claim_note",
-    "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close",
+    "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close", "inbox:reassign",
 }  # fmt: skip
 
 
