@@ -23,8 +23,10 @@ class CloseForm(forms.Form):
     def helper(self) -> FormHelper:
         return page_helper(
             FieldWithButtons(
-                Field("reason", aria_label=_("Why the conversation is closed")),
-                StrictButton(_("Close"), type="submit", css_class="btn-outline-secondary", data_testid="close"),
+                Field("reason", css_class="form-select-sm", aria_label=_("Why the conversation is closed")),
+                StrictButton(
+                    _("Close"), type="submit", css_class="btn-sm btn-outline-secondary", data_testid="close"
+                ),
             ),
             form_show_labels=False,
         )

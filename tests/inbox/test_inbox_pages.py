@@ -306,3 +306,9 @@ def test_every_role_against_every_action_on_a_conversation(client, shop, anna, r
         codes.append(client.get(url).status_code if data is None else client.post(url, data).status_code)
     codes.append(client.get(INBOX).status_code)
     assert tuple(codes) == ROLE_ACTIONS[role]
+
+
+def test_the_answer_form_starts_on_the_channel_the_customer_last_wrote_on(client, shop, anna):
+    conversation = make_conversation(shop, manager=anna, channel="whatsapp")
+    form = signed_in(client, anna).get(page(conversation)).context["form"]
+    assert form.initial == {"channel": "whatsapp"}
