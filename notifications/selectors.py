@@ -16,7 +16,7 @@ from notifications.models import (
     OutboundMessage,
 )
 from orders.models import Conversation, Customer, Order
-from orders.selectors import order_scope, shop_scope
+from orders.selectors import conversation_scope, order_scope, shop_scope
 
 
 def notification_unread_count(*, user: User) -> int:
@@ -117,18 +117,22 @@ def customer_messages_export(*, customer: Customer) -> list[dict[str, Any]]:
 
 
 def attachment_get_for_user(*, user: User, pk: int) -> InboundAttachment:
-    """A kept attachment of a customer's message the user may see: about an order, one in their order scope; else
-    (a conversation's) one of a customer of a shop they see, as the customer page. 404 for anyone else."""
+    """A kept attachment of a customer's message the user may see: about an order, one in their order scope; in a
+    conversation, one in their conversation scope; else one of a customer of a shop they see, as the customer
+    page. 404 for anyone else."""
     attachment = (
         InboundAttachment.objects.select_related("inbound__customer").filter(pk=pk).exclude(file="").first()
     )
-    inbound = attachment.inbound if attachment is not None else None
-    if inbound is None or inbound.customer is None:
+    customer = attachment.inbound.customer if attachment is not None else None
+    if attachment is None or customer is None:
         raise Http404("No such attachment")
+    inbound = attachment.inbound
     if inbound.order_id is not None:
         allowed = order_scope(user).filter(pk=inbound.order_id).exists()
+    elif inbound.conversation_id is not None:
+        allowed = conversation_scope(user).filter(pk=inbound.conversation_id).exists()
     else:
-        allowed = shop_scope(user).filter(pk=inbound.customer.shop_id).exists()
+        allowed = shop_scope(user).filter(pk=customer.shop_id).exists()
     if not allowed:
         raise Http404("No such attachment")
     return attachment

@@ -125,7 +125,7 @@ class InboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "from_address", "customer", "order", "channel", "body"]
     list_filter = ["channel"]
     list_select_related = ["customer", "order"]
-    search_fields = ["from_address", "body", "message_sid", "order__number"]
+    search_fields = ["from_address", "body", "message_sid", "message_id", "order__number"]
 
 
 @admin.register(OptOut)

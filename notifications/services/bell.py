@@ -62,8 +62,8 @@ def order_link(order: Order) -> str:
 
 
 def conversation_link(conversation: Conversation) -> str:
-    """Where a bell line about a conversation leads: the customer's page, with their messages."""
-    return reverse("orders:customer", args=[conversation.customer_id])
+    """Where a bell line about a conversation leads: its page in the inbox."""
+    return reverse("inbox:detail", args=[conversation.pk])
 
 
 def notifications_about_orders(

@@ -81,7 +81,7 @@ def _text(letter: EmailMessage) -> str:
     part = letter.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    content = part.get_content()  # type: ignore[attr-defined]  # a MIMEPart under the default policy
+    content = part.get_content()
     text = strip_tags(content) if part.get_content_type() == "text/html" else content
     return str(text).strip()[:BODY_MAX]
 

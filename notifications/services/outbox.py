@@ -17,6 +17,7 @@ from notifications import channels, signals
 from notifications.exceptions import ChannelError, MessageRefused
 from notifications.models import (
     Channel,
+    InboundAttachment,
     InboundMessage,
     MessageTemplate,
     MessagingSettings,
@@ -394,10 +395,20 @@ def outbox_retry(*, message_ids: list[int], now: datetime | None = None) -> int:
 
 @transaction.atomic
 def customer_messages_forget(*, customer: Customer) -> int:
-    """An anonymised customer's messages keep their dates and states, not their words or addresses."""
+    """An anonymised customer's messages keep their dates and states, not their words, addresses or files (an
+    email's attachments are deleted from the storage once the change is committed)."""
     sent = OutboundMessage.objects.filter(customer=customer).update(
         to="", subject="", body="", content_variables={}
     )
-    received = InboundMessage.objects.filter(customer=customer).update(from_address="", body="")
+    received = InboundMessage.objects.filter(customer=customer).update(from_address="", subject="", body="")
+    attachments = InboundAttachment.objects.filter(inbound__customer=customer)
+    files = [attachment.file for attachment in attachments.exclude(file="")]
+    attachments.delete()
+
+    def files_delete() -> None:
+        for file in files:
+            file.delete(save=False)
+
+    transaction.on_commit(files_delete)
     OptOut.objects.filter(customer=customer).delete()
     return sent + received

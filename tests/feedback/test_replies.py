@@ -13,6 +13,7 @@ from feedback.models import Claim, FeedbackReply, FeedbackRequest, RatingCredit
 from feedback.selectors import replies_waiting
 from feedback.services import reply_rate
 from notifications.models import Notification, OutboundMessage
+from orders.models import Conversation
 from tests.factories import ShopFactory, make_order
 from tests.feedback.conftest import NOON, customer_writes
 
@@ -104,14 +105,15 @@ def test_a_second_reply_changes_nothing_kept_on_the_timeline_and_reaches_the_man
     asked.refresh_from_db()
     assert asked.rating == 5
     assert list(FeedbackReply.objects.order_by("pk").values_list("outcome", flat=True)) == ["rated", "after"]
-    assert Notification.objects.filter(recipient=anna, kind="reply", text__contains=": 1").exists()
+    # With nothing open, the message is a conversation, routed to the customer's manager.
+    assert Conversation.objects.get(manager=anna).messages_in.get().body == "1"
 
 
 def test_a_reply_after_the_requests_validity_is_an_ordinary_message(client, asked, anna):
     with time_machine.travel(NOON + timedelta(days=3 + 15), tick=False):
         customer_writes(client, "5")
     assert FeedbackRequest.objects.get().rating is None
-    assert Notification.objects.filter(recipient=anna, kind="reply").exists()
+    assert Conversation.objects.get(manager=anna).messages_in.get().body == "5"
 
 
 def test_twilio_retrying_the_reply_rates_once(client, asked):

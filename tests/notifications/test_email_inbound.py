@@ -20,6 +20,7 @@ from notifications.models import InboundAttachment, InboundMessage, Notification
 from notifications.replies import reply_address
 from notifications.services import email_receive, message_queue, outbox_send_due
 from orders.models import Conversation, Customer, ShopAddress
+from orders.services import customer_anonymise
 from tests.factories import ShopFactory, UserFactory, free_manager, grant, inspector, make_order, msk, supervisor
 from tests.imap_server import ImapServer, Mailbox
 from tests.notifications.conftest import email_template
@@ -334,3 +335,32 @@ def test_a_letter_the_desk_could_not_store_stays_unread_for_the_next_run(shop, a
 def test_without_imap_host_nothing_is_read(settings):
     settings.IMAP_HOST = ""
     assert imap_poll() == 0
+
+
+def test_a_conversations_attachment_opens_for_its_manager_not_for_a_manager_of_another_shop(client, shop, anna):
+    postmark_post(
+        client,
+        message_id="<conv@mail.example.com>",
+        sender="olga@example.com",
+        to="hello@teapots.example",
+        subject="Photo",
+        text="See attached",
+        attachments=[("lid.jpg", b"jpeg", "image/jpeg")],
+    )
+    attachment = InboundAttachment.objects.get()
+    assert attachment.inbound.conversation.manager == anna
+    client.force_login(free_manager(shops=[ShopFactory()]))
+    assert client.get(f"/notifications/attachments/{attachment.pk}/").status_code == 404
+    client.force_login(anna)
+    assert client.get(f"/notifications/attachments/{attachment.pk}/").status_code == 200
+
+
+def test_anonymising_the_customer_deletes_their_attachments_files_and_all(
+    order_attachment, django_capture_on_commit_callbacks
+):
+    order, attachment = order_attachment
+    storage, name = attachment.file.storage, attachment.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_anonymise(customer=order.customer, by=None)
+    assert not InboundAttachment.objects.exists() and not storage.exists(name)
+    assert InboundMessage.objects.get().subject == ""
