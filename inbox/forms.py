@@ -2,11 +2,10 @@ from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field
 from django import forms
-from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from core.people import staff_name
 from orders.fields import model_choice
+from orders.forms import PersonChoiceField
 from orders.layouts import page_helper
 from orders.services import CLOSE_REASONS
 
@@ -24,24 +23,19 @@ class CloseForm(forms.Form):
     def helper(self) -> FormHelper:
         return page_helper(
             FieldWithButtons(
-                Field("reason", aria_label=_("Why the conversation is closed")),
-                StrictButton(_("Close"), type="submit", css_class="btn-outline-secondary", data_testid="close"),
+                Field("reason", css_class="form-select-sm", aria_label=_("Why the conversation is closed")),
+                StrictButton(
+                    _("Close"), type="submit", css_class="btn-sm btn-outline-secondary", data_testid="close"
+                ),
             ),
             form_show_labels=False,
         )
 
 
-class ManagerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return staff_name(obj)
-
-
 class InboxFilterForm(forms.Form):
     """The supervisor's filters: one manager's conversations, and only those whose first reply is overdue."""
 
-    manager = ManagerChoiceField(
-        label=_("Manager"), queryset=User.objects.none(), required=False, empty_label=_("All managers")
-    )
+    manager = PersonChoiceField(label=_("Manager"), queryset=None, required=False, empty_label=_("All managers"))
     overdue = forms.BooleanField(label=_("First reply overdue"), required=False)
 
     def __init__(self, *args, managers, **kwargs):

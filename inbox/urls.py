@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/reply/", views.conversation_reply_view, name="reply"),
     path("<int:pk>/read/", views.conversation_read_view, name="read"),
     path("<int:pk>/close/", views.conversation_close_view, name="close"),
+    path("<int:pk>/reassign/", views.conversation_reassign_view, name="reassign"),
 ]

@@ -15,17 +15,25 @@ from core import roles
 from core.exceptions import DeskError
 from core.http import form_errors, role_required
 from core.pagination import paginate
+from core.people import staff_name
 from inbox.forms import CloseForm, InboxFilterForm
 from inbox.selectors import inbox_conversations, latest_message, reply_overdue
 from notifications.views import message_send
+from orders.forms import ReassignForm
 from orders.models import Conversation
-from orders.selectors import conversation_get_for_user, conversation_history, managers_covering_user_shops
-from orders.services import conversation_close, conversation_read
+from orders.selectors import (
+    conversation_get_for_user,
+    conversation_history,
+    managers_covering_shop,
+    managers_covering_user_shops,
+)
+from orders.services import conversation_close, conversation_read, conversations_reassign
 
 INBOX = _("Conversations are for managers and supervisors.")
 READERS = _("Conversations are for managers, supervisors and inspectors.")
 ANSWERERS = _("A conversation's managers answer it.")
 CLOSERS = _("Managers and supervisors close conversations.")
+REASSIGNERS = _("Supervisors hand conversations to another manager.")
 
 
 @role_required(roles.can_use_inbox, INBOX)
@@ -67,6 +75,9 @@ def render_conversation_page(request, conversation: Conversation, *, extra: dict
         "can_close": roles.can_close_conversations(user) and not conversation.is_closed,
         "mine": conversation.manager_id == user.pk,
         "close_form": CloseForm(),
+        "reassign_form": ReassignForm(managers=managers_covering_shop(shop_id=conversation.shop_id))
+        if roles.can_reassign_conversations(user) and not conversation.is_closed
+        else None,
         **(extra or {}),
     }
     return render(request, "inbox/conversation.html", context, status=status)
@@ -119,3 +130,27 @@ def conversation_close_view(request, pk: int):
             return redirect("inbox:list")
     messages.error(request, form_errors(form))
     return render_conversation_page(request, conversation, extra={"close_form": form}, status=400)
+
+
+@require_POST
+@role_required(roles.can_reassign_conversations, REASSIGNERS)
+def conversation_reassign_view(request, pk: int):
+    """A supervisor hands the conversation to another manager of its shop (routing's hand-over, as for orders):
+    the history says who, from whom, to whom."""
+    conversation = conversation_get_for_user(user=request.user, pk=pk)
+    form = ReassignForm(request.POST, managers=managers_covering_shop(shop_id=conversation.shop_id))
+    if form.is_valid():
+        manager = form.cleaned_data["manager"]
+        try:
+            conversations_reassign(
+                conversations=[conversation], manager=manager, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DeskError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, gettext("The conversation is now %(name)s's.") % {"name": staff_name(manager)}
+            )
+            return redirect("inbox:detail", pk=pk)
+    messages.error(request, form_errors(form))
+    return render_conversation_page(request, conversation, extra={"reassign_form": form}, status=400)

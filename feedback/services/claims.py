@@ -83,21 +83,18 @@ def claim_inspectors_hear(*, inbound: InboundMessage) -> int:
     claim, while the claim is open (a closed claim's inspector is not disturbed)."""
     if inbound.customer_id is None:
         return 0
-    claims = Claim.objects.filter(
-        customer_id=inbound.customer_id, state__in=Claim.OPEN_STATES, inspector__isnull=False
-    ).only("pk", "inspector_id")
+    claims = Claim.objects.filter(customer_id=inbound.customer_id, state__in=Claim.OPEN_STATES)
     said = inbound.body.strip()[:200] or "…"
     return notifications_create_many(
         kind=Notification.Kind.CLAIM,
         messages=[
             (
-                claim.inspector_id or 0,  # the query keeps only claims with an inspector
-                phrase(
-                    gettext_noop("The customer of claim #%(number)s wrote: %(text)s"), number=claim.pk, text=said
-                ),
-                _claim_link(claim),
+                inspector_id,
+                phrase(gettext_noop("The customer of claim #%(number)s wrote: %(text)s"), number=pk, text=said),
+                reverse("feedback:claim", args=[pk]),
             )
-            for claim in claims
+            for pk, inspector_id in claims.values_list("pk", "inspector_id")
+            if inspector_id is not None
         ],
     )
 

@@ -11,11 +11,14 @@ register = template.Library()
 
 @register.inclusion_tag("notifications/_conversation.html", takes_context=True)
 def conversation_thread(context, thread, *, heading: str, can_write: bool):
-    """Oldest first, as a thread reads."""
+    """Oldest first, as a thread reads; the answer goes the way the customer last wrote."""
+    timeline = conversation(thread=thread)
+    wrote = next((message.channel for message in timeline if message.is_inbound), "")
     return message_thread(
         context,
         customer=thread.customer,
-        timeline=list(reversed(conversation(thread=thread))),
+        channel=wrote,
+        timeline=list(reversed(timeline)),
         action=reverse("inbox:reply", args=[thread.pk]),
         can_write=can_write,
         heading=heading,

@@ -12,12 +12,15 @@ from orders.payment_links import payment_link_refusal
 register = template.Library()
 
 
-def message_thread(context, *, customer, timeline, action: str, can_write: bool, heading: str = "") -> dict:
+def message_thread(
+    context, *, customer, timeline, action: str, can_write: bool, heading: str = "", channel: str = ""
+) -> dict:
     """What notifications/_conversation.html draws: the messages with a customer and the form to write to them,
-    which posts to `action` (an order's, a conversation's, a claim's message view)."""
+    which posts to `action` (an order's, a conversation's, a claim's message view), on `channel` unless the
+    address says another."""
     # After a message goes, the page comes back with its channel chosen (?channel=): the next one likely
     # goes the same way.
-    channel = context["request"].GET.get("channel")
+    channel = context["request"].GET.get("channel") or channel
     return {
         "customer": customer,
         "heading": heading,

@@ -51,6 +51,7 @@ RULES = {
     "inbox:reply": roles.can_answer_conversations,
     "inbox:read": roles.can_answer_conversations,
     "inbox:close": roles.can_close_conversations,
+    "inbox:reassign": roles.can_reassign_conversations,
     "assignment:presence": roles.has_presence,
     "assignment:take": roles.can_take_from_queue,
     "assignment:take_conversation": roles.can_take_from_queue,

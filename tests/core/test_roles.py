@@ -36,6 +36,11 @@ ADMITS = {
     roles.can_read_team_kpis: {"supervisor", *ADMINS},
     roles.can_read_claims: {"inspector", "supervisor", *ADMINS},
     roles.can_work_claims: {"inspector", *ADMINS},
+    roles.can_use_inbox: {"manager", "supervisor"},
+    roles.can_read_conversations: {"manager", "supervisor", "inspector"},
+    roles.can_answer_conversations: {"manager"},
+    roles.can_close_conversations: {"manager", "supervisor"},
+    roles.can_reassign_conversations: {"supervisor"},
     roles.has_presence: {"manager"},
     roles.can_take_from_queue: {"manager"},
 }

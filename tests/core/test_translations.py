@@ -447,7 +447,7 @@ NOT_PAGES = {
     "notifications:open",
     "notifications:read_all", "notifications:order_message", "notifications:order_payment_link",
     "feedback:claim_step", "feedback:claim_note",
-    "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close",
+    "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close", "inbox:reassign",
     "email_webhooks:mailgun_inbound", "email_webhooks:postmark_inbound", "email_webhooks:sendgrid_inbound",
     "notifications:attachment",
 }  # fmt: skip

@@ -12,7 +12,7 @@ from django.utils import timezone
 from notifications.models import InboundMessage, OutboundMessage
 from notifications.services import inbound_receive
 from orders.models import Conversation, Order
-from tests.factories import ShopFactory, free_manager, grant, inspector, supervisor
+from tests.factories import ShopFactory, UserFactory, free_manager, grant, inspector, supervisor
 from tests.inbox.conftest import make_conversation
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,68 @@ def test_a_manager_of_another_shop_gets_404_and_an_inspector_reads_but_does_not_
     assert not OutboundMessage.objects.exists()
     conversation.refresh_from_db()
     assert conversation.state == "open"
+
+
+def test_a_supervisor_hands_a_conversation_to_another_manager_of_its_shop_with_a_history_line(client, shop, anna):
+    boris = free_manager(shops=[shop], username="boris", first_name="Boris", last_name="Orlov")
+    outsider = free_manager(shops=[ShopFactory()], username="olga")
+    conversation = make_conversation(shop, manager=anna)
+    boss = supervisor(username="boss")
+    grant(boss, shops=[shop])
+    signed_in(client, boss)
+    refused = client.post(
+        reverse("inbox:reassign", args=[conversation.pk]), {"manager": outsider.pk, "reason": "x"}
+    )
+    assert refused.status_code == 400 and 'value="x"' in refused.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.manager == anna
+    moved = client.post(
+        reverse("inbox:reassign", args=[conversation.pk]), {"manager": boris.pk, "reason": "Anna is off"}
+    )
+    assert moved.status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.manager == boris
+    html = client.get(page(conversation)).content.decode()
+    assert "Boris Orlov" in html and "Anna is off" in html
+
+
+# What each role may do with a conversation of its shop: (page, reply, read, close, reassign, list).
+ROLE_ACTIONS = {
+    "manager": (200, 302, 302, 302, 403, 200),
+    "supervisor": (200, 403, 403, 302, 302, 200),
+    "inspector": (200, 403, 403, 403, 403, 403),
+    "admin": (403, 403, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", ROLE_ACTIONS)
+def test_every_role_against_every_action_on_a_conversation(client, shop, anna, role):
+    boris = free_manager(shops=[shop], username="boris")
+    person = {
+        "manager": anna,
+        "supervisor": supervisor(username="boss"),
+        "inspector": inspector(username="igor"),
+        "admin": UserFactory(username="root", is_staff=True),
+    }[role]
+    if role in ("supervisor", "inspector"):
+        grant(person, shops=[shop])
+    signed_in(client, person)
+    codes = []
+    for name, data in (
+        ("inbox:detail", None),
+        ("inbox:reply", {"channel": "sms", "body": "Hello"}),
+        ("inbox:read", {}),
+        ("inbox:close", {"reason": "answered"}),
+        ("inbox:reassign", {"manager": boris.pk}),
+    ):
+        conversation = make_conversation(shop, manager=anna)
+        url = reverse(name, args=[conversation.pk])
+        codes.append(client.get(url).status_code if data is None else client.post(url, data).status_code)
+    codes.append(client.get(INBOX).status_code)
+    assert tuple(codes) == ROLE_ACTIONS[role]
+
+
+def test_the_answer_form_starts_on_the_channel_the_customer_last_wrote_on(client, shop, anna):
+    conversation = make_conversation(shop, manager=anna, channel="whatsapp")
+    form = signed_in(client, anna).get(page(conversation)).context["form"]
+    assert form.initial == {"channel": "whatsapp"}
