@@ -41,7 +41,7 @@ from notifications.services import (
     triggers_on_status_entered,
 )
 from orders.exceptions import IntakeRefused, OrderError
-from orders.models import Order
+from orders.models import Conversation, Order
 from orders.selectors import status_is_complete
 from orders.services import order_take_back, orders_reassign, task_create
 from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
@@ -160,6 +160,17 @@ def customer_wrote(*, inbound: InboundMessage, switched: bool, now: datetime | N
 def customer_wrote_to_claims(*, inbound: InboundMessage) -> None:
     """The customer's answers come back to the inspector of their open claim (the bell), while it is open."""
     claim_inspectors_hear(inbound=inbound)
+
+
+def conversation_answered(*, conversation: Conversation, by: User | None) -> None:
+    """Staff answering a conversation stops routing's acceptance clock, as working on an order does."""
+    assignment_accept(conversation=conversation, by=by)
+
+
+def conversation_closed(*, conversation: Conversation) -> None:
+    """A closed conversation frees room in its manager's load: the queue is served once the close is committed."""
+    if conversation.manager_id:
+        queue_serve_after_commit()
 
 
 # 6. The other reactions between apps.

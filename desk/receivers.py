@@ -17,7 +17,7 @@ from feedback.models import Claim
 from notifications import signals as messaging
 from notifications.models import InboundMessage, OutboundMessage
 from orders import signals as orders
-from orders.models import Order, OrderEvent
+from orders.models import Conversation, Order, OrderEvent
 from webhooks import signals as webhooks
 from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 
@@ -47,6 +47,14 @@ def on_payment_recorded(sender: type, order: Order, event: OrderEvent, **kwargs:
 
 def on_order_touched(sender: type, order: Order, by: User | None, **kwargs: Any) -> None:
     flows.order_worked_on(order=order, by=by)
+
+
+def on_conversation_answered(sender: type, conversation: Conversation, by: User | None, **kwargs: Any) -> None:
+    flows.conversation_answered(conversation=conversation, by=by)
+
+
+def on_conversation_closed(sender: type, conversation: Conversation, **kwargs: Any) -> None:
+    flows.conversation_closed(conversation=conversation)
 
 
 def on_customer_replied(
@@ -105,6 +113,8 @@ def connect() -> None:
     orders.order_created.connect(on_order_created, dispatch_uid="desk.order_created")
     orders.order_status_changed.connect(on_order_status_changed, dispatch_uid="desk.order_status_changed")
     orders.order_touched.connect(on_order_touched, dispatch_uid="desk.order_touched")
+    orders.conversation_answered.connect(on_conversation_answered, dispatch_uid="desk.conversation_answered")
+    orders.conversation_closed.connect(on_conversation_closed, dispatch_uid="desk.conversation_closed")
     orders.payment_recorded.connect(on_payment_recorded, dispatch_uid="desk.payment_recorded")
     messaging.customer_replied.connect(on_customer_replied, dispatch_uid="desk.customer_replied")
     messaging.message_delivery_changed.connect(on_message_delivery_changed, dispatch_uid="desk.delivery_changed")

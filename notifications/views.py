@@ -115,6 +115,8 @@ def order_payment_link_view(request, pk: int):
     return redirect(f"{reverse('orders:detail', args=[order.pk])}#conversation")
 
 
+@require_POST
+@role_required(roles.can_work_orders, WORK_ORDERS)
 def order_message_view(request, pk: int):
     """A manager writes to the order's customer through the outbox."""
     order = order_get_for_user(user=request.user, pk=pk)

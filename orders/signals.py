@@ -15,6 +15,10 @@ order_manager_changed = Signal()
 conversation_manager_changed = Signal()
 # order, by: a person worked on the order (status change, call, note, task)
 order_touched = Signal()
+# conversation, by: staff answered the customer in a conversation
+conversation_answered = Signal()
+# conversation, by: a conversation was closed (its manager has room for one more)
+conversation_closed = Signal()
 # order, amount
 payment_failed = Signal()
 # order, event (its payment history line), state (the payment state it left), amount, payment_id: a payment was

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.utils.translation import gettext_lazy as _
 
 from webhooks.models import EventType, WebhookEndpoint
@@ -11,7 +12,7 @@ class WebhookEndpointForm(forms.ModelForm):
         label=_("Address"),
         max_length=500,
         assume_scheme="https",
-        widget=forms.URLInput(attrs={"class": "vURLField"}),
+        widget=AdminURLFieldWidget,  # admin's own wide URL box
         help_text=_(
             "Where the shop's site takes the events: an address starting with https://, on the internet "
             "(private and local network addresses are refused). Each request is signed as the Standard "

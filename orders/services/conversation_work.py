@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from core.phrases import Phrase, label, phrase, text_columns
+from orders import signals
 from orders.exceptions import OrderError
 from orders.models import Conversation, ConversationEvent, Order
 
@@ -49,6 +50,7 @@ def conversation_replied(
         )
     locked.state, locked.unread = State.WAITING, False
     locked.save(update_fields=["first_replied_at", "state", "unread", "updated_at"])
+    signals.conversation_answered.send(sender=Conversation, conversation=locked, by=by)
     return locked
 
 
@@ -84,6 +86,7 @@ def _close(locked: Conversation, *, reason: str, by: User | None, now: datetime)
         by=by,
         text=phrase(gettext_noop("Closed: %(reason)s."), reason=label(Reason(reason).label)),
     )
+    signals.conversation_closed.send(sender=Conversation, conversation=locked, by=by)
     return locked
 
 

