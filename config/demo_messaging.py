@@ -54,8 +54,9 @@ TEMPLATES: list[dict[str, Any]] = [
     dict(
         name="Мы сейчас закрыты",
         channel="sms",
-        body="Спасибо за заказ № {{ order.number }}! Магазин «{{ shop.name }}» сейчас закрыт; "
-        "мы откроемся {{ opens_at }} и сразу вам позвоним.",
+        # Said to a new order and to a new conversation alike: no order number (a conversation has none).
+        body="Спасибо, что написали в магазин «{{ shop.name }}»! Сейчас мы закрыты; "
+        "откроемся {{ opens_at }} и сразу с вами свяжемся.",
     ),
     dict(
         name="Детали заказа (email)",

@@ -11,6 +11,7 @@ from core.phrases import Moment, Money, Phrase, label, phrase, plural_noop, stor
 from notifications.models import Notification
 from notifications.selectors import customer_messages_export
 from notifications.services import (
+    conversation_link,
     customer_messages_forget,
     email_receive,
     notification_create,
@@ -98,6 +99,25 @@ def on_order_manager_changed(sender, order, previous, manager, by, reason, accep
     notification_create(recipient=manager, kind=Notification.Kind.ASSIGNED, text=text, link=link)
 
 
+def on_conversation_manager_changed(sender, conversation, previous, manager, by, reason, **kwargs):
+    """Tell a manager a conversation is now theirs, and take "it is yours" off the bell of the one who lost it."""
+    link = conversation_link(conversation)
+    if previous is not None and previous != manager:
+        notifications_mark_read(recipient=previous, kind=Notification.Kind.ASSIGNED, link=link)
+    if manager is None or manager == by:
+        return
+    customer = str(conversation.customer)
+    if by is None:
+        line = phrase(gettext_noop("The conversation with %(customer)s is yours"), customer=customer)
+    else:
+        line = phrase(
+            gettext_noop("%(name)s handed you the conversation with %(customer)s"),
+            name=staff_name(by),
+            customer=customer,
+        )
+    notification_create(recipient=manager, kind=Notification.Kind.ASSIGNED, text=_why(line, reason), link=link)
+
+
 def _why(line: Phrase, reason: Phrase | str) -> Phrase:
     """A notice with its reason after it, or a full stop."""
     if reason:
@@ -162,6 +182,9 @@ def connect() -> None:
     signals.orders_escalated.connect(on_orders_escalated, dispatch_uid="notifications.orders_escalated")
     signals.payment_failed.connect(on_payment_failed, dispatch_uid="notifications.payment_failed")
     signals.order_manager_changed.connect(on_order_manager_changed, dispatch_uid="notifications.manager_changed")
+    signals.conversation_manager_changed.connect(
+        on_conversation_manager_changed, dispatch_uid="notifications.conversation_manager_changed"
+    )
     signals.tasks_due.connect(on_tasks_due, dispatch_uid="notifications.tasks_due")
     signals.delivery_step_refused.connect(on_delivery_step_refused, dispatch_uid="notifications.delivery_refused")
     signals.customer_unreachable.connect(

@@ -57,3 +57,24 @@ def test_closing_a_conversation_serves_the_queue(django_capture_on_commit_callba
 
     order.refresh_from_db()
     assert order.manager == anna
+
+
+def test_the_manager_given_a_conversation_hears_of_it_and_the_one_who_lost_it_no_longer_does():
+    from assignment.services import conversations_reassign
+    from notifications.models import Notification
+    from tests.factories import supervisor
+
+    shop = ShopFactory()
+    anna = free_manager(username="anna", first_name="Anna", last_name="Smirnova", shops=[shop])
+    conversation = routed_conversation(shop)
+    [yours] = Notification.objects.filter(recipient=anna, kind=Notification.Kind.ASSIGNED)
+    assert yours.link == f"/conversations/{conversation.pk}/" and "is yours" in yours.text and not yours.is_read
+
+    boris = free_manager(username="boris", first_name="Boris", last_name="Petrov", shops=[shop])
+    boss = supervisor(username="boss", first_name="Olga", last_name="Boss")
+    conversations_reassign(conversations=[conversation], manager=boris, by=boss, reason="Anna is away")
+
+    [handed] = Notification.objects.filter(recipient=boris, kind=Notification.Kind.ASSIGNED)
+    assert handed.text == "Olga Boss handed you the conversation with unknown: Anna is away."
+    yours.refresh_from_db()
+    assert yours.is_read

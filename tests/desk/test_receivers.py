@@ -25,6 +25,7 @@ SIDE_EFFECTS = {
     "notifications.receivers.on_orders_escalated",
     "notifications.receivers.on_payment_failed",
     "notifications.receivers.on_order_manager_changed",
+    "notifications.receivers.on_conversation_manager_changed",
     "notifications.receivers.on_tasks_due",
     "notifications.receivers.on_customer_unreachable",
     "notifications.receivers.on_delivery_step_refused",
