@@ -23,6 +23,24 @@ def delivery_slot_check(form: forms.Form) -> None:
 SLOT = ("delivery_date", "delivery_time_from", "delivery_time_to")
 
 
+class TextOnly:
+    """JSON may carry a number, a list or an object where a date or a time belongs: refused as invalid, not a
+    crash (Django's date fields strip() what they are given)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, str):  # type: ignore[attr-defined]
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")  # type: ignore[attr-defined]
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class DayField(TextOnly, forms.DateField):
+    pass
+
+
+class TimeOfDayField(TextOnly, forms.TimeField):
+    pass
+
+
 class IntakeCustomerForm(CustomerContactForm):
     type = forms.ChoiceField(choices=Customer.LegalType.choices, required=False)
     vip = forms.BooleanField(required=False)
@@ -57,9 +75,9 @@ class IntakeOrderForm(forms.Form):
     delivery_address = forms.CharField(max_length=500, required=False)
     payment_method = forms.ChoiceField(choices=Order.PaymentMethod.choices, required=False)
     delivery_method = forms.ChoiceField(choices=Order.DeliveryMethod.choices, required=False)
-    delivery_date = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
-    delivery_time_from = forms.TimeField(input_formats=["%H:%M"], required=False)
-    delivery_time_to = forms.TimeField(input_formats=["%H:%M"], required=False)
+    delivery_date = DayField(input_formats=["%Y-%m-%d"], required=False)
+    delivery_time_from = TimeOfDayField(input_formats=["%H:%M"], required=False)
+    delivery_time_to = TimeOfDayField(input_formats=["%H:%M"], required=False)
 
     def clean(self):
         data = super().clean()

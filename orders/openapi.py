@@ -188,6 +188,14 @@ def _document() -> Schema:
             },
             "required": ["error", "number", "differing"],
         },
+        "PaymentConflict": {
+            "type": "object",
+            "properties": {
+                "error": {"type": "string"},
+                "differing": {"type": "array", "items": {"type": "string"}, "description": "What differs."},
+            },
+            "required": ["error", "differing"],
+        },
         "IntakeCustomer": _object(
             IntakeCustomerForm,
             descriptions={
@@ -334,8 +342,13 @@ def _document() -> Schema:
                     "summary": "Record a payment event",
                     "requestBody": _body("Payment", PAYMENT_EXAMPLE),
                     "responses": {
-                        "200": _json(_ref("OrderAnswer"), "Recorded."),
+                        "200": _json(
+                            _ref("OrderAnswer"), "Recorded (or the same payment_id again: nothing changed)."
+                        ),
                         "400": BAD_BODY,
+                        "409": _json(
+                            _ref("PaymentConflict"), "This payment_id was recorded with another state or amount."
+                        ),
                         "401": UNAUTHORIZED,
                         "404": NOT_FOUND,
                         "429": TOO_MANY,

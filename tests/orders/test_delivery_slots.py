@@ -74,6 +74,9 @@ def test_intake_keeps_how_the_customer_pays_and_when_and_how_it_is_delivered(cli
         ({"delivery_method": "drone"}, "delivery_method", "Select a valid choice"),
         ({"delivery_date": "12.12.2026"}, "delivery_date", "Enter a valid date"),
         ({"delivery_time_from": "2pm"}, "delivery_time_from", "Enter a valid time"),
+        # JSON that is not a string where a day or a time belongs (schemathesis found the 500 this was)
+        ({"delivery_time_to": [None, None]}, "delivery_time_to", "Enter a valid time"),
+        ({"delivery_date": 20261212}, "delivery_date", "Enter a valid date"),
         ({"delivery_time_to": "13:00"}, "delivery_time_to", "must end after it starts"),
         ({"delivery_time_to": "14:00"}, "delivery_time_to", "must end after it starts"),
         ({"delivery_date": ""}, "delivery_date", "needs a delivery date"),
