@@ -25,22 +25,23 @@ class Routable(ABC):
     routing settings' conversation weight rather than as a whole order."""
 
     conversation: ClassVar[bool]
+    item: Order | Conversation
 
     @property
-    @abstractmethod
-    def pk(self) -> int: ...
+    def pk(self) -> int:
+        return self.item.pk
 
     @property
-    @abstractmethod
-    def customer(self) -> Customer: ...
+    def customer(self) -> Customer:
+        return self.item.customer
 
     @property
-    @abstractmethod
-    def created_at(self) -> datetime: ...
+    def created_at(self) -> datetime:
+        return self.item.created_at
 
     @property
-    @abstractmethod
-    def manager_id(self) -> int | None: ...
+    def manager_id(self) -> int | None:
+        return self.item.manager_id
 
     @property
     @abstractmethod
@@ -81,22 +82,6 @@ class Routable(ABC):
 class RoutedOrder(Routable):
     item: Order
     conversation: ClassVar[bool] = False
-
-    @property
-    def pk(self) -> int:
-        return self.item.pk
-
-    @property
-    def customer(self) -> Customer:
-        return self.item.customer
-
-    @property
-    def created_at(self) -> datetime:
-        return self.item.created_at
-
-    @property
-    def manager_id(self) -> int | None:
-        return self.item.manager_id
 
     @property
     def closed(self) -> bool:
@@ -147,22 +132,6 @@ class RoutedOrder(Routable):
 class RoutedConversation(Routable):
     item: Conversation
     conversation: ClassVar[bool] = True
-
-    @property
-    def pk(self) -> int:
-        return self.item.pk
-
-    @property
-    def customer(self) -> Customer:
-        return self.item.customer
-
-    @property
-    def created_at(self) -> datetime:
-        return self.item.created_at
-
-    @property
-    def manager_id(self) -> int | None:
-        return self.item.manager_id
 
     @property
     def closed(self) -> bool:
