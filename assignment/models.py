@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.people import staff_name
 from core.phrases import shown
 from orders.durations import duration_label, validate_not_negative_duration, validate_positive_duration
-from orders.models import SingletonSettings
+from orders.models import E164, SingletonSettings
 
 
 class Presence(models.TextChoices):
@@ -40,6 +40,15 @@ class ManagerProfile(models.Model):
     )
     experience = models.PositiveSmallIntegerField(
         _("experience"), default=0, help_text=_("Higher gets VIP customers first.")
+    )
+    # Where an incoming or click-to-call call rings this manager: a phone (E.164) or a SIP address (a PBX or
+    # softphone); the SIP address wins when both are set.
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[E164])
+    sip = models.CharField(
+        _("SIP address"), max_length=200, blank=True, help_text=_("e.g. sip:anna@shop.sip.twilio.com")
+    )
+    auto_dial = models.BooleanField(
+        _("auto-dial"), default=False, help_text=_("Start the call at once when an order enters a calling status.")
     )
     # Refreshed at most once a minute while the manager uses the desk; an idle session past its age means
     # the manager has gone without logging out.

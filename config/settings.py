@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kpi",
     "dashboard",
     "inbox",
+    "calls",
     "desk",
     "config",
 ]

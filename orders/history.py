@@ -36,6 +36,7 @@ RATING = "rating"
 WAS = "was"
 REPORTED = "reported"
 PAYMENT_ID = "payment_id"
+PHONE_CALL = "phone_call"
 
 
 class Details:
@@ -146,16 +147,21 @@ class Call(Details):
     """A call: its outcome (a CallOutcome, column), the misses in a row after it, the call tasks it closed."""
 
     KINDS = frozenset({Kind.CALL})
-    KEYS = frozenset({MISSED_CALLS, CLOSED_TASKS})
+    KEYS = frozenset({MISSED_CALLS, CLOSED_TASKS, PHONE_CALL})
     call_outcome: str
     missed_calls: int
     closed_tasks: tuple[int, ...] = ()
+    # The PhoneCall the desk placed or took, when the phone itself told the outcome (its duration, recording).
+    phone_call: int | None = None
 
     def columns(self) -> dict[str, Any]:
         return {"call_outcome": self.call_outcome}
 
     def to_data(self) -> dict[str, Any]:
-        return {MISSED_CALLS: self.missed_calls, CLOSED_TASKS: list(self.closed_tasks)}
+        data: dict[str, Any] = {MISSED_CALLS: self.missed_calls, CLOSED_TASKS: list(self.closed_tasks)}
+        if self.phone_call is not None:
+            data[PHONE_CALL] = self.phone_call
+        return data
 
     @classmethod
     def _read(cls, event: OrderEvent) -> Self:
@@ -164,6 +170,7 @@ class Call(Details):
             call_outcome=event.call_outcome,
             missed_calls=event.data[MISSED_CALLS],
             closed_tasks=tuple(event.data.get(CLOSED_TASKS, ())),
+            phone_call=event.data.get(PHONE_CALL),
         )
 
 

@@ -25,9 +25,10 @@ class NoAnswerStepAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     """The no-answer ladder: one row per miss (1, 2, 3… with no gap); a miss after the last row gives up on the
     customer. Deleting a step moves the later ones up."""
 
-    list_display = ["miss", "retry_after"]
+    list_display = ["outcome", "miss", "retry_after"]
     list_editable = ["retry_after"]
-    ordering = ["miss"]
+    list_filter = ["outcome"]
+    ordering = ["outcome", "miss"]
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

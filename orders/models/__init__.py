@@ -3,6 +3,7 @@
 from orders.models.access import AccessGrant
 from orders.models.audit import SettingChange
 from orders.models.calendar import ShopDay
+from orders.models.calls import CallLeg, PhoneCall, ShopVoice
 from orders.models.conversations import Conversation, ConversationEvent
 from orders.models.customers import E164, Customer, CustomerEvent, CustomerZone, ZoneSource
 from orders.models.delivery import DeliveryEvent, DeliveryState, DeliveryStatusRule
@@ -30,6 +31,9 @@ from orders.models.shops import (
 )
 
 __all__ = [
+    "CallLeg",
+    "PhoneCall",
+    "ShopVoice",
     "ZoneSource",
     "HAND_KINDS",
     "TAKE_UP_KINDS",

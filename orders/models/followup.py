@@ -112,13 +112,21 @@ class NoAnswerStep(models.Model):
     """One rung of the no-answer ladder: after miss number `miss`, call again in `retry_after`. A miss past the
     last rung gives up: the order is cancelled as unreachable (or handed to a supervisor)."""
 
-    miss = models.PositiveSmallIntegerField(_("miss"), unique=True, validators=[MinValueValidator(1)])
+    # Seed 001: each kind of miss has its own ladder (busy: soon again; unreachable: much later).
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=12,
+        choices=[(value, name) for value, name in CallOutcome.choices if value != CallOutcome.REACHED],
+        default=CallOutcome.NO_ANSWER,
+    )
+    miss = models.PositiveSmallIntegerField(_("miss"), validators=[MinValueValidator(1)])
     retry_after = models.DurationField(_("retry after"), validators=[SETTING_DURATION])
 
     class Meta:
         verbose_name = _("no-answer ladder step")
         verbose_name_plural = _("no-answer ladder steps")
-        ordering = ["miss"]
+        ordering = ["outcome", "miss"]
+        constraints = [models.UniqueConstraint(fields=["outcome", "miss"], name="ladder_step_unique")]
 
     def __str__(self):
         return gettext("Miss %(miss)s: call again in %(after)s") % {
@@ -128,7 +136,12 @@ class NoAnswerStep(models.Model):
 
     def clean(self):
         # The ladder is read in order of misses, so its steps are numbered 1..N with no gap.
-        others = NoAnswerStep.objects.exclude(pk=self.pk).order_by("miss").values_list("miss", flat=True)
+        others = (
+            NoAnswerStep.objects.filter(outcome=self.outcome)
+            .exclude(pk=self.pk)
+            .order_by("miss")
+            .values_list("miss", flat=True)
+        )
         expected = len(others) + 1
         if self.miss is not None and self.miss > expected and self.miss not in others:
             raise ValidationError(

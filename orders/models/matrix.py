@@ -43,6 +43,12 @@ class Status(models.Model):
         help_text=_("How long an order may stay in this status, in working hours; empty = no limit."),
     )
     is_final = models.BooleanField(_("final"), default=False)
+    # Seed 004: entering this status puts a call at the top of the manager's Next (and dials, with auto-dial on).
+    call_on_entry = models.BooleanField(
+        _("call the customer on entry"),
+        default=False,
+        help_text=_("An order entering this status gets a call task at the top of its manager's Next."),
+    )
 
     class Meta:
         verbose_name = _("status")

@@ -161,10 +161,11 @@ class ShopAddress(models.Model):
         SMS = "sms", _("SMS")
         WHATSAPP = "whatsapp", _("WhatsApp")
         EMAIL = "email", _("Email")
+        VOICE = "voice", _("Voice calls")
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("shop"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    # A phone in E.164 (SMS, WhatsApp), or an email address in lower case.
+    # A phone in E.164 (SMS, WhatsApp, voice calls), or an email address in lower case.
     address = models.CharField(_("number or address"), max_length=254)
 
     class Meta:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from core.people import staff_name
 from orders.exceptions import TextDoesNotRender
-from orders.models import CallScript, NoAnswerStep, Order, OrderEvent, Status, Task
+from orders.models import CallOutcome, CallScript, NoAnswerStep, Order, OrderEvent, Status, Task
 from orders.selectors.access import order_scope, shop_scope
 
 
@@ -92,4 +92,4 @@ def order_next_for_manager(*, user: User, now: datetime) -> NextThing | None:
 
 def ladder_length() -> int:
     """Calls in a row that may miss before the desk gives up: one per ladder step, then the last one."""
-    return NoAnswerStep.objects.count() + 1
+    return NoAnswerStep.objects.filter(outcome=CallOutcome.NO_ANSWER).count() + 1

@@ -128,7 +128,7 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
     reached = outcome == CallOutcome.REACHED
     order.missed_calls = 0 if reached else order.missed_calls + 1
     Order.objects.filter(pk=order.pk).update(missed_calls=order.missed_calls, updated_at=now)
-    ladder = list(NoAnswerStep.objects.order_by("miss"))
+    ladder = list(NoAnswerStep.objects.filter(outcome=CallOutcome.NO_ANSWER).order_by("miss"))
     said = label(CallOutcome(outcome).label, lower=True)
     if reached:
         text = phrase(gettext_noop("Call: %(outcome)s"), outcome=said)
@@ -238,6 +238,8 @@ def tasks_remind_due(*, now: datetime | None = None, batch: int = 500) -> int:
 @transaction.atomic
 def ladder_renumber() -> None:
     """Close the gap a deleted ladder step leaves: the steps keep their order and are numbered 1..N again."""
-    for number, step in enumerate(NoAnswerStep.objects.select_for_update().order_by("miss"), start=1):
+    for number, step in enumerate(
+        NoAnswerStep.objects.select_for_update().filter(outcome=CallOutcome.NO_ANSWER).order_by("miss"), start=1
+    ):
         if step.miss != number:  # ascending, so the number it moves to is already free
             NoAnswerStep.objects.filter(pk=step.pk).update(miss=number)

@@ -166,7 +166,7 @@ ALLOWED = {
     "UTC",  # zones are named by their offset, "UTC+10", in Russian as in English
     "Django",  # the message templates' syntax is Django's, by name
     "Content", "SID", "HX",  # Twilio Content (a product) and its template ids, "HX" and 32 hex digits
-    "HTTP", "GET", "POST", "IP", "JSON", "ISO", "Cron",  # protocols, formats and standards by their names
+    "HTTP", "GET", "POST", "IP", "JSON", "ISO", "Cron", "SIP",  # protocols, formats and standards by their names
     "Br",  # the Belarusian rouble's sign, as the shop's currency choice writes it
 }  # fmt: skip
 # Names of things no language translates, removed before the words are read: an HTTP header, Twilio's field, and

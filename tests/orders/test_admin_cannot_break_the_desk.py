@@ -90,8 +90,8 @@ def test_a_status_time_limit_must_be_a_positive_duration_and_the_form_keeps_the_
         (lambda: RoutingSettings.load(), "acceptance_timeout", timedelta(0)),
         (lambda: RoutingSettings.load(), "sticky_wait", timedelta(minutes=-1)),
         (lambda: RoutingSettings.load(), "queue_alert_after", timedelta(0)),
-        (lambda: NoAnswerStep.objects.get(miss=1), "retry_after", timedelta(minutes=-5)),
-        (lambda: NoAnswerStep.objects.get(miss=1), "retry_after", timedelta(0)),
+        (lambda: NoAnswerStep.objects.get(outcome="no_answer", miss=1), "retry_after", timedelta(minutes=-5)),
+        (lambda: NoAnswerStep.objects.get(outcome="no_answer", miss=1), "retry_after", timedelta(0)),
     ],
 )
 def test_the_models_refuse_durations_that_are_not_positive(model, field, value):
@@ -215,18 +215,24 @@ def test_a_status_made_final_closes_its_open_orders_clocks(admin_client):
 
 
 def test_ladder_steps_are_numbered_without_a_gap_and_deleting_one_closes_it(admin_client):
-    last = NoAnswerStep.objects.order_by("miss").last()
+    last = NoAnswerStep.objects.filter(outcome="no_answer").order_by("miss").last()
     gap = NoAnswerStep(miss=last.miss + 2, retry_after=timedelta(hours=1))
     with pytest.raises(ValidationError, match=f"the next one is {last.miss + 1}"):
         gap.full_clean()
     response = admin_client.post(
-        reverse("admin:orders_noanswerstep_add"), {"miss": last.miss + 2, "retry_after": "1 h"}
+        reverse("admin:orders_noanswerstep_add"),
+        {"outcome": "no_answer", "miss": last.miss + 2, "retry_after": "1 h"},
     )
     assert response.status_code == 200 and "no gap" in response.content.decode()
-    second = NoAnswerStep.objects.get(miss=2)
+    second = NoAnswerStep.objects.get(outcome="no_answer", miss=2)
     admin_client.post(reverse("admin:orders_noanswerstep_delete", args=[second.pk]), {"post": "yes"})
-    assert list(NoAnswerStep.objects.order_by("miss").values_list("miss", flat=True)) == [1, 2, 3]
-    assert [duration_label(step.retry_after) for step in NoAnswerStep.objects.order_by("miss")] == [
+    assert list(
+        NoAnswerStep.objects.filter(outcome="no_answer").order_by("miss").values_list("miss", flat=True)
+    ) == [1, 2, 3]
+    assert [
+        duration_label(step.retry_after)
+        for step in NoAnswerStep.objects.filter(outcome="no_answer").order_by("miss")
+    ] == [
         "5 min",
         "3 h",
         "1 day",

@@ -37,7 +37,7 @@ def test_ninety_days_is_still_a_time_limit(admin_client):
     ("model", "field"),
     [
         (lambda: Status.objects.get(code="new"), "time_limit"),
-        (lambda: NoAnswerStep.objects.get(miss=1), "retry_after"),
+        (lambda: NoAnswerStep.objects.get(outcome="no_answer", miss=1), "retry_after"),
     ],
 )
 @pytest.mark.parametrize(
@@ -53,9 +53,10 @@ def test_time_limits_and_ladder_waits_share_one_range(model, field, value, error
 
 
 def test_a_ladder_wait_of_a_year_is_refused_in_admin(admin_client):
-    first = NoAnswerStep.objects.get(miss=1)
+    first = NoAnswerStep.objects.get(outcome="no_answer", miss=1)
     response = admin_client.post(
-        reverse("admin:orders_noanswerstep_change", args=[first.pk]), {"miss": 1, "retry_after": "365 days"}
+        reverse("admin:orders_noanswerstep_change", args=[first.pk]),
+        {"outcome": "no_answer", "miss": 1, "retry_after": "365 days"},
     )
     assert response.status_code == 200 and "at most 90 days" in response.content.decode()
     first.refresh_from_db()

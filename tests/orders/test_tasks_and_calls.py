@@ -132,12 +132,13 @@ def test_when_the_matrix_forbids_cancelling_the_unreachable_customer_goes_to_a_s
 
 
 def test_the_ladder_is_edited_in_admin(admin_client, shop, anna):
-    first = NoAnswerStep.objects.get(miss=1)
+    first = NoAnswerStep.objects.get(outcome="no_answer", miss=1)
     response = admin_client.post(
-        reverse("admin:orders_noanswerstep_change", args=[first.pk]), {"miss": 1, "retry_after": "00:15:00"}
+        reverse("admin:orders_noanswerstep_change", args=[first.pk]),
+        {"outcome": "no_answer", "miss": 1, "retry_after": "00:15:00"},
     )
     assert response.status_code == 302
-    NoAnswerStep.objects.filter(miss__gt=2).delete()  # a shorter ladder gives up sooner
+    NoAnswerStep.objects.filter(outcome="no_answer", miss__gt=2).delete()  # a shorter ladder gives up sooner
     order = make_order(shop, manager=anna)
     with time_machine.travel(msk(2026, 11, 23, 11, 0), tick=False):
         assert order_record_call(order=order, by=anna, outcome="no_answer").next_call.due_at == msk(
