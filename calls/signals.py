@@ -1,6 +1,9 @@
-"""The calls app's signals, for optional side effects only (the caller's card on a page)."""
+"""The calls app's signals, sent inside the transaction of the change. Flows connect in desk/receivers.py; the
+caller's card (an optional side effect) connects in calls/receivers.py."""
 
 from django.dispatch import Signal
 
 # An incoming call has started ringing a manager (kwargs: leg, a CallLeg): their open page shows the caller's card.
 call_ringing = Signal()
+# A leg has ended (kwargs: leg): answered, rang out, or the caller hung up; the card on that page is updated.
+call_leg_ended = Signal()

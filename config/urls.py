@@ -27,6 +27,8 @@ urlpatterns = [
     path("conversations/", include("inbox.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/email/", include("notifications.email_urls")),
+    path("webhooks/twilio/voice/", include("calls.webhook_urls")),
+    path("calls/", include("calls.urls")),
     path("webhooks/", include("notifications.webhook_urls")),
     path("feedback/", include("feedback.urls")),
     path("api/v1/openapi.json", orders_api.openapi_document, name="api_openapi"),

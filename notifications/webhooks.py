@@ -26,7 +26,10 @@ def _signed_by_twilio(request) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST, signature)
 
 
-def twilio_webhook(view):
+def twilio_signed(view):
+    """A Twilio webhook view: POST only, no session or CSRF, refused (403) unless Twilio signed it. The view
+    answers the TwiML itself (the voice webhooks tell Twilio what to do next)."""
+
     @login_not_required
     @csrf_exempt
     @require_POST
@@ -35,10 +38,21 @@ def twilio_webhook(view):
         if not _signed_by_twilio(request):
             log.warning("Twilio webhook %s refused: bad or missing signature", request.path)
             return HttpResponseForbidden("Invalid Twilio signature.")
+        return view(request)
+
+    return checked
+
+
+def twilio_webhook(view):
+    """A Twilio webhook that only tells the desk something: answered with an empty TwiML <Response/>."""
+
+    @twilio_signed
+    @wraps(view)
+    def answered(request):
         view(request)
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
-    return checked
+    return answered
 
 
 def _number(text: str) -> int:

@@ -1,0 +1,7 @@
+"""The desk's pages and actions about phone calls: under /calls/."""
+
+app_name = "calls"
+urlpatterns: list = [
+    # "stream/" the push channel (SSE), "<pk>/card/" a caller's card, "place/" click-to-call (POST),
+    # "<pk>/recording/" and "<pk>/voicemail/" a recording streamed from Twilio through the desk.
+]
