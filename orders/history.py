@@ -158,10 +158,11 @@ class Call(Details):
         return {"call_outcome": self.call_outcome}
 
     def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {MISSED_CALLS: self.missed_calls, CLOSED_TASKS: list(self.closed_tasks)}
-        if self.phone_call is not None:
-            data[PHONE_CALL] = self.phone_call
-        return data
+        return {
+            MISSED_CALLS: self.missed_calls,
+            CLOSED_TASKS: list(self.closed_tasks),
+            PHONE_CALL: self.phone_call,
+        }
 
     @classmethod
     def _read(cls, event: OrderEvent) -> Self:
