@@ -147,3 +147,22 @@ def outside_night(moment: datetime, customer: Customer) -> datetime:
     ends_tomorrow = shop.quiet_from > shop.quiet_to and local.time() >= shop.quiet_from
     morning = local.date() + timedelta(days=1) if ends_tomorrow else local.date()
     return datetime.combine(morning, shop.quiet_to, tzinfo=zone)
+
+
+def callback_moment(moment: datetime, customer: Customer) -> datetime:
+    """The first moment from `moment` that is neither the customer's night (on their clock) nor outside the
+    shop's working hours: when a missed call is called back. When the two never meet (the shop works only in
+    the customer's night), the shop's next opening."""
+    shop = customer.shop
+    for _ in range(CALLBACK_SEARCH_DAYS):
+        moment = outside_night(moment, customer)
+        if is_working_time(shop, moment):
+            return moment
+        moment = working_deadline(shop, moment, timedelta(0))  # the next opening
+        if not is_night(moment.astimezone(customer.zone), shop):
+            return moment
+    return moment
+
+
+# How many openings `callback_moment` tries before it settles for the shop's next opening.
+CALLBACK_SEARCH_DAYS = 14
