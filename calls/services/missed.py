@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from assignment.services import call_back_pick
 from core.people import staff_name
-from core.phrases import Phrase, joined, phrase, text_columns
+from core.phrases import Moment, Phrase, joined, phrase, text_columns
 from notifications.models import Notification
 from notifications.services.bell import conversation_link, notifications_create_many
 from orders.clock import callback_moment
@@ -31,7 +31,7 @@ def missed_line(call: PhoneCall) -> Phrase:
         phrase(gettext_noop("%(name)s %(seconds)s s"), name=staff_name(leg.manager), seconds=leg.seconds or 0)
         for leg in call.legs.select_related("manager")
     ]
-    at = call.started_at
+    at = Moment(call.started_at, time_only=True)  # the line itself has the day
     if rang:
         return phrase(gettext_noop("Missed call %(time)s (rang %(legs)s)"), time=at, legs=joined(rang))
     return phrase(gettext_noop("Missed call %(time)s (%(why)s)"), time=at, why=PhoneCall.Missed(call.missed).label)
