@@ -30,7 +30,8 @@ def managers_on_call(user_ids: Collection[int], *, now: datetime) -> set[int]:
         ended_at__isnull=True,
         started_at__gt=since,
     )
-    return set(legs.values_list("manager_id", flat=True)) | set(calls_out.values_list("manager_id", flat=True))
+    mine = legs.order_by().values_list("manager_id", flat=True)
+    return set(mine.union(calls_out.order_by().values_list("manager_id", flat=True)))
 
 
 def _granted_shop(row: TeamRow, shop: Shop) -> bool:
