@@ -114,12 +114,12 @@ def calls_load(*, port: int, phones: list[str], clients: int, calls: int, strang
                                "To": SHOP_NUMBER, "CallStatus": "ringing"})  # fmt: skip
             with lock:
                 incoming.append(took)
-            action = ET.fromstring(text).find("Dial")
-            if action is None:
+            dialled = ET.fromstring(text).find("Dial")
+            if dialled is None:
                 continue  # nobody free at that instant: a missed call (its call-back planned in the request)
             params = {"CallSid": sid, "CallStatus": "in-progress", "DialCallStatus": "completed",
                       "DialCallSid": "CA" + secrets.token_hex(16), "DialCallDuration": "30"}  # fmt: skip
-            took, _ = _post(conn, action.get("action"), params)
+            took, _ = _post(conn, dialled.get("action", ""), params)
             with lock:
                 dial.append(took)
                 rang[0] += 1

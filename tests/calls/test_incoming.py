@@ -162,7 +162,9 @@ def test_a_recorded_shop_plays_its_greeting_reads_the_notice_and_records_the_tal
     assert twiml[1].text == "Calls are recorded."
     dial = twiml[2]
     assert dial.get("timeout") == "15" and dial.get("record") == "record-from-answer"
-    assert dial.get("recordingStatusCallback") == f"{SITE}/webhooks/twilio/voice/recording/?call={call.pk}&kind=talk"
+    assert (
+        dial.get("recordingStatusCallback") == f"{SITE}/webhooks/twilio/voice/recording/?call={call.pk}&kind=talk"
+    )
 
 
 def test_a_greeting_that_does_not_render_gives_way_to_the_standard_one(client, shop, olga, anna):
@@ -231,7 +233,9 @@ def ringing(client, olga, anna, boris):
     return twiml.find("Dial").get("action")
 
 
-def test_a_manager_who_does_not_answer_passes_the_call_to_the_next_without_a_second_greeting(client, ringing, boris):
+def test_a_manager_who_does_not_answer_passes_the_call_to_the_next_without_a_second_greeting(
+    client, ringing, boris
+):
     with time_machine.travel(msk(2026, 12, 8, 12, 0, 20), tick=False):
         _, twiml = dial_ended(client, ringing, status="no-answer")
 
@@ -300,7 +304,12 @@ def test_odd_dial_ends_never_get_a_5xx(client, ringing, query, params):
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"CallSid": ""}, {"CallSid": "C" * 300, "From": OLGA, "To": SHOP_NUMBER}, {"CallSid": "CA9", "To": "\x00"}],
+    [
+        {},
+        {"CallSid": ""},
+        {"CallSid": "C" * 300, "From": OLGA, "To": SHOP_NUMBER},
+        {"CallSid": "CA9", "To": "\x00"},
+    ],
 )
 def test_odd_calls_never_get_a_5xx(client, shop, params):
     from tests.calls.conftest import INCOMING, parse, signed_post

@@ -12,7 +12,7 @@ from calls.services import call_miss
 from notifications.models import Notification
 from orders.models import Conversation, Customer, CustomerEvent, OrderEvent, PhoneCall, Task
 from tests.calls.conftest import NOON, dial_ended, own_manager, ring
-from tests.factories import ShopFactory, free_manager, grant, make_order, msk, supervisor
+from tests.factories import ShopFactory, grant, make_order, msk, supervisor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("twilio_account")]
 OLGA = "+79161112233"
@@ -22,7 +22,9 @@ def offline(*users):
     ManagerProfile.objects.filter(user__in=users).update(presence=Presence.OFFLINE)
 
 
-def test_a_call_nobody_answered_is_written_on_the_order_and_the_customer_with_who_was_rung(client, shop, anna, boris):
+def test_a_call_nobody_answered_is_written_on_the_order_and_the_customer_with_who_was_rung(
+    client, shop, anna, boris
+):
     with time_machine.travel(NOON, tick=False):
         order = make_order(shop, phone=OLGA, customer_name="Olga", manager=anna)
         own_manager(order.customer, anna)
@@ -42,10 +44,18 @@ def test_a_call_nobody_answered_is_written_on_the_order_and_the_customer_with_wh
         shown = OrderEvent.objects.filter(order=order, kind="note").get().shown_text
     assert shown == "Пропущенный звонок 12:00 (звонили: Anna Ivanova 20 с, Boris Petrov 20 с)"
     task = call.callback_task
-    assert (task.assignee, task.order, task.kind, task.due_at) == (anna, order, "call", msk(2026, 12, 8, 12, 0, 40))
+    assert (task.assignee, task.order, task.kind, task.due_at) == (
+        anna,
+        order,
+        "call",
+        msk(2026, 12, 8, 12, 0, 40),
+    )
     assert task.text == "Call back: missed call 8 Dec, 12:00"
     bell = Notification.objects.get(recipient=anna, kind=Notification.Kind.REMINDER)
-    assert bell.text == f"Missed call from Olga ({OLGA}): call back 8 Dec, 12:00" and bell.link == f"/orders/{order.pk}/"
+    assert (
+        bell.text == f"Missed call from Olga ({OLGA}): call back 8 Dec, 12:00"
+        and bell.link == f"/orders/{order.pk}/"
+    )
 
 
 def test_the_shops_ring_at_most_bounds_how_many_are_rung(client, shop, anna, boris):
@@ -77,8 +87,8 @@ def missed(shop, *, phone=OLGA, at=NOON, **customer):
     customer = Customer.objects.create(shop=shop, phone=phone, **customer)
     with time_machine.travel(at, tick=False):
         call = PhoneCall.objects.create(
-            direction="in", shop=shop, customer=customer, from_number=phone, to_number="+74951234567", started_at=at,
-            order=customer.orders.filter(is_final=False).first(),
+            direction="in", shop=shop, customer=customer, from_number=phone, to_number="+74951234567",
+            started_at=at, order=customer.orders.filter(is_final=False).first(),
         )  # fmt: skip
         return call_miss(call=call, reason=PhoneCall.Missed.NOBODY_FREE)
 
