@@ -108,6 +108,20 @@ def test_the_call_back_goes_to_the_orders_manager_when_the_customer_has_none_of_
     assert call.callback_task.assignee == boris
 
 
+def test_the_call_back_goes_to_the_customers_own_manager_before_the_orders(shop, anna, boris):
+    with time_machine.travel(NOON, tick=False):
+        order = make_order(shop, phone=OLGA, manager=boris)
+    own_manager(order.customer, anna)
+    with time_machine.travel(NOON, tick=False):
+        call = PhoneCall.objects.create(
+            direction="in", shop=shop, customer=order.customer, order=order, from_number=OLGA,
+            to_number="+74951234567", started_at=NOON,
+        )  # fmt: skip
+        call = call_miss(call=call, reason=PhoneCall.Missed.NOBODY_FREE)
+
+    assert call.callback_task.assignee == anna
+
+
 def test_without_a_manager_of_their_own_routing_chooses_who_calls_back(shop, anna, boris):
     offline(anna)
     call = missed(shop)
