@@ -7,3 +7,7 @@ from django.dispatch import Signal
 call_ringing = Signal()
 # A leg has ended (kwargs: leg): answered, rang out, or the caller hung up; the card on that page is updated.
 call_leg_ended = Signal()
+# An incoming call was recorded (kwargs: call, a PhoneCall; now): the desk's flow 8 rings a manager or misses it.
+call_arrived = Signal()
+# A leg rang out or was refused (kwargs: call, leg, now): flow 8 rings the next manager or misses the call.
+call_unanswered = Signal()

@@ -208,17 +208,49 @@ class FakeTwilio:
 
     def post_signed(self, url: str, params: dict[str, str]) -> int:
         """POST a form to the desk as Twilio would, signed with the account's token; the answer's status."""
+        return self.post_signed_answer(url, params)[0]
+
+    def post_signed_answer(self, url: str, params: dict[str, str]) -> tuple[int, str]:
+        """As `post_signed`, with the answer's text (a voice webhook's TwiML); (0, "") when nothing answered."""
         signature = RequestValidator(self.token).compute_signature(url, params)
         request = urllib.request.Request(
             url, data=urllib.parse.urlencode(params).encode(), headers={"X-Twilio-Signature": signature}
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status
+                return response.status, response.read().decode()
         except urllib.error.HTTPError as exc:
-            return exc.code
+            return exc.code, exc.read().decode(errors="replace")
         except OSError:
-            return 0
+            return 0, ""
+
+    def incoming_call(self, url: str, *, from_: str, to: str, call_sid: str | None = None) -> tuple[int, str]:
+        """A customer rings the shop's number: the voice URL request Twilio makes (`call_sid` to retry one)."""
+        params = {
+            "CallSid": call_sid or "CA" + secrets.token_hex(16),
+            "AccountSid": "AC" + "0" * 32,
+            "From": from_,
+            "To": to,
+            "CallStatus": "ringing",
+            "Direction": "inbound",
+        }
+        return self.post_signed_answer(url, params)
+
+    def dial_ended(
+        self, url: str, *, call_sid: str, status: str, duration: int = 0, caller: str = "in-progress"
+    ) -> tuple[int, str]:
+        """A <Dial> ended (`url`: its action, as the TwiML gave it): "completed" after `duration` seconds of
+        talk, or "no-answer", "busy", "failed"; `caller` is the caller's own CallStatus ("completed": they hung
+        up)."""
+        params = {
+            "CallSid": call_sid,
+            "AccountSid": "AC" + "0" * 32,
+            "CallStatus": caller,
+            "DialCallStatus": status,
+            "DialCallSid": "CA" + secrets.token_hex(16),
+            "DialCallDuration": str(duration),
+        }
+        return self.post_signed_answer(url, params)
 
     def reply(self, url: str, *, from_: str, body: str, to: str = "") -> int:
         """A customer writes back: the inbound webhook call Twilio would make."""

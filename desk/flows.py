@@ -18,6 +18,7 @@ from assignment.services import (
     presence_logged_out,
     queue_serve_after_commit,
 )
+from calls.services import call_miss, call_ring_next
 from core.people import staff_name
 from core.phrases import Phrase, label, phrase
 from feedback.services import (
@@ -40,8 +41,9 @@ from notifications.services import (
     triggers_on_payment,
     triggers_on_status_entered,
 )
+from orders.clock import is_working_time
 from orders.exceptions import IntakeRefused, OrderError
-from orders.models import Conversation, Order
+from orders.models import Conversation, Order, PhoneCall
 from orders.selectors import status_is_complete
 from orders.services import order_take_back, orders_reassign, task_create
 from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
@@ -230,3 +232,23 @@ def webhook_endpoint_disabled(*, endpoint: WebhookEndpoint) -> None:
 def user_logged_out(*, user: User) -> None:
     """A manager who logs out receives no new orders."""
     presence_logged_out(user=user)
+
+
+# 8. A customer calls (calls.call_arrive → call_arrived; each <Dial> that ends unanswered → call_unanswered). The
+# webhook then answers Twilio with what these steps recorded: a manager's leg to dial, or the missed call.
+def customer_calls(*, call: PhoneCall, now: datetime) -> None:
+    """Outside the shop's hours the call is missed at once (the caller hears the hours and may leave a
+    voicemail); else it rings the first manager routing picks, or, with nobody free to ring, is missed."""
+    if not is_working_time(call.shop, now):
+        call_miss(call=call, reason=PhoneCall.Missed.OFF_HOURS, now=now)
+    elif call_ring_next(call=call, now=now) is None:
+        call_miss(call=call, reason=PhoneCall.Missed.NOBODY_FREE, now=now)
+
+
+def call_not_answered(*, call: PhoneCall, caller_gone: bool, now: datetime) -> None:
+    """A manager did not pick up: the next one rings (at most the shop's "managers rung at most"); when nobody
+    more can be rung, or the caller has hung up waiting, the call is missed: a call-back task (`call_miss`)."""
+    if caller_gone:
+        call_miss(call=call, reason=PhoneCall.Missed.HUNG_UP, now=now)
+    elif call_ring_next(call=call, now=now) is None:
+        call_miss(call=call, reason=PhoneCall.Missed.RANG_OUT, now=now)

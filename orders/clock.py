@@ -147,3 +147,22 @@ def outside_night(moment: datetime, customer: Customer) -> datetime:
     ends_tomorrow = shop.quiet_from > shop.quiet_to and local.time() >= shop.quiet_from
     morning = local.date() + timedelta(days=1) if ends_tomorrow else local.date()
     return datetime.combine(morning, shop.quiet_to, tzinfo=zone)
+
+
+# How many openings `callback_moment` tries before it settles for the shop's next opening.
+CALLBACK_SEARCH_DAYS = 14
+
+
+def callback_moment(moment: datetime, customer: Customer) -> datetime:
+    """The first moment from `moment` that is neither the customer's night (on their clock) nor outside the
+    shop's working hours: when a missed call is called back. When the two never meet (the shop works only in
+    the customer's night), the shop's next opening."""
+    shop, candidate = customer.shop, moment
+    for _ in range(CALLBACK_SEARCH_DAYS):
+        candidate = outside_night(candidate, customer)
+        if is_working_time(shop, candidate):
+            return candidate
+        candidate = working_deadline(shop, candidate, timedelta(0))  # the next opening
+        if not is_night(candidate.astimezone(customer.zone), shop):
+            return candidate
+    return working_deadline(shop, moment, timedelta(0))

@@ -11,3 +11,7 @@ else
   trap 'rm -rf "$DIR"' EXIT
   DATABASE_URL="sqlite:///$DIR/bench.sqlite3" "${BENCH[@]}"
 fi
+# The voice webhook at 1M orders of history (or VOICE_ORDERS), 16 calls at once, on a throwaway PostgreSQL of its own.
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  bash scripts/with-postgres.sh bash -c '.venv/bin/python manage.py migrate -v0 && .venv/bin/python -m config.bench_voice --orders "${VOICE_ORDERS:-1000000}"'
+fi

@@ -1,5 +1,6 @@
 """Routing's writes, one module per job; the public names stay importable from `assignment.services`."""
 
+from assignment.services.calls import call_back_pick, call_ring_pick, managers_on_call
 from assignment.services.presence import (
     SEEN_EVERY,
     presence_logged_out,
@@ -20,9 +21,12 @@ __all__ = [
     "SEEN_EVERY",
     "assignment_accept",
     "assignments_expire",
+    "call_back_pick",
+    "call_ring_pick",
     "conversation_route",
     "conversation_take",
     "conversations_reassign",
+    "managers_on_call",
     "order_route",
     "order_take",
     "presence_logged_out",

@@ -9,15 +9,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from core.phrases import phrase, text_columns
+from core.phrases import Phrase, phrase, text_columns
 from orders.clock import working_deadline
 from orders.models import Conversation, ConversationEvent, Customer, CustomerEvent, Shop
 from orders.services.customers import _zone_derived
 
 
-def customer_for_contact(*, shop: Shop, phone: str = "", email: str = "") -> tuple[Customer, bool]:
+def customer_for_contact(
+    *, shop: Shop, phone: str = "", email: str = "", how: Phrase | None = None
+) -> tuple[Customer, bool]:
     """The shop's customer with this phone (or, without one, this email in any case), or a new one with only
-    that contact and no name; True when created. `phone` is E.164, as `orders.phones.phone_normalize` gives it."""
+    that contact and no name; True when created. `phone` is E.164, as `orders.phones.phone_normalize` gives it.
+    `how`: the new record's history line (default: they wrote to the shop)."""
     email = email.strip().lower() if not phone else ""
     if not phone and not email:
         raise ValueError("customer_for_contact needs a phone or an email")
@@ -38,7 +41,7 @@ def customer_for_contact(*, shop: Shop, phone: str = "", email: str = "") -> tup
         CustomerEvent.objects.create(
             customer=customer,
             actor=None,
-            **text_columns(phrase(gettext_noop("Customer record created: they wrote to the shop")), 500),
+            **text_columns(how or phrase(gettext_noop("Customer record created: they wrote to the shop")), 500),
         )
     return customer, True
 
