@@ -79,13 +79,13 @@ def _play(request, pk: int, kind: RecordingKind) -> HttpResponse:
     return response
 
 
-@require_GET
 @role_required(roles.can_hear_calls, NOT_ALLOWED)
+@require_GET
 def recording_view(request, pk: int):
     return _play(request, pk, RecordingKind.TALK)
 
 
-@require_GET
 @role_required(roles.can_hear_calls, NOT_ALLOWED)
+@require_GET
 def voicemail_view(request, pk: int):
     return _play(request, pk, RecordingKind.VOICEMAIL)
