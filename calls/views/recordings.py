@@ -8,6 +8,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -44,7 +45,7 @@ def _streamed(upstream: requests.Response):
         upstream.close()
 
 
-def _play(request, pk: int, kind: RecordingKind) -> HttpResponse:
+def _play(request, pk: int, kind: RecordingKind) -> HttpResponseBase:
     call = PhoneCall.objects.select_related(*CALL_LOADS).filter(pk=pk).first()
     sid = "" if call is None else call.voicemail_sid if kind == RecordingKind.VOICEMAIL else call.recording_sid
     if call is None or not sid:

@@ -115,3 +115,15 @@ def test_the_pages_cost_the_same_with_one_call_and_thirty_calls_with_their_legs(
     html = client.get(pages[0]).content.decode()
     assert html.count('data-testid="phone-call"') == 20  # the latest 20 of 31
     assert "the latest 20" in html
+
+
+def test_a_russian_reader_reads_the_missed_call_and_its_call_back_in_russian(client, team, speaking):
+    shop, anna, boris = team
+    order = make_order(shop, manager=anna)
+    missed_call(order, at=NOON, rang=[anna, boris], voicemail_sid=recording_sid(), voicemail_duration=35)
+    client.force_login(anna)
+    with speaking("ru"):
+        html = block(client.get(reverse("orders:detail", args=[order.pk])).content.decode())
+    assert "Пропущенный звонок 14:04 (звонок поступал: Anna Smirnova 20 с, Boris Petrov 20 с)" in html
+    assert "ещё не перезвонили: перезвонит Anna Smirnova" in html
+    assert "Голосовое сообщение · 35 с" in html
