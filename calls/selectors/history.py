@@ -26,11 +26,11 @@ class CallRow:
 
     @property
     def missed_words(self) -> str:
-        """ "Missed call 14:05 (rang Anna 20 s, Boris 20 s)", the time on the page's clock."""
+        """ "Missed call 14:05 (rang Anna 20 s, Boris 20 s)": when the customer rang, on the page's clock."""
         call = self.call
         if call.missed_at is None:
             return ""
-        at = time_format(timezone.localtime(call.missed_at), "H:i")
+        at = time_format(timezone.localtime(call.started_at), "H:i")
         rang = [
             gettext("%(name)s %(seconds)s s") % {"name": staff_name(leg.manager), "seconds": leg.seconds or 0}
             for leg in self.legs
