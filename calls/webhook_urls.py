@@ -10,4 +10,5 @@ urlpatterns: list = [
     # out's status callbacks, "recording/" a recording's (talk or voicemail) status callback.
     path("", webhooks.voice_incoming, name="incoming"),
     path("dial/", webhooks.voice_dial, name="dial"),
+    path("recording/", webhooks.recording, name="recording"),
 ]

@@ -6,24 +6,23 @@ import logging
 
 from django.http import HttpResponse
 
-from calls.services import call_arrive, call_dial_ended
+from calls.services import call_arrive, call_dial_ended, call_recording_store
 from calls.twiml import call_twiml, goodbye_twiml, no_call_twiml
-from notifications.webhooks import twilio_signed
+from notifications.webhooks import twilio_signed, twilio_webhook
 from orders.models import PhoneCall
 
 log = logging.getLogger(__name__)
+# A call or a recording past a day is not a length.
+LONGEST = 24 * 3600
 
 
 def _twiml(text: str) -> HttpResponse:
     return HttpResponse(text, content_type="text/xml")
 
 
-def _id(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 19 else None
-
-
-def _seconds(text: str) -> int:
-    return min(int(text), 86_400) if text.isdigit() and len(text) < 9 else 0
+def _whole(text: str, *, at_most: int = 2**63 - 1) -> int | None:
+    """A whole number Twilio (or the desk's own signed query) wrote; None for anything else."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 19 and int(text) <= at_most else None
 
 
 def _as_recorded(call: PhoneCall) -> PhoneCall:
@@ -53,7 +52,7 @@ def voice_incoming(request):
 def voice_dial(request):
     """A <Dial> to a manager ended (its action URL names the call and the leg), or the caller's voicemail is done
     (`left=voicemail`)."""
-    call_id, leg_id = _id(request.GET.get("call", "")), _id(request.GET.get("leg", ""))
+    call_id, leg_id = _whole(request.GET.get("call", "")), _whole(request.GET.get("leg", ""))
     try:
         if call_id is not None and request.GET.get("left") == "voicemail":
             call = PhoneCall.objects.select_related("shop").filter(pk=call_id).first()
@@ -63,7 +62,7 @@ def voice_dial(request):
                 leg_id=leg_id,
                 dial_status=request.POST.get("DialCallStatus", "").lower(),
                 dial_sid=request.POST.get("DialCallSid", ""),
-                duration=_seconds(request.POST.get("DialCallDuration", "")),
+                duration=_whole(request.POST.get("DialCallDuration", ""), at_most=LONGEST) or 0,
                 call_status=request.POST.get("CallStatus", "").lower(),
             )
         else:
@@ -76,3 +75,19 @@ def voice_dial(request):
     except Exception:
         log.exception("A dial's end for call %s failed", call_id)
         return _twiml(no_call_twiml())
+
+
+@twilio_webhook
+def recording(request):
+    """A recording's status callback (the <Dial>'s talk or a <Record>'s voicemail): the call and the kind are in
+    the signed query the desk gave Twilio."""
+    call_id = _whole(request.GET.get("call", ""))
+    if call_id is None:
+        return
+    call_recording_store(
+        call_id=call_id,
+        kind=request.GET.get("kind", ""),
+        recording_sid=request.POST.get("RecordingSid", "")[:64],
+        status=request.POST.get("RecordingStatus", "").lower(),
+        duration=_whole(request.POST.get("RecordingDuration", ""), at_most=LONGEST),
+    )

@@ -3,7 +3,8 @@ internet). The real `twilio` client talks to it through TWILIO_BASE_URL. It reco
 form fields, basic auth), keeps the messages it took and lists them as Twilio's Messages list does (filtered by
 To, From and DateSent>), can be told to fail, to take a message but answer too late or hang up, and can play
 Twilio's part afterwards: signed status callbacks ("sent", then "delivered") to the StatusCallback URL, and
-customers' replies to the inbound webhook.
+customers' replies to the inbound webhook. It also serves call recordings' audio (GET Recordings/RE….mp3, with
+the account's basic auth), and can refuse it or answer late.
 
 Run alone: python -m config.fake_twilio --port 8765 --token TOKEN
 """
@@ -23,6 +24,24 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from twilio.request_validator import RequestValidator
+
+# A recording's audio, as the desk fetches it to play through its own page.
+RECORDING_PATH = re.compile(r"/2010-04-01/Accounts/(?P<account>\w+)/Recordings/(?P<sid>RE\w+)\.mp3")
+# An MPEG-1 Layer III frame header (128 kbit/s, 44.1 kHz, mono) and its length: frames of silence.
+MP3_FRAME_HEADER, MP3_FRAME_BYTES = bytes.fromhex("fffb90c4"), 417
+
+
+def recording_audio(sid: str, *, seconds: int = 2) -> bytes:
+    """A short silent MP3 with the sid in its first frame, so each recording's bytes are its own."""
+    frames = round(seconds * 44100 / 1152)
+    frame = MP3_FRAME_HEADER + bytes(MP3_FRAME_BYTES - len(MP3_FRAME_HEADER))
+    first = MP3_FRAME_HEADER + sid.encode().ljust(MP3_FRAME_BYTES - len(MP3_FRAME_HEADER), b"\0")
+    return first + frame * (frames - 1)
+
+
+def _basic_auth(authorization: str) -> tuple[str, str]:
+    username, _, password = base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+    return username, password
 
 
 @dataclass
@@ -54,6 +73,9 @@ class FakeTwilio:
     # to this address, or "" for any).
     mishaps: list[tuple[float | None, int, str]] = field(default_factory=list)
     lookups: list[dict[str, str]] = field(default_factory=list)  # the Messages list's queries
+    recordings_fetched: list[str] = field(default_factory=list)  # the RecordingSids asked for, in order
+    # How the Recordings resource misbehaves: (an error status to answer, or 0; seconds before answering).
+    recording_fault: tuple[int, float] = (0, 0.0)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self, port: int = 0) -> "FakeTwilio":
@@ -71,7 +93,34 @@ class FakeTwilio:
 
             def do_GET(self):  # noqa: N802
                 url = urllib.parse.urlsplit(self.path)
+                recording = RECORDING_PATH.fullmatch(url.path)
+                if recording:
+                    self._send_recording(recording, self.headers.get("Authorization", ""))
+                    return
                 self._send(200, fake._list(url.path, dict(urllib.parse.parse_qsl(url.query))))
+
+            def _send_recording(self, recording: re.Match, authorization: str) -> None:
+                with fake.lock:
+                    fake.recordings_fetched.append(recording["sid"])
+                    status, delay = fake.recording_fault
+                if delay:
+                    time.sleep(delay)
+                if _basic_auth(authorization) != (recording["account"], fake.token):
+                    status = 401  # as Twilio answers a wrong account or token
+                if status:
+                    self._send(
+                        status, {"code": 20003 if status == 401 else 20404, "message": "Fault", "status": status}
+                    )
+                    return
+                audio = recording_audio(recording["sid"])
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "audio/mpeg")
+                    self.send_header("Content-Length", str(len(audio)))
+                    self.end_headers()
+                    self.wfile.write(audio)
+                except OSError:
+                    pass
 
             def _send(self, status: int, payload: dict) -> None:
                 body = json.dumps(payload).encode()
@@ -109,6 +158,13 @@ class FakeTwilio:
         with self.lock:
             self.failures.clear()
             self.mishaps.clear()
+            self.recording_fault = (0, 0.0)
+
+    def recordings_fail(self, *, status: int = 0, delay: float = 0.0) -> None:
+        """Answer recordings with this error status (404: no such recording, 500…), or only after `delay` seconds,
+        until `recover()`."""
+        with self.lock:
+            self.recording_fault = (status, delay)
 
     def answer_late(self, seconds: float, *, times: int = 1, to: str = "") -> None:
         """Take the next `times` messages (to `to`, or any) but answer only after `seconds` (a client that gave
@@ -154,7 +210,7 @@ class FakeTwilio:
         return None
 
     def _answer(self, path: str, form: dict, authorization: str) -> tuple[int, dict]:
-        username, _, password = base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+        username, password = _basic_auth(authorization)
         failure = self._failure_for(form.get("To", ""))
         if failure is not None:
             with self.lock:

@@ -119,3 +119,9 @@ def has_presence(user: Person) -> bool:
 def can_take_from_queue(user: Person) -> bool:
     """ "Take it" on an order waiting in the queue."""
     return is_manager(user)
+
+
+def can_hear_calls(user: Person) -> bool:
+    """Play a call's recording or voicemail: managers (their own customers' calls), supervisors and inspectors
+    (their shops'). Admins without a role configure the desk and do not listen."""
+    return bool(user_roles(user))

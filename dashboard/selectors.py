@@ -5,14 +5,28 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assignment.models import AssignmentDecision, ManagerProfile, RoutingSettings
 from assignment.routing.rules import load_number
 from assignment.routing.sql import Held, held_by_manager
 from assignment.selectors import team_profiles
-from orders.models import Conversation, Task
+from orders.models import Conversation, PhoneCall, ShopVoice, Task
 from orders.selectors import managers_covering_user_shops, shop_scope
 
 M = TypeVar("M", bound=Model)
@@ -120,3 +134,19 @@ def conversations_waiting(*, user: User, now: datetime | None = None) -> Convers
         unassigned=Count("pk", filter=Q(manager__isnull=True)),
     )
     return ConversationsWaiting(list(everything[:DASHBOARD_ROWS]), **counts)
+
+
+# A shop with no phone settings calls back in ShopVoice's default time.
+CALLBACK_WITHIN = ShopVoice._meta.get_field("callback_within").default
+
+
+def missed_calls_not_called_back(*, user: User, now: datetime) -> QuerySet[PhoneCall]:
+    """The supervisor's shops' missed calls nobody has called back within the shop's time, oldest first."""
+    within = Coalesce(F("shop__voice__callback_within"), Value(CALLBACK_WITHIN, output_field=DurationField()))
+    return (
+        PhoneCall.objects.filter(missed_at__isnull=False, called_back_at__isnull=True, shop__in=shop_scope(user))
+        .annotate(callback_due=ExpressionWrapper(F("missed_at") + within, output_field=DateTimeField()))
+        .filter(callback_due__lt=now)
+        .select_related("customer", "order", "shop", "callback_task__assignee")
+        .order_by("missed_at", "pk")
+    )

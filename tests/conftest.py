@@ -135,12 +135,15 @@ def default_pipeline(transactional_db):
 
     from django.apps import apps
 
+    from orders.models import NoAnswerStep
+
     importlib.import_module("orders.migrations.0002_roles_and_default_pipeline").create(apps, None)
-    # The first transactional test finds the migrations' ladders still there (0004 reads a step by its miss alone,
-    # which the per-outcome ladders of 0035 make ambiguous): put them back only once flushed.
-    if not apps.get_model("orders", "NoAnswerStep").objects.exists():
-        importlib.import_module("orders.migrations.0004_default_no_answer_ladder").create(apps, None)
-        importlib.import_module("orders.migrations.0035_voice").add_ladders(apps, None)
+    # 0004's own function looks steps up by miss alone, which the per-outcome ladders (0035) make ambiguous.
+    for miss, retry_after in enumerate(
+        importlib.import_module("orders.migrations.0004_default_no_answer_ladder").LADDER, 1
+    ):
+        NoAnswerStep.objects.get_or_create(outcome="no_answer", miss=miss, defaults={"retry_after": retry_after})
+    importlib.import_module("orders.migrations.0035_voice").add_ladders(apps, None)
 
 
 @pytest.fixture

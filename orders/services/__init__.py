@@ -56,9 +56,11 @@ from orders.services.orders import (
     order_record_payment,
     order_record_rating,
 )
+from orders.services.phone_calls import phone_calls_called_back
 from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
+    "phone_calls_called_back",
     "SLOT_FIELDS",
     "CLOSE_REASONS",
     "conversation_close",

@@ -18,6 +18,7 @@ from orders.models import CallOutcome, Customer, NoAnswerStep, Order, OrderEvent
 from orders.selectors.matrix import status_name
 from orders.services.matrix import order_change_status
 from orders.services.orders import order_event_add
+from orders.services.phone_calls import phone_calls_called_back
 
 # A due time this far in the past is a typo, not a plan.
 PAST_DUE_TOLERANCE = timedelta(minutes=5)
@@ -93,6 +94,8 @@ def task_complete(
         )
     task.done_at, task.done_by = timezone.now(), by
     task.save(update_fields=["done_at", "done_by"])
+    if task.missed_calls.exists():  # a missed call's call-back task done: the customer has been called back
+        phone_calls_called_back(customer=task.customer, at=task.done_at)
     _task_event(task, phrase(gettext_noop("Done: %(text)s"), text=stored(task.phrase, task.text)), by)
     if order is not None:
         signals.order_touched.send(sender=Order, order=order, by=by)
@@ -161,6 +164,7 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
         ),
     )
     signals.order_touched.send(sender=Order, order=order, by=by)
+    phone_calls_called_back(customer=order.customer, at=now)  # whatever came of it, the shop called them
     result = CallResult(event=event)
     if reached:
         return result

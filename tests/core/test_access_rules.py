@@ -81,6 +81,9 @@ RULES = {
     "feedback:rate": PUBLIC,
     "feedback:rate_answer": PUBLIC,
     "feedback:thanks": PUBLIC,
+    "calls:recording": roles.can_hear_calls,
+    "calls:voicemail": roles.can_hear_calls,
+    "voice:recording": PUBLIC,
 }
 ROLE_GUARDED = sorted(name for name, rule in RULES.items() if callable(rule))
 
