@@ -169,6 +169,12 @@ def main() -> None:
                 calls_load(port=server.port, phones=phones, clients=args.clients, calls=args.calls,
                            strangers=0.3, tag=str(n))
             )  # fmt: skip
+        alone = calls_load(port=server.port, phones=phones, clients=1, calls=100, strangers=0.3, tag="8")
+    print(
+        f"voice webhook, {args.orders:,} orders of history, one call at a time: incoming p50 "
+        f"{alone['incoming'][0]:.0f} / p95 {alone['incoming'][1]:.0f} ms, dial's end p50 {alone['dial'][0]:.0f} / "
+        f"p95 {alone['dial'][1]:.0f} ms (100 calls)"
+    )
     per_round = " / ".join(f"{figures['incoming'][1]:.0f}" for figures in rounds)
     median = sorted(rounds, key=lambda figures: figures["incoming"][1])[len(rounds) // 2]
     print(

@@ -15,11 +15,6 @@ SHOP_NUMBER = "+74951234567"
 NOON = msk(2026, 12, 8, 12, 0)
 
 
-@pytest.fixture(autouse=True)
-def voice_urls(settings):
-    settings.ROOT_URLCONF = "tests.calls.urls"
-
-
 @pytest.fixture
 def shop():
     shop = ShopFactory(name="Teapots")
