@@ -7,3 +7,5 @@ from django.dispatch import Signal
 call_ringing = Signal()
 # A leg has ended (kwargs: leg): answered, rang out, or the caller hung up; the card on that page is updated.
 call_leg_ended = Signal()
+# A call out has its outcome from the phone itself (kwargs: call, a PhoneCall): desk flow 9 puts it on the order.
+call_outcome_known = Signal()

@@ -1,7 +1,12 @@
 """The desk's pages and actions about phone calls: under /calls/."""
 
+from django.urls import path
+
+from calls.views import place
+
 app_name = "calls"
 urlpatterns: list = [
     # "stream/" the push channel (SSE), "<pk>/card/" a caller's card, "place/" click-to-call (POST),
     # "<pk>/recording/" and "<pk>/voicemail/" a recording streamed from Twilio through the desk.
+    path("place/", place.call_place_view, name="place"),
 ]

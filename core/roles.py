@@ -119,3 +119,9 @@ def has_presence(user: Person) -> bool:
 def can_take_from_queue(user: Person) -> bool:
     """ "Take it" on an order waiting in the queue."""
     return is_manager(user)
+
+
+def can_place_calls(user: Person) -> bool:
+    """Click-to-call through the desk's phone: the managers who work the order and supervisors; inspectors read
+    and admins configure, they call nobody."""
+    return is_manager(user) or is_supervisor(user)

@@ -11,13 +11,14 @@ from django.dispatch import Signal
 from django.http import HttpRequest
 
 from assignment import signals as routing
+from calls import signals as phone
 from desk import flows
 from feedback import signals as feedback
 from feedback.models import Claim
 from notifications import signals as messaging
 from notifications.models import InboundMessage, OutboundMessage
 from orders import signals as orders
-from orders.models import Conversation, Order, OrderEvent
+from orders.models import Conversation, Order, OrderEvent, PhoneCall
 from webhooks import signals as webhooks
 from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 
@@ -104,6 +105,10 @@ def on_webhook_endpoint_disabled(sender: type, endpoint: WebhookEndpoint, **kwar
     flows.webhook_endpoint_disabled(endpoint=endpoint)
 
 
+def on_call_outcome_known(sender: type, call: PhoneCall, **kwargs: Any) -> None:
+    flows.phone_call_ended(call=call)
+
+
 def on_logged_out(sender: type, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         flows.user_logged_out(user=user)
@@ -122,6 +127,7 @@ def connect() -> None:
     routing.assignment_timed_out.connect(on_assignment_timed_out, dispatch_uid="desk.assignment_timed_out")
     routing.order_waiting_too_long.connect(on_order_waiting_too_long, dispatch_uid="desk.order_waiting_too_long")
     user_logged_out.connect(on_logged_out, dispatch_uid="desk.logged_out")
+    phone.call_outcome_known.connect(on_call_outcome_known, dispatch_uid="desk.call_outcome_known")
     for signal, event_type in ANNOUNCED.items():
         receiver = on_claim_event if event_type.startswith("claim.") else on_order_event
         signal.connect(receiver, dispatch_uid=f"desk.webhooks.{event_type}")

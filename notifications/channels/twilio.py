@@ -97,3 +97,30 @@ def taken_since(*, sender: str, to: str, since: datetime, body: str = "") -> lis
         if (message.date_created or message.date_sent or since) >= since and (not body or message.body == body)
     ]
     return [message.sid for message in sorted(taken, key=lambda message: message.date_created or since)]
+
+
+def call_create(*, to: str, from_: str, twiml: str, status_callback: str, events: list[str]) -> str:
+    """Ask Twilio's Calls API to place a call (to `to`, showing `from_`, running `twiml` once it answers); its
+    SID. A ChannelError says how it failed: `uncertain` when Twilio may have placed it anyway."""
+    try:
+        call = client().calls.create(
+            to=to, from_=from_, twiml=twiml, status_callback=status_callback, status_callback_event=events
+        )
+    except (TwilioException, requests.RequestException) as exc:
+        raise _channel_error(exc) from exc
+    sid: str = call.sid
+    return sid
+
+
+def calls_placed_since(*, to: str, from_: str, since: datetime) -> list[tuple[str, str]]:
+    """(SID, status) of the calls Twilio placed from `from_` to `to` since `since`, oldest first: a call whose
+    placing was uncertain is looked up here before another is placed."""
+    since = (since - CLOCK_SLACK).astimezone(UTC)
+    try:
+        listed = client().calls.list(to=to, from_=from_, start_time_after=since, limit=20)
+    except (TwilioException, requests.RequestException) as exc:
+        error = _channel_error(exc)
+        raise ChannelError(f"Looking the call up: {error}", code=error.code, uncertain=True) from exc
+    placed = [call for call in listed if (call.start_time or call.date_created or since) >= since]
+    placed.sort(key=lambda call: call.start_time or call.date_created or since)
+    return [(call.sid, call.status) for call in placed]

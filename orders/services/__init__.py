@@ -56,6 +56,7 @@ from orders.services.orders import (
     order_record_payment,
     order_record_rating,
 )
+from orders.services.phone_calls import phone_calls_called_back
 from orders.services.shops import api_key_authenticate, api_key_revoke, api_rate_take, shop_issue_api_key
 
 __all__ = [
@@ -94,6 +95,7 @@ __all__ = [
     "order_edit",
     "order_event_add",
     "order_record_call",
+    "phone_calls_called_back",
     "order_record_delivery",
     "order_record_payment",
     "order_record_rating",
