@@ -148,7 +148,10 @@ def test_placing_a_call_marks_the_customers_missed_calls_called_back(twilio, ord
 def test_twilio_refusing_the_call_fails_it_and_the_manager_may_call_again(twilio, order, anna):
     twilio.fail(status=400, code=21211, message="The 'To' number is not a valid phone number.", times=1)
 
-    with pytest.raises(CallRefused, match="Twilio refused the call, nobody was rung: .*The 'To' number is not a valid phone number"):
+    with pytest.raises(
+        CallRefused,
+        match="Twilio refused the call, nobody was rung: .*The 'To' number is not a valid phone number",
+    ):
         call_place(order=order, customer=order.customer, manager=anna)
 
     failed = PhoneCall.objects.get()
