@@ -11,7 +11,7 @@ from orders.models import CallOutcome, PhoneCall
 State = PhoneCall.State
 # Twilio's CallStatus in the order a call goes through them ("initiated" is Twilio's word for queued); the final
 # ones share the last rank, so the first of them to arrive stands.
-RANK = {
+RANK: dict[str, int] = {
     "queued": 0,
     "initiated": 0,
     State.RINGING: 1,

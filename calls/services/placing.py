@@ -44,6 +44,7 @@ def call_place(
     _uncertain_calls_look_up(manager=manager)
     call, rang = _call_open(order=order, customer=customer, manager=manager, night_confirmed=night_confirmed)
     record = ShopVoice.objects.filter(shop_id=call.shop_id, record_calls=True).exists()
+    sid: str | None
     try:
         sid = call_create(
             to=rang,
@@ -216,8 +217,10 @@ def call_place_auto(*, order_id: int, manager_id: int) -> PhoneCall | None:
     """Auto-dial's call, if it still holds when the worker runs: the order is still the manager's and open, their
     auto-dial on, they are Free, and it is not the customer's night. A refusal leaves the call task in their
     Next."""
-    order = Order.objects.select_related("customer__shop").filter(pk=order_id, manager_id=manager_id).first()
-    if order is None or order.is_final:
+    order = (
+        Order.objects.select_related("customer__shop", "manager").filter(pk=order_id, manager_id=manager_id).first()
+    )
+    if order is None or order.manager is None or order.is_final:
         return None
     if not auto_dial_ready(manager=order.manager, customer=order.customer):
         return None

@@ -25,7 +25,7 @@ class CallPlaceForm(forms.Form):
     night_confirmed = forms.BooleanField(required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("order") and not data.get("customer"):
             raise forms.ValidationError(gettext("Say whom to call: an order or a customer."))
         return data

@@ -138,7 +138,7 @@ def _call_line(call: PhoneCall | None, outcome: Phrase, *, miss: int, of: int) -
         return phrase(
             gettext_noop("Call by phone: %(outcome)s (miss %(miss)s of %(of)s)"), outcome=outcome, miss=miss, of=of
         )
-    said = {"outcome": outcome, "talk": _talk_time(call.duration or 0)}
+    said: dict[str, Value] = {"outcome": outcome, "talk": _talk_time(call.duration or 0)}
     if call.recording_sid or ShopVoice.objects.filter(shop_id=call.shop_id, record_calls=True).exists():
         return phrase(gettext_noop("Call by phone: %(outcome)s, talked %(talk)s, recorded"), **said)
     return phrase(gettext_noop("Call by phone: %(outcome)s, talked %(talk)s"), **said)
