@@ -450,6 +450,7 @@ NOT_PAGES = {
     "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close", "inbox:reassign",
     "email_webhooks:mailgun_inbound", "email_webhooks:postmark_inbound", "email_webhooks:sendgrid_inbound",
     "notifications:attachment",
+    "voice:status", "calls:place", "assignment:auto_dial",
 }  # fmt: skip
 
 
