@@ -197,6 +197,7 @@ class FakeTwilio:
 
     @staticmethod
     def _resource(sent: Sent, *, status: str) -> dict:
+        """A message or a call as Twilio's API answers it (each reads the fields it knows)."""
         at = format_datetime(sent.at, usegmt=True)
         return {
             "sid": sent.sid,
@@ -206,6 +207,7 @@ class FakeTwilio:
             "body": sent.form.get("Body", ""),
             "date_created": at,
             "date_sent": at,
+            "start_time": at,  # a call's
             "direction": "outbound-api",
         }
 
@@ -215,18 +217,22 @@ class FakeTwilio:
             return self._list_calls(path, query)
         if not re.fullmatch(r"/2010-04-01/Accounts/\w+/Messages\.json", path):
             return {"messages": []}
+        found = [self._resource(sent, status="sent") for sent in self._listed(self.taken, query, "DateSent>")]
+        return {"messages": found, "page": 0, "page_size": len(found), "next_page_uri": None, "uri": path}
+
+    def _listed(self, taken: list[Sent], query: dict, since: str) -> list[Sent]:
+        """A list query (kept in `lookups`): what was taken, newest first, filtered by To, From and `since`."""
         with self.lock:
             self.lookups.append(query)
-        after = query.get("DateSent>")
+        after = query.get(since)
         after = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if after else None
-        found = [
-            self._resource(sent, status="sent")
-            for sent in reversed(self.taken)
+        return [
+            sent
+            for sent in reversed(taken)
             if sent.form.get("To") == query.get("To", sent.form.get("To"))
             and sent.form.get("From") == query.get("From", sent.form.get("From"))
             and (after is None or sent.at >= after)
         ]
-        return {"messages": found, "page": 0, "page_size": len(found), "next_page_uri": None, "uri": path}
 
     # Voice: calls placed through the Calls API.
 
@@ -252,33 +258,13 @@ class FakeTwilio:
             threading.Thread(
                 target=self.play_call, args=(sent, *scripted), kwargs={"delay": self.callback_delay}, daemon=True
             ).start()
-        return 201, self._call_resource(sent, status="queued")
-
-    @staticmethod
-    def _call_resource(sent: Sent, *, status: str) -> dict:
-        at = format_datetime(sent.at, usegmt=True)
-        return {
-            "sid": sent.sid,
-            "status": status,
-            "to": sent.form.get("To"),
-            "from": sent.form.get("From"),
-            "date_created": at,
-            "start_time": at,
-            "direction": "outbound-api",
-        }
+        return 201, self._resource(sent, status="queued")
 
     def _list_calls(self, path: str, query: dict) -> dict:
         """Twilio's Calls list: the calls placed, newest first, filtered by To, From and StartTime>."""
-        with self.lock:
-            self.lookups.append(query)
-        after = query.get("StartTime>")
-        after = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if after else None
         found = [
-            self._call_resource(sent, status="in-progress")
-            for sent in reversed(self.placed_calls)
-            if sent.form.get("To") == query.get("To", sent.form.get("To"))
-            and sent.form.get("From") == query.get("From", sent.form.get("From"))
-            and (after is None or sent.at >= after)
+            self._resource(sent, status="in-progress")
+            for sent in self._listed(self.placed_calls, query, "StartTime>")
         ]
         return {"calls": found, "page": 0, "page_size": len(found), "next_page_uri": None, "uri": path}
 

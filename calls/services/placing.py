@@ -217,9 +217,8 @@ def call_place_auto(*, order_id: int, manager_id: int) -> PhoneCall | None:
     """Auto-dial's call, if it still holds when the worker runs: the order is still the manager's and open, their
     auto-dial on, they are Free, and it is not the customer's night. A refusal leaves the call task in their
     Next."""
-    order = (
-        Order.objects.select_related("customer__shop", "manager").filter(pk=order_id, manager_id=manager_id).first()
-    )
+    mine = Order.objects.filter(pk=order_id, manager_id=manager_id)
+    order = mine.select_related("customer__shop", "manager").first()
     if order is None or order.manager is None or order.is_final:
         return None
     if not auto_dial_ready(manager=order.manager, customer=order.customer):

@@ -1,6 +1,8 @@
 """The real twilio client, built from settings; TWILIO_BASE_URL sends its REST calls elsewhere (a local fake
 in tests and the demo)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -81,16 +83,24 @@ def create(*, sender: str, outbox_id: int, **fields: Any) -> str:
     return sid
 
 
+@contextmanager
+def _looking_up(what: str) -> Iterator[None]:
+    """A look-up Twilio could not answer leaves it as uncertain as before: another try must still not go
+    blindly."""
+    try:
+        yield
+    except (TwilioException, requests.RequestException) as exc:
+        error = _channel_error(exc)
+        raise ChannelError(f"Looking the {what} up: {error}", code=error.code, uncertain=True) from exc
+
+
 def taken_since(*, sender: str, to: str, since: datetime, body: str = "") -> list[str]:
     """The SIDs of messages Twilio took from `sender` to `to` since `since` (with this body, when the message
     was free text), oldest first: a try whose outcome was uncertain looks here before sending again."""
     since = (since - CLOCK_SLACK).astimezone(UTC)
-    try:
+    with _looking_up("message"):
         # Twilio's filter may only honour the date: the time and the body are checked here too.
         listed = client().messages.list(to=to, from_=sender, date_sent_after=since, limit=100)
-    except (TwilioException, requests.RequestException) as exc:
-        error = _channel_error(exc)
-        raise ChannelError(f"Looking the message up: {error}", code=error.code, uncertain=True) from exc
     taken = [
         message
         for message in listed
@@ -116,11 +126,8 @@ def calls_placed_since(*, to: str, from_: str, since: datetime) -> list[tuple[st
     """(SID, status) of the calls Twilio placed from `from_` to `to` since `since`, oldest first: a call whose
     placing was uncertain is looked up here before another is placed."""
     since = (since - CLOCK_SLACK).astimezone(UTC)
-    try:
+    with _looking_up("call"):
         listed = client().calls.list(to=to, from_=from_, start_time_after=since, limit=20)
-    except (TwilioException, requests.RequestException) as exc:
-        error = _channel_error(exc)
-        raise ChannelError(f"Looking the call up: {error}", code=error.code, uncertain=True) from exc
     placed = [call for call in listed if (call.start_time or call.date_created or since) >= since]
     placed.sort(key=lambda call: call.start_time or call.date_created or since)
     return [(call.sid, call.status) for call in placed]

@@ -1,10 +1,11 @@
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from assignment.models import ManagerProfile
-from orders.models import ShopAddress
+from orders.models import PhoneCall, ShopAddress
 from tests.conftest import AUTH_TOKEN
 from tests.factories import ShopFactory, free_manager, make_order, msk
 
@@ -37,6 +38,21 @@ def anna(shop):
 @pytest.fixture
 def order(shop, anna):
     return make_order(shop, manager=anna, customer_name="Irina Smirnova")
+
+
+def call_out(order, manager, **fields) -> PhoneCall:
+    """A call out about `order` by `manager`, written as the desk writes it before Twilio answers."""
+    return PhoneCall.objects.create(
+        direction="out",
+        shop=order.shop,
+        customer=order.customer,
+        order=order,
+        manager=manager,
+        from_number=VOICE_NUMBER,
+        to_number=order.customer.phone,
+        started_at=timezone.now(),
+        **fields,
+    )
 
 
 def signed_post(client, url: str, params: dict):

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from calls.links import voice_url
 from calls.services import call_place
-from orders.models import NoAnswerStep, OrderEvent, PhoneCall, ShopVoice, Task
+from orders.models import NoAnswerStep, OrderEvent, ShopVoice, Task
 from orders.services import order_change_status
+from tests.calls.conftest import call_out
 from tests.factories import make_order
 
 pytestmark = pytest.mark.usefixtures("afternoon")
@@ -152,16 +153,7 @@ def test_a_status_moves_forward_only(twilio, twilio_posts, order, anna):
 def test_a_callback_finds_its_call_by_the_signed_id_when_twilios_answer_never_came(
     twilio_account, twilio_posts, order, anna
 ):
-    call = PhoneCall.objects.create(
-        direction="out",
-        shop=order.shop,
-        customer=order.customer,
-        order=order,
-        manager=anna,
-        from_number="+74950000001",
-        to_number=order.customer.phone,
-        started_at=timezone.now(),
-    )
+    call = call_out(order, anna)
 
     twilio_posts(voice_url("status", call=call.pk), {"CallSid": "CA" + "7" * 32, "CallStatus": "ringing"})
 

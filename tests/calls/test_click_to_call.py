@@ -9,7 +9,7 @@ from calls.links import voice_url
 from calls.services import call_place
 from orders.models import CallLeg, PhoneCall, ShopAddress, ShopVoice
 from orders.services import order_change_status
-from tests.calls.conftest import ANNA_PHONE, VOICE_NUMBER
+from tests.calls.conftest import ANNA_PHONE, VOICE_NUMBER, call_out
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.usefixtures("afternoon")
@@ -77,17 +77,7 @@ def _on_an_incoming_call(order, anna):
 
 
 def _on_a_call_out(order, anna):
-    PhoneCall.objects.create(
-        direction="out",
-        shop=order.shop,
-        customer=order.customer,
-        manager=anna,
-        call_sid="CA" + "1" * 32,
-        from_number=VOICE_NUMBER,
-        to_number=order.customer.phone,
-        started_at=timezone.now(),
-        state="in-progress",
-    )
+    call_out(order, anna, call_sid="CA" + "1" * 32, state="in-progress")
 
 
 @pytest.mark.parametrize(
@@ -201,15 +191,7 @@ def test_when_twilio_cannot_say_the_call_stays_open_and_the_next_try_finds_it_in
 
 
 def test_a_call_twilio_never_placed_is_closed_as_failed_and_the_next_try_dials(twilio, order, anna):
-    lost = PhoneCall.objects.create(
-        direction="out",
-        shop=order.shop,
-        customer=order.customer,
-        manager=anna,
-        from_number=VOICE_NUMBER,
-        to_number=order.customer.phone,
-        started_at=timezone.now(),
-    )
+    lost = call_out(order, anna)
 
     call = call_place(order=order, customer=order.customer, manager=anna)
 

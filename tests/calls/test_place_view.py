@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from assignment.models import ManagerProfile
+from core import roles
 from orders.models import PhoneCall
 from tests.factories import grant, inspector, manager, supervisor
 
@@ -120,3 +121,10 @@ def test_the_customers_responsible_manager_calls_from_the_customer_page(client, 
     assert response.url == page
     call = PhoneCall.objects.get()
     assert (call.customer, call.order) == (customer, None)
+
+
+def test_the_role_rule_admits_managers_and_supervisors_only(shop):
+    """The first gate, before whose order it is: an inspector or an admin is refused even for a customer whose
+    order they could otherwise see."""
+    assert roles.can_place_calls(manager(username="m")) and roles.can_place_calls(supervisor(username="s"))
+    assert not roles.can_place_calls(_inspector(shop)) and not roles.can_place_calls(_admin(shop))
