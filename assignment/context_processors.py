@@ -7,5 +7,8 @@ def presence(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not roles.has_presence(user):
         return {}
-    current = ManagerProfile.objects.filter(user=user).values_list("presence", flat=True).first()
-    return {"presence": Presence(current or Presence.OFFLINE), "presence_choices": Presence}
+    current, auto_dial = ManagerProfile.objects.filter(user=user).values_list("presence", "auto_dial").first() or (
+        Presence.OFFLINE,
+        False,
+    )
+    return {"presence": Presence(current), "presence_choices": Presence, "auto_dial": auto_dial}

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from assignment.forms import PresenceForm
 from assignment.models import Presence
-from assignment.services import conversation_take, order_take, presence_set
+from assignment.services import conversation_take, order_take, presence_set, profile_auto_dial_set
 from core import roles
 from core.exceptions import DeskError
 from core.http import redirect_back, role_required
@@ -35,6 +35,24 @@ def presence_view(request):
         messages.success(request, PRESENCE_SAID[Presence(profile.presence)])
     else:
         messages.error(request, gettext("Choose Free, Busy, Lunch, Break or Offline."))
+    return redirect_back(request, "orders:list")
+
+
+@require_POST
+@role_required(roles.has_presence, _("Only managers have a presence."))
+def auto_dial_view(request):
+    """The presence menu's "Auto-dial" switch."""
+    profile = profile_auto_dial_set(user=request.user, on=request.POST.get("auto_dial") == "on")
+    if profile.auto_dial:
+        messages.success(
+            request,
+            gettext(
+                "Auto-dial is on: an order entering a calling status rings your phone at once while you are "
+                "Free (never in the customer's night)."
+            ),
+        )
+    else:
+        messages.success(request, gettext("Auto-dial is off: such orders wait in Next for you to call."))
     return redirect_back(request, "orders:list")
 
 

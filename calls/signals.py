@@ -11,3 +11,5 @@ call_leg_ended = Signal()
 call_arrived = Signal()
 # A leg rang out or was refused (kwargs: call, leg, now): flow 8 rings the next manager or misses the call.
 call_unanswered = Signal()
+# A call out has its outcome from the phone itself (kwargs: call, a PhoneCall): desk flow 9 puts it on the order.
+call_outcome_known = Signal()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from calls.views import recordings
+from calls.views import place, recordings
 
 app_name = "calls"
 urlpatterns: list = [
@@ -10,4 +10,5 @@ urlpatterns: list = [
     # "<pk>/recording/" and "<pk>/voicemail/" a recording streamed from Twilio through the desk.
     path("<int:pk>/recording/", recordings.recording_view, name="recording"),
     path("<int:pk>/voicemail/", recordings.voicemail_view, name="voicemail"),
+    path("place/", place.call_place_view, name="place"),
 ]

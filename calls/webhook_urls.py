@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("", webhooks.voice_incoming, name="incoming"),
     path("dial/", webhooks.voice_dial, name="dial"),
     path("recording/", webhooks.recording, name="recording"),
+    path("status/", webhooks.voice_status, name="status"),
 ]

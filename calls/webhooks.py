@@ -6,7 +6,7 @@ import logging
 
 from django.http import HttpResponse
 
-from calls.services import call_arrive, call_dial_ended, call_recording_store
+from calls.services import call_arrive, call_dial_apply, call_dial_ended, call_recording_store, call_status_apply
 from calls.twiml import call_twiml, goodbye_twiml, no_call_twiml
 from notifications.webhooks import twilio_signed, twilio_webhook
 from orders.models import PhoneCall
@@ -91,3 +91,22 @@ def recording(request):
         status=request.POST.get("RecordingStatus", "").lower(),
         duration=_whole(request.POST.get("RecordingDuration", ""), at_most=LONGEST),
     )
+
+
+@twilio_webhook
+def voice_status(request):
+    """A call out's status callback (`?call=<id>`), and the end of its <Dial> to the customer (`&dial=1`): an
+    empty <Response/> hangs the manager's side up once the customer's has ended."""
+    call_id = _whole(request.GET.get("call", ""))
+    call_sid = request.POST.get("CallSid", "")[:64]
+    if request.GET.get("dial"):
+        call_dial_apply(
+            call_id=call_id,
+            call_sid=call_sid,
+            dial_status=request.POST.get("DialCallStatus", "").lower(),
+            talk_seconds=_whole(request.POST.get("DialCallDuration", ""), at_most=LONGEST),
+            recording_sid=request.POST.get("RecordingSid", "")[:64],
+            recording_seconds=_whole(request.POST.get("RecordingDuration", ""), at_most=LONGEST),
+        )
+    else:
+        call_status_apply(call_id=call_id, call_sid=call_sid, status=request.POST.get("CallStatus", "").lower())

@@ -6,18 +6,26 @@ Twilio's part afterwards: signed status callbacks ("sent", then "delivered") to 
 customers' replies to the inbound webhook. It also serves call recordings' audio (GET Recordings/RE….mp3, with
 the account's basic auth), and can refuse it or answer late.
 
+Voice: it takes calls placed through the Calls API (POST Calls.json, a call "CA…") and lists them (GET Calls.json,
+filtered by To, From and StartTime>), and plays how each went as Twilio would (signed status callbacks, and the
+<Dial action> with the customer's DialCallStatus): scripted by `call_outcomes` ([("completed", 35), ("busy", 0)],
+"manager-no-answer" when the manager's own phone does not answer), or at random with `random_outcomes` (the demo).
+
 Run alone: python -m config.fake_twilio --port 8765 --token TOKEN
 """
 
 import argparse
 import base64
+import html
 import json
+import random
 import re
 import secrets
 import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -44,6 +52,11 @@ def _basic_auth(authorization: str) -> tuple[str, str]:
     return username, password
 
 
+CALLS_PATH = re.compile(r"/2010-04-01/Accounts/\w+/Calls\.json")
+# The demo's calls: mostly reached, sometimes busy, not answered or failing.
+RANDOM_OUTCOMES = [("completed", 95), ("completed", 40), ("busy", 0), ("no-answer", 0), ("failed", 0)]
+
+
 @dataclass
 class Sent:
     path: str
@@ -52,6 +65,7 @@ class Sent:
     password: str
     sid: str = ""  # "" when the message was refused
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    fields: dict[str, list[str]] = field(default_factory=dict)  # every value of a repeated field (call events)
 
 
 @dataclass
@@ -72,10 +86,14 @@ class FakeTwilio:
     # Messages taken but answered late: (seconds before the answer, or None to hang up without one; how many;
     # to this address, or "" for any).
     mishaps: list[tuple[float | None, int, str]] = field(default_factory=list)
-    lookups: list[dict[str, str]] = field(default_factory=list)  # the Messages list's queries
     recordings_fetched: list[str] = field(default_factory=list)  # the RecordingSids asked for, in order
     # How the Recordings resource misbehaves: (an error status to answer, or 0; seconds before answering).
     recording_fault: tuple[int, float] = (0, 0.0)
+    lookups: list[dict[str, str]] = field(default_factory=list)  # the Messages and Calls lists' queries
+    # How the next calls placed go, played when callbacks are on: (the customer's DialCallStatus, talk seconds).
+    call_outcomes: list[tuple[str, int]] = field(default_factory=list)
+    random_outcomes: bool = False  # the demo: a random outcome when none is scripted
+    failing_lookups: int = 0  # the next lists of calls are answered with a 500 (Twilio cannot say)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self, port: int = 0) -> "FakeTwilio":
@@ -84,8 +102,9 @@ class FakeTwilio:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-                status, payload = fake._answer(self.path, form, self.headers.get("Authorization", ""))
+                fields = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+                form = {name: values[-1] for name, values in fields.items()}
+                status, payload = fake._answer(self.path, form, self.headers.get("Authorization", ""), fields)
                 if status == 201 and not fake._answer_late(form.get("To", "")):
                     self.close_connection = True  # hung up: the client never hears that it was taken
                     return
@@ -96,6 +115,9 @@ class FakeTwilio:
                 recording = RECORDING_PATH.fullmatch(url.path)
                 if recording:
                     self._send_recording(recording, self.headers.get("Authorization", ""))
+                    return
+                if CALLS_PATH.fullmatch(url.path) and fake._lookup_fails():
+                    self._send(500, {"code": 20500, "message": "Internal error", "status": 500})
                     return
                 self._send(200, fake._list(url.path, dict(urllib.parse.parse_qsl(url.query))))
 
@@ -209,14 +231,18 @@ class FakeTwilio:
                     return failure
         return None
 
-    def _answer(self, path: str, form: dict, authorization: str) -> tuple[int, dict]:
+    def _answer(self, path: str, form: dict, authorization: str, fields: dict) -> tuple[int, dict]:
         username, password = _basic_auth(authorization)
         failure = self._failure_for(form.get("To", ""))
         if failure is not None:
             with self.lock:
-                self.sent.append(Sent(path, form, username, password))
+                self.sent.append(Sent(path, form, username, password, fields=fields))
             return failure.status, {"code": failure.code, "message": failure.message, "status": failure.status}
-        sent = Sent(path, form, username, password, "SM" + secrets.token_hex(16))
+        if CALLS_PATH.fullmatch(path):
+            return self._place_call(
+                Sent(path, form, username, password, "CA" + secrets.token_hex(16), fields=fields)
+            )
+        sent = Sent(path, form, username, password, "SM" + secrets.token_hex(16), fields=fields)
         with self.lock:
             self.sent.append(sent)
         if self.callbacks and form.get("StatusCallback"):
@@ -228,6 +254,7 @@ class FakeTwilio:
 
     @staticmethod
     def _resource(sent: Sent, *, status: str) -> dict:
+        """A message or a call as Twilio's API answers it (each reads the fields it knows)."""
         at = format_datetime(sent.at, usegmt=True)
         return {
             "sid": sent.sid,
@@ -237,25 +264,103 @@ class FakeTwilio:
             "body": sent.form.get("Body", ""),
             "date_created": at,
             "date_sent": at,
+            "start_time": at,  # a call's
             "direction": "outbound-api",
         }
 
     def _list(self, path: str, query: dict) -> dict:
         """Twilio's Messages list: the messages taken, newest first, filtered by To, From and DateSent>."""
+        if CALLS_PATH.fullmatch(path):
+            return self._list_calls(path, query)
         if not re.fullmatch(r"/2010-04-01/Accounts/\w+/Messages\.json", path):
             return {"messages": []}
+        found = [self._resource(sent, status="sent") for sent in self._listed(self.taken, query, "DateSent>")]
+        return {"messages": found, "page": 0, "page_size": len(found), "next_page_uri": None, "uri": path}
+
+    def _listed(self, taken: list[Sent], query: dict, since: str) -> list[Sent]:
+        """A list query (kept in `lookups`): what was taken, newest first, filtered by To, From and `since`."""
         with self.lock:
             self.lookups.append(query)
-        after = query.get("DateSent>")
+        after = query.get(since)
         after = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if after else None
-        found = [
-            self._resource(sent, status="sent")
-            for sent in reversed(self.taken)
+        return [
+            sent
+            for sent in reversed(taken)
             if sent.form.get("To") == query.get("To", sent.form.get("To"))
             and sent.form.get("From") == query.get("From", sent.form.get("From"))
             and (after is None or sent.at >= after)
         ]
-        return {"messages": found, "page": 0, "page_size": len(found), "next_page_uri": None, "uri": path}
+
+    # Voice: calls placed through the Calls API.
+
+    @property
+    def placed_calls(self) -> list[Sent]:
+        """The calls Twilio took, oldest first."""
+        return [sent for sent in self.taken if sent.sid.startswith("CA")]
+
+    def _lookup_fails(self) -> bool:
+        with self.lock:
+            if self.failing_lookups <= 0:
+                return False
+            self.failing_lookups -= 1
+            return True
+
+    def _place_call(self, sent: Sent) -> tuple[int, dict]:
+        with self.lock:
+            self.sent.append(sent)
+            scripted = self.call_outcomes.pop(0) if self.call_outcomes else None
+        if scripted is None and self.random_outcomes:
+            scripted = random.choice(RANDOM_OUTCOMES)
+        if self.callbacks and scripted is not None and sent.form.get("StatusCallback"):
+            threading.Thread(
+                target=self.play_call, args=(sent, *scripted), kwargs={"delay": self.callback_delay}, daemon=True
+            ).start()
+        return 201, self._resource(sent, status="queued")
+
+    def _list_calls(self, path: str, query: dict) -> dict:
+        """Twilio's Calls list: the calls placed, newest first, filtered by To, From and StartTime>."""
+        found = [
+            self._resource(sent, status="in-progress")
+            for sent in self._listed(self.placed_calls, query, "StartTime>")
+        ]
+        return {"calls": found, "page": 0, "page_size": len(found), "next_page_uri": None, "uri": path}
+
+    def play_call(
+        self, sent: Sent, status: str, seconds: int = 0, *, delay: float = 0.0, post: Callable | None = None
+    ) -> None:
+        """How a placed call went, told to the desk as Twilio tells it: the manager's phone rings and answers
+        (status callbacks), the <Dial> to the customer ends with `status` after `seconds` of talk (its action
+        URL), then the call completes. "manager-<status>": the manager's own phone ends so, nobody is dialled.
+        `post(url, params)` sends each request (default: a signed POST over HTTP)."""
+        post = post or self.post_signed
+        url = sent.form["StatusCallback"]
+        base = {"CallSid": sent.sid, "AccountSid": sent.username, "From": sent.form["From"], "To": sent.form["To"]}
+        steps = ["initiated", "ringing"]
+        if status.startswith("manager-"):
+            steps.append(status.removeprefix("manager-"))
+        else:
+            steps.append("in-progress")
+        for step in steps:
+            time.sleep(delay)
+            post(url, {**base, "CallStatus": step})
+        if status.startswith("manager-"):
+            return
+        twiml = sent.form.get("Twiml", "")
+        action = re.search(r'<Dial [^>]*action="([^"]+)"', twiml)
+        if action:
+            dial = {
+                **base,
+                "CallStatus": "in-progress",
+                "DialCallSid": "CA" + secrets.token_hex(16),
+                "DialCallStatus": status,
+                "DialCallDuration": str(seconds),
+            }
+            if 'record="' in twiml and status == "completed":
+                dial |= {"RecordingSid": "RE" + secrets.token_hex(16), "RecordingDuration": str(seconds)}
+            time.sleep(delay)
+            post(html.unescape(action.group(1)), dial)
+        time.sleep(delay)
+        post(url, {**base, "CallStatus": "completed", "CallDuration": str(seconds + 8)})
 
     def _play_callbacks(self, url: str, sid: str, steps: list[str]) -> None:
         for step in steps:
@@ -325,7 +430,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--token", required=True)
     args = parser.parse_args()
-    fake = FakeTwilio(token=args.token, callbacks=True).start(args.port)
+    fake = FakeTwilio(token=args.token, callbacks=True, random_outcomes=True).start(args.port)
     print(f"Fake Twilio on {fake.base_url} (status callbacks on)", flush=True)
     try:
         threading.Event().wait()

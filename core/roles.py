@@ -125,3 +125,9 @@ def can_hear_calls(user: Person) -> bool:
     """Play a call's recording or voicemail: managers (their own customers' calls), supervisors and inspectors
     (their shops'). Admins without a role configure the desk and do not listen."""
     return bool(user_roles(user))
+
+
+def can_place_calls(user: Person) -> bool:
+    """Click-to-call through the desk's phone: the managers who work the order and supervisors; inspectors read
+    and admins configure, they call nobody."""
+    return is_manager(user) or is_supervisor(user)

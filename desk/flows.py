@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from assignment.exceptions import AssignmentRefused
@@ -18,7 +19,8 @@ from assignment.services import (
     presence_logged_out,
     queue_serve_after_commit,
 )
-from calls.services import call_miss, call_ring_next
+from calls.selectors import auto_dial_ready
+from calls.services import call_miss, call_place_after_commit, call_ring_next
 from core.people import staff_name
 from core.phrases import Phrase, label, phrase
 from feedback.services import (
@@ -43,9 +45,9 @@ from notifications.services import (
 )
 from orders.clock import is_working_time
 from orders.exceptions import IntakeRefused, OrderError
-from orders.models import Conversation, Order, PhoneCall
-from orders.selectors import status_is_complete
-from orders.services import order_take_back, orders_reassign, task_create
+from orders.models import Conversation, Order, PhoneCall, Task
+from orders.selectors import status_calls_on_entry, status_is_complete, status_name
+from orders.services import order_record_call, order_take_back, orders_reassign, task_create
 from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 from webhooks.services import webhook_event_record
 
@@ -68,20 +70,47 @@ def order_arrived(*, order: Order, taken_by: User | None) -> None:
     else:
         order_route(new_order=order)
     triggers_on_status_entered(order=order, order_steps=trigger_order_steps)
+    if status_calls_on_entry(order.status):
+        order.refresh_from_db(fields=["manager"])  # routing may have just given it to someone
+        customer_to_call(order=order)
     off_hours_reply(customer=order.customer, shop=order.shop, order=order)
 
 
 # 2. An order moves (orders.order_change_status → order_status_changed).
 def order_moved(*, order: Order) -> None:
-    """Announced to the shop's webhooks; the entered status's triggers; a request for feedback planned when the
-    order is complete; the queue served once the change is committed when a final status frees its manager's
-    room."""
+    """Announced to the shop's webhooks; the entered status's triggers; the customer called when the status
+    calls on entry; a request for feedback planned when the order is complete; the queue served once the change
+    is committed when a final status frees its manager's room."""
     webhook_event_record(order=order, event_type=EventType.ORDER_STATUS_CHANGED)
     triggers_on_status_entered(order=order, order_steps=trigger_order_steps)
+    if not order.is_final and status_calls_on_entry(order.status):
+        customer_to_call(order=order)
     if order.is_final and status_is_complete(order.status):
         feedback_plan(order=order)
     if order.is_final and order.manager_id:
         queue_serve_after_commit()
+
+
+# 2a. Seed 004: an order entering a status that calls the customer on entry (in 1 and 2).
+def customer_to_call(*, order: Order) -> None:
+    """A call due now at the top of the manager's Next and, when they have auto-dial on, are Free and it is not
+    the customer's night, the call itself, placed once the move is committed. An order nobody holds yet waits
+    for routing: there is no one to call it."""
+    if order.manager is None:
+        return
+    task_create(
+        customer=order.customer,
+        order=order,
+        assignee=order.manager,
+        by=None,
+        kind=Task.Kind.CALL,
+        text=phrase(
+            gettext_noop("Call the customer: the order is now %(status)s"), status=status_name(order.status)
+        ),
+        due_at=timezone.now(),
+    )
+    if auto_dial_ready(manager=order.manager, customer=order.customer):
+        call_place_after_commit(order=order, manager=order.manager)
 
 
 # 3. A trigger fires (on entering a status, in 1 and 2; on a payment, in 4; or "has stayed", from the every-minute
@@ -252,3 +281,13 @@ def call_not_answered(*, call: PhoneCall, caller_gone: bool, now: datetime) -> N
         call_miss(call=call, reason=PhoneCall.Missed.HUNG_UP, now=now)
     elif call_ring_next(call=call, now=now) is None:
         call_miss(call=call, reason=PhoneCall.Missed.RANG_OUT, now=now)
+
+
+# 9. The phone tells how a call out went (calls.call_dial_apply → call_outcome_known).
+def phone_call_ended(*, call: PhoneCall) -> None:
+    """The call's outcome on its order, as if the manager had typed it: the history line carries the talk time
+    (and the recording), a miss climbs its outcome's ladder. A call from the customer's page is about no order;
+    an order closed since has no ladder to climb. The manager can still correct it on the call panel."""
+    if call.order is None or call.order.is_final or not call.outcome:
+        return
+    order_record_call(order=call.order, by=call.manager, outcome=call.outcome, phone_call=call.pk)

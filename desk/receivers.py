@@ -115,6 +115,10 @@ def on_call_unanswered(
     flows.call_not_answered(call=call, caller_gone=caller_gone, now=now)
 
 
+def on_call_outcome_known(sender: type, call: PhoneCall, **kwargs: Any) -> None:
+    flows.phone_call_ended(call=call)
+
+
 def on_logged_out(sender: type, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         flows.user_logged_out(user=user)
@@ -135,6 +139,7 @@ def connect() -> None:
     user_logged_out.connect(on_logged_out, dispatch_uid="desk.logged_out")
     calls.call_arrived.connect(on_call_arrived, dispatch_uid="desk.call_arrived")
     calls.call_unanswered.connect(on_call_unanswered, dispatch_uid="desk.call_unanswered")
+    calls.call_outcome_known.connect(on_call_outcome_known, dispatch_uid="desk.call_outcome_known")
     for signal, event_type in ANNOUNCED.items():
         receiver = on_claim_event if event_type.startswith("claim.") else on_order_event
         signal.connect(receiver, dispatch_uid=f"desk.webhooks.{event_type}")

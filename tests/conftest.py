@@ -130,7 +130,8 @@ def page(browser):
 @pytest.fixture
 def default_pipeline(transactional_db):
     """Transactional tests flush the database between tests, taking the migrations' data (roles, the
-    default statuses and matrix, the no-answer ladder) with it; put it back the way the data migration makes it."""
+    default statuses and matrix, the ladders per call outcome) with it; put it back the way the data migrations
+    make it."""
     import importlib
 
     from django.apps import apps

@@ -7,6 +7,7 @@ from assignment.services.presence import (
     presence_note_activity,
     presence_set,
     presences_expire_idle,
+    profile_auto_dial_set,
     profile_get_or_create,
 )
 from assignment.services.queue import queue_report_waiting, queue_serve, queue_serve_after_commit
@@ -33,6 +34,7 @@ __all__ = [
     "presence_note_activity",
     "presence_set",
     "presences_expire_idle",
+    "profile_auto_dial_set",
     "profile_get_or_create",
     "queue_report_waiting",
     "queue_serve",

@@ -37,6 +37,18 @@ def presence_set(*, user: User, presence: str, reason: str = "") -> ManagerProfi
     return profile
 
 
+@transaction.atomic
+def profile_auto_dial_set(*, user: User, on: bool) -> ManagerProfile:
+    """Seed 004's switch in the presence menu: with it on, an order entering a calling status is dialled at once
+    (while the manager is Free, never in the customer's night)."""
+    profile_get_or_create(user=user)
+    profile = ManagerProfile.objects.select_for_update().get(user=user)
+    if profile.auto_dial != on:
+        profile.auto_dial = on
+        profile.save(update_fields=["auto_dial"])
+    return profile
+
+
 def presence_logged_out(*, user: User) -> ManagerProfile | None:
     """A manager who logs out receives no new orders (anyone else logging out changes nothing)."""
     if not ManagerProfile.objects.filter(user=user).exists():

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from assignment.services import call_ring_pick
 from calls import signals
+from calls.selectors import manager_rings_at
 from calls.shop_voice import shop_voice, voice_number_shop
 from core.phrases import phrase
 from orders.models import CallLeg, CallOutcome, Order, PhoneCall
@@ -87,8 +88,8 @@ def call_ring_next(*, call: PhoneCall, now: datetime | None = None) -> CallLeg |
         manager = call_ring_pick(shop=call.shop, customer=call.customer, tried_user_ids=tried, now=now)
         if manager is None:
             return None
-        profile = manager.manager_profile
-        leg = CallLeg.objects.create(call=call, manager=manager, rang=profile.sip or profile.phone, started_at=now)
+        rang = manager_rings_at(manager.manager_profile)
+        leg = CallLeg.objects.create(call=call, manager=manager, rang=rang, started_at=now)
         signals.call_ringing.send(sender=CallLeg, leg=leg)
     return leg
 

@@ -1,6 +1,8 @@
 """The real twilio client, built from settings; TWILIO_BASE_URL sends its REST calls elsewhere (a local fake
 in tests and the demo)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -81,19 +83,51 @@ def create(*, sender: str, outbox_id: int, **fields: Any) -> str:
     return sid
 
 
+@contextmanager
+def _looking_up(what: str) -> Iterator[None]:
+    """A look-up Twilio could not answer leaves it as uncertain as before: another try must still not go
+    blindly."""
+    try:
+        yield
+    except (TwilioException, requests.RequestException) as exc:
+        error = _channel_error(exc)
+        raise ChannelError(f"Looking the {what} up: {error}", code=error.code, uncertain=True) from exc
+
+
 def taken_since(*, sender: str, to: str, since: datetime, body: str = "") -> list[str]:
     """The SIDs of messages Twilio took from `sender` to `to` since `since` (with this body, when the message
     was free text), oldest first: a try whose outcome was uncertain looks here before sending again."""
     since = (since - CLOCK_SLACK).astimezone(UTC)
-    try:
+    with _looking_up("message"):
         # Twilio's filter may only honour the date: the time and the body are checked here too.
         listed = client().messages.list(to=to, from_=sender, date_sent_after=since, limit=100)
-    except (TwilioException, requests.RequestException) as exc:
-        error = _channel_error(exc)
-        raise ChannelError(f"Looking the message up: {error}", code=error.code, uncertain=True) from exc
     taken = [
         message
         for message in listed
         if (message.date_created or message.date_sent or since) >= since and (not body or message.body == body)
     ]
     return [message.sid for message in sorted(taken, key=lambda message: message.date_created or since)]
+
+
+def call_create(*, to: str, from_: str, twiml: str, status_callback: str, events: list[str]) -> str:
+    """Ask Twilio's Calls API to place a call (to `to`, showing `from_`, running `twiml` once it answers); its
+    SID. A ChannelError says how it failed: `uncertain` when Twilio may have placed it anyway."""
+    try:
+        call = client().calls.create(
+            to=to, from_=from_, twiml=twiml, status_callback=status_callback, status_callback_event=events
+        )
+    except (TwilioException, requests.RequestException) as exc:
+        raise _channel_error(exc) from exc
+    sid: str = call.sid
+    return sid
+
+
+def calls_placed_since(*, to: str, from_: str, since: datetime) -> list[tuple[str, str]]:
+    """(SID, status) of the calls Twilio placed from `from_` to `to` since `since`, oldest first: a call whose
+    placing was uncertain is looked up here before another is placed."""
+    since = (since - CLOCK_SLACK).astimezone(UTC)
+    with _looking_up("call"):
+        listed = client().calls.list(to=to, from_=from_, start_time_after=since, limit=20)
+    placed = [call for call in listed if (call.start_time or call.date_created or since) >= since]
+    placed.sort(key=lambda call: call.start_time or call.date_created or since)
+    return [(call.sid, call.status) for call in placed]

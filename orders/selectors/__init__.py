@@ -42,6 +42,7 @@ from orders.selectors.followup import (
 )
 from orders.selectors.matrix import (
     status_by_code,
+    status_calls_on_entry,
     status_is_complete,
     status_name,
     status_next_for,
@@ -97,6 +98,7 @@ __all__ = [
     "shop_scope",
     "staff_covering_shop",
     "status_by_code",
+    "status_calls_on_entry",
     "status_is_complete",
     "status_name",
     "status_next_for",

@@ -23,6 +23,11 @@ def status_is_complete(code: str) -> bool:
     return Status.objects.filter(code=code, group=Status.Group.COMPLETE).exists()
 
 
+def status_calls_on_entry(code: str) -> bool:
+    """Seed 004: entering this status calls the customer (a call task first in the manager's Next; auto-dial)."""
+    return Status.objects.filter(code=code, call_on_entry=True).exists()
+
+
 def _steps_for(order: Order, user: User) -> list[StatusTransition]:
     """The steps of the matrix from the order's status this user's role may take (one query, rules with them)."""
     steps = list(

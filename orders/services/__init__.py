@@ -96,6 +96,7 @@ __all__ = [
     "order_edit",
     "order_event_add",
     "order_record_call",
+    "phone_calls_called_back",
     "order_record_delivery",
     "order_record_payment",
     "order_record_rating",

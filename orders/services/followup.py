@@ -14,7 +14,18 @@ from core.phrases import Phrase, Value, joined, label, phrase, plural_noop, stor
 from orders import history, signals
 from orders.clock import outside_night
 from orders.exceptions import NextStepRequired, OrderError, StatusChangeRefused
-from orders.models import CallOutcome, Customer, NoAnswerStep, Order, OrderEvent, Status, StatusTransition, Task
+from orders.models import (
+    CallOutcome,
+    Customer,
+    NoAnswerStep,
+    Order,
+    OrderEvent,
+    PhoneCall,
+    ShopVoice,
+    Status,
+    StatusTransition,
+    Task,
+)
 from orders.selectors.matrix import status_name
 from orders.services.matrix import order_change_status
 from orders.services.orders import order_event_add
@@ -112,11 +123,39 @@ class CallResult:
     needs_supervisor: bool = False
 
 
+def _talk_time(seconds: int) -> str:
+    """ "2:05": minutes and seconds, the same in every language."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _call_line(call: PhoneCall | None, outcome: Phrase, *, miss: int, of: int) -> Phrase:
+    """The start of a call's history line: typed by the manager, or told by the phone (with the talk time, and
+    whether the talk was recorded). A miss says which of how many in a row."""
+    if call is None and not miss:
+        return phrase(gettext_noop("Call: %(outcome)s"), outcome=outcome)
+    if call is None:
+        return phrase(
+            gettext_noop("Call: %(outcome)s (miss %(miss)s of %(of)s)"), outcome=outcome, miss=miss, of=of
+        )
+    if miss:
+        return phrase(
+            gettext_noop("Call by phone: %(outcome)s (miss %(miss)s of %(of)s)"), outcome=outcome, miss=miss, of=of
+        )
+    said: dict[str, Value] = {"outcome": outcome, "talk": _talk_time(call.duration or 0)}
+    if call.recording_sid or ShopVoice.objects.filter(shop_id=call.shop_id, record_calls=True).exists():
+        return phrase(gettext_noop("Call by phone: %(outcome)s, talked %(talk)s, recorded"), **said)
+    return phrase(gettext_noop("Call by phone: %(outcome)s, talked %(talk)s"), **said)
+
+
 @transaction.atomic
-def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -> CallResult:
-    """What came of a call. The call closes the order's open call tasks. A miss (no answer, busy, unreachable)
-    climbs the no-answer ladder: the next call is planned out of the customer's night; a miss past the last
-    rung cancels the order as unreachable, or hands it to a supervisor when the matrix forbids that."""
+def order_record_call(
+    *, order: Order, by: User | None, outcome: str, note: str = "", phone_call: int | None = None
+) -> CallResult:
+    """What came of a call: typed by the manager, or told by the phone itself (`phone_call`, the PhoneCall whose
+    talk time and recording the line carries). The call closes the order's open call tasks. A miss (no answer,
+    busy, unreachable) climbs the ladder of its own outcome: the next call is planned out of the customer's
+    night; a miss past that ladder's last rung cancels the order as unreachable, or hands it to a supervisor when
+    the matrix forbids that."""
     if outcome not in CallOutcome.values:
         raise OrderError(gettext("Unknown call outcome %(outcome)s.") % {"outcome": repr(outcome)})
     order = Order.objects.select_for_update(of=("self",)).select_related("customer__shop", "shop").get(pk=order.pk)
@@ -131,17 +170,11 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
     reached = outcome == CallOutcome.REACHED
     order.missed_calls = 0 if reached else order.missed_calls + 1
     Order.objects.filter(pk=order.pk).update(missed_calls=order.missed_calls, updated_at=now)
-    ladder = list(NoAnswerStep.objects.filter(outcome=CallOutcome.NO_ANSWER).order_by("miss"))
+    # Seed 001: a busy line is tried again soon, an unreachable phone much later: the outcome picks its ladder.
+    ladder = list(NoAnswerStep.objects.filter(outcome=outcome).order_by("miss"))
     said = label(CallOutcome(outcome).label, lower=True)
-    if reached:
-        text = phrase(gettext_noop("Call: %(outcome)s"), outcome=said)
-    else:
-        text = phrase(
-            gettext_noop("Call: %(outcome)s (miss %(miss)s of %(of)s)"),
-            outcome=said,
-            miss=order.missed_calls,
-            of=len(ladder) + 1,
-        )
+    call = PhoneCall.objects.filter(pk=phone_call).first() if phone_call is not None else None
+    text = _call_line(call, said, miss=order.missed_calls, of=len(ladder) + 1)
     if closed:  # a call task planned for later disappears from the page: say which, where the call is told
         quoted = [
             phrase(gettext_noop("“%(text)s”"), text=stored(data, task_text)) for _, data, task_text in closed
@@ -160,7 +193,10 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
         actor=by,
         text=text,
         details=history.Call(
-            call_outcome=outcome, missed_calls=order.missed_calls, closed_tasks=tuple(pk for pk, *_ in closed)
+            call_outcome=outcome,
+            missed_calls=order.missed_calls,
+            closed_tasks=tuple(pk for pk, *_ in closed),
+            phone_call=call.pk if call is not None else None,
         ),
     )
     signals.order_touched.send(sender=Order, order=order, by=by)
@@ -168,12 +204,13 @@ def order_record_call(*, order: Order, by: User, outcome: str, note: str = "") -
     result = CallResult(event=event)
     if reached:
         return result
-    if order.missed_calls <= len(ladder):
+    assignee = order.manager or by
+    if order.missed_calls <= len(ladder) and assignee is not None:
         step = ladder[order.missed_calls - 1]
         result.next_call = task_create(
             customer=order.customer,
             order=order,
-            assignee=order.manager or by,
+            assignee=assignee,
             by=None,
             kind=Task.Kind.CALL,
             text=phrase(
@@ -241,9 +278,11 @@ def tasks_remind_due(*, now: datetime | None = None, batch: int = 500) -> int:
 
 @transaction.atomic
 def ladder_renumber() -> None:
-    """Close the gap a deleted ladder step leaves: the steps keep their order and are numbered 1..N again."""
-    for number, step in enumerate(
-        NoAnswerStep.objects.select_for_update().filter(outcome=CallOutcome.NO_ANSWER).order_by("miss"), start=1
-    ):
-        if step.miss != number:  # ascending, so the number it moves to is already free
+    """Close the gaps deleted ladder steps leave: each outcome's steps keep their order and are numbered 1..N
+    again."""
+    steps = NoAnswerStep.objects.select_for_update().order_by("outcome", "miss")
+    numbers: dict[str, int] = {}
+    for step in steps:
+        number = numbers[step.outcome] = numbers.get(step.outcome, 0) + 1
+        if step.miss != number:  # ascending within the outcome, so the number it moves to is already free
             NoAnswerStep.objects.filter(pk=step.pk).update(miss=number)

@@ -451,6 +451,7 @@ NOT_PAGES = {
     "email_webhooks:mailgun_inbound", "email_webhooks:postmark_inbound", "email_webhooks:sendgrid_inbound",
     "notifications:attachment", "calls:recording", "calls:voicemail", "voice:incoming", "voice:dial",
     "voice:recording",
+    "voice:status", "calls:place", "assignment:auto_dial",
 }  # fmt: skip
 
 
