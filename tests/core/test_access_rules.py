@@ -87,6 +87,8 @@ RULES = {
     "calls:recording": roles.can_hear_calls,
     "calls:voicemail": roles.can_hear_calls,
     "voice:recording": PUBLIC,
+    "voice:incoming": PUBLIC,
+    "voice:dial": PUBLIC,
 }
 ROLE_GUARDED = sorted(name for name, rule in RULES.items() if callable(rule))
 
