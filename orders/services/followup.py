@@ -237,9 +237,10 @@ def tasks_remind_due(*, now: datetime | None = None, batch: int = 500) -> int:
 
 @transaction.atomic
 def ladder_renumber() -> None:
-    """Close the gap a deleted ladder step leaves: the steps keep their order and are numbered 1..N again."""
-    for number, step in enumerate(
-        NoAnswerStep.objects.select_for_update().filter(outcome=CallOutcome.NO_ANSWER).order_by("miss"), start=1
-    ):
+    """Close the gap a deleted (or moved) ladder step leaves: each outcome's steps keep their order and are
+    numbered 1..N again."""
+    numbers: dict[str, int] = {}
+    for step in NoAnswerStep.objects.select_for_update().order_by("outcome", "miss"):
+        number = numbers[step.outcome] = numbers.get(step.outcome, 0) + 1
         if step.miss != number:  # ascending, so the number it moves to is already free
             NoAnswerStep.objects.filter(pk=step.pk).update(miss=number)
