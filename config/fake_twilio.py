@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from twilio.request_validator import RequestValidator
 
+from config.fake_twilio_autopilot import autopilot_arguments, autopilot_from_args
+
 
 @dataclass
 class Sent:
@@ -236,9 +238,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--token", required=True)
+    autopilot_arguments(parser)
     args = parser.parse_args()
     fake = FakeTwilio(token=args.token, callbacks=True).start(args.port)
     print(f"Fake Twilio on {fake.base_url} (status callbacks on)", flush=True)
+    autopilot_from_args(fake, args)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
