@@ -137,7 +137,7 @@ class ShopVoiceAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
                 "fields": ["shop"],
                 "description": _(
                     "The shop's numbers customers call are its “Voice calls” numbers on the shop's page, each "
-                    "connected in Twilio (the README says how)."
+                    "connected in Twilio to the desk's voice webhook."
                 ),
             },
         ),
