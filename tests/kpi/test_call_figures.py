@@ -6,6 +6,7 @@ call back; every number leads to the calls behind it, at a constant number of qu
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from kpi.rollup import Period, day_figures, kpi_period, kpi_rollup_day
 from orders.history import PHONE_CALL
-from orders.models import CallLeg, CallOutcome, OrderEvent, PhoneCall
+from orders.models import CallLeg, CallOutcome, OrderEvent, PhoneCall, Shop
 from orders.services import order_record_call
 from tests.factories import CustomerFactory, ShopFactory, free_manager, grant, make_order, make_task, supervisor
 from tests.kpi.kpi_history import DAY, at
@@ -193,6 +194,15 @@ def test_missed_calls_per_shop_with_the_median_time_to_the_call_back(client, des
     assert int(value) == total == shown == 2
     assert "Elsewhere" not in listed
     assert "called back" in listed
+
+
+def test_a_supervisor_asking_for_another_shops_missed_calls_gets_none_of_them(client, desk, phone_day):
+    elsewhere = Shop.objects.get(name="Elsewhere")
+    client.force_login(desk["boss"])
+    url = reverse("kpi:kpi_calls")
+    params = {"figure": "missed", "manager": "team", "period": "today", "shop": elsewhere.pk}
+    total, lines, listed = _listed(client, f"{url}?{urlencode(params)}")
+    assert total == lines == 0 and "Elsewhere" not in listed
 
 
 def test_a_manager_sees_the_calls_behind_their_own_numbers_and_not_the_shops_missed_calls(client, desk, phone_day):
