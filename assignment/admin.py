@@ -40,14 +40,34 @@ class PresenceChangeInline(admin.TabularInline):
 @admin.register(ManagerProfile)
 class ManagerProfileAdmin(AuditedAdmin, ServesQueueOnQuotaChange, PeopleByName, admin.ModelAdmin):
     quota_fields = ("quota_override",)
-    list_display = ["user", "presence", "presence_since", "last_seen_at", "quota_override", "experience"]
-    list_filter = ["presence"]
+    list_display = [
+        "user",
+        "presence",
+        "presence_since",
+        "last_seen_at",
+        "quota_override",
+        "experience",
+        "rings",
+        "auto_dial",
+    ]
+    list_filter = ["presence", "auto_dial"]
     list_editable = ["quota_override", "experience"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "phone", "sip"]
     list_select_related = ["user"]
     readonly_fields = ["presence", "presence_since", "last_seen_at"]
     raw_id_fields = ["user"]
     inlines = [PresenceChangeInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A phone is typed as people write it, "8 (916) 123-45-67", longer than the E.164 it is kept as.
+        if db_field.name == "phone":
+            kwargs["max_length"] = 32
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("calls ring"))
+    def rings(self, profile):
+        """Where calls ring the manager: the SIP address wins over the phone, as the desk dials."""
+        return profile.sip or profile.phone or "—"
 
 
 @admin.register(RoutingSettings)

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +15,10 @@ from core.people import staff_name
 from core.phrases import shown
 from orders.durations import duration_label, validate_not_negative_duration, validate_positive_duration
 from orders.models import E164, SingletonSettings
+from orders.phones import phone_normalize
+
+# sip:user@host, the host a name with a dot or an address, a port at most.
+SIP_ADDRESS = re.compile(r"^sips?:[^@\s:;/]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d{1,5})?$")
 
 
 class Presence(models.TextChoices):
@@ -64,6 +69,34 @@ class ManagerProfile(models.Model):
 
     def __str__(self):
         return f"{staff_name(self.user)} ({self.get_presence_display()})"
+
+    def clean_fields(self, exclude=None):
+        """The phone typed as people write it ("8 916 123-45-67") is kept in E.164, as customers' phones are,
+        before the fields are checked."""
+        errors: dict[str, list[str]] = {}
+        skip = set(exclude or ())
+        if self.phone and "phone" not in skip:
+            try:
+                self.phone = phone_normalize(self.phone)
+            except ValidationError as exc:
+                errors["phone"] = exc.messages
+                skip.add("phone")
+        try:
+            super().clean_fields(exclude=skip)
+        except ValidationError as exc:
+            errors |= exc.message_dict
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        # Twilio dials a <Sip> address only as sip:user@host: anything else would fail while a customer waits.
+        self.sip = self.sip.strip()
+        if self.sip and self.sip[:4].lower() in ("sip:", "sips"):
+            self.sip = self.sip[: self.sip.index(":")].lower() + self.sip[self.sip.index(":") :]
+        if self.sip and not SIP_ADDRESS.match(self.sip):
+            raise ValidationError(
+                {"sip": gettext("Write the SIP address as sip:user@host, e.g. sip:anna@shop.sip.twilio.com.")}
+            )
 
     # What the team view shows beside the profile, filled in by assignment.selectors.team_load (not columns).
     open_orders: int

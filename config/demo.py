@@ -15,6 +15,7 @@ from config.demo_calendar import demo_calendar_load
 from config.demo_conversations import demo_conversations_load
 from config.demo_feedback import demo_feedback_load
 from config.demo_messaging import demo_messaging_load
+from config.demo_phone import demo_phone_load
 from core import roles
 from kpi.rollup import kpi_rollup_day
 from orders.models import (
@@ -184,6 +185,7 @@ def demo_load() -> list[str]:
             presence_set(user=user, presence=Presence.LUNCH if username == "manager5" else Presence.FREE)
 
     demo_calendar_load(shops=list(shops.values()))
+    demo_phone_load(shops=shops, staff=staff)
     demo_messaging_load(night_shop=shops["garden"])
     for shop_index, shop in enumerate(shops.values()):
         for n, customer in enumerate(CUSTOMERS):

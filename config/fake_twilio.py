@@ -33,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from twilio.request_validator import RequestValidator
 
+from config.fake_twilio_autopilot import autopilot_arguments, autopilot_from_args
+
 # A recording's audio, as the desk fetches it to play through its own page.
 RECORDING_PATH = re.compile(r"/2010-04-01/Accounts/(?P<account>\w+)/Recordings/(?P<sid>RE\w+)\.mp3")
 # An MPEG-1 Layer III frame header (128 kbit/s, 44.1 kHz, mono) and its length: frames of silence.
@@ -429,9 +431,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--token", required=True)
+    autopilot_arguments(parser)
     args = parser.parse_args()
     fake = FakeTwilio(token=args.token, callbacks=True, random_outcomes=True).start(args.port)
     print(f"Fake Twilio on {fake.base_url} (status callbacks on)", flush=True)
+    autopilot_from_args(fake, args)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

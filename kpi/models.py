@@ -23,8 +23,16 @@ class ManagerDay(models.Model):
     cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
     overdue = models.PositiveIntegerField(_("went overdue"), default=0)
     timeouts = models.PositiveIntegerField(_("acceptance timeouts"), default=0)
-    calls = models.PositiveIntegerField(_("calls"), default=0)
-    reached = models.PositiveIntegerField(_("calls reached"), default=0)
+    calls = models.PositiveIntegerField(_("calls logged by hand"), default=0)
+    reached = models.PositiveIntegerField(_("calls logged by hand as reached"), default=0)
+    # The desk's own phone calls: placed (and of them reached), taken in, talked on with the talk time summed,
+    # and incoming calls that rang the manager and were not answered.
+    dialled = models.PositiveIntegerField(_("calls placed"), default=0)
+    dialled_reached = models.PositiveIntegerField(_("calls placed that reached"), default=0)
+    answered = models.PositiveIntegerField(_("incoming calls answered"), default=0)
+    talked = models.PositiveIntegerField(_("calls with talk"), default=0)
+    talk_seconds = models.PositiveIntegerField(_("talk time, s"), default=0)
+    rang_out = models.PositiveIntegerField(_("incoming calls not answered"), default=0)
     tasks_done = models.PositiveIntegerField(_("tasks closed"), default=0)
     tasks_on_time = models.PositiveIntegerField(_("tasks closed on time"), default=0)
     ratings = models.JSONField(

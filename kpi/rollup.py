@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.formats import day_label
@@ -20,8 +20,9 @@ from kpi.touch import touch_bucket, touch_count, touch_merge, touch_percentile
 from orders.models import OrderEvent
 
 # The edition of what the figures count (kpi.sources); raise it when a rule changes. 2: taken once per
-# manager and order, overdue for whoever held the order then, every figure the length of its list.
-RULES = 2
+# manager and order, overdue for whoever held the order then, every figure the length of its list. 3: the
+# desk's own phone calls, and a call outcome the phone told no longer counted again as a call logged by hand.
+RULES = 3
 # Days of rows written under older rules rewritten per nightly run, the latest first.
 STALE_DAYS_PER_RUN = 62
 
@@ -39,6 +40,11 @@ HISTOGRAMS = [
     ("first_reply", "first_replies", lambda: touch_bucket("created_at", "first_replied_at")),
 ]
 KEPT_TIMES = [kept for kept, _source, _bucket in HISTOGRAMS]
+
+# Amounts kept as sums of a field of a source's rows: (ManagerDay column, source, field).
+SUMS = [("talk_seconds", "talked", "duration")]
+# Every number a day keeps that a period adds up: the counts and the sums.
+ADDED = COUNTS + [kept for kept, _source, _field in SUMS]
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -58,6 +64,9 @@ def day_figures(day: date) -> dict[int, dict]:
         if KEPT[name]:
             for person, values in source_grouped(source, KEPT[name], start, end).items():
                 figures[person].update(values)
+    for kept, summed, field_name in SUMS:
+        for person, values in source_grouped(SOURCES[summed], {kept: Sum(field_name)}, start, end).items():
+            figures[person].update(values)
     credits = SOURCES["ratings"].rows(start, end)
     for person, rating, count in credits.values_list("user", "rating").annotate(n=Count("pk")):
         figures[person]["ratings"][rating - 1] = count
@@ -75,7 +84,7 @@ def day_figures(day: date) -> dict[int, dict]:
         ):
             if person is not None:
                 figures[person][kept][str(at)] = count
-    return {person: {name: values.get(name, 0) for name in COUNTS} | values for person, values in figures.items()}
+    return {person: {name: values.get(name, 0) for name in ADDED} | values for person, values in figures.items()}
 
 
 def _status_stays(start: datetime, end: datetime) -> list[tuple[int, str, int]]:
@@ -151,12 +160,12 @@ class Row:
 
     manager: User | None = None  # None: the team's row
     values: dict = field(
-        default_factory=lambda: {name: 0 for name in COUNTS} | {"ratings": [0] * 5} | {k: {} for k in KEPT_TIMES}
+        default_factory=lambda: {name: 0 for name in ADDED} | {"ratings": [0] * 5} | {k: {} for k in KEPT_TIMES}
     )
 
     def add(self, values: dict) -> None:
-        for name in COUNTS:
-            self.values[name] += values.get(name, 0)
+        for name in ADDED:
+            self.values[name] += values.get(name) or 0
         spent = self.values.setdefault("status_time", {})
         for code, (seconds, times) in (values.get("status_time") or {}).items():
             total = spent.setdefault(code, [0, 0])
@@ -166,7 +175,7 @@ class Row:
             self.values[kept] = touch_merge(self.values[kept], values.get(kept) or {})
 
     def __getattr__(self, name):
-        if name in COUNTS:
+        if name in ADDED:
             return self.values[name]
         raise AttributeError(name)
 
@@ -187,8 +196,13 @@ class Row:
         return self.overdue / self.taken if self.taken else None
 
     @property
+    def calls_made(self) -> int:
+        """Calls the desk placed and calls logged by hand (from the manager's own phone): each call once."""
+        return self.dialled + self.calls
+
+    @property
     def reached_share(self) -> float | None:
-        return self.reached / self.calls if self.calls else None
+        return (self.dialled_reached + self.reached) / self.calls_made if self.calls_made else None
 
     @property
     def on_time_share(self) -> float | None:
@@ -277,7 +291,7 @@ def kpi_period(
     today = today or timezone.localdate()
     live = live_figures(period=period, today=today) if live is None else live
     rows = {manager.pk: Row(manager=manager) for manager in managers}
-    for day in _rollups(rows, period, live).values("manager_id", *COUNTS, *KEPT_TIMES, "ratings", "status_time"):
+    for day in _rollups(rows, period, live).values("manager_id", *ADDED, *KEPT_TIMES, "ratings", "status_time"):
         rows[day.pop("manager_id")].add(day)
     for figures in live.values():
         for person, values in figures.items():

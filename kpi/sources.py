@@ -8,17 +8,18 @@ Every row is counted with `Count("pk")` and credited to someone fixed when the r
 order's manager as it is now), so a day's figures do not change when an order changes hands later and days add
 up: a period's number is the sum of its days'."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least
 
 from assignment.models import AssignmentDecision
 from feedback.models import Claim, RatingCredit
 from kpi.figures import Figure
-from orders.models import HAND_KINDS, Conversation, OrderEvent, Status, Task
+from orders.history import PHONE_CALL
+from orders.models import HAND_KINDS, CallLeg, Conversation, OrderEvent, PhoneCall, Status, Task
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,32 @@ def _holder():
     return Subquery(hands.annotate(to=_given_to()).values("to")[:1], output_field=IntegerField())
 
 
+def _typed_calls(start, end):
+    """Call outcomes told on the call panel by hand; a line the desk's own call wrote counts as that call."""
+    return _events(OrderEvent.Kind.CALL)(start, end).exclude(data__has_key=PHONE_CALL)
+
+
+def _phone_calls(direction: str | None = None, **lookups):
+    """The desk's phone calls started in the day (a call counts on the day it began)."""
+
+    def rows(start, end):
+        calls = PhoneCall.objects.filter(started_at__gte=start, started_at__lt=end, **lookups)
+        return calls if direction is None else calls.filter(direction=direction)
+
+    return rows
+
+
+def _rang_out(start, end):
+    """Each time an incoming call rang a manager who did not pick up (the leg is over, unanswered)."""
+    return CallLeg.objects.filter(
+        started_at__gte=start, started_at__lt=end, ended_at__isnull=False, answered=False
+    )
+
+
+def _missed(start, end):
+    return PhoneCall.objects.filter(missed_at__gte=start, missed_at__lt=end)
+
+
 def _someone():
     # Whoever made the change; a change the desk made itself counts for whoever held the order then.
     return Coalesce("actor", _holder())
@@ -103,7 +130,15 @@ SOURCES: dict[str, Source] = {
     "cancelled": Source(_status_events(Status.Group.CANCEL), _someone),
     # Each time an order went overdue, for whoever held it then.
     "overdue": Source(_events(OrderEvent.Kind.OVERDUE), _holder),
-    "calls": Source(_events(OrderEvent.Kind.CALL), lambda: F("actor")),
+    "calls": Source(_typed_calls, lambda: F("actor")),
+    # Calls the desk placed, for the manager who placed them; calls in, for the manager who answered.
+    "dialled": Source(_phone_calls(PhoneCall.Direction.OUTBOUND), lambda: F("manager")),
+    "answered": Source(_phone_calls(PhoneCall.Direction.INBOUND, answered_at__isnull=False), lambda: F("manager")),
+    # Calls in or out a manager talked on (their talk time is the sum of these calls' durations).
+    "talked": Source(_phone_calls(duration__gt=0), lambda: F("manager")),
+    "rang_out": Source(_rang_out, lambda: F("manager")),
+    # A shop's missed calls, for whoever must call back (the call-back task's assignee).
+    "missed": Source(_missed, lambda: F("callback_task__assignee")),
     "timeouts": Source(
         lambda start, end: AssignmentDecision.objects.filter(timed_out_at__gte=start, timed_out_at__lt=end),
         lambda: F("manager"),
@@ -141,17 +176,20 @@ SOURCES: dict[str, Source] = {
 }
 
 
-def source_grouped(source: Source, counts: dict[str, Count], start: datetime, end: datetime) -> dict[int, dict]:
+def source_grouped(
+    source: Source, counts: Mapping[str, Aggregate], start: datetime, end: datetime
+) -> dict[int, dict]:
     """{person: {count name: value}} for these counts of the source's rows over the day."""
     rows = source.rows(start, end).values(person=source.person()).annotate(**counts).values("person", *counts)
     return {row.pop("person"): row for row in rows if row["person"] is not None}
 
 
-def figure_rows(figure: Figure, start: datetime, end: datetime, people: list[int]) -> QuerySet:
+def figure_rows(figure: Figure, start: datetime, end: datetime, people: list[int] | None) -> QuerySet:
     """The rows a figure counted for these people between two moments, each with its `person`: as many as the
-    figure says (the team's: the managers' added up)."""
+    figure says (the team's: the managers' added up). `people` None: everyone's (a shop's missed calls)."""
     source = SOURCES[figure.source]
     rows = source.rows(start, end)
     if figure.rows is not None:
         rows = rows.filter(figure.rows)
-    return rows.annotate(person=source.person()).filter(person__in=people)
+    rows = rows.annotate(person=source.person())
+    return rows if people is None else rows.filter(person__in=people)

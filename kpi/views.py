@@ -15,7 +15,15 @@ from core.people import staff_name
 from kpi.figures import COLUMNS, SORTS, csv_heads, csv_line, figure_of
 from kpi.rollup import day_bounds, kpi_period, kpi_series, live_figures
 from kpi.scope import KpiScope, kpi_scope
-from kpi.selectors import kpi_conversation_rows, kpi_conversations_of, kpi_orders_of, kpi_rows
+from kpi.selectors import (
+    kpi_call_rows,
+    kpi_calls_of,
+    kpi_conversation_rows,
+    kpi_conversations_of,
+    kpi_missed_by_shop,
+    kpi_orders_of,
+    kpi_rows,
+)
 from orders.models import Status
 from orders.selectors import shop_scope, status_by_code
 
@@ -46,7 +54,7 @@ def kpi_view(request):
     series.rating_by_manager = [(m, values) for m, values in series.rating_by_manager if scope.sees(m)]
     # The team's last line: a column's count per manager, or nothing for a share, a time or an average.
     averages = [
-        None if column.average is None else round(team.values[column.average] / headcount, 1)
+        None if column.average is None else round(getattr(team, column.average) / headcount, 1)
         for column in COLUMNS[1:]
     ]
     statuses = list(Status.objects.filter(is_final=False).order_by("position"))
@@ -59,6 +67,10 @@ def kpi_view(request):
             (_("Team"), "team" if scope.sees_all else "", team),
         ]
     ]
+    shops = shop_scope(request.user)
+    if scope.shop:
+        shops = shops.filter(pk=scope.shop)
+    start, end = day_bounds(scope.period.first)[0], day_bounds(scope.period.last)[1]
     if scope.sees_all:
         scope.form.offer_shops(shop_scope(request.user))
     return render(
@@ -78,6 +90,7 @@ def kpi_view(request):
             "series": series,
             "statuses": statuses,
             "stays": stays,
+            "missed_by_shop": kpi_missed_by_shop(shops=shops, start=start, end=end),
         },
         status=400 if scope.form.is_bound and not scope.form.is_valid() else 200,
     )
@@ -121,6 +134,7 @@ def _behind_a_number(request, lists: str):
         "who": people[0] if len(people) == 1 and who != "team" else None,
         "period": period,
         "back": back,
+        "shop": scope.shop,
     }
     return figure, people, start, end, context
 
@@ -148,3 +162,22 @@ def kpi_conversations_view(request):
     page = paginate(request, rows)
     page.items = kpi_conversations_of(rows=page.items, people={m.pk: m for m in people})
     return render(request, "kpi/kpi_conversations.html", context | {"page": page})
+
+
+@kpi_readers_only
+def kpi_calls_view(request):
+    """The phone calls behind a calls' number of the KPI table; a shop's missed calls (the table per shop) for
+    those who see every row."""
+    figure, people, start, end, context = _behind_a_number(request, "calls")
+    by_shop = figure.kept_as is None  # a shop's number, not a manager's: everyone's rows in the shop asked
+    rows = kpi_call_rows(
+        user=request.user,
+        figure=figure,
+        people=None if by_shop else [m.pk for m in people],
+        start=start,
+        end=end,
+        shop=context["shop"] if by_shop else None,
+    )
+    page = paginate(request, rows)
+    page.items = kpi_calls_of(rows=page.items, people={m.pk: m for m in people})
+    return render(request, "kpi/kpi_calls.html", context | {"page": page})

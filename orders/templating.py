@@ -33,6 +33,7 @@ _TAGS |= {"comment", "endcomment", "spaceless", "endspaceless", "filter", "endfi
 # What a text is, as its error names it (other names, e.g. "variable x", are said as given).
 _WHATS = {
     "script": gettext_lazy("script"),
+    "greeting": gettext_lazy("greeting"),
     "template": gettext_lazy("template"),
     "subject": gettext_lazy("subject"),
     "text": gettext_lazy("text"),

@@ -3,6 +3,8 @@
 # storefront that pushes orders through the intake API while demo managers act; Ctrl-C stops them all.
 # Without TWILIO_ACCOUNT_SID a fake Twilio on 127.0.0.1:8765 takes the customer messages and reports them
 # delivered, so messages visibly flow; set the TWILIO_* variables to send through a real account.
+# The fake Twilio also plays the phone: every 40–90 s (DEMO_CALLS_EVERY, e.g. "20-40"; 0: never) a demo customer
+# rings a demo shop's number and the rung managers "answer" at random, so the caller's card and missed calls move.
 # DEMO_PORT (8000) and DEMO_TWILIO_PORT (8765) move the desk and the fake Twilio to other ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +35,8 @@ if [ -z "${TWILIO_ACCOUNT_SID:-}" ]; then
   export TWILIO_ACCOUNT_SID="AC00000000000000000000000000demo" TWILIO_AUTH_TOKEN="demo-twilio-token"
   export TWILIO_SMS_FROM="+15005550006" TWILIO_WHATSAPP_FROM="whatsapp:+14155238886"
   export TWILIO_BASE_URL="http://127.0.0.1:$TWILIO_PORT" SITE_URL="http://127.0.0.1:$PORT"
-  $PY -m config.fake_twilio --port "$TWILIO_PORT" --token "$TWILIO_AUTH_TOKEN" &
+  $PY -m config.fake_twilio --port "$TWILIO_PORT" --token "$TWILIO_AUTH_TOKEN" \
+    --voice-url "http://127.0.0.1:$PORT/webhooks/twilio/voice/" --calls-every "${DEMO_CALLS_EVERY:-40-90}" &
   PIDS+=($!)
 fi
 # The inbound email webhook's basic auth secret: the desk and the demo storefront's letters share it.

@@ -22,13 +22,18 @@ class TaskAdmin(PeopleByName, admin.ModelAdmin):
 
 @admin.register(NoAnswerStep)
 class NoAnswerStepAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
-    """The no-answer ladder: one row per miss (1, 2, 3… with no gap); a miss after the last row gives up on the
-    customer. Deleting a step moves the later ones up."""
+    """The ladders, one per outcome (no answer, busy, unreachable): one row per miss (1, 2, 3… with no gap in
+    each); a miss after the last row gives up on the customer. Deleting a step, or moving it to another outcome's
+    ladder, moves the later ones up."""
 
     list_display = ["outcome", "miss", "retry_after"]
     list_editable = ["retry_after"]
     list_filter = ["outcome"]
     ordering = ["outcome", "miss"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        ladder_renumber()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -69,9 +69,18 @@ class StatusAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     audit_related = {"transitions_out": "target__code"}
 
     form = StatusForm
-    list_display = ["name", STATUS_CODE, "group", "position", "colour_swatch", "time_limit", "is_final"]
+    list_display = [
+        "name",
+        STATUS_CODE,
+        "group",
+        "position",
+        "colour_swatch",
+        "time_limit",
+        "is_final",
+        "call_on_entry",
+    ]
     list_editable = ["position", "time_limit"]
-    list_filter = ["group", "is_final"]
+    list_filter = ["group", "is_final", "call_on_entry"]
     inlines = [StatusTransitionInline]
     change_list_template = "admin/orders/status/change_list.html"
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.admin.audit import AuditedAdmin
 from orders.admin.data import code_column
 from orders.admin.durations import HumanDurationsAdmin, duration_column
-from orders.models import ApiKey, DeskSettings, Shop, ShopAddress, ShopDay
+from orders.models import ApiKey, DeskSettings, Shop, ShopAddress, ShopDay, ShopVoice
 from orders.payment_links import PLACEHOLDERS
 from orders.services import api_key_revoke, shop_issue_api_key
 
@@ -55,11 +55,13 @@ class ShopDayInline(admin.TabularInline):
 
 
 class ShopAddressInline(admin.TabularInline):
-    """The numbers and addresses customers write to: a message that belongs to no order joins this shop."""
+    """The numbers and addresses customers write to: a message that belongs to no order joins this shop; a call
+    to one of its "Voice calls" numbers (its Twilio voice numbers) is the shop's."""
 
     model = ShopAddress
     extra = 1
     fields = ["channel", "address"]
+    verbose_name_plural = _("numbers customers write and call to (the Twilio voice numbers: “Voice calls”)")
 
 
 @admin.register(ShopDay)
@@ -78,6 +80,8 @@ class ShopDayAdmin(AuditedAdmin, admin.ModelAdmin):
 
 @admin.register(Shop)
 class ShopAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
+    # The numbers customers write and call to are the shop's setting too (a voice number decides whose a call is).
+    audit_related = {"addresses": "address"}
     list_display = ["name", "code", "timezone", "hours", "live_keys", "api_requests_per_minute"]
     search_fields = ["name", "code"]
     inlines = [ShopAddressInline, ShopDayInline, ApiKeyInline]
@@ -108,6 +112,61 @@ class ShopAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     @admin.display(description=_("Live keys"))
     def live_keys(self, shop):
         return shop.api_keys.filter(revoked_at__isnull=True).count()
+
+
+@admin.register(ShopVoice)
+class ShopVoiceAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
+    """How a shop answers the phone. Its numbers are the shop's "Voice calls" numbers (Shops → numbers)."""
+
+    list_display = [
+        "shop",
+        "numbers",
+        "ring_seconds",
+        "ring_at_most",
+        "voicemail",
+        "record_calls",
+        "call_back_within",
+    ]
+    call_back_within = duration_column("callback_within", _("Call back within"))
+    list_select_related = ["shop"]
+    search_fields = ["shop__name", "shop__code"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["shop"],
+                "description": _(
+                    "The shop's numbers customers call are its “Voice calls” numbers on the shop's page, each "
+                    "connected in Twilio to the desk's voice webhook."
+                ),
+            },
+        ),
+        (_("Ringing"), {"fields": ["ring_seconds", "ring_at_most"]}),
+        (
+            _("What a caller hears"),
+            {
+                "fields": ["greeting", "greeting_url", "hours_text", "voicemail"],
+                "description": _(
+                    "The greeting is read in the shop's customer language; write {{ shop.name }} where the shop's "
+                    "name goes (the syntax of message templates). A greeting that does not render is refused. A "
+                    "recording, when given, is played instead."
+                ),
+            },
+        ),
+        (_("Recording"), {"fields": ["record_calls", "legal_notice"]}),
+        (_("Missed calls"), {"fields": ["callback_within"]}),
+    ]
+
+    def get_queryset(self, request):
+        voice = ShopAddress.objects.filter(channel=ShopAddress.Channel.VOICE).order_by("address")
+        return super().get_queryset(request).prefetch_related(models.Prefetch("shop__addresses", queryset=voice))
+
+    @admin.display(description=_("Voice numbers"))
+    def numbers(self, voice):
+        return ", ".join(address.address for address in voice.shop.addresses.all()) or "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["shop"] if obj else []
 
 
 @admin.register(ApiKey)

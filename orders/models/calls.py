@@ -5,6 +5,7 @@ reads them here."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orders.durations import validate_positive_duration
+from orders.exceptions import TextDoesNotRender
 from orders.models.customers import Customer
 from orders.models.followup import CallOutcome, Task
 from orders.models.orders import Order
@@ -204,3 +206,19 @@ class ShopVoice(models.Model):
 
     def __str__(self):
         return gettext("Phone settings of %(shop)s") % {"shop": self.shop}
+
+    def clean(self):
+        # Tried on a made-up order, as call scripts are: a greeting that does not render is refused here, not
+        # read out as written (or failing) to a caller the shop cannot see.
+        from orders.templating import sample_context, text_render
+
+        errors = {}
+        try:
+            text_render(self.greeting or "", sample_context(), "greeting")
+        except TextDoesNotRender as exc:
+            errors["greeting"] = str(exc)
+        # Twilio fetches the recording while the caller waits: a plain http address is refused.
+        if self.greeting_url and not self.greeting_url.lower().startswith("https://"):
+            errors["greeting_url"] = gettext("Give an https:// address of the recording.")
+        if errors:
+            raise ValidationError(errors)

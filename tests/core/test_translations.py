@@ -257,6 +257,7 @@ class RussianDesk:
             PaymentRule,
             SettingChange,
             ShopDay,
+            ShopVoice,
             Status,
             StatusTransition,
         )
@@ -353,6 +354,7 @@ class RussianDesk:
         for person in (self.manager, self.supervisor, self.inspector, self.admin):
             notification_create(recipient=person, kind="claim", text="Претензия по заказу", link="")
         SettingChange.objects.create(action="changed", model="магазин", object_id="1", object_repr="Сад и огород")
+        ShopVoice.objects.create(shop=self.shop, greeting="Здравствуйте! Магазин «{{ shop.name }}».")
         endpoint = WebhookEndpoint.objects.create(
             shop=self.shop, url="https://сад.example/hooks", secret="whsec_c2Fk", events=["order.created"]
         )
@@ -432,6 +434,7 @@ ARGS = {
 QUERY = {
     "kpi:kpi_orders": lambda d: {"figure": "taken", "period": "30d", "manager": d.manager.pk},
     "kpi:kpi_conversations": lambda d: {"figure": "conversations", "period": "30d", "manager": d.manager.pk},
+    "kpi:kpi_calls": lambda d: {"figure": "dialled", "period": "30d", "manager": d.manager.pk},
 }
 # Not pages: forms' POST targets, JSON and CSV for scripts, and the machines' addresses; the customer's pages are
 # in the shop's customer language (tests/feedback).
@@ -481,7 +484,7 @@ RUSSIAN_NOW = {
     "accounts:settings-supervisor", "accounts:settings-inspector", "accounts:settings-admin",
     "accounts:enrol-supervisor", "accounts:enrol-inspector", "accounts:enrol-admin", "accounts:verify-admin",
     "dashboard:dashboard-inspector", "kpi:kpi-inspector", "kpi:kpi_orders-inspector", "orders:edit-inspector",
-    "kpi:kpi_conversations-inspector",
+    "kpi:kpi_conversations-inspector", "kpi:kpi_calls-inspector",
     "orders:new-inspector",
 }  # fmt: skip
 

@@ -49,7 +49,9 @@ def test_the_csv_has_every_column_of_the_registry_once_and_a_value_for_each(clie
         )
     assert rows[0] == [
         "manager", "username", "taken", "completed", "cancelled", "overdue share", "acceptance timeouts",
-        "first touch median s", "first touch p90 s", "calls", "reached share", "tasks closed", "on time share",
+        "first touch median s", "first touch p90 s", "calls", "calls placed through the desk",
+        "calls logged by hand", "reached share", "talk time s", "calls with talk", "incoming calls answered",
+        "incoming calls rang and not answered", "tasks closed", "on time share",
         "ratings", "average rating", "1", "2", "3", "4", "5", "claims opened", "claims resolved",
         "conversations handled", "first reply median s", "first reply p90 s", "first replies",
         "replied in time share",
