@@ -43,6 +43,7 @@ ADMITS = {
     roles.can_reassign_conversations: {"supervisor"},
     roles.has_presence: {"manager"},
     roles.can_take_from_queue: {"manager"},
+    roles.can_place_calls: {"manager", "supervisor"},
 }
 
 
