@@ -59,6 +59,7 @@ RULES = {
     "kpi:kpi_csv": roles.can_read_kpis,
     "kpi:kpi_orders": roles.can_read_kpis,
     "kpi:kpi_conversations": roles.can_read_kpis,
+    "kpi:kpi_calls": roles.can_read_kpis,
     "notifications:list": SIGNED_IN,
     "notifications:open": SIGNED_IN,
     "notifications:read_all": SIGNED_IN,
