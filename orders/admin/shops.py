@@ -168,6 +168,12 @@ class ShopVoiceAdmin(AuditedAdmin, HumanDurationsAdmin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["shop"] if obj else []
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # An address typed without its scheme is taken as https, the only one a recording may have.
+        if db_field.name == "greeting_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):

@@ -34,6 +34,7 @@ def test_the_demo_has_conversations_in_every_state_once(demo):
         "sms": 2,
         "whatsapp": 2,
         "email": 2,
+        "voice": 2,  # the demo's phone (config.demo_phone)
     }
     conversations = Conversation.objects.select_related("customer")
     assert conversations.count() == 9
