@@ -381,6 +381,9 @@ class NewOrderForm(CustomerContactForm):
         self.known = found.customer if found is not None else None
         if self.known is None and not data.get("name"):
             self.add_error("name", _("Give the customer's name: they are new to this shop."))
+        elif self.known is not None and not self.known.name and not data.get("name"):
+            # e.g. an unknown caller, kept as a phone only: their first order names them.
+            self.add_error("name", _("Give the customer's name: the desk knows only their phone."))
         elif self.known is not None and data.get("update_details") and not data.get("name"):
             self.add_error("name", _("Give the name to keep, or untick updating the customer's details."))
         if found is not None and found.email_owner is not None and data.get("update_details"):
@@ -402,7 +405,8 @@ class NewOrderForm(CustomerContactForm):
             "shop": data["shop"],
             "customer": {
                 # A known customer stays as the desk knows them unless the person chose to change them.
-                "name": kept.name if kept is not None else data["name"],
+                # A known customer with no name yet (a caller, a message) takes the name typed.
+                "name": kept.name or data["name"] if kept is not None else data["name"],
                 "phone": data["phone"],
                 "email": kept.email if kept is not None else data["email"],
                 "legal_type": "",

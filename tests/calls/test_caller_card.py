@@ -179,3 +179,29 @@ def test_the_new_order_page_ignores_a_number_or_shop_it_cannot_take(client, shop
     assert response.status_code == 200
     form = response.context["form"]
     assert not form["phone"].value() and form["shop"].value() == shop.pk
+
+
+def _new_order(client, shop, **fields):
+    data = {
+        "shop": shop.pk, "phone": "+79165550101", "email": "", "name": "", "method": "phone",
+        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
+        "items-0-sku": "", "items-0-name": "Garden hose", "items-0-qty": "1", "items-0-price": "1890",
+        **fields,
+    }  # fmt: skip
+    return client.post(reverse("orders:new"), data)
+
+
+def test_an_order_for_a_caller_known_only_by_their_phone_names_them(client, shop, anna):
+    stranger = Customer.objects.create(shop=shop, name="", phone="+79165550101")
+    client.force_login(anna)
+
+    refused = _new_order(client, shop)
+    assert refused.status_code == 400
+    assert "the desk knows only their phone" in refused.content.decode()
+    assert not Order.objects.exists()
+
+    assert _new_order(client, shop, name="Pavel Sokolov").status_code == 302
+    order = Order.objects.get()
+    stranger.refresh_from_db()
+    assert order.customer_id == stranger.pk and stranger.name == "Pavel Sokolov"

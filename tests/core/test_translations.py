@@ -449,7 +449,7 @@ NOT_PAGES = {
     "feedback:claim_step", "feedback:claim_note",
     "feedback:reply_rate", "feedback:claim_message", "inbox:reply", "inbox:read", "inbox:close", "inbox:reassign",
     "email_webhooks:mailgun_inbound", "email_webhooks:postmark_inbound", "email_webhooks:sendgrid_inbound",
-    "notifications:attachment",
+    "notifications:attachment", "calls:stream", "calls:card",
 }  # fmt: skip
 
 
