@@ -381,9 +381,6 @@ class NewOrderForm(CustomerContactForm):
         self.known = found.customer if found is not None else None
         if self.known is None and not data.get("name"):
             self.add_error("name", _("Give the customer's name: they are new to this shop."))
-        elif self.known is not None and not self.known.name and not data.get("name"):
-            # e.g. an unknown caller, kept as a phone only: their first order names them.
-            self.add_error("name", _("Give the customer's name: the desk knows only their phone."))
         elif self.known is not None and data.get("update_details") and not data.get("name"):
             self.add_error("name", _("Give the name to keep, or untick updating the customer's details."))
         if found is not None and found.email_owner is not None and data.get("update_details"):
