@@ -16,7 +16,9 @@ class ActivityMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # An open page's push stream (EventSource) reconnects by itself: that is not the person doing anything.
+        listening = request.headers.get("Accept") == "text/event-stream"
+        if user is not None and user.is_authenticated and not listening:
             now = timezone.now()
             seen_at = request.session.get(SESSION_KEY, 0)
             if now.timestamp() - seen_at >= SEEN_EVERY.total_seconds():

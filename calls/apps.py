@@ -9,3 +9,8 @@ class CallsConfig(AppConfig):
 
     name = "calls"
     verbose_name = _("Phone calls")
+
+    def ready(self):
+        from calls import receivers
+
+        receivers.connect()

@@ -1,3 +1,6 @@
+"""The desk served by an event loop (gunicorn's uvicorn workers, `make serve`): pages as under WSGI, and the push
+streams (calls:stream) held open cheaply."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -7,6 +7,7 @@ def staff_roles(request):
         return {}
     return {
         "is_manager": roles.is_manager(user),
+        "is_supervisor": roles.is_supervisor(user),
         "is_inspector": roles.is_inspector(user),
         "can_work_orders": roles.can_work_orders(user),
         "can_see_dashboard": roles.can_see_dashboard(user),

@@ -402,7 +402,8 @@ class NewOrderForm(CustomerContactForm):
             "shop": data["shop"],
             "customer": {
                 # A known customer stays as the desk knows them unless the person chose to change them.
-                "name": kept.name if kept is not None else data["name"],
+                # A known customer with no name yet (a caller, a message) takes the name typed.
+                "name": kept.name or data["name"] if kept is not None else data["name"],
                 "phone": data["phone"],
                 "email": kept.email if kept is not None else data["email"],
                 "legal_type": "",

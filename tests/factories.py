@@ -6,11 +6,13 @@ import factory
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from assignment.models import ManagerProfile, Presence
+from calls.signals import call_leg_ended, call_ringing
 from core import roles
-from orders.models import AccessGrant, Conversation, Customer, Shop
+from orders.models import AccessGrant, CallLeg, Conversation, Customer, PhoneCall, Shop
 from orders.services import order_create, order_set_manager, task_create
 
 PASSWORD = "secret-pass-123"
@@ -161,3 +163,30 @@ def make_conversation(shop, *, started, manager=None, replied=None, due=None, cl
             **kwargs,
         )
     return conversation
+
+
+def ring(manager, *, customer, to_number="+74950000000", rang="+79260000001"):
+    """An incoming call from `customer` ringing `manager` now, left as the ring helper's services leave it (a
+    PhoneCall and its open leg) and told the way they tell it (call_ringing in the transaction)."""
+    with transaction.atomic():
+        call = PhoneCall.objects.create(
+            direction=PhoneCall.Direction.INBOUND,
+            shop=customer.shop,
+            customer=customer,
+            from_number=customer.phone,
+            to_number=to_number,
+            state=PhoneCall.State.RINGING,
+            started_at=timezone.now(),
+        )
+        leg = CallLeg.objects.create(call=call, manager=manager, rang=rang, started_at=timezone.now())
+        call_ringing.send(sender=CallLeg, leg=leg)
+    return leg
+
+
+def ring_end(leg, *, answered=False):
+    """The leg ends (answered and talked, or rang out), told with call_leg_ended."""
+    with transaction.atomic():
+        leg.ended_at, leg.answered = timezone.now(), answered
+        leg.save(update_fields=["ended_at", "answered"])
+        call_leg_ended.send(sender=CallLeg, leg=leg)
+    return leg

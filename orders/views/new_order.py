@@ -1,5 +1,7 @@
 """An order a customer phones in, typed in by a manager or supervisor."""
 
+from contextlib import suppress
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +32,18 @@ def _from_conversation(request) -> Conversation | None:
     return conversation
 
 
+def _asked_for(request, shops) -> dict:
+    """`?phone=&shop=` (the caller's card's "New order"): the caller's number and the shop they rang, as the form
+    starts; a shop outside the person's scope or a number that is not one is left out, never refused."""
+    initial: dict = {"shop": shops.first()}
+    shop = request.GET.get("shop", "")
+    if shop.isdigit():
+        initial["shop"] = shops.filter(pk=int(shop)).first() or initial["shop"]
+    with suppress(ValidationError):
+        initial["phone"] = phone_normalize(request.GET.get("phone", "").strip())
+    return initial
+
+
 def _prefilled(conversation: Conversation) -> dict:
     """The conversation's customer and shop, as the form starts."""
     customer = conversation.customer
@@ -52,7 +66,7 @@ def order_new_view(request):
         shops = Shop.objects.filter(pk=conversation.shop_id)
         initial = _prefilled(conversation)
     else:
-        initial = {"shop": shops.first()}
+        initial = _asked_for(request, shops)
     form = NewOrderForm(request.POST or None, shops=shops, user=request.user, initial=initial)
     items = OrderItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():

@@ -75,6 +75,9 @@ RULES = {
     "email_webhooks:postmark_inbound": PUBLIC,
     "email_webhooks:sendgrid_inbound": PUBLIC,
     "notifications:attachment": SIGNED_IN,
+    # A person's own pushes only; the card: the manager the call rang, or a supervisor covering the shop.
+    "calls:stream": SIGNED_IN,
+    "calls:card": roles.can_work_orders,
     "feedback:claims": roles.can_read_claims,
     "feedback:claim": roles.can_read_claims,
     "feedback:replies": roles.can_read_claims,

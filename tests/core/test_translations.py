@@ -455,6 +455,7 @@ NOT_PAGES = {
     "notifications:attachment", "calls:recording", "calls:voicemail", "voice:incoming", "voice:dial",
     "voice:recording",
     "voice:status", "calls:place", "assignment:auto_dial",
+    "calls:stream", "calls:card",
 }  # fmt: skip
 
 
