@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Aggregate, Exists, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Aggregate, Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least
 
 from assignment.models import AssignmentDecision
 from feedback.models import Claim, RatingCredit
 from kpi.figures import Figure
-from orders.history import PHONE_CALL
+from orders.history import Call as CallLine
 from orders.models import HAND_KINDS, CallLeg, Conversation, OrderEvent, PhoneCall, Status, Task
 
 
@@ -78,8 +78,7 @@ def _holder():
 def _typed_calls(start, end):
     """Call outcomes told on the call panel by hand; a line the desk's own call wrote counts as that call. A typed
     line has no phone call: an empty key, or none (lines written before the desk had a phone)."""
-    typed = Q(**{f"data__{PHONE_CALL}": None}) | ~Q(data__has_key=PHONE_CALL)
-    return _events(OrderEvent.Kind.CALL)(start, end).filter(typed)
+    return _events(OrderEvent.Kind.CALL)(start, end).filter(CallLine.typed())
 
 
 def _phone_calls(direction: str | None = None, **lookups):

@@ -164,6 +164,12 @@ class Call(Details):
             PHONE_CALL: self.phone_call,
         }
 
+    @staticmethod
+    def typed() -> Q:
+        """Lines a person typed on the call panel: no phone call told them (an empty key, or none on lines written
+        before the desk had a phone)."""
+        return Q(**{f"data__{PHONE_CALL}": None}) | ~Q(data__has_key=PHONE_CALL)
+
     @classmethod
     def _read(cls, event: OrderEvent) -> Self:
         assert event.call_outcome is not None
