@@ -113,7 +113,7 @@ def stranger_writes(*, rng: random.Random) -> str | None:
     signed inbound webhook call: a new customer and a conversation, routed to a Free manager (their inbox)."""
     if not settings.TWILIO_AUTH_TOKEN:
         return None
-    address = ShopAddress.objects.exclude(channel="email").order_by("?").first()
+    address = ShopAddress.objects.filter(channel__in=["sms", "whatsapp"]).order_by("?").first()  # texted, not rung
     if address is None:
         return None
     prefix = "whatsapp:" if address.channel == "whatsapp" else ""

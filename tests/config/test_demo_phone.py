@@ -173,10 +173,3 @@ def test_the_autopilot_runs_only_when_the_demo_asks_at_the_pace_it_asks(argv, st
     if pilot is not None:
         assert pilot.every == (20.0, 40.0)
         pilot.stop()
-
-
-def test_a_fake_without_voice_requests_is_refused_with_a_clear_message():
-    parser = argparse.ArgumentParser()
-    autopilot_arguments(parser)
-    with pytest.raises(SystemExit, match="cannot place voice calls"):
-        autopilot_from_args(object(), parser.parse_args(["--voice-url", "http://127.0.0.1:1/voice/"]))

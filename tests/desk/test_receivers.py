@@ -19,8 +19,10 @@ from notifications.models import OutboundMessage
 from orders import signals as orders_signals
 from orders.models import Order, Task
 
-# Side effects only: each tells people in the bell, or exports or forgets the app's own data about a customer.
+# Side effects only: each tells people in the bell or on their open page (the caller's card), or exports or forgets
+# the app's own data about a customer.
 SIDE_EFFECTS = {
+    "calls.receivers.leg_changed",
     "notifications.receivers.on_orders_overdue",
     "notifications.receivers.on_orders_escalated",
     "notifications.receivers.on_payment_failed",
